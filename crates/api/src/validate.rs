@@ -1,0 +1,218 @@
+//! Field rules shared by the SPA (checked before sending) and the server (checked again,
+//! because clients cannot be trusted).
+
+use crate::Lang;
+
+/// Why one field was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldError {
+    Required,
+    PhoneInvalid,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordNeedsLetterAndDigit,
+    SmsCodeInvalid,
+}
+
+impl FieldError {
+    pub fn message(self, lang: Lang) -> &'static str {
+        match self {
+            FieldError::Required => lang.pick("此项必填", "Required"),
+            FieldError::PhoneInvalid => lang.pick(
+                "请输入 11 位中国大陆手机号",
+                "Enter an 11-digit mainland China mobile number",
+            ),
+            FieldError::PasswordTooShort => {
+                lang.pick("密码至少 8 位", "Use at least 8 characters")
+            }
+            FieldError::PasswordTooLong => {
+                lang.pick("密码最多 128 位", "Use at most 128 characters")
+            }
+            FieldError::PasswordNeedsLetterAndDigit => lang.pick(
+                "密码需同时包含字母和数字",
+                "Use both letters and digits",
+            ),
+            FieldError::SmsCodeInvalid => {
+                lang.pick("请输入 6 位数字验证码", "Enter the 6-digit code")
+            }
+        }
+    }
+}
+
+/// The errors of one form: `(json field name, error)` in field order.
+pub type FieldErrors = Vec<(&'static str, FieldError)>;
+
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 128;
+pub const SMS_CODE_LEN: usize = 6;
+
+/// Mainland China mobile number: 11 digits, `1` then `3`–`9`.
+/// Spaces and dashes people type for readability are not accepted here: the SPA strips
+/// them before sending (see [`normalize_phone`]).
+pub fn phone(value: &str) -> Result<(), FieldError> {
+    if value.is_empty() {
+        return Err(FieldError::Required);
+    }
+    let bytes = value.as_bytes();
+    let ok = bytes.len() == 11
+        && bytes.iter().all(u8::is_ascii_digit)
+        && bytes[0] == b'1'
+        && (b'3'..=b'9').contains(&bytes[1]);
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::PhoneInvalid)
+    }
+}
+
+/// Removes the separators people type (`138 0013 8000`, `138-0013-8000`) and a `+86`
+/// country prefix.
+pub fn normalize_phone(value: &str) -> String {
+    let digits: String = value
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
+        .collect();
+    digits
+        .strip_prefix("+86")
+        .map(str::to_owned)
+        .unwrap_or(digits)
+}
+
+/// At least 8 and at most 128 characters, with at least one letter and one digit.
+pub fn password(value: &str) -> Result<(), FieldError> {
+    if value.is_empty() {
+        return Err(FieldError::Required);
+    }
+    let len = value.chars().count();
+    if len < PASSWORD_MIN {
+        return Err(FieldError::PasswordTooShort);
+    }
+    if len > PASSWORD_MAX {
+        return Err(FieldError::PasswordTooLong);
+    }
+    let letter = value.chars().any(|c| c.is_alphabetic());
+    let digit = value.chars().any(|c| c.is_ascii_digit());
+    if letter && digit {
+        Ok(())
+    } else {
+        Err(FieldError::PasswordNeedsLetterAndDigit)
+    }
+}
+
+/// Exactly six ASCII digits.
+pub fn sms_code(value: &str) -> Result<(), FieldError> {
+    if value.is_empty() {
+        return Err(FieldError::Required);
+    }
+    if value.len() == SMS_CODE_LEN && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(FieldError::SmsCodeInvalid)
+    }
+}
+
+/// Masks a phone number for display: `13800138000` → `138****8000`.
+pub fn mask_phone(phone: &str) -> String {
+    if phone.len() == 11 && phone.is_ascii() {
+        format!("{}****{}", &phone[..3], &phone[7..])
+    } else {
+        "****".to_owned()
+    }
+}
+
+/// Collects the result of one rule into a form's error list.
+pub fn check(errors: &mut FieldErrors, field: &'static str, result: Result<(), FieldError>) {
+    if let Err(e) = result {
+        errors.push((field, e));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_accepts_mainland_mobiles() {
+        for p in ["13800138000", "19912345678", "15000000000", "17612345678"] {
+            assert_eq!(phone(p), Ok(()), "{p}");
+        }
+    }
+
+    #[test]
+    fn phone_refuses_everything_else() {
+        assert_eq!(phone(""), Err(FieldError::Required));
+        for p in [
+            "1380013800",   // 10 digits
+            "138001380001", // 12 digits
+            "12800138000",  // second digit 2
+            "10800138000",  // second digit 0
+            "23800138000",  // not starting with 1
+            "1380013800a",
+            "138 0013 800",
+            "+8613800138000",
+            "１３８００１３８０００", // full-width digits
+        ] {
+            assert_eq!(phone(p), Err(FieldError::PhoneInvalid), "{p}");
+        }
+    }
+
+    #[test]
+    fn normalize_strips_separators_and_country_code() {
+        assert_eq!(normalize_phone(" 138 0013 8000 "), "13800138000");
+        assert_eq!(normalize_phone("138-0013-8000"), "13800138000");
+        assert_eq!(normalize_phone("+86 138 0013 8000"), "13800138000");
+        assert_eq!(normalize_phone("13800138000"), "13800138000");
+    }
+
+    #[test]
+    fn password_rules() {
+        assert_eq!(password(""), Err(FieldError::Required));
+        assert_eq!(password("abc1234"), Err(FieldError::PasswordTooShort));
+        assert_eq!(password("abcd1234"), Ok(()));
+        assert_eq!(password("abcdefgh"), Err(FieldError::PasswordNeedsLetterAndDigit));
+        assert_eq!(password("12345678"), Err(FieldError::PasswordNeedsLetterAndDigit));
+        assert_eq!(password("密码密码密码1234"), Ok(()));
+        // Length counts characters, not bytes: 7 Chinese characters + 1 digit is 8.
+        assert_eq!(password("医生医生医生医1"), Ok(()));
+        assert_eq!(password("医生医生医生1"), Err(FieldError::PasswordTooShort));
+        let long = format!("a1{}", "x".repeat(126));
+        assert_eq!(password(&long), Ok(()));
+        let too_long = format!("a1{}", "x".repeat(127));
+        assert_eq!(password(&too_long), Err(FieldError::PasswordTooLong));
+    }
+
+    #[test]
+    fn sms_code_rules() {
+        assert_eq!(sms_code(""), Err(FieldError::Required));
+        assert_eq!(sms_code("123456"), Ok(()));
+        assert_eq!(sms_code("000000"), Ok(()));
+        assert_eq!(sms_code("12345"), Err(FieldError::SmsCodeInvalid));
+        assert_eq!(sms_code("1234567"), Err(FieldError::SmsCodeInvalid));
+        assert_eq!(sms_code("12345a"), Err(FieldError::SmsCodeInvalid));
+        assert_eq!(sms_code("１２３４５６"), Err(FieldError::SmsCodeInvalid));
+    }
+
+    #[test]
+    fn masks_phone() {
+        assert_eq!(mask_phone("13800138000"), "138****8000");
+        assert_eq!(mask_phone("123"), "****");
+    }
+
+    #[test]
+    fn every_error_has_both_languages() {
+        use FieldError::*;
+        for e in [
+            Required,
+            PhoneInvalid,
+            PasswordTooShort,
+            PasswordTooLong,
+            PasswordNeedsLetterAndDigit,
+            SmsCodeInvalid,
+        ] {
+            assert!(!e.message(Lang::Zh).is_empty());
+            assert!(!e.message(Lang::En).is_empty());
+            assert_ne!(e.message(Lang::Zh), e.message(Lang::En));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+use std::path::PathBuf;
+
+/// How a server instance is set up. `main.rs` fills it from flags and env vars; tests
+/// build it directly.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Holds the SQLite file (unless `database_url` says otherwise) and uploads.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` URL; defaults to `<data_dir>/doctor-desk.db`.
+    pub database_url: Option<String>,
+    /// The built SPA (`trunk build` output). Without it the server is API-only.
+    pub dist_dir: Option<PathBuf>,
+    /// Development mode: codes go to an in-memory outbox readable at `/api/v1/dev/sms-outbox`.
+    pub dev: bool,
+    /// Seed the demo accounts when the database is new.
+    pub demo_data: bool,
+    /// Mark cookies `Secure` (set when served over https).
+    pub secure_cookies: bool,
+    /// Take the client IP from `X-Forwarded-For` (only behind a proxy you run).
+    pub trust_proxy: bool,
+    pub limits: Limits,
+}
+
+impl Config {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Config {
+            data_dir: data_dir.into(),
+            database_url: None,
+            dist_dir: None,
+            dev: false,
+            demo_data: false,
+            secure_cookies: false,
+            trust_proxy: false,
+            limits: Limits::default(),
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}", self.data_dir.join("doctor-desk.db").display())
+        })
+    }
+}
+
+/// Abuse limits. Defaults follow what Chinese SMS gateways and peers allow.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Seconds between two codes to one phone.
+    pub sms_phone_interval_secs: i64,
+    /// Codes per phone in 24 hours.
+    pub sms_phone_per_day: i64,
+    /// Codes per client IP in one hour.
+    pub sms_ip_per_hour: i64,
+    /// How long a code stays valid.
+    pub sms_code_ttl_secs: i64,
+    /// Wrong guesses before a code is burnt.
+    pub sms_code_max_attempts: i64,
+    /// Failed sign-ins for one phone before the lockout.
+    pub login_failures_before_lock: i64,
+    pub login_lock_secs: i64,
+    /// Session lifetime with "remember me".
+    pub session_remember_secs: i64,
+    /// Session lifetime without it (the cookie also ends with the browser).
+    pub session_browser_secs: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            sms_phone_interval_secs: 60,
+            sms_phone_per_day: 10,
+            sms_ip_per_hour: 30,
+            sms_code_ttl_secs: 5 * 60,
+            sms_code_max_attempts: 5,
+            login_failures_before_lock: 5,
+            login_lock_secs: 15 * 60,
+            session_remember_secs: 30 * 24 * 3600,
+            session_browser_secs: 12 * 3600,
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The one error type of the server. Handlers return `AppError`; the `render` middleware
+//! turns it into `{"error":{"code","message","fields"}}` in the language of the request,
+//! so every error (ours, a bad JSON body, an unknown route) has the same shape.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    extract::Request,
+    http::{header, HeaderValue, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    Json,
+};
+use doctor_desk_api::{validate::FieldErrors, validate::FieldError, ErrorBody, ErrorCode, ErrorDetail, Lang};
+use tracing::Instrument;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0:?}")]
+    Code(ErrorCode),
+    /// A code that belongs to one field of the form (e.g. a wrong SMS code).
+    #[error("{0:?} on {1}")]
+    OnField(ErrorCode, &'static str),
+    #[error("validation failed: {0:?}")]
+    Validation(FieldErrors),
+    #[error("{code:?}, retry after {retry_after_secs} s")]
+    TooMany {
+        code: ErrorCode,
+        retry_after_secs: i64,
+    },
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl AppError {
+    /// Turns the error list of a shared validator into a result.
+    pub fn check(errors: FieldErrors) -> AppResult<()> {
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(errors))
+        }
+    }
+}
+
+/// What an error response carries until `render` knows the request's language.
+#[derive(Clone, Debug)]
+struct PendingError {
+    code: ErrorCode,
+    fields: Vec<(&'static str, FieldMessage)>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum FieldMessage {
+    Rule(FieldError),
+    Code(ErrorCode),
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (code, fields, retry_after) = match self {
+            AppError::Code(code) => (code, vec![], None),
+            AppError::OnField(code, field) => (code, vec![(field, FieldMessage::Code(code))], None),
+            AppError::Validation(errors) => (
+                ErrorCode::ValidationFailed,
+                errors
+                    .into_iter()
+                    .map(|(f, e)| (f, FieldMessage::Rule(e)))
+                    .collect(),
+                None,
+            ),
+            AppError::TooMany {
+                code,
+                retry_after_secs,
+            } => (code, vec![], Some(retry_after_secs.max(1))),
+            AppError::Internal(e) => {
+                // Logged inside the request's span, which carries the request id.
+                tracing::error!(error = ?e, "internal error");
+                (ErrorCode::Internal, vec![], None)
+            }
+        };
+        let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = status.into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response.extensions_mut().insert(PendingError { code, fields });
+        response
+    }
+}
+
+/// Middleware: gives each request an id (logged and returned in `x-request-id`) and
+/// renders pending errors in the language the client asked for.
+pub async fn render(request: Request, next: Next) -> Response {
+    let lang = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default();
+    let request_id = format!("{:016x}", rand::random::<u64>());
+    let span = tracing::info_span!("request", id = %request_id, method = %request.method(), path = %request.uri().path());
+    let mut response = next.run(request).instrument(span).await;
+
+    if let Some(pending) = response.extensions_mut().remove::<PendingError>() {
+        let mut message = pending.code.message(lang).to_owned();
+        if pending.code == ErrorCode::Internal {
+            message.push_str(&format!(" ({request_id})"));
+        }
+        let fields: BTreeMap<String, String> = pending
+            .fields
+            .into_iter()
+            .map(|(f, m)| {
+                let text = match m {
+                    FieldMessage::Rule(e) => e.message(lang),
+                    FieldMessage::Code(c) => c.message(lang),
+                };
+                (f.to_owned(), text.to_owned())
+            })
+            .collect();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: pending.code,
+                message,
+                fields,
+            },
+        };
+        let (mut parts, _) = response.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        let json = Json(body).into_response();
+        let (json_parts, json_body) = json.into_parts();
+        parts.headers.extend(json_parts.headers);
+        response = Response::from_parts(parts, json_body);
+    }
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+/// Fallback for unknown API routes: the usual error shape instead of an empty 404.
+pub async fn api_not_found() -> AppError {
+    AppError::Code(ErrorCode::NotFound)
+}
+
+/// Fallback for a known route called with the wrong method.
+pub async fn method_not_allowed() -> AppError {
+    AppError::Code(ErrorCode::MethodNotAllowed)
+}

@@ -1,0 +1,168 @@
+//! Doctor Desk REST API: axum + SQLite. `app` builds the router (tests call it directly);
+//! `spawn` runs it on a socket (end-to-end tests and the binary).
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+mod dev;
+pub mod error;
+pub mod extractor;
+mod health;
+pub mod security;
+pub mod sms;
+pub mod spa;
+pub mod state;
+
+use std::{net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use axum::{
+    http::HeaderValue,
+    middleware,
+    routing::{any, get},
+    Json, Router,
+};
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{Config, Limits};
+pub use state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Doctor Desk API", description = "REST API of Doctor Desk (医生工作台)"),
+    tags(
+        (name = "auth", description = "Sign-up, sign-in and the signed-in doctor"),
+        (name = "system", description = "Health"),
+        (name = "dev", description = "Development servers only"),
+    )
+)]
+struct ApiDoc;
+
+/// The `/api/v1` routes and their OpenAPI document, built from the same declarations so
+/// an endpoint cannot exist without being documented.
+pub fn api(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let mut v1 = OpenApiRouter::new()
+        .merge(health::router())
+        .merge(auth::router());
+    if dev {
+        v1 = v1.merge(dev::router());
+    }
+    let (v1, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest(doctor_desk_api::API_PREFIX, v1)
+        .split_for_parts();
+    (v1, doc)
+}
+
+/// Opens the database, seeds demo data when asked, and builds the whole app.
+pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Router, AppState)> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    let db = db::connect(&config.database_url()).await?;
+    let sms: Arc<dyn sms::SmsSender> = if config.dev {
+        Arc::new(sms::DevOutbox::default())
+    } else {
+        Arc::new(sms::NoGateway)
+    };
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+        clock,
+        sms,
+    };
+    if state.config.demo_data {
+        demo::seed(&state).await?;
+    }
+    Ok((router(state.clone())?, state))
+}
+
+fn router(state: AppState) -> anyhow::Result<Router> {
+    let (v1, doc) = api(state.config.dev);
+    let doc = Arc::new(doc);
+    let api = v1
+        .route("/api/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+        // Unknown API paths answer in the API's error shape, never with the SPA.
+        .route("/api/{*rest}", any(error::api_not_found))
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .with_state(state.clone());
+
+    let (spa, csp) = match &state.config.dist_dir {
+        Some(dir) => {
+            let spa = spa::Spa::load(dir)?;
+            let csp = security::content_security_policy(&spa.inline_script_hashes());
+            (spa.router(), csp)
+        }
+        None => (
+            Router::new().fallback(error::api_not_found),
+            security::content_security_policy(&[]),
+        ),
+    };
+    let csp = HeaderValue::from_str(&csp).context("CSP is not a header value")?;
+
+    Ok(api
+        .merge(spa)
+        .layer(middleware::from_fn_with_state(state.clone(), security::csrf))
+        .layer(middleware::from_fn(error::render))
+        .layer(middleware::from_fn_with_state(csp, security::headers)))
+}
+
+/// A server running in the background; stops when `stop` is called or it is dropped.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Running {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = h.await;
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Binds `addr` (use port 0 for a free one) and serves until stopped.
+pub async fn spawn(config: Config, addr: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
+    let (app, state) = app(config, clock).await?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let handle = tokio::spawn(async move {
+        let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "server stopped with an error");
+        }
+    });
+    Ok(Running {
+        addr,
+        state,
+        shutdown: Some(tx),
+        handle: Some(handle),
+    })
+}

@@ -1,0 +1,136 @@
+//! Serves the built SPA: hashed assets cached for a year (precompressed brotli/gzip when
+//! the client accepts it), index.html never cached, and every client route answered with
+//! index.html so deep links and reloads work.
+
+use std::{path::{Path, PathBuf}, sync::Arc};
+
+use anyhow::Context;
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use base64::{engine::general_purpose::STANDARD, Engine};
+use sha2::{Digest, Sha256};
+use tower_http::services::ServeDir;
+
+#[derive(Clone)]
+pub struct Spa {
+    dir: PathBuf,
+    index: Arc<str>,
+}
+
+impl Spa {
+    pub fn load(dir: &Path) -> anyhow::Result<Spa> {
+        let index_path = dir.join("index.html");
+        let index = std::fs::read_to_string(&index_path)
+            .with_context(|| format!("cannot read {} (build the SPA first)", index_path.display()))?;
+        Ok(Spa {
+            dir: dir.to_owned(),
+            index: index.into(),
+        })
+    }
+
+    /// SHA-256 (base64) of each inline `<script>` of index.html, for the CSP.
+    pub fn inline_script_hashes(&self) -> Vec<String> {
+        inline_scripts(&self.index)
+            .into_iter()
+            .map(|s| STANDARD.encode(Sha256::digest(s.as_bytes())))
+            .collect()
+    }
+
+    pub fn router(&self) -> Router {
+        let index = get(index_html).with_state(self.clone());
+        let files = ServeDir::new(&self.dir)
+            .append_index_html_on_directories(false)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(index);
+        Router::new()
+            .fallback_service(files)
+            .layer(middleware::from_fn(cache_control))
+    }
+}
+
+async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
+    let last = request.uri().path().rsplit('/').next().unwrap_or("");
+    if last.contains('.') {
+        // A missing asset, not a client route: do not answer it with HTML.
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))],
+        Body::from(spa.index.to_string()),
+    )
+        .into_response()
+}
+
+async fn cache_control(request: Request, next: Next) -> Response {
+    let hashed = is_hashed_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    let value = if hashed && response.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+/// Trunk names built assets `name-<16 hex digits>[_bg].ext`; their content never changes.
+pub fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let Some((stem, _ext)) = file.split_once('.') else {
+        return false;
+    };
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .map(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or(false)
+}
+
+/// The bodies of `<script>` elements without `src`.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(tag_end) = after.find('>') else { break };
+        let tag = &after[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(close) = after[body_start..].find("</script>") else { break };
+        if !tag.contains(" src=") {
+            found.push(&after[body_start..body_start + close]);
+        }
+        rest = &after[body_start + close..];
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_trunk_hashed_names() {
+        assert!(is_hashed_asset("/doctor-desk-3f2a9c1b0d4e5f67_bg.wasm"));
+        assert!(is_hashed_asset("/doctor-desk-3f2a9c1b0d4e5f67.js"));
+        assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(!is_hashed_asset("/favicon.svg"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/login"));
+        assert!(!is_hashed_asset("/x-123.js"));
+    }
+
+    #[test]
+    fn finds_inline_scripts_only() {
+        let html = r#"<head><script src="/a.js"></script><script type="module">import x;</script></head><body><script>a()</script></body>"#;
+        assert_eq!(inline_scripts(html), vec!["import x;", "a()"]);
+    }
+}

@@ -1,0 +1,14 @@
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+use crate::{clock::Clock, config::Config, sms::SmsSender};
+
+/// Everything a handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: SqlitePool,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub sms: Arc<dyn SmsSender>,
+}

@@ -1,0 +1,189 @@
+//! Test harness: the real router on a fresh SQLite file per test, called in-process
+//! (`tower::ServiceExt::oneshot`), with a cookie jar per simulated browser.
+
+#![allow(dead_code)]
+
+use std::{collections::HashMap, sync::Arc};
+
+use axum::{
+    body::Body,
+    http::{header, HeaderMap, Method, Request, StatusCode},
+    Router,
+};
+use chrono::{TimeZone, Utc};
+use doctor_desk_server::{AppState, Config, ManualClock};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub clock: ManualClock,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub json: Value,
+}
+
+impl Reply {
+    pub fn error_code(&self) -> &str {
+        self.json["error"]["code"].as_str().unwrap_or("")
+    }
+    pub fn field_error(&self, field: &str) -> Option<&str> {
+        self.json["error"]["fields"][field].as_str()
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        Self::with_config(|_| {}).await
+    }
+
+    pub async fn with_config(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::new(dir.path());
+        config.dev = true;
+        tweak(&mut config);
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0).unwrap());
+        let (router, state) = doctor_desk_server::app(config, Arc::new(clock.clone()))
+            .await
+            .expect("app builds");
+        TestApp {
+            router,
+            state,
+            clock,
+            _dir: dir,
+        }
+    }
+
+    /// A new browser: its own cookie jar.
+    pub fn browser(&self) -> Browser<'_> {
+        Browser {
+            app: self,
+            cookies: HashMap::new(),
+            lang: None,
+        }
+    }
+}
+
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    pub cookies: HashMap<String, String>,
+    pub lang: Option<&'static str>,
+}
+
+impl Browser<'_> {
+    pub async fn get(&mut self, path: &str) -> Reply {
+        self.send(Method::GET, path, None, true).await
+    }
+
+    pub async fn post(&mut self, path: &str, body: Value) -> Reply {
+        self.send(Method::POST, path, Some(body.to_string()), true).await
+    }
+
+    /// Sends without the CSRF header.
+    pub async fn post_without_csrf(&mut self, path: &str, body: Value) -> Reply {
+        self.send(Method::POST, path, Some(body.to_string()), false).await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, content_type: Option<&str>, body: &str) -> Reply {
+        self.ensure_csrf().await;
+        let mut req = Request::builder().method(Method::POST).uri(path);
+        if let Some(ct) = content_type {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        req = self.with_cookies(req, true);
+        self.dispatch(req.body(Body::from(body.to_owned())).unwrap()).await
+    }
+
+    pub async fn send(&mut self, method: Method, path: &str, body: Option<String>, csrf: bool) -> Reply {
+        if method != Method::GET && csrf {
+            self.ensure_csrf().await;
+        }
+        let mut req = Request::builder().method(method).uri(path);
+        if body.is_some() {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+        }
+        req = self.with_cookies(req, csrf);
+        self.dispatch(req.body(body.map(Body::from).unwrap_or_default()).unwrap())
+            .await
+    }
+
+    async fn ensure_csrf(&mut self) {
+        if !self.cookies.contains_key("dd_csrf") {
+            let req = Request::get("/api/v1/health").body(Body::empty()).unwrap();
+            self.dispatch(req).await;
+        }
+    }
+
+    fn with_cookies(&self, mut req: axum::http::request::Builder, csrf: bool) -> axum::http::request::Builder {
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            req = req.header(header::COOKIE, jar.join("; "));
+        }
+        if csrf {
+            if let Some(token) = self.cookies.get("dd_csrf") {
+                req = req.header("x-csrf-token", token);
+            }
+        }
+        if let Some(lang) = self.lang {
+            req = req.header(header::ACCEPT_LANGUAGE, lang);
+        }
+        req.header(header::USER_AGENT, "api-test")
+    }
+
+    async fn dispatch(&mut self, req: Request<Body>) -> Reply {
+        let response = self.app.router.clone().oneshot(req).await.expect("infallible");
+        for set in response.headers().get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let (pair, attrs) = set.split_once(';').unwrap_or((set, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() || attrs.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply { status, headers, json }
+    }
+
+    /// Requests a code and reads it from the dev outbox.
+    pub async fn sms_code(&mut self, phone: &str, purpose: &str) -> String {
+        let r = self
+            .post("/api/v1/auth/sms-codes", serde_json::json!({"phone": phone, "purpose": purpose}))
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "sms code: {}", r.json);
+        let r = self.get(&format!("/api/v1/dev/sms-outbox?phone={phone}")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        r.json["code"].as_str().unwrap().to_owned()
+    }
+
+    /// Signs up a new doctor and stays signed in.
+    pub async fn register(&mut self, phone: &str, password: &str) -> Reply {
+        let code = self.sms_code(phone, "register").await;
+        let r = self
+            .post(
+                "/api/v1/auth/register",
+                serde_json::json!({"phone": phone, "sms_code": code, "password": password}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "register: {}", r.json);
+        r
+    }
+
+    pub async fn login(&mut self, phone: &str, password: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/login",
+            serde_json::json!({"phone": phone, "password": password, "remember": true}),
+        )
+        .await
+    }
+}

@@ -1,0 +1,261 @@
+//! What every request gets: one error shape, CSRF protection, security headers, the
+//! OpenAPI document, and the SPA served with the right types and caching.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::http::{header, Method, StatusCode};
+use common::TestApp;
+use serde_json::json;
+
+#[tokio::test]
+async fn health() {
+    let app = TestApp::new().await;
+    let r = app.browser().get("/api/v1/health").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json["status"], "ok");
+}
+
+#[tokio::test]
+async fn unauthorized_without_a_session() {
+    let app = TestApp::new().await;
+    let r = app.browser().get("/api/v1/me").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(r.error_code(), "unauthorized");
+    assert!(r.json["error"]["message"].as_str().unwrap().len() > 3);
+}
+
+#[tokio::test]
+async fn state_changes_need_the_csrf_header() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    b.get("/api/v1/health").await;
+    assert!(b.cookies.contains_key("dd_csrf"), "first response hands out the CSRF cookie");
+    let body = json!({"phone": "13912345678", "purpose": "register"});
+    let r = b.post_without_csrf("/api/v1/auth/sms-codes", body.clone()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.error_code(), "csrf_failed");
+
+    // A header that does not match the cookie is no better.
+    b.cookies.insert("dd_csrf".into(), "forged".into());
+    let mut other = app.browser();
+    other.get("/api/v1/health").await;
+    let real = other.cookies["dd_csrf"].clone();
+    let r = b
+        .send(Method::POST, "/api/v1/auth/sms-codes", Some(body.to_string()), false)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_ne!(real, "forged");
+
+    let r = app.browser().post("/api/v1/auth/sms-codes", body).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_the_error_shape() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let r = b.post_raw("/api/v1/auth/login", Some("application/json"), "{not json").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.error_code(), "malformed_body");
+    assert!(r.json["error"]["message"].is_string());
+
+    let r = b.post_raw("/api/v1/auth/login", Some("application/json"), r#"{"phone": 5}"#).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.error_code(), "malformed_body");
+
+    let r = b.post_raw("/api/v1/auth/login", None, r#"{"phone":"13912345678"}"#).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(r.error_code(), "unsupported_media_type");
+
+    let huge = format!(r#"{{"phone":"{}"}}"#, "1".repeat(3 * 1024 * 1024));
+    let r = b.post_raw("/api/v1/auth/login", Some("application/json"), &huge).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.error_code(), "payload_too_large");
+}
+
+#[tokio::test]
+async fn unknown_api_routes_and_methods() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let r = b.get("/api/v1/no-such-thing").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.error_code(), "not_found");
+    let r = b.get("/api/other").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.error_code(), "not_found");
+    let r = b.get("/api/v1/auth/login").await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.error_code(), "method_not_allowed");
+}
+
+#[tokio::test]
+async fn security_headers_on_every_response() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    for path in ["/api/v1/health", "/api/v1/me", "/api/v1/nope"] {
+        let r = b.get(path).await;
+        let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(r.headers.contains_key(header::REFERRER_POLICY));
+        assert_eq!(r.headers["x-request-id"].len(), 16);
+    }
+}
+
+#[tokio::test]
+async fn dev_outbox_exists_only_in_dev_mode() {
+    let app = TestApp::with_config(|c| c.dev = false).await;
+    let mut b = app.browser();
+    let r = b.get("/api/v1/dev/sms-outbox?phone=13912345678").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Without a gateway, sending a code fails loudly instead of pretending.
+    let r = b
+        .post("/api/v1/auth/sms-codes", json!({"phone": "13912345678", "purpose": "register"}))
+        .await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(r.error_code(), "internal");
+    let message = r.json["error"]["message"].as_str().unwrap();
+    assert!(!message.contains("gateway"), "internals are not shown: {message}");
+}
+
+/// Every endpoint of the contract, as (method, path). A new endpoint goes here and into
+/// the router; the test fails when the two and the OpenAPI document disagree.
+const ENDPOINTS: &[(&str, &str)] = &[
+    ("get", "/api/v1/health"),
+    ("post", "/api/v1/auth/sms-codes"),
+    ("post", "/api/v1/auth/register"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/logout"),
+    ("post", "/api/v1/auth/password-reset"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/dev/sms-outbox"),
+];
+
+#[tokio::test]
+async fn openapi_lists_every_endpoint() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let doc = b.get("/api/openapi.json").await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.json["openapi"].as_str().unwrap().starts_with("3."));
+    let documented: BTreeSet<(String, String)> = doc.json["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.clone(), path.clone()))
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = ENDPOINTS
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(documented, expected);
+    // And each documented path is really routed: a routed path answers an unused method
+    // with 405, the fallback with 404.
+    for (_, path) in &expected {
+        let r = b.send(Method::PATCH, path, Some("{}".into()), true).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{path} is documented but not routed");
+    }
+    // Request and response shapes are described.
+    let schemas = doc.json["components"]["schemas"].as_object().unwrap();
+    for name in ["RegisterRequest", "LoginRequest", "Me", "ErrorBody", "SmsCodeRequest"] {
+        assert!(schemas.contains_key(name), "schema {name} missing");
+    }
+}
+
+mod spa {
+    use super::*;
+    use axum::body::Body;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    const INDEX: &str = r#"<!doctype html><html><head><link rel="modulepreload" href="/doctor-desk-0123456789abcdef.js"><script type="module">import init from '/doctor-desk-0123456789abcdef.js';await init();</script></head><body>loading</body></html>"#;
+
+    async fn app_with_dist() -> (TestApp, tempfile::TempDir) {
+        let dist = tempfile::tempdir().unwrap();
+        std::fs::write(dist.path().join("index.html"), INDEX).unwrap();
+        std::fs::write(dist.path().join("doctor-desk-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        std::fs::write(dist.path().join("doctor-desk-0123456789abcdef.js"), "export default 1").unwrap();
+        std::fs::write(dist.path().join("doctor-desk-0123456789abcdef.js.br"), b"brotli-bytes").unwrap();
+        std::fs::write(dist.path().join("favicon.svg"), "<svg/>").unwrap();
+        let dir = dist.path().to_owned();
+        let app = TestApp::with_config(move |c| c.dist_dir = Some(dir)).await;
+        (app, dist)
+    }
+
+    async fn get(app: &TestApp, path: &str, accept_encoding: Option<&str>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let mut req = axum::http::Request::get(path);
+        if let Some(e) = accept_encoding {
+            req = req.header(header::ACCEPT_ENCODING, e);
+        }
+        let res = app.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, headers, body)
+    }
+
+    #[tokio::test]
+    async fn client_routes_get_index_html_uncached() {
+        let (app, _dist) = app_with_dist().await;
+        for path in ["/", "/login", "/register", "/some/deep/route"] {
+            let (status, headers, body) = get(&app, path, None).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_eq!(String::from_utf8(body).unwrap(), INDEX);
+            assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+            assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+            assert!(headers.get_all(header::SET_COOKIE).iter().any(|c| c.to_str().unwrap().starts_with("dd_csrf=")));
+        }
+    }
+
+    #[tokio::test]
+    async fn csp_allows_exactly_the_inline_loader() {
+        let (app, _dist) = app_with_dist().await;
+        let (_, headers, _) = get(&app, "/", None).await;
+        let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        use base64::Engine;
+        use sha2::Digest;
+        let script = "import init from '/doctor-desk-0123456789abcdef.js';await init();";
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+        assert!(!csp.contains("unsafe-inline"));
+    }
+
+    #[tokio::test]
+    async fn hashed_assets_are_immutable_with_right_types() {
+        let (app, _dist) = app_with_dist().await;
+        let (status, headers, _) = get(&app, "/doctor-desk-0123456789abcdef_bg.wasm", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
+        assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        let (_, headers, _) = get(&app, "/favicon.svg", None).await;
+        assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    }
+
+    #[tokio::test]
+    async fn precompressed_brotli_when_accepted() {
+        let (app, _dist) = app_with_dist().await;
+        let (_, headers, body) = get(&app, "/doctor-desk-0123456789abcdef.js", Some("br, gzip")).await;
+        assert_eq!(headers[header::CONTENT_ENCODING], "br");
+        assert_eq!(body, b"brotli-bytes");
+        assert!(headers[header::CONTENT_TYPE].to_str().unwrap().contains("javascript"));
+        let (_, headers, body) = get(&app, "/doctor-desk-0123456789abcdef.js", None).await;
+        assert!(headers.get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(body, b"export default 1");
+    }
+
+    #[tokio::test]
+    async fn missing_assets_are_404_not_html() {
+        let (app, _dist) = app_with_dist().await;
+        let (status, _, _) = get(&app, "/doctor-desk-ffffffffffffffff.js", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
