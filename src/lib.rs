@@ -1,0 +1,10 @@
+//! Doctor Desk (医生工作台): the doctor-facing single-page app, Leptos 0.8 CSR.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod session;
+
+pub use app::App;

@@ -106,7 +106,11 @@ impl PasswordResetRequest {
         let mut errors = FieldErrors::new();
         check(&mut errors, "phone", validate::phone(&self.phone));
         check(&mut errors, "sms_code", validate::sms_code(&self.sms_code));
-        check(&mut errors, "new_password", validate::password(&self.new_password));
+        check(
+            &mut errors,
+            "new_password",
+            validate::password(&self.new_password),
+        );
         errors
     }
 }
@@ -196,7 +200,10 @@ mod tests {
             sms_code: Some("12".into()),
             ..base
         };
-        assert_eq!(code.validate(), vec![("sms_code", FieldError::SmsCodeInvalid)]);
+        assert_eq!(
+            code.validate(),
+            vec![("sms_code", FieldError::SmsCodeInvalid)]
+        );
     }
 
     #[test]

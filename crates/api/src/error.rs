@@ -98,10 +98,9 @@ impl ErrorCode {
                 "该手机号已注册，请直接登录",
                 "This phone number is already registered; please sign in",
             ),
-            ErrorCode::PhoneNotRegistered => lang.pick(
-                "该手机号尚未注册",
-                "This phone number is not registered",
-            ),
+            ErrorCode::PhoneNotRegistered => {
+                lang.pick("该手机号尚未注册", "This phone number is not registered")
+            }
             ErrorCode::InvalidCredentials => {
                 lang.pick("手机号或密码不正确", "Wrong phone number or password")
             }
@@ -109,9 +108,10 @@ impl ErrorCode {
                 "验证码错误或已失效，请重新获取",
                 "The code is wrong or has expired; request a new one",
             ),
-            ErrorCode::RateLimited => {
-                lang.pick("操作过于频繁，请稍后再试", "Too many requests; try again later")
-            }
+            ErrorCode::RateLimited => lang.pick(
+                "操作过于频繁，请稍后再试",
+                "Too many requests; try again later",
+            ),
             ErrorCode::LoginLocked => lang.pick(
                 "登录失败次数过多，请 15 分钟后再试或使用验证码登录",
                 "Too many failed sign-ins; try again in 15 minutes",

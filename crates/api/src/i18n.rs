@@ -24,7 +24,12 @@ impl Lang {
     /// language we speak wins, anything else falls back to zh-CN.
     pub fn from_accept_language(value: &str) -> Lang {
         for part in value.split(',') {
-            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if tag.starts_with("zh") {
                 return Lang::Zh;
             }
@@ -50,7 +55,10 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_first_known() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.5"), Lang::En);
         assert_eq!(Lang::from_accept_language("fr"), Lang::Zh);

@@ -22,16 +22,13 @@ impl FieldError {
                 "请输入 11 位中国大陆手机号",
                 "Enter an 11-digit mainland China mobile number",
             ),
-            FieldError::PasswordTooShort => {
-                lang.pick("密码至少 8 位", "Use at least 8 characters")
-            }
+            FieldError::PasswordTooShort => lang.pick("密码至少 8 位", "Use at least 8 characters"),
             FieldError::PasswordTooLong => {
                 lang.pick("密码最多 128 位", "Use at most 128 characters")
             }
-            FieldError::PasswordNeedsLetterAndDigit => lang.pick(
-                "密码需同时包含字母和数字",
-                "Use both letters and digits",
-            ),
+            FieldError::PasswordNeedsLetterAndDigit => {
+                lang.pick("密码需同时包含字母和数字", "Use both letters and digits")
+            }
             FieldError::SmsCodeInvalid => {
                 lang.pick("请输入 6 位数字验证码", "Enter the 6-digit code")
             }
@@ -170,8 +167,14 @@ mod tests {
         assert_eq!(password(""), Err(FieldError::Required));
         assert_eq!(password("abc1234"), Err(FieldError::PasswordTooShort));
         assert_eq!(password("abcd1234"), Ok(()));
-        assert_eq!(password("abcdefgh"), Err(FieldError::PasswordNeedsLetterAndDigit));
-        assert_eq!(password("12345678"), Err(FieldError::PasswordNeedsLetterAndDigit));
+        assert_eq!(
+            password("abcdefgh"),
+            Err(FieldError::PasswordNeedsLetterAndDigit)
+        );
+        assert_eq!(
+            password("12345678"),
+            Err(FieldError::PasswordNeedsLetterAndDigit)
+        );
         assert_eq!(password("密码密码密码1234"), Ok(()));
         // Length counts characters, not bytes: 7 Chinese characters + 1 digit is 8.
         assert_eq!(password("医生医生医生医1"), Ok(()));

@@ -37,7 +37,10 @@ impl Config {
 
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}", self.data_dir.join("doctor-desk.db").display())
+            format!(
+                "sqlite://{}",
+                self.data_dir.join("doctor-desk.db").display()
+            )
         })
     }
 }

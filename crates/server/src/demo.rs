@@ -2,7 +2,10 @@
 
 use doctor_desk_api::auth::Role;
 
-use crate::{auth::{account, password}, state::AppState};
+use crate::{
+    auth::{account, password},
+    state::AppState,
+};
 
 pub const DOCTOR_PHONE: &str = "13800000001";
 pub const DOCTOR_PASSWORD: &str = "demo2026";

@@ -11,7 +11,9 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use doctor_desk_api::{validate::FieldErrors, validate::FieldError, ErrorBody, ErrorCode, ErrorDetail, Lang};
+use doctor_desk_api::{
+    validate::FieldError, validate::FieldErrors, ErrorBody, ErrorCode, ErrorDetail, Lang,
+};
 use tracing::Instrument;
 
 #[derive(Debug, thiserror::Error)]
@@ -87,14 +89,17 @@ impl IntoResponse for AppError {
                 (ErrorCode::Internal, vec![], None)
             }
         };
-        let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = status.into_response();
         if let Some(secs) = retry_after {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        response.extensions_mut().insert(PendingError { code, fields });
+        response
+            .extensions_mut()
+            .insert(PendingError { code, fields });
         response
     }
 }

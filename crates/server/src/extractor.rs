@@ -13,11 +13,7 @@ use axum::{
 use doctor_desk_api::ErrorCode;
 use serde::de::DeserializeOwned;
 
-use crate::{
-    auth::session,
-    error::AppError,
-    state::AppState,
-};
+use crate::{auth::session, error::AppError, state::AppState};
 
 /// `Json<T>` whose rejections are `AppError`s, so a bad body gets the usual error JSON.
 pub struct AppJson<T>(pub T);

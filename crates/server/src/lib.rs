@@ -84,7 +84,10 @@ fn router(state: AppState) -> anyhow::Result<Router> {
     let (v1, doc) = api(state.config.dev);
     let doc = Arc::new(doc);
     let api = v1
-        .route("/api/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+        .route(
+            "/api/openapi.json",
+            get(move || async move { Json(doc.as_ref().clone()) }),
+        )
         // Unknown API paths answer in the API's error shape, never with the SPA.
         .route("/api/{*rest}", any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
@@ -105,7 +108,10 @@ fn router(state: AppState) -> anyhow::Result<Router> {
 
     Ok(api
         .merge(spa)
-        .layer(middleware::from_fn_with_state(state.clone(), security::csrf))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::csrf,
+        ))
         .layer(middleware::from_fn(error::render))
         .layer(middleware::from_fn_with_state(csp, security::headers)))
 }
@@ -150,11 +156,14 @@ pub async fn spawn(config: Config, addr: &str, clock: Arc<dyn Clock>) -> anyhow:
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
-        let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await;
         if let Err(e) = served {
             tracing::error!(error = %e, "server stopped with an error");
         }

@@ -8,10 +8,20 @@ use doctor_desk_server::{demo, Config, SystemClock};
 #[command(version)]
 struct Cli {
     /// Address to listen on.
-    #[arg(long, env = "DOCTOR_DESK_ADDR", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "DOCTOR_DESK_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     addr: String,
     /// Directory for the database file and uploads.
-    #[arg(long, env = "DOCTOR_DESK_DATA_DIR", default_value = "data", global = true)]
+    #[arg(
+        long,
+        env = "DOCTOR_DESK_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
     data_dir: PathBuf,
     /// SQLite URL; defaults to <data-dir>/doctor-desk.db.
     #[arg(long, env = "DATABASE_URL", global = true)]
@@ -82,7 +92,10 @@ async fn serve(config: Config, addr: &str) -> anyhow::Result<()> {
         );
     }
     if dev {
-        println!("Dev mode: SMS codes are readable at {}/api/v1/dev/sms-outbox?phone=…", running.url());
+        println!(
+            "Dev mode: SMS codes are readable at {}/api/v1/dev/sms-outbox?phone=…",
+            running.url()
+        );
     }
     shutdown_signal().await;
     println!("Shutting down…");

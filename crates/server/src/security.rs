@@ -33,8 +33,14 @@ pub async fn headers(State(csp): State<HeaderValue>, request: Request, next: Nex
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, csp);
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         "permissions-policy",
@@ -49,7 +55,10 @@ pub async fn headers(State(csp): State<HeaderValue>, request: Request, next: Nex
 /// hands one out.
 pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let cookie = cookie_in(request.headers(), CSRF_COOKIE);
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     let is_api = request.uri().path().starts_with("/api/");
     if is_api && !safe {
         let header = request

@@ -8,8 +8,13 @@ use doctor_desk_api::auth::{DevSmsMessage, SmsPurpose};
 
 #[async_trait::async_trait]
 pub trait SmsSender: Send + Sync + 'static {
-    async fn send_code(&self, phone: &str, purpose: SmsPurpose, code: &str, at: DateTime<Utc>)
-        -> anyhow::Result<()>;
+    async fn send_code(
+        &self,
+        phone: &str,
+        purpose: SmsPurpose,
+        code: &str,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()>;
 
     /// The latest code sent to a phone, where the sender keeps one (the dev outbox).
     fn latest(&self, _phone: &str) -> Option<DevSmsMessage> {
@@ -32,7 +37,11 @@ impl SmsSender for DevOutbox {
         code: &str,
         at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        tracing::info!(phone, purpose = purpose.as_str(), "dev SMS code issued (read it from the dev outbox)");
+        tracing::info!(
+            phone,
+            purpose = purpose.as_str(),
+            "dev SMS code issued (read it from the dev outbox)"
+        );
         let message = DevSmsMessage {
             phone: phone.to_owned(),
             purpose,
@@ -57,7 +66,13 @@ pub struct NoGateway;
 
 #[async_trait::async_trait]
 impl SmsSender for NoGateway {
-    async fn send_code(&self, _: &str, _: SmsPurpose, _: &str, _: DateTime<Utc>) -> anyhow::Result<()> {
+    async fn send_code(
+        &self,
+        _: &str,
+        _: SmsPurpose,
+        _: &str,
+        _: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         anyhow::bail!("no SMS gateway is configured; run with --dev to use the in-memory outbox")
     }
 }

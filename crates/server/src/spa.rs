@@ -2,7 +2,10 @@
 //! the client accepts it), index.html never cached, and every client route answered with
 //! index.html so deep links and reloads work.
 
-use std::{path::{Path, PathBuf}, sync::Arc};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use anyhow::Context;
 use axum::{
@@ -27,8 +30,9 @@ pub struct Spa {
 impl Spa {
     pub fn load(dir: &Path) -> anyhow::Result<Spa> {
         let index_path = dir.join("index.html");
-        let index = std::fs::read_to_string(&index_path)
-            .with_context(|| format!("cannot read {} (build the SPA first)", index_path.display()))?;
+        let index = std::fs::read_to_string(&index_path).with_context(|| {
+            format!("cannot read {} (build the SPA first)", index_path.display())
+        })?;
         Ok(Spa {
             dir: dir.to_owned(),
             index: index.into(),
@@ -63,7 +67,10 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
         Body::from(spa.index.to_string()),
     )
         .into_response()
@@ -101,10 +108,14 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let after = &rest[start..];
-        let Some(tag_end) = after.find('>') else { break };
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
         let tag = &after[..tag_end];
         let body_start = tag_end + 1;
-        let Some(close) = after[body_start..].find("</script>") else { break };
+        let Some(close) = after[body_start..].find("</script>") else {
+            break;
+        };
         if !tag.contains(" src=") {
             found.push(&after[body_start..body_start + close]);
         }

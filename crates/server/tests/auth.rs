@@ -19,13 +19,22 @@ async fn register_signs_in_and_me_masks_the_phone() {
     assert_eq!(r.json["roles"], json!(["doctor"]));
     assert_eq!(r.json["verification_status"], "unverified");
     let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "not configured for https: {cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "not configured for https: {cookie}"
+    );
 
     let me = b.get("/api/v1/me").await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.json["phone_masked"], "139****5678");
-    assert!(!me.json.to_string().contains(PHONE), "full phone never leaves the server");
+    assert!(
+        !me.json.to_string().contains(PHONE),
+        "full phone never leaves the server"
+    );
 }
 
 #[tokio::test]
@@ -43,7 +52,10 @@ async fn register_twice_is_refused() {
     app.browser().register(PHONE, PASSWORD).await;
     let mut b = app.browser();
     let r = b
-        .post("/api/v1/auth/sms-codes", json!({"phone": PHONE, "purpose": "register"}))
+        .post(
+            "/api/v1/auth/sms-codes",
+            json!({"phone": PHONE, "purpose": "register"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.error_code(), "phone_taken");
@@ -56,19 +68,32 @@ async fn register_validates_every_field_in_the_requested_language() {
     let mut b = app.browser();
     b.lang = Some("en-US,en;q=0.9");
     let r = b
-        .post("/api/v1/auth/register", json!({"phone": "12345", "sms_code": "12", "password": "short"}))
+        .post(
+            "/api/v1/auth/register",
+            json!({"phone": "12345", "sms_code": "12", "password": "short"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error_code(), "validation_failed");
-    assert_eq!(r.field_error("phone"), Some("Enter an 11-digit mainland China mobile number"));
+    assert_eq!(
+        r.field_error("phone"),
+        Some("Enter an 11-digit mainland China mobile number")
+    );
     assert_eq!(r.field_error("sms_code"), Some("Enter the 6-digit code"));
     assert_eq!(r.field_error("password"), Some("Use at least 8 characters"));
 
     b.lang = None;
     let r = b
-        .post("/api/v1/auth/register", json!({"phone": "12345", "sms_code": "123456", "password": "abcdefgh"}))
+        .post(
+            "/api/v1/auth/register",
+            json!({"phone": "12345", "sms_code": "123456", "password": "abcdefgh"}),
+        )
         .await;
-    assert_eq!(r.field_error("phone"), Some("请输入 11 位中国大陆手机号"), "zh-CN by default");
+    assert_eq!(
+        r.field_error("phone"),
+        Some("请输入 11 位中国大陆手机号"),
+        "zh-CN by default"
+    );
     assert_eq!(r.field_error("password"), Some("密码需同时包含字母和数字"));
 }
 
@@ -82,18 +107,27 @@ async fn login_with_password_and_with_code() {
     let r = b.login(PHONE, PASSWORD).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-    assert!(cookie.contains("Max-Age=2592000"), "remember = 30 days: {cookie}");
+    assert!(
+        cookie.contains("Max-Age=2592000"),
+        "remember = 30 days: {cookie}"
+    );
     assert_eq!(b.get("/api/v1/me").await.status, StatusCode::OK);
 
     let mut c = app.browser();
     app.clock.advance(Duration::seconds(61));
     let code = c.sms_code(PHONE, "login").await;
     let r = c
-        .post("/api/v1/auth/login", json!({"phone": PHONE, "sms_code": code}))
+        .post(
+            "/api/v1/auth/login",
+            json!({"phone": PHONE, "sms_code": code}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-    assert!(!cookie.contains("Max-Age"), "browser-session cookie without remember: {cookie}");
+    assert!(
+        !cookie.contains("Max-Age"),
+        "browser-session cookie without remember: {cookie}"
+    );
     assert_eq!(c.get("/api/v1/me").await.status, StatusCode::OK);
 }
 
@@ -102,7 +136,10 @@ async fn login_accepts_a_phone_typed_with_spaces() {
     let app = TestApp::new().await;
     app.browser().register(PHONE, PASSWORD).await;
     let mut b = app.browser();
-    assert_eq!(b.login("139 1234 5678", PASSWORD).await.status, StatusCode::OK);
+    assert_eq!(
+        b.login("139 1234 5678", PASSWORD).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -126,21 +163,38 @@ async fn five_failures_lock_the_phone_for_15_minutes() {
     app.browser().register(PHONE, PASSWORD).await;
     let mut b = app.browser();
     for _ in 0..5 {
-        assert_eq!(b.login(PHONE, "wrong1234").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            b.login(PHONE, "wrong1234").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     let r = b.login(PHONE, PASSWORD).await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "locked even with the right password");
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked even with the right password"
+    );
     assert_eq!(r.error_code(), "login_locked");
-    let retry: i64 = r.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let retry: i64 = r.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_eq!(retry, 900);
 
     app.clock.advance(Duration::minutes(14));
-    assert_eq!(b.login(PHONE, PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        b.login(PHONE, PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
     app.clock.advance(Duration::minutes(1));
     assert_eq!(b.login(PHONE, PASSWORD).await.status, StatusCode::OK);
     // Success clears the count: one more failure does not lock again.
     let mut c = app.browser();
-    assert_eq!(c.login(PHONE, "wrong1234").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        c.login(PHONE, "wrong1234").await.status,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(c.login(PHONE, PASSWORD).await.status, StatusCode::OK);
 }
 
@@ -149,7 +203,10 @@ async fn sms_codes_are_limited_per_phone_per_minute_and_per_day() {
     let app = TestApp::new().await;
     let mut b = app.browser();
     let send = json!({"phone": PHONE, "purpose": "register"});
-    assert_eq!(b.post("/api/v1/auth/sms-codes", send.clone()).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        b.post("/api/v1/auth/sms-codes", send.clone()).await.status,
+        StatusCode::NO_CONTENT
+    );
     let r = b.post("/api/v1/auth/sms-codes", send.clone()).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(r.error_code(), "rate_limited");
@@ -160,16 +217,26 @@ async fn sms_codes_are_limited_per_phone_per_minute_and_per_day() {
 
     app.clock.advance(Duration::seconds(30));
     for _ in 1..10 {
-        assert_eq!(b.post("/api/v1/auth/sms-codes", send.clone()).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            b.post("/api/v1/auth/sms-codes", send.clone()).await.status,
+            StatusCode::NO_CONTENT
+        );
         app.clock.advance(Duration::seconds(61));
     }
     // 10 sent within 24 h: the 11th waits for the first to leave the window.
     let r = b.post("/api/v1/auth/sms-codes", send.clone()).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    let retry: i64 = r.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let retry: i64 = r.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry > 23 * 3600 && retry <= 24 * 3600, "{retry}");
     app.clock.advance(Duration::seconds(retry));
-    assert_eq!(b.post("/api/v1/auth/sms-codes", send).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        b.post("/api/v1/auth/sms-codes", send).await.status,
+        StatusCode::NO_CONTENT
+    );
 }
 
 #[tokio::test]
@@ -178,12 +245,18 @@ async fn sms_codes_are_limited_per_ip() {
     let mut b = app.browser();
     for i in 0..3 {
         let r = b
-            .post("/api/v1/auth/sms-codes", json!({"phone": format!("1391234567{i}"), "purpose": "register"}))
+            .post(
+                "/api/v1/auth/sms-codes",
+                json!({"phone": format!("1391234567{i}"), "purpose": "register"}),
+            )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
     }
     let r = b
-        .post("/api/v1/auth/sms-codes", json!({"phone": "13912345679", "purpose": "register"}))
+        .post(
+            "/api/v1/auth/sms-codes",
+            json!({"phone": "13912345679", "purpose": "register"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers.contains_key(header::RETRY_AFTER));
@@ -196,7 +269,10 @@ async fn codes_expire_after_five_minutes() {
     let code = b.sms_code(PHONE, "register").await;
     app.clock.advance(Duration::seconds(5 * 60));
     let r = b
-        .post("/api/v1/auth/register", json!({"phone": PHONE, "sms_code": code, "password": PASSWORD}))
+        .post(
+            "/api/v1/auth/register",
+            json!({"phone": PHONE, "sms_code": code, "password": PASSWORD}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error_code(), "sms_code_invalid");
@@ -212,11 +288,17 @@ async fn codes_are_single_use_and_purpose_bound() {
     let code = b.sms_code(PHONE, "login").await;
     // A login code does not reset a password.
     let r = b
-        .post("/api/v1/auth/password-reset", json!({"phone": PHONE, "sms_code": code, "new_password": "newpass123"}))
+        .post(
+            "/api/v1/auth/password-reset",
+            json!({"phone": PHONE, "sms_code": code, "new_password": "newpass123"}),
+        )
         .await;
     assert_eq!(r.error_code(), "sms_code_invalid");
     let login = json!({"phone": PHONE, "sms_code": code});
-    assert_eq!(b.post("/api/v1/auth/login", login.clone()).await.status, StatusCode::OK);
+    assert_eq!(
+        b.post("/api/v1/auth/login", login.clone()).await.status,
+        StatusCode::OK
+    );
     let r = b.post("/api/v1/auth/login", login).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "reused code");
     assert_eq!(r.error_code(), "sms_code_invalid");
@@ -230,14 +312,24 @@ async fn wrong_guesses_burn_a_code() {
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
         let r = b
-            .post("/api/v1/auth/register", json!({"phone": PHONE, "sms_code": wrong, "password": PASSWORD}))
+            .post(
+                "/api/v1/auth/register",
+                json!({"phone": PHONE, "sms_code": wrong, "password": PASSWORD}),
+            )
             .await;
         assert_eq!(r.error_code(), "sms_code_invalid");
     }
     let r = b
-        .post("/api/v1/auth/register", json!({"phone": PHONE, "sms_code": code, "password": PASSWORD}))
+        .post(
+            "/api/v1/auth/register",
+            json!({"phone": PHONE, "sms_code": code, "password": PASSWORD}),
+        )
         .await;
-    assert_eq!(r.error_code(), "sms_code_invalid", "the right code no longer works");
+    assert_eq!(
+        r.error_code(),
+        "sms_code_invalid",
+        "the right code no longer works"
+    );
 }
 
 #[tokio::test]
@@ -245,7 +337,10 @@ async fn codes_for_login_need_a_registered_phone() {
     let app = TestApp::new().await;
     let mut b = app.browser();
     let r = b
-        .post("/api/v1/auth/sms-codes", json!({"phone": PHONE, "purpose": "login"}))
+        .post(
+            "/api/v1/auth/sms-codes",
+            json!({"phone": PHONE, "purpose": "login"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.error_code(), "phone_not_registered");
@@ -287,26 +382,47 @@ async fn password_reset_ends_every_other_session() {
     app.clock.advance(Duration::seconds(61));
     let code = phone_browser.sms_code(PHONE, "reset").await;
     let r = phone_browser
-        .post("/api/v1/auth/password-reset", json!({"phone": PHONE, "sms_code": code, "new_password": "newpass456"}))
+        .post(
+            "/api/v1/auth/password-reset",
+            json!({"phone": PHONE, "sms_code": code, "new_password": "newpass456"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.json);
     assert_eq!(phone_browser.get("/api/v1/me").await.status, StatusCode::OK);
-    assert_eq!(desktop.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        desktop.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
 
     let mut fresh = app.browser();
-    assert_eq!(fresh.login(PHONE, PASSWORD).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(fresh.login(PHONE, "newpass456").await.status, StatusCode::OK);
+    assert_eq!(
+        fresh.login(PHONE, PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        fresh.login(PHONE, "newpass456").await.status,
+        StatusCode::OK
+    );
 
     // Signed out reset ends all sessions.
     app.clock.advance(Duration::seconds(61));
     let mut anon = app.browser();
     let code = anon.sms_code(PHONE, "reset").await;
     let r = anon
-        .post("/api/v1/auth/password-reset", json!({"phone": PHONE, "sms_code": code, "new_password": "third789x"}))
+        .post(
+            "/api/v1/auth/password-reset",
+            json!({"phone": PHONE, "sms_code": code, "new_password": "third789x"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    assert_eq!(phone_browser.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(fresh.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        phone_browser.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        fresh.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -317,6 +433,12 @@ async fn a_session_token_from_another_account_is_its_own() {
     app.clock.advance(Duration::seconds(61));
     let mut b = app.browser();
     b.register("13700001111", PASSWORD).await;
-    assert_eq!(a.get("/api/v1/me").await.json["phone_masked"], "139****5678");
-    assert_eq!(b.get("/api/v1/me").await.json["phone_masked"], "137****1111");
+    assert_eq!(
+        a.get("/api/v1/me").await.json["phone_masked"],
+        "139****5678"
+    );
+    assert_eq!(
+        b.get("/api/v1/me").await.json["phone_masked"],
+        "137****1111"
+    );
 }

@@ -31,9 +31,14 @@ async fn state_changes_need_the_csrf_header() {
     let app = TestApp::new().await;
     let mut b = app.browser();
     b.get("/api/v1/health").await;
-    assert!(b.cookies.contains_key("dd_csrf"), "first response hands out the CSRF cookie");
+    assert!(
+        b.cookies.contains_key("dd_csrf"),
+        "first response hands out the CSRF cookie"
+    );
     let body = json!({"phone": "13912345678", "purpose": "register"});
-    let r = b.post_without_csrf("/api/v1/auth/sms-codes", body.clone()).await;
+    let r = b
+        .post_without_csrf("/api/v1/auth/sms-codes", body.clone())
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.error_code(), "csrf_failed");
 
@@ -43,7 +48,12 @@ async fn state_changes_need_the_csrf_header() {
     other.get("/api/v1/health").await;
     let real = other.cookies["dd_csrf"].clone();
     let r = b
-        .send(Method::POST, "/api/v1/auth/sms-codes", Some(body.to_string()), false)
+        .send(
+            Method::POST,
+            "/api/v1/auth/sms-codes",
+            Some(body.to_string()),
+            false,
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_ne!(real, "forged");
@@ -56,21 +66,33 @@ async fn state_changes_need_the_csrf_header() {
 async fn malformed_bodies_get_the_error_shape() {
     let app = TestApp::new().await;
     let mut b = app.browser();
-    let r = b.post_raw("/api/v1/auth/login", Some("application/json"), "{not json").await;
+    let r = b
+        .post_raw("/api/v1/auth/login", Some("application/json"), "{not json")
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.error_code(), "malformed_body");
     assert!(r.json["error"]["message"].is_string());
 
-    let r = b.post_raw("/api/v1/auth/login", Some("application/json"), r#"{"phone": 5}"#).await;
+    let r = b
+        .post_raw(
+            "/api/v1/auth/login",
+            Some("application/json"),
+            r#"{"phone": 5}"#,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.error_code(), "malformed_body");
 
-    let r = b.post_raw("/api/v1/auth/login", None, r#"{"phone":"13912345678"}"#).await;
+    let r = b
+        .post_raw("/api/v1/auth/login", None, r#"{"phone":"13912345678"}"#)
+        .await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(r.error_code(), "unsupported_media_type");
 
     let huge = format!(r#"{{"phone":"{}"}}"#, "1".repeat(3 * 1024 * 1024));
-    let r = b.post_raw("/api/v1/auth/login", Some("application/json"), &huge).await;
+    let r = b
+        .post_raw("/api/v1/auth/login", Some("application/json"), &huge)
+        .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(r.error_code(), "payload_too_large");
 }
@@ -97,7 +119,10 @@ async fn security_headers_on_every_response() {
     for path in ["/api/v1/health", "/api/v1/me", "/api/v1/nope"] {
         let r = b.get(path).await;
         let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{csp}"
+        );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
@@ -114,12 +139,18 @@ async fn dev_outbox_exists_only_in_dev_mode() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Without a gateway, sending a code fails loudly instead of pretending.
     let r = b
-        .post("/api/v1/auth/sms-codes", json!({"phone": "13912345678", "purpose": "register"}))
+        .post(
+            "/api/v1/auth/sms-codes",
+            json!({"phone": "13912345678", "purpose": "register"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(r.error_code(), "internal");
     let message = r.json["error"]["message"].as_str().unwrap();
-    assert!(!message.contains("gateway"), "internals are not shown: {message}");
+    assert!(
+        !message.contains("gateway"),
+        "internals are not shown: {message}"
+    );
 }
 
 /// Every endpoint of the contract, as (method, path). A new endpoint goes here and into
@@ -162,11 +193,21 @@ async fn openapi_lists_every_endpoint() {
     // with 405, the fallback with 404.
     for (_, path) in &expected {
         let r = b.send(Method::PATCH, path, Some("{}".into()), true).await;
-        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{path} is documented but not routed");
+        assert_eq!(
+            r.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{path} is documented but not routed"
+        );
     }
     // Request and response shapes are described.
     let schemas = doc.json["components"]["schemas"].as_object().unwrap();
-    for name in ["RegisterRequest", "LoginRequest", "Me", "ErrorBody", "SmsCodeRequest"] {
+    for name in [
+        "RegisterRequest",
+        "LoginRequest",
+        "Me",
+        "ErrorBody",
+        "SmsCodeRequest",
+    ] {
         assert!(schemas.contains_key(name), "schema {name} missing");
     }
 }
@@ -182,21 +223,42 @@ mod spa {
     async fn app_with_dist() -> (TestApp, tempfile::TempDir) {
         let dist = tempfile::tempdir().unwrap();
         std::fs::write(dist.path().join("index.html"), INDEX).unwrap();
-        std::fs::write(dist.path().join("doctor-desk-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
-        std::fs::write(dist.path().join("doctor-desk-0123456789abcdef.js"), "export default 1").unwrap();
-        std::fs::write(dist.path().join("doctor-desk-0123456789abcdef.js.br"), b"brotli-bytes").unwrap();
+        std::fs::write(
+            dist.path().join("doctor-desk-0123456789abcdef_bg.wasm"),
+            b"\0asm\x01\0\0\0",
+        )
+        .unwrap();
+        std::fs::write(
+            dist.path().join("doctor-desk-0123456789abcdef.js"),
+            "export default 1",
+        )
+        .unwrap();
+        std::fs::write(
+            dist.path().join("doctor-desk-0123456789abcdef.js.br"),
+            b"brotli-bytes",
+        )
+        .unwrap();
         std::fs::write(dist.path().join("favicon.svg"), "<svg/>").unwrap();
         let dir = dist.path().to_owned();
         let app = TestApp::with_config(move |c| c.dist_dir = Some(dir)).await;
         (app, dist)
     }
 
-    async fn get(app: &TestApp, path: &str, accept_encoding: Option<&str>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    async fn get(
+        app: &TestApp,
+        path: &str,
+        accept_encoding: Option<&str>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         let mut req = axum::http::Request::get(path);
         if let Some(e) = accept_encoding {
             req = req.header(header::ACCEPT_ENCODING, e);
         }
-        let res = app.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let res = app
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         let status = res.status();
         let headers = res.headers().clone();
         let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
@@ -211,8 +273,14 @@ mod spa {
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_eq!(String::from_utf8(body).unwrap(), INDEX);
             assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
-            assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
-            assert!(headers.get_all(header::SET_COOKIE).iter().any(|c| c.to_str().unwrap().starts_with("dd_csrf=")));
+            assert!(headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"));
+            assert!(headers
+                .get_all(header::SET_COOKIE)
+                .iter()
+                .any(|c| c.to_str().unwrap().starts_with("dd_csrf=")));
         }
     }
 
@@ -235,7 +303,10 @@ mod spa {
         let (status, headers, _) = get(&app, "/doctor-desk-0123456789abcdef_bg.wasm", None).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
-        assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert_eq!(
+            headers[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
         let (_, headers, _) = get(&app, "/favicon.svg", None).await;
         assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
     }
@@ -243,10 +314,14 @@ mod spa {
     #[tokio::test]
     async fn precompressed_brotli_when_accepted() {
         let (app, _dist) = app_with_dist().await;
-        let (_, headers, body) = get(&app, "/doctor-desk-0123456789abcdef.js", Some("br, gzip")).await;
+        let (_, headers, body) =
+            get(&app, "/doctor-desk-0123456789abcdef.js", Some("br, gzip")).await;
         assert_eq!(headers[header::CONTENT_ENCODING], "br");
         assert_eq!(body, b"brotli-bytes");
-        assert!(headers[header::CONTENT_TYPE].to_str().unwrap().contains("javascript"));
+        assert!(headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("javascript"));
         let (_, headers, body) = get(&app, "/doctor-desk-0123456789abcdef.js", None).await;
         assert!(headers.get(header::CONTENT_ENCODING).is_none());
         assert_eq!(body, b"export default 1");

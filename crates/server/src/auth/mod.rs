@@ -57,7 +57,9 @@ async fn send_sms_code(
     AppError::check(req.validate())?;
     let exists = account::by_phone(&state, &req.phone).await?.is_some();
     match (req.purpose, exists) {
-        (SmsPurpose::Register, true) => return Err(AppError::OnField(ErrorCode::PhoneTaken, "phone")),
+        (SmsPurpose::Register, true) => {
+            return Err(AppError::OnField(ErrorCode::PhoneTaken, "phone"))
+        }
         (SmsPurpose::Login | SmsPurpose::Reset, false) => {
             return Err(AppError::OnField(ErrorCode::PhoneNotRegistered, "phone"))
         }
@@ -93,7 +95,9 @@ async fn register(
         .ok_or(taken)?;
     // A doctor who just proved the phone is theirs stays signed in on this device.
     let cookie = session::start(&state, id, true, &client).await?;
-    let account = account::by_id(&state, id).await?.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let account = account::by_id(&state, id)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let me = account::me(&state, &account).await?;
     Ok((StatusCode::CREATED, ([(SET_COOKIE, cookie)], Json(me))))
 }
@@ -125,7 +129,10 @@ async fn login(
     };
     lockout::clear(&state, &req.phone).await?;
     let cookie = session::start(&state, account.id, req.remember, &client).await?;
-    Ok(([(SET_COOKIE, cookie)], Json(account::me(&state, &account).await?)))
+    Ok((
+        [(SET_COOKIE, cookie)],
+        Json(account::me(&state, &account).await?),
+    ))
 }
 
 /// Checks the password or SMS code of a sign-in; a wrong one is an `OnField` error.
@@ -161,7 +168,10 @@ async fn logout(
     if let Some(s) = signed_in {
         session::end(&state, &s.token_hash).await?;
     }
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, session::clearing_cookie(&state))]))
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(SET_COOKIE, session::clearing_cookie(&state))],
+    ))
 }
 
 /// Set a new password with an SMS code; every other session of the account ends.

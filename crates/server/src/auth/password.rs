@@ -20,8 +20,8 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 
 pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
     tokio::task::spawn_blocking(move || {
-        let parsed =
-            PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
+        let parsed = PasswordHash::new(&stored)
+            .map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())

@@ -5,7 +5,11 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::{error::AppResult, extractor::{Client, SignedIn}, state::AppState};
+use crate::{
+    error::AppResult,
+    extractor::{Client, SignedIn},
+    state::AppState,
+};
 
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -73,7 +77,11 @@ pub async fn end(state: &AppState, token_hash: &[u8]) -> AppResult<()> {
 }
 
 /// Ends every session of an account except `keep` (the one making the request, if any).
-pub async fn end_all_others(state: &AppState, account_id: i64, keep: Option<&[u8]>) -> AppResult<()> {
+pub async fn end_all_others(
+    state: &AppState,
+    account_id: i64,
+    keep: Option<&[u8]>,
+) -> AppResult<()> {
     sqlx::query("DELETE FROM sessions WHERE account_id = ? AND token_hash IS NOT ?")
         .bind(account_id)
         .bind(keep)

@@ -26,10 +26,11 @@ pub async fn issue(state: &AppState, phone: &str, purpose: SmsPurpose, ip: &str)
     let now = state.clock.unix();
     let limits = &state.config.limits;
 
-    let (last,): (Option<i64>,) = sqlx::query_as("SELECT MAX(created_at) FROM sms_codes WHERE phone = ?")
-        .bind(phone)
-        .fetch_one(&state.db)
-        .await?;
+    let (last,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(created_at) FROM sms_codes WHERE phone = ?")
+            .bind(phone)
+            .fetch_one(&state.db)
+            .await?;
     if let Some(last) = last {
         if now - last < limits.sms_phone_interval_secs {
             return Err(too_many(last + limits.sms_phone_interval_secs - now));
@@ -72,7 +73,11 @@ pub async fn issue(state: &AppState, phone: &str, purpose: SmsPurpose, ip: &str)
     .fetch_one(&state.db)
     .await?;
 
-    if let Err(e) = state.sms.send_code(phone, purpose, &code, state.clock.now()).await {
+    if let Err(e) = state
+        .sms
+        .send_code(phone, purpose, &code, state.clock.now())
+        .await
+    {
         // An undelivered code must not count against the doctor's limits.
         sqlx::query("DELETE FROM sms_codes WHERE id = ?")
             .bind(id)
@@ -84,7 +89,12 @@ pub async fn issue(state: &AppState, phone: &str, purpose: SmsPurpose, ip: &str)
 }
 
 /// Uses up the latest code sent to `phone` for `purpose`, if `code` matches it.
-pub async fn consume(state: &AppState, phone: &str, purpose: SmsPurpose, code: &str) -> AppResult<()> {
+pub async fn consume(
+    state: &AppState,
+    phone: &str,
+    purpose: SmsPurpose,
+    code: &str,
+) -> AppResult<()> {
     let invalid = AppError::OnField(ErrorCode::SmsCodeInvalid, "sms_code");
     let now = state.clock.unix();
     let row: Option<(i64, Vec<u8>, i64)> = sqlx::query_as(

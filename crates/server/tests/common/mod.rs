@@ -82,12 +82,14 @@ impl Browser<'_> {
     }
 
     pub async fn post(&mut self, path: &str, body: Value) -> Reply {
-        self.send(Method::POST, path, Some(body.to_string()), true).await
+        self.send(Method::POST, path, Some(body.to_string()), true)
+            .await
     }
 
     /// Sends without the CSRF header.
     pub async fn post_without_csrf(&mut self, path: &str, body: Value) -> Reply {
-        self.send(Method::POST, path, Some(body.to_string()), false).await
+        self.send(Method::POST, path, Some(body.to_string()), false)
+            .await
     }
 
     pub async fn post_raw(&mut self, path: &str, content_type: Option<&str>, body: &str) -> Reply {
@@ -97,10 +99,17 @@ impl Browser<'_> {
             req = req.header(header::CONTENT_TYPE, ct);
         }
         req = self.with_cookies(req, true);
-        self.dispatch(req.body(Body::from(body.to_owned())).unwrap()).await
+        self.dispatch(req.body(Body::from(body.to_owned())).unwrap())
+            .await
     }
 
-    pub async fn send(&mut self, method: Method, path: &str, body: Option<String>, csrf: bool) -> Reply {
+    pub async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        csrf: bool,
+    ) -> Reply {
         if method != Method::GET && csrf {
             self.ensure_csrf().await;
         }
@@ -120,9 +129,17 @@ impl Browser<'_> {
         }
     }
 
-    fn with_cookies(&self, mut req: axum::http::request::Builder, csrf: bool) -> axum::http::request::Builder {
+    fn with_cookies(
+        &self,
+        mut req: axum::http::request::Builder,
+        csrf: bool,
+    ) -> axum::http::request::Builder {
         if !self.cookies.is_empty() {
-            let jar: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             req = req.header(header::COOKIE, jar.join("; "));
         }
         if csrf {
@@ -137,7 +154,13 @@ impl Browser<'_> {
     }
 
     async fn dispatch(&mut self, req: Request<Body>) -> Reply {
-        let response = self.app.router.clone().oneshot(req).await.expect("infallible");
+        let response = self
+            .app
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("infallible");
         for set in response.headers().get_all(header::SET_COOKIE) {
             let set = set.to_str().unwrap();
             let (pair, attrs) = set.split_once(';').unwrap_or((set, ""));
@@ -152,16 +175,25 @@ impl Browser<'_> {
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply { status, headers, json }
+        Reply {
+            status,
+            headers,
+            json,
+        }
     }
 
     /// Requests a code and reads it from the dev outbox.
     pub async fn sms_code(&mut self, phone: &str, purpose: &str) -> String {
         let r = self
-            .post("/api/v1/auth/sms-codes", serde_json::json!({"phone": phone, "purpose": purpose}))
+            .post(
+                "/api/v1/auth/sms-codes",
+                serde_json::json!({"phone": phone, "purpose": purpose}),
+            )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "sms code: {}", r.json);
-        let r = self.get(&format!("/api/v1/dev/sms-outbox?phone={phone}")).await;
+        let r = self
+            .get(&format!("/api/v1/dev/sms-outbox?phone={phone}"))
+            .await;
         assert_eq!(r.status, StatusCode::OK);
         r.json["code"].as_str().unwrap().to_owned()
     }

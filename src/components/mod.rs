@@ -1,0 +1,5 @@
+pub mod form_field;
+pub mod password_field;
+pub mod shell;
+pub mod sms_code_button;
+pub mod toast;

@@ -1,0 +1,176 @@
+use doctor_desk_api::{
+    auth::{LoginRequest, SmsPurpose},
+    validate::normalize_phone,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{leave_when_signed_in, next_target, with_next};
+use crate::{
+    api,
+    components::{
+        form_field::{FormError, FormErrors, FormField},
+        password_field::PasswordField,
+        shell::PublicLayout,
+        sms_code_button::SmsCodeButton,
+    },
+    i18n::use_texts,
+    session::use_session,
+};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Password,
+    SmsCode,
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let t = use_texts();
+    let session = use_session();
+    let next = next_target();
+    leave_when_signed_in(next);
+
+    let method = RwSignal::new(Method::Password);
+    let phone = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let sms_code = RwSignal::new(String::new());
+    let remember = RwSignal::new(true);
+    let errors = FormErrors::new();
+
+    let login = Action::new_local(move |req: &LoginRequest| {
+        let req = req.clone();
+        async move { api::login(&req).await }
+    });
+    Effect::new(move || match login.value().get() {
+        Some(Ok(me)) => session.signed_in(me),
+        Some(Err(e)) => errors.show(e),
+        None => {}
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let by_password = method.get_untracked() == Method::Password;
+        let req = LoginRequest {
+            phone: normalize_phone(&phone.get_untracked()),
+            password: by_password.then(|| password.get_untracked()),
+            sms_code: (!by_password).then(|| sms_code.get_untracked().trim().to_owned()),
+            remember: remember.get_untracked(),
+        };
+        if errors.check(req.validate()) {
+            login.dispatch(req);
+        }
+    };
+    let choose = move |m: Method| {
+        method.set(m);
+        errors.check(Vec::new());
+    };
+    let tab = move |m: Method,
+                    id: &'static str,
+                    label: fn(&'static crate::i18n::Texts) -> &'static str| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                id=id
+                data-testid=id
+                class="tab"
+                aria-controls="login-panel"
+                aria-selected=move || (method.get() == m).to_string()
+                on:click=move |_| choose(m)
+            >
+                {move || label(t())}
+            </button>
+        }
+    };
+
+    view! {
+        <PublicLayout>
+            <section class="card auth-card">
+                <h1>{move || t().login_title}</h1>
+                <p class="subtitle">{move || t().login_subtitle}</p>
+                <div class="tabs" role="tablist" aria-label=move || t().login_tabs_label>
+                    {tab(Method::Password, "tab-password", |t| t.tab_password)}
+                    {tab(Method::SmsCode, "tab-sms", |t| t.tab_sms)}
+                </div>
+                <form
+                    id="login-panel"
+                    role="tabpanel"
+                    aria-labelledby=move || {
+                        if method.get() == Method::Password { "tab-password" } else { "tab-sms" }
+                    }
+                    novalidate=true
+                    on:submit=on_submit
+                >
+                    <FormField
+                        name="phone"
+                        label=Signal::derive(move || t().phone)
+                        placeholder=Signal::derive(move || t().phone_placeholder)
+                        value=phone
+                        errors=errors
+                        input_type="tel"
+                        inputmode="numeric"
+                        autocomplete="tel-national"
+                        maxlength=20
+                    />
+                    <Show
+                        when=move || method.get() == Method::Password
+                        fallback=move || {
+                            view! {
+                                <FormField
+                                    name="sms_code"
+                                    label=Signal::derive(move || t().sms_code)
+                                    placeholder=Signal::derive(move || t().sms_code_placeholder)
+                                    value=sms_code
+                                    errors=errors
+                                    inputmode="numeric"
+                                    autocomplete="one-time-code"
+                                    maxlength=6
+                                >
+                                    <SmsCodeButton phone=phone purpose=SmsPurpose::Login errors=errors />
+                                </FormField>
+                            }
+                        }
+                    >
+                        <PasswordField
+                            name="password"
+                            label=Signal::derive(move || t().password)
+                            value=password
+                            errors=errors
+                            autocomplete="current-password"
+                        />
+                    </Show>
+                    <label class="checkbox">
+                        <input
+                            type="checkbox"
+                            data-testid="remember"
+                            prop:checked=move || remember.get()
+                            on:change=move |ev| remember.set(event_target_checked(&ev))
+                        />
+                        <span>{move || t().remember_me}</span>
+                    </label>
+                    <FormError errors=errors />
+                    <button
+                        type="submit"
+                        class="button button-primary"
+                        data-testid="login-submit"
+                        disabled=move || login.pending().get()
+                    >
+                        {move || if login.pending().get() { t().login_pending } else { t().login_submit }}
+                    </button>
+                </form>
+                <p class="auth-links">
+                    <A href=move || with_next("/reset-password", &next.get())>
+                        {move || t().forgot_password}
+                    </A>
+                    <span>
+                        {move || t().no_account} " "
+                        <A href=move || with_next("/register", &next.get())>
+                            {move || t().go_register}
+                        </A>
+                    </span>
+                </p>
+            </section>
+        </PublicLayout>
+    }
+}

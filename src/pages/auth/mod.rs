@@ -1,0 +1,50 @@
+//! Sign-in, sign-up and password reset.
+
+mod login;
+mod register;
+mod reset_password;
+
+pub use login::LoginPage;
+pub use register::RegisterPage;
+pub use reset_password::ResetPasswordPage;
+
+use leptos::prelude::*;
+use leptos_router::{
+    hooks::{use_navigate, use_query_map},
+    NavigateOptions,
+};
+
+use crate::session::{safe_next, use_session, SessionState};
+
+/// Where to go after signing in: the `next` query parameter, if it is a path of ours.
+fn next_target() -> Memo<String> {
+    let query = use_query_map();
+    Memo::new(move |_| safe_next(query.with(|q| q.get("next"))))
+}
+
+/// Leaves the page for `next` as soon as someone is signed in (on arrival, or after
+/// signing in here).
+fn leave_when_signed_in(next: Memo<String>) {
+    let session = use_session();
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if matches!(session.state.get(), SessionState::SignedIn(_)) {
+            navigate(
+                &next.get_untracked(),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+}
+
+/// A link to another auth page that carries `next` along.
+fn with_next(path: &str, next: &str) -> String {
+    if next == "/" {
+        path.to_owned()
+    } else {
+        format!("{path}?next={}", js_sys::encode_uri_component(next))
+    }
+}

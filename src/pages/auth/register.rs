@@ -1,0 +1,113 @@
+use doctor_desk_api::{
+    auth::{RegisterRequest, SmsPurpose},
+    validate::normalize_phone,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{leave_when_signed_in, next_target, with_next};
+use crate::{
+    api,
+    components::{
+        form_field::{FormError, FormErrors, FormField},
+        password_field::PasswordField,
+        shell::PublicLayout,
+        sms_code_button::SmsCodeButton,
+    },
+    i18n::use_texts,
+    session::use_session,
+};
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let t = use_texts();
+    let session = use_session();
+    let next = next_target();
+    leave_when_signed_in(next);
+
+    let phone = RwSignal::new(String::new());
+    let sms_code = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+
+    let register = Action::new_local(move |req: &RegisterRequest| {
+        let req = req.clone();
+        async move { api::register(&req).await }
+    });
+    Effect::new(move || match register.value().get() {
+        Some(Ok(me)) => session.signed_in(me),
+        Some(Err(e)) => errors.show(e),
+        None => {}
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = RegisterRequest {
+            phone: normalize_phone(&phone.get_untracked()),
+            sms_code: sms_code.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+        };
+        if errors.check(req.validate()) {
+            register.dispatch(req);
+        }
+    };
+
+    view! {
+        <PublicLayout>
+            <section class="card auth-card">
+                <h1>{move || t().register_title}</h1>
+                <p class="subtitle">{move || t().register_subtitle}</p>
+                <form novalidate=true on:submit=on_submit>
+                    <FormField
+                        name="phone"
+                        label=Signal::derive(move || t().phone)
+                        placeholder=Signal::derive(move || t().phone_placeholder)
+                        value=phone
+                        errors=errors
+                        input_type="tel"
+                        inputmode="numeric"
+                        autocomplete="tel-national"
+                        maxlength=20
+                    />
+                    <FormField
+                        name="sms_code"
+                        label=Signal::derive(move || t().sms_code)
+                        placeholder=Signal::derive(move || t().sms_code_placeholder)
+                        value=sms_code
+                        errors=errors
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        maxlength=6
+                    >
+                        <SmsCodeButton phone=phone purpose=SmsPurpose::Register errors=errors />
+                    </FormField>
+                    <PasswordField
+                        name="password"
+                        label=Signal::derive(move || t().password)
+                        hint=Signal::derive(move || t().password_hint)
+                        value=password
+                        errors=errors
+                        autocomplete="new-password"
+                    />
+                    <FormError errors=errors />
+                    <button
+                        type="submit"
+                        class="button button-primary"
+                        data-testid="register-submit"
+                        disabled=move || register.pending().get()
+                    >
+                        {move || {
+                            if register.pending().get() { t().register_pending } else { t().register_submit }
+                        }}
+                    </button>
+                </form>
+                <p class="auth-links">
+                    <span>
+                        {move || t().have_account} " "
+                        <A href=move || with_next("/login", &next.get())>{move || t().go_login}</A>
+                    </span>
+                </p>
+            </section>
+        </PublicLayout>
+    }
+}

@@ -1,0 +1,118 @@
+use doctor_desk_api::{
+    auth::{PasswordResetRequest, SmsPurpose},
+    validate::normalize_phone,
+};
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_navigate};
+
+use super::{next_target, with_next};
+use crate::{
+    api,
+    components::{
+        form_field::{FormError, FormErrors, FormField},
+        password_field::PasswordField,
+        shell::PublicLayout,
+        sms_code_button::SmsCodeButton,
+        toast::use_toasts,
+    },
+    i18n::use_texts,
+    session::use_session,
+};
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let t = use_texts();
+    let toasts = use_toasts();
+    let session = use_session();
+    let navigate = use_navigate();
+    let next = next_target();
+
+    let phone = RwSignal::new(String::new());
+    let sms_code = RwSignal::new(String::new());
+    let new_password = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+
+    let reset = Action::new_local(move |req: &PasswordResetRequest| {
+        let req = req.clone();
+        async move { api::reset_password(&req).await }
+    });
+    Effect::new(move || match reset.value().get() {
+        Some(Ok(())) => {
+            toasts.info(t().reset_done);
+            // Other sessions ended on the server; ask again who we are.
+            session.refresh();
+            navigate(
+                &with_next("/login", &next.get_untracked()),
+                Default::default(),
+            );
+        }
+        Some(Err(e)) => errors.show(e),
+        None => {}
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = PasswordResetRequest {
+            phone: normalize_phone(&phone.get_untracked()),
+            sms_code: sms_code.get_untracked().trim().to_owned(),
+            new_password: new_password.get_untracked(),
+        };
+        if errors.check(req.validate()) {
+            reset.dispatch(req);
+        }
+    };
+
+    view! {
+        <PublicLayout>
+            <section class="card auth-card">
+                <h1>{move || t().reset_title}</h1>
+                <p class="subtitle">{move || t().reset_subtitle}</p>
+                <form novalidate=true on:submit=on_submit>
+                    <FormField
+                        name="phone"
+                        label=Signal::derive(move || t().phone)
+                        placeholder=Signal::derive(move || t().phone_placeholder)
+                        value=phone
+                        errors=errors
+                        input_type="tel"
+                        inputmode="numeric"
+                        autocomplete="tel-national"
+                        maxlength=20
+                    />
+                    <FormField
+                        name="sms_code"
+                        label=Signal::derive(move || t().sms_code)
+                        placeholder=Signal::derive(move || t().sms_code_placeholder)
+                        value=sms_code
+                        errors=errors
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        maxlength=6
+                    >
+                        <SmsCodeButton phone=phone purpose=SmsPurpose::Reset errors=errors />
+                    </FormField>
+                    <PasswordField
+                        name="new_password"
+                        label=Signal::derive(move || t().new_password)
+                        hint=Signal::derive(move || t().password_hint)
+                        value=new_password
+                        errors=errors
+                        autocomplete="new-password"
+                    />
+                    <FormError errors=errors />
+                    <button
+                        type="submit"
+                        class="button button-primary"
+                        data-testid="reset-submit"
+                        disabled=move || reset.pending().get()
+                    >
+                        {move || if reset.pending().get() { t().reset_pending } else { t().reset_submit }}
+                    </button>
+                </form>
+                <p class="auth-links">
+                    <A href=move || with_next("/login", &next.get())>{move || t().back_to_login}</A>
+                </p>
+            </section>
+        </PublicLayout>
+    }
+}

@@ -1,0 +1,73 @@
+//! Who is signed in, known app-wide. Loaded once from `GET /me` at start; sign-in and
+//! sign-out pages update it.
+
+use doctor_desk_api::{auth::Me, ErrorCode};
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::api;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionState {
+    Loading,
+    SignedOut,
+    SignedIn(Me),
+    /// `GET /me` failed for another reason than "not signed in" (offline, server down).
+    Unreachable(String),
+}
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub state: RwSignal<SessionState>,
+}
+
+impl Session {
+    pub fn me(&self) -> Option<Me> {
+        match self.state.get() {
+            SessionState::SignedIn(me) => Some(me),
+            _ => None,
+        }
+    }
+
+    pub fn signed_in(&self, me: Me) {
+        self.state.set(SessionState::SignedIn(me));
+    }
+
+    pub fn signed_out(&self) {
+        self.state.set(SessionState::SignedOut);
+    }
+
+    /// Asks the server who we are.
+    pub fn refresh(&self) {
+        let state = self.state;
+        spawn_local(async move {
+            let next = match api::me().await {
+                Ok(me) => SessionState::SignedIn(me),
+                Err(e) if e.code == Some(ErrorCode::Unauthorized) => SessionState::SignedOut,
+                Err(e) => SessionState::Unreachable(e.message),
+            };
+            state.set(next);
+        });
+    }
+}
+
+/// Creates the session context and starts loading it; call once at the root.
+pub fn provide_session() -> Session {
+    let session = Session {
+        state: RwSignal::new(SessionState::Loading),
+    };
+    session.refresh();
+    provide_context(session);
+    session
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// A `next` target from the query string, kept only if it is a path on this site.
+pub fn safe_next(next: Option<String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        _ => "/".to_owned(),
+    }
+}
