@@ -72,11 +72,17 @@ pub fn SignedInLayout() -> impl IntoView {
 
     Effect::new(move || {
         if session.state.get() == SessionState::SignedOut {
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
+            let path = location.pathname.get_untracked();
+            if path.starts_with("/login") {
+                // Signing out already navigates there.
+                return;
+            }
+            let search = location.search.get_untracked();
+            let here = if search.is_empty() {
+                path
+            } else {
+                format!("{path}?{}", search.trim_start_matches('?'))
+            };
             let target = if here == "/" {
                 "/login".to_owned()
             } else {

@@ -1,1 +1,82 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's commands, runnable on a fresh machine.
+//!
+//! - `run`   install what is missing, build the SPA, start the server with demo data
+//! - `test`  every check and test suite; ends with `N passed, N failed`
+//! - `build` build the SPA into `dist/` (with precompressed copies)
+//! - `size`  raw / gzip / brotli sizes of `dist/` and of the first load
+
+mod build;
+mod size;
+mod steps;
+mod tools;
+
+use std::{path::PathBuf, process::ExitCode};
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let command = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    let result = match command.as_str() {
+        "run" => run(&rest),
+        "test" => steps::test(&rest),
+        "build" => tools::ensure_build_tools().and_then(|_| build::spa()),
+        "size" => size::report(true).map(|_| ()),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n  run [server flags]   build the SPA and serve it with demo data (http://127.0.0.1:8080)\n  test [suite …]       run every check and test suite (or only the named ones: {})\n  build                build the SPA into dist/\n  size                 print the size report of dist/",
+                steps::SUITES.join(", ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds everything and serves it; extra arguments go to the server (`--addr`, `--data-dir`,
+/// `--database-url`, …; the same settings are read from env vars, see the README).
+fn run(server_args: &[String]) -> Result<(), String> {
+    tools::ensure_build_tools()?;
+    build::spa()?;
+    let root = project_root();
+    let mut args: Vec<String> = vec![
+        "run".into(),
+        "--release".into(),
+        "--quiet".into(),
+        "-p".into(),
+        "doctor-desk-server".into(),
+        "--".into(),
+        "--dev".into(),
+        "--demo".into(),
+        "--dist".into(),
+        root.join("dist").display().to_string(),
+    ];
+    args.extend(server_args.iter().cloned());
+    println!("Starting the server (first build of the release server takes a few minutes)…");
+    let status = std::process::Command::new(cargo())
+        .args(&args)
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cannot start cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("server exited with {status}"))
+    }
+}
+
+pub fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_owned()
+}
+
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}

@@ -165,7 +165,10 @@ pub fn LoginPage() -> impl IntoView {
                     </A>
                     <span>
                         {move || t().no_account} " "
-                        <A href=move || with_next("/register", &next.get())>
+                        <A
+                            href=move || with_next("/register", &next.get())
+                            attr:data-testid="go-register"
+                        >
                             {move || t().go_register}
                         </A>
                     </span>

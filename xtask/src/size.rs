@@ -1,0 +1,56 @@
+//! Size report of the built SPA. What a doctor on a slow mobile network waits for is the
+//! first load: the wasm, its JS glue and the CSS, as transferred (brotli).
+
+use std::fs;
+
+use crate::{
+    build::{brotli, gzip},
+    project_root,
+};
+
+/// First-load budget, brotli bytes.
+pub const FIRST_LOAD_BUDGET: usize = 300 * 1000;
+
+/// Prints the report; returns the first-load brotli total.
+pub fn report(print: bool) -> Result<usize, String> {
+    let dist = project_root().join("dist");
+    let mut rows = Vec::new();
+    for entry in fs::read_dir(&dist)
+        .map_err(|e| format!("no dist/ ({e}): run `cargo xtask build` first"))?
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".br") || name.ends_with(".gz") || !entry.path().is_file() {
+            continue;
+        }
+        let data = fs::read(entry.path()).map_err(|e| e.to_string())?;
+        rows.push((name, data.len(), gzip(&data).len(), brotli(&data).len()));
+    }
+    rows.sort();
+    let first_load =
+        |name: &str| name.ends_with(".wasm") || name.ends_with(".js") || name.ends_with(".css");
+    let total = rows
+        .iter()
+        .filter(|r| first_load(&r.0))
+        .fold((0, 0, 0), |acc, r| (acc.0 + r.1, acc.1 + r.2, acc.2 + r.3));
+    if print {
+        println!(
+            "{:<44} {:>10} {:>10} {:>10}",
+            "file", "raw", "gzip -9", "brotli 11"
+        );
+        for (name, raw, gz, br) in &rows {
+            println!("{name:<44} {raw:>10} {gz:>10} {br:>10}");
+        }
+        println!(
+            "{:<44} {:>10} {:>10} {:>10}",
+            "first load (wasm + js + css)", total.0, total.1, total.2
+        );
+        println!(
+            "budget: first-load brotli {} of {} bytes ({:.0}%)",
+            total.2,
+            FIRST_LOAD_BUDGET,
+            total.2 as f64 * 100.0 / FIRST_LOAD_BUDGET as f64
+        );
+    }
+    Ok(total.2)
+}

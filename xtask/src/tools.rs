@@ -1,0 +1,171 @@
+//! Installs the tools the build and the tests need, at the versions that work together
+//! (see shared TOOLCHAIN notes): idempotent, so a warm machine pays only a few checks.
+
+use std::process::Command;
+
+use crate::project_root;
+
+const TRUNK_VERSION: &str = "0.21.14";
+const BINARYEN_VERSION: &str = "132";
+
+/// What `cargo xtask run` and `build` need.
+pub fn ensure_build_tools() -> Result<(), String> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    ensure_wasm_opt()?;
+    ensure_trunk()?;
+    Ok(())
+}
+
+/// What `cargo xtask test` needs on top: clippy, rustfmt and a headless Chromium.
+pub fn ensure_test_tools() -> Result<(), String> {
+    ensure_build_tools()?;
+    for component in ["rustfmt", "clippy"] {
+        if !output_of("rustup", &["component", "list", "--installed"]).contains(component) {
+            run_install("rustup", &["component", "add", component])?;
+        }
+    }
+    ensure_chromium()
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    if output_of("rustup", &["target", "list", "--installed"]).contains("wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    run_install("rustup", &["target", "add", "wasm32-unknown-unknown"])
+}
+
+/// The CLI must match the wasm-bindgen of Cargo.lock exactly.
+fn ensure_wasm_bindgen() -> Result<(), String> {
+    let lock = std::fs::read_to_string(project_root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let version =
+        locked_version(&lock, "wasm-bindgen").ok_or("Cargo.lock has no wasm-bindgen entry")?;
+    let have = output_of("wasm-bindgen", &["--version"]);
+    let runner = output_of("wasm-bindgen-test-runner", &["--version"]);
+    if have.split_whitespace().nth(1) == Some(version.as_str()) && runner.contains(&version) {
+        return Ok(());
+    }
+    // Not --locked: its lockfile pins a webpki-roots release the registry no longer has.
+    run_install(
+        "cargo",
+        &["install", "wasm-bindgen-cli", "--version", &version],
+    )
+}
+
+fn ensure_trunk() -> Result<(), String> {
+    if output_of("trunk", &["--version"]).contains(TRUNK_VERSION) {
+        return Ok(());
+    }
+    run_install(
+        "cargo",
+        &["install", "--locked", &format!("trunk@{TRUNK_VERSION}")],
+    )
+}
+
+/// wasm-opt from npm's binaryen: Debian's old one produces wasm that does not start.
+fn ensure_wasm_opt() -> Result<(), String> {
+    if output_of("wasm-opt", &["--version"]).contains(&format!("version {BINARYEN_VERSION}")) {
+        return Ok(());
+    }
+    if output_of("npm", &["--version"]).is_empty() {
+        return Err("wasm-opt (binaryen 132) is missing and npm is not installed: install Node.js and npm, then run `npm install -g binaryen@132.0.0`".into());
+    }
+    run_install(
+        "npm",
+        &["install", "-g", &format!("binaryen@{BINARYEN_VERSION}.0.0")],
+    )?;
+    let now = output_of("wasm-opt", &["--version"]);
+    if now.contains(&format!("version {BINARYEN_VERSION}")) {
+        Ok(())
+    } else {
+        Err(format!(
+            "wasm-opt on PATH is `{}` after installing binaryen {BINARYEN_VERSION} from npm: put npm's global bin first on PATH",
+            now.trim()
+        ))
+    }
+}
+
+fn ensure_chromium() -> Result<(), String> {
+    let have = |bin: &str| !output_of(bin, &["--version"]).is_empty();
+    if have("chromium") && have("chromedriver") && has_cjk_font() {
+        return Ok(());
+    }
+    let debian = std::path::Path::new("/etc/debian_version").exists();
+    let root = output_of("id", &["-u"]).trim() == "0";
+    if !(debian && root) {
+        return Err("headless Chromium is needed for the browser tests: install `chromium`, \
+                    `chromedriver` and a CJK font (Debian: apt-get install chromium chromium-driver \
+                    fonts-wqy-microhei) and put them on PATH"
+            .into());
+    }
+    run_install("apt-get", &["update", "-qq"])?;
+    run_install(
+        "apt-get",
+        &[
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+            "fonts-wqy-microhei",
+        ],
+    )
+}
+
+/// Chinese text in screenshots needs a CJK font.
+fn has_cjk_font() -> bool {
+    output_of("fc-list", &[":lang=zh"]).lines().count() > 0
+}
+
+fn locked_version(lock: &str, name: &str) -> Option<String> {
+    let needle = format!("name = \"{name}\"\nversion = \"");
+    let start = lock.find(&needle)? + needle.len();
+    let end = lock[start..].find('"')?;
+    Some(lock[start..start + end].to_owned())
+}
+
+/// Stdout of a command, or "" when it cannot run.
+pub fn output_of(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
+}
+
+fn run_install(program: &str, args: &[&str]) -> Result<(), String> {
+    println!("xtask: installing: {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_locked_versions() {
+        let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n\n[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.80\"\n";
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen-futures").as_deref(),
+            Some("0.4.80")
+        );
+        assert_eq!(locked_version(lock, "trunk"), None);
+    }
+}
