@@ -56,7 +56,8 @@ fn run(server_args: &[String]) -> Result<(), String> {
         "--dist".into(),
         root.join("dist").display().to_string(),
     ];
-    args.extend(server_args.iter().cloned());
+    // `cargo xtask run -- --addr …` and `cargo xtask run --addr …` both work.
+    args.extend(server_args.iter().skip_while(|a| *a == "--").cloned());
     println!("Starting the server (first build of the release server takes a few minutes)…");
     let status = std::process::Command::new(cargo())
         .args(&args)

@@ -115,7 +115,15 @@ pub async fn render(request: Request, next: Next) -> Response {
         .unwrap_or_default();
     let request_id = format!("{:016x}", rand::random::<u64>());
     let span = tracing::info_span!("request", id = %request_id, method = %request.method(), path = %request.uri().path());
-    let mut response = next.run(request).instrument(span).await;
+    let started = std::time::Instant::now();
+    let mut response = next.run(request).instrument(span.clone()).await;
+    span.in_scope(|| {
+        tracing::info!(
+            status = response.status().as_u16(),
+            ms = started.elapsed().as_millis() as u64,
+            "served"
+        )
+    });
 
     if let Some(pending) = response.extensions_mut().remove::<PendingError>() {
         let mut message = pending.code.message(lang).to_owned();
