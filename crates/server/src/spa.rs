@@ -2,14 +2,11 @@
 //! the client accepts it), index.html never cached, and every client route answered with
 //! index.html so deep links and reloads work.
 
-use std::{
-    path::{Path, PathBuf},
-    sync::Arc,
-};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use axum::{
-    body::Body,
+    body::{Body, Bytes},
     extract::{Request, State},
     http::{header, HeaderValue, StatusCode},
     middleware::{self, Next},
@@ -24,7 +21,8 @@ use tower_http::services::ServeDir;
 #[derive(Clone)]
 pub struct Spa {
     dir: PathBuf,
-    index: Arc<str>,
+    /// Read once at start: the build does not change under a running server.
+    index: Bytes,
 }
 
 impl Spa {
@@ -35,13 +33,13 @@ impl Spa {
         })?;
         Ok(Spa {
             dir: dir.to_owned(),
-            index: index.into(),
+            index: Bytes::from(index),
         })
     }
 
     /// SHA-256 (base64) of each inline `<script>` of index.html, for the CSP.
     pub fn inline_script_hashes(&self) -> Vec<String> {
-        inline_scripts(&self.index)
+        inline_scripts(std::str::from_utf8(&self.index).unwrap_or_default())
             .into_iter()
             .map(|s| STANDARD.encode(Sha256::digest(s.as_bytes())))
             .collect()
@@ -71,7 +69,7 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/html; charset=utf-8"),
         )],
-        Body::from(spa.index.to_string()),
+        Body::from(spa.index.clone()),
     )
         .into_response()
 }
