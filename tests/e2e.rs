@@ -1,12 +1,16 @@
-//! End-to-end: a doctor signs up, signs out, signs in, reloads, and follows `next`, in
-//! headless Chromium against the real server, on a phone in WeChat and on a desktop.
+//! End-to-end: a doctor signs up, signs out, signs in, reloads, and follows `next`, against
+//! the real server. Every flow runs as separate named cases per engine and viewport:
+//! Chromium (Android WeChat) and WebKit (iPhone WeChat) at 375×812, both at 1280×800.
+//! Run one engine alone with a name filter: `cargo test -p doctor-desk --test e2e -- webkit_`.
 
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 
+use std::panic::AssertUnwindSafe;
+
 use futures::FutureExt;
-use support::{run, unique_phone, Harness, Viewport};
+use support::{alive, run, unique_phone, Engine, Harness, Viewport};
 
 const PASSWORD: &str = "doctor2026";
 
@@ -17,6 +21,7 @@ async fn sign_up_sign_in_flow(h: &Harness) {
     h.goto("/").await;
     h.wait_path("/login").await;
     h.testid("login-submit").await;
+    check_browser(h).await;
     check_tap_targets(h).await;
     check_navigation_layout(h, false).await;
     h.screenshot("login").await;
@@ -89,6 +94,32 @@ async fn wrong_password_keeps_what_was_typed(h: &Harness) {
     h.wait_text("login-submit", "登录").await;
 }
 
+/// The page really runs in the engine, width and user agent the case names.
+async fn check_browser(h: &Harness) {
+    let width = h.js("return window.innerWidth").await;
+    assert_eq!(
+        width.as_u64(),
+        Some(h.viewport.size().0 as u64),
+        "viewport width"
+    );
+    let ua = h.js("return navigator.userAgent").await;
+    let ua = ua.as_str().unwrap_or_default();
+    match (h.engine, h.viewport) {
+        (Engine::Chromium, Viewport::Phone) => assert!(
+            ua.contains("MicroMessenger") && ua.contains("Android"),
+            "{ua}"
+        ),
+        (Engine::WebKit, Viewport::Phone) => assert!(
+            ua.contains("MicroMessenger") && ua.contains("iPhone"),
+            "{ua}"
+        ),
+        (Engine::Chromium, Viewport::Desktop) => assert!(ua.contains("Chrome"), "{ua}"),
+        (Engine::WebKit, Viewport::Desktop) => {
+            assert!(!ua.contains("Chrome") && ua.contains("AppleWebKit"), "{ua}")
+        }
+    }
+}
+
 /// Every control on a phone is at least 44 px tall.
 async fn check_tap_targets(h: &Harness) {
     if h.viewport != Viewport::Phone {
@@ -124,34 +155,99 @@ async fn check_navigation_layout(h: &Harness, signed_in: bool) {
     assert_eq!(position, expected);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_up_and_sign_in_on_a_phone_in_wechat() {
-    run("signup", Viewport::Phone, |h| {
-        sign_up_sign_in_flow(h).boxed()
-    })
-    .await;
+/// One test case per engine and viewport, named `<engine>_<viewport>_<flow>`.
+macro_rules! cases {
+    ($flow:ident) => {
+        mod $flow {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn chromium_phone() {
+                run(stringify!($flow), Engine::Chromium, Viewport::Phone, |h| {
+                    super::$flow(h).boxed()
+                })
+                .await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn chromium_desktop() {
+                run(
+                    stringify!($flow),
+                    Engine::Chromium,
+                    Viewport::Desktop,
+                    |h| super::$flow(h).boxed(),
+                )
+                .await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn webkit_phone() {
+                run(stringify!($flow), Engine::WebKit, Viewport::Phone, |h| {
+                    super::$flow(h).boxed()
+                })
+                .await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn webkit_desktop() {
+                run(stringify!($flow), Engine::WebKit, Viewport::Desktop, |h| {
+                    super::$flow(h).boxed()
+                })
+                .await;
+            }
+        }
+    };
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_up_and_sign_in_on_a_desktop() {
-    run("signup", Viewport::Desktop, |h| {
-        sign_up_sign_in_flow(h).boxed()
-    })
+cases!(sign_up_sign_in_flow);
+cases!(wrong_password_keeps_what_was_typed);
+
+/// A failing test still leaves no browser, driver or Xvfb behind.
+async fn teardown_after_failure(engine: Engine) {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let outcome = AssertUnwindSafe(run("teardown", engine, Viewport::Phone, move |h| {
+        async move {
+            h.goto("/login").await;
+            h.testid("login-submit").await;
+            let processes = h.processes();
+            *record.lock().unwrap() = processes;
+            panic!("deliberate failure to test the teardown");
+        }
+        .boxed()
+    }))
+    .catch_unwind()
     .await;
+    assert!(outcome.is_err(), "the body's panic reaches the test");
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        seen.len() >= 2,
+        "driver and browser processes were seen: {seen:?}"
+    );
+    let deadline = std::time::Instant::now() + support::WAIT;
+    loop {
+        let left = alive(&seen);
+        if left.is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after teardown: {left:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wrong_password_is_shown_at_the_field_on_a_phone() {
-    run("wrong-password", Viewport::Phone, |h| {
-        wrong_password_keeps_what_was_typed(h).boxed()
-    })
-    .await;
-}
+mod teardown {
+    use super::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wrong_password_is_shown_at_the_field_on_a_desktop() {
-    run("wrong-password", Viewport::Desktop, |h| {
-        wrong_password_keeps_what_was_typed(h).boxed()
-    })
-    .await;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn chromium_leaves_nothing_running() {
+        teardown_after_failure(Engine::Chromium).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn webkit_leaves_nothing_running() {
+        teardown_after_failure(Engine::WebKit).await;
+    }
 }

@@ -1,6 +1,8 @@
-//! End-to-end harness: the real server (in-process, fresh SQLite, the release `dist/`),
-//! a private chromedriver, and headless Chromium driven through WebDriver. Everything is
-//! torn down even when the test body panics.
+//! End-to-end harness: the real server (in-process, fresh SQLite, the release `dist/`), a
+//! private WebDriver and a browser of either engine: headless Chromium (Android WeChat's
+//! engine) or WebKitGTK's MiniBrowser under a private Xvfb (the engine of iOS Safari and
+//! iOS WeChat). Everything is torn down even when the test body panics: the session is
+//! closed, then the driver killed, then Xvfb.
 
 #![allow(dead_code)]
 
@@ -9,7 +11,10 @@ use std::{
     panic::AssertUnwindSafe,
     path::PathBuf,
     process::{Child, Command, Stdio},
-    sync::Arc,
+    sync::{
+        atomic::{AtomicU32, Ordering},
+        Arc,
+    },
     time::{Duration, Instant},
 };
 
@@ -22,11 +27,30 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// How long any single wait may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 
+pub const WECHAT_IPHONE_UA: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) \
+AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) \
+NetType/WIFI Language/zh_CN";
+
 pub const WECHAT_ANDROID_UA: &str =
     "Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) \
 AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 \
 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 \
 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    WebKit,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Chromium => "chromium",
+            Engine::WebKit => "webkit",
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Viewport {
@@ -43,21 +67,84 @@ impl Viewport {
             Viewport::Desktop => "desktop",
         }
     }
+
+    pub fn size(self) -> (u32, u32) {
+        match self {
+            Viewport::Phone => (375, 812),
+            Viewport::Desktop => (1280, 800),
+        }
+    }
 }
 
 pub struct Harness {
     pub client: Client,
     pub server: Running,
+    pub engine: Engine,
     pub viewport: Viewport,
     pub name: String,
+    /// Processes this test started (driver, Xvfb), for the leak check.
+    pub own_pids: Vec<u32>,
+    /// Chromium's profile directory: every Chromium process names it on its command line.
+    pub profile_dir: PathBuf,
 }
 
-struct Driver(Child);
+/// A child process killed (and reaped) when dropped.
+struct Process(Child);
 
-impl Drop for Driver {
+impl Drop for Process {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+/// A private X display for WebKit, which has no headless mode.
+struct Xvfb {
+    process: Process,
+    display: String,
+}
+
+static NEXT_DISPLAY: AtomicU32 = AtomicU32::new(0);
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        // Parallel tests (and other runs) may hold a display: try numbers until one starts.
+        let base = 100 + (std::process::id() % 500) * 20;
+        for _ in 0..50 {
+            let n = base + NEXT_DISPLAY.fetch_add(1, Ordering::Relaxed) % 1000;
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+            if socket.exists() || PathBuf::from(format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let mut child = Command::new("Xvfb")
+                .args([
+                    &format!(":{n}"),
+                    "-screen",
+                    "0",
+                    "1280x1024x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb runs (cargo xtask test installs it)");
+            let deadline = Instant::now() + WAIT;
+            loop {
+                if socket.exists() {
+                    return Xvfb {
+                        process: Process(child),
+                        display: format!(":{n}"),
+                    };
+                }
+                if let Ok(Some(_)) = child.try_wait() {
+                    break; // lost the race for this display
+                }
+                assert!(Instant::now() < deadline, "Xvfb :{n} did not start");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        panic!("no free X display for Xvfb");
     }
 }
 
@@ -75,7 +162,7 @@ fn free_port() -> u16 {
 }
 
 /// Runs `body` against a fresh server and browser; cleans up whatever happens.
-pub async fn run<F>(name: &str, viewport: Viewport, body: F)
+pub async fn run<F>(name: &str, engine: Engine, viewport: Viewport, body: F)
 where
     F: for<'a> FnOnce(&'a Harness) -> futures::future::BoxFuture<'a, ()>,
 {
@@ -96,44 +183,71 @@ where
         .await
         .expect("server starts");
 
+    let xvfb = (engine == Engine::WebKit).then(Xvfb::start);
     let port = free_port();
-    let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-    let driver = Driver(
-        Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot start {chromedriver}: {e} (cargo xtask test installs it)")
-            }),
-    );
+    let (program, default) = match engine {
+        Engine::Chromium => ("CHROMEDRIVER", "chromedriver"),
+        Engine::WebKit => ("WEBKIT_WEBDRIVER", "WebKitWebDriver"),
+    };
+    let program = std::env::var(program).unwrap_or_else(|_| default.into());
+    let mut command = Command::new(&program);
+    command
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(x) = &xvfb {
+        command.env("DISPLAY", &x.display);
+    }
+    let driver =
+        Process(command.spawn().unwrap_or_else(|e| {
+            panic!("cannot start {program}: {e} (cargo xtask test installs it)")
+        }));
+    let mut own_pids = vec![driver.0.id()];
+    own_pids.extend(xvfb.as_ref().map(|x| x.process.0.id()));
     let deadline = Instant::now() + WAIT;
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
             Instant::now() < deadline,
-            "chromedriver did not start listening"
+            "{program} did not start listening"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
-    let client = tokio::time::timeout(WAIT, connect(port, viewport, profile.path()))
-        .await
-        .expect("browser session within the time limit")
-        .expect("browser session");
+    // WebKit waits forever on capabilities it dislikes: never wait unbounded.
+    let client =
+        match tokio::time::timeout(WAIT, connect(port, engine, viewport, profile.path())).await {
+            Ok(Ok(client)) => client,
+            Ok(Err(e)) => panic!("{program} refused the session: {e}"),
+            Err(_) => panic!(
+            "{program} did not create a browser session within {WAIT:?}; check the capabilities \
+             (WebKit needs --automation) and that the browser binary exists"
+        ),
+        };
     let harness = Harness {
         client,
         server,
+        engine,
         viewport,
-        name: format!("{name}-{}", viewport.name()),
+        name: format!("{name}-{}-{}", engine.name(), viewport.name()),
+        own_pids,
+        profile_dir: profile.path().to_owned(),
     };
+    if engine == Engine::WebKit {
+        let (w, h) = viewport.size();
+        harness
+            .client
+            .set_window_rect(0, 0, w, h)
+            .await
+            .expect("window size");
+    }
     let outcome = AssertUnwindSafe(body(&harness)).catch_unwind().await;
     if outcome.is_err() {
         harness.screenshot("failure").await;
     }
     let Harness { client, server, .. } = harness;
-    let _ = client.close().await;
+    let _ = tokio::time::timeout(WAIT, client.close()).await;
     drop(driver);
+    drop(xvfb);
     server.stop().await;
     drop(profile);
     if let Err(panic) = outcome {
@@ -143,35 +257,53 @@ where
 
 async fn connect(
     port: u16,
+    engine: Engine,
     viewport: Viewport,
     profile: &std::path::Path,
 ) -> Result<Client, String> {
-    let binary = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let mut args = vec![
-        "--headless=new".to_owned(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--disable-dev-shm-usage".into(),
-        "--disable-quic".into(),
-        "--no-first-run".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--disable-sync".into(),
-        format!("--user-data-dir={}", profile.display()),
-    ];
-    let mut options = json!({ "binary": binary });
-    match viewport {
-        Viewport::Phone => {
-            options["mobileEmulation"] = json!({
-                "deviceMetrics": { "width": 375, "height": 812, "pixelRatio": 3.0, "touch": true },
-                "userAgent": WECHAT_ANDROID_UA,
-            });
-        }
-        Viewport::Desktop => args.push("--window-size=1280,800".into()),
-    }
-    options["args"] = json!(args);
     let mut caps = serde_json::Map::new();
-    caps.insert("goog:chromeOptions".into(), options);
+    match engine {
+        Engine::Chromium => {
+            let binary = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+            let mut args = vec![
+                "--headless=new".to_owned(),
+                "--no-sandbox".into(),
+                "--disable-gpu".into(),
+                "--disable-dev-shm-usage".into(),
+                "--disable-quic".into(),
+                "--no-first-run".into(),
+                "--disable-background-networking".into(),
+                "--disable-component-update".into(),
+                "--disable-sync".into(),
+                format!("--user-data-dir={}", profile.display()),
+            ];
+            let mut options = json!({ "binary": binary });
+            match viewport {
+                Viewport::Phone => {
+                    options["mobileEmulation"] = json!({
+                        "deviceMetrics": { "width": 375, "height": 812, "pixelRatio": 3.0, "touch": true },
+                        "userAgent": WECHAT_ANDROID_UA,
+                    });
+                }
+                Viewport::Desktop => args.push("--window-size=1280,800".into()),
+            }
+            options["args"] = json!(args);
+            caps.insert("goog:chromeOptions".into(), options);
+        }
+        Engine::WebKit => {
+            let binary = std::env::var("WEBKIT_MINIBROWSER")
+                .unwrap_or_else(|_| "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser".into());
+            let mut args = vec!["--automation".to_owned(), "--full-screen".into()];
+            if viewport == Viewport::Phone {
+                args.push(format!("--user-agent={WECHAT_IPHONE_UA}"));
+            }
+            caps.insert("browserName".into(), json!("MiniBrowser"));
+            caps.insert(
+                "webkitgtk:browserOptions".into(),
+                json!({ "binary": binary, "args": args }),
+            );
+        }
+    }
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
@@ -312,4 +444,79 @@ pub fn unique_phone() -> String {
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
     format!("139{:08}", nanos % 100_000_000)
+}
+
+impl Harness {
+    /// Every live process this test owns: its driver, Xvfb, and all their descendants
+    /// (the browser and its helpers), plus any process naming the Chromium profile.
+    pub fn processes(&self) -> Vec<u32> {
+        let mut found = descendants(&self.own_pids);
+        found.extend(processes_mentioning(
+            &self.profile_dir.display().to_string(),
+        ));
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
+/// The live (not zombie) processes among `pids`.
+pub fn alive(pids: &[u32]) -> Vec<u32> {
+    pids.iter()
+        .copied()
+        .filter(|pid| matches!(stat(*pid), Some((_, state)) if state != 'Z' && state != 'X'))
+        .collect()
+}
+
+/// `(parent pid, state)` of a process, from /proc.
+fn stat(pid: u32) -> Option<(u32, char)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may hold spaces: read after the last `)`.
+    let rest = &text[text.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let ppid = fields.next()?.parse().ok()?;
+    Some((ppid, state))
+}
+
+fn all_pids() -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `roots` and every process below them.
+fn descendants(roots: &[u32]) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = all_pids()
+        .into_iter()
+        .filter_map(|pid| stat(pid).map(|(ppid, _)| (pid, ppid)))
+        .collect();
+    let mut found: Vec<u32> = roots.to_vec();
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, pp)| *pp == parent)
+                .map(|(pid, _)| *pid),
+        );
+        i += 1;
+    }
+    found
+}
+
+fn processes_mentioning(needle: &str) -> Vec<u32> {
+    all_pids()
+        .into_iter()
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .map(|c| String::from_utf8_lossy(&c).contains(needle))
+                .unwrap_or(false)
+        })
+        .collect()
 }

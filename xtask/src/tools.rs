@@ -17,7 +17,7 @@ pub fn ensure_build_tools() -> Result<(), String> {
     Ok(())
 }
 
-/// What `cargo xtask test` needs on top: clippy, rustfmt and a headless Chromium.
+/// What `cargo xtask test` needs on top: clippy, rustfmt and both browser engines.
 pub fn ensure_test_tools() -> Result<(), String> {
     ensure_build_tools()?;
     for component in ["rustfmt", "clippy"] {
@@ -25,7 +25,7 @@ pub fn ensure_test_tools() -> Result<(), String> {
             run_install("rustup", &["component", "add", component])?;
         }
     }
-    ensure_chromium()
+    ensure_browsers()
 }
 
 fn ensure_wasm_target() -> Result<(), String> {
@@ -86,18 +86,35 @@ fn ensure_wasm_opt() -> Result<(), String> {
     }
 }
 
-fn ensure_chromium() -> Result<(), String> {
-    let have = |bin: &str| !output_of(bin, &["--version"]).is_empty();
-    if have("chromium") && have("chromedriver") && has_cjk_font() {
+/// WebKitGTK's MiniBrowser: the stand-in for iOS Safari and the iOS WeChat browser.
+pub const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+
+/// Both browser engines of the end-to-end tests, their WebDriver servers, Xvfb for WebKit,
+/// Mesa (WebKit aborts without EGL) and a CJK font.
+fn ensure_browsers() -> Result<(), String> {
+    let on_path = |bin: &str| {
+        std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).any(|d| d.join(bin).is_file()))
+            .unwrap_or(false)
+    };
+    let ready = ["chromium", "chromedriver", "WebKitWebDriver", "Xvfb"]
+        .iter()
+        .all(|b| on_path(b))
+        && std::path::Path::new(MINIBROWSER).exists()
+        && std::path::Path::new("/usr/lib/x86_64-linux-gnu/dri").exists()
+        && has_cjk_font();
+    if ready {
         return Ok(());
     }
     let debian = std::path::Path::new("/etc/debian_version").exists();
     let root = output_of("id", &["-u"]).trim() == "0";
     if !(debian && root) {
-        return Err("headless Chromium is needed for the browser tests: install `chromium`, \
-                    `chromedriver` and a CJK font (Debian: apt-get install chromium chromium-driver \
-                    fonts-wqy-microhei) and put them on PATH"
-            .into());
+        return Err(
+            "the browser tests need Chromium + chromedriver, WebKitGTK's WebDriver and \
+                    MiniBrowser, Xvfb, Mesa and a CJK font (Debian: apt-get install chromium \
+                    chromium-driver webkit2gtk-driver xvfb libgl1-mesa-dri fonts-wqy-microhei)"
+                .into(),
+        );
     }
     run_install("apt-get", &["update", "-qq"])?;
     run_install(
@@ -109,6 +126,9 @@ fn ensure_chromium() -> Result<(), String> {
             "--no-install-recommends",
             "chromium",
             "chromium-driver",
+            "webkit2gtk-driver",
+            "xvfb",
+            "libgl1-mesa-dri",
             "fonts-wqy-microhei",
         ],
     )
