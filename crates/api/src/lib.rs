@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod onboarding;
 pub mod validate;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

@@ -12,6 +12,13 @@ pub enum FieldError {
     PasswordTooLong,
     PasswordNeedsLetterAndDigit,
     SmsCodeInvalid,
+    TooLong,
+    IdNumberInvalid,
+    TooFewYears,
+    OutOfRange,
+    AlreadyExpired,
+    ReasonRequired,
+    NumberInvalid,
 }
 
 impl FieldError {
@@ -31,6 +38,25 @@ impl FieldError {
             }
             FieldError::SmsCodeInvalid => {
                 lang.pick("请输入 6 位数字验证码", "Enter the 6-digit code")
+            }
+            FieldError::TooLong => lang.pick("内容过长", "Too long"),
+            FieldError::IdNumberInvalid => lang.pick(
+                "身份证号码不正确，请检查后重新输入",
+                "This ID number is not valid; check it and try again",
+            ),
+            FieldError::TooFewYears => lang.pick(
+                "互联网诊疗需独立执业满 3 年",
+                "Online practice needs at least 3 years of independent practice",
+            ),
+            FieldError::OutOfRange => lang.pick("数值超出范围", "Out of range"),
+            FieldError::AlreadyExpired => {
+                lang.pick("该证件已过期，请上传有效证件", "This document has expired")
+            }
+            FieldError::ReasonRequired => {
+                lang.pick("请选择或填写驳回原因", "Give a reason for each rejection")
+            }
+            FieldError::NumberInvalid => {
+                lang.pick("证书编号只能包含字母和数字", "Use letters and digits only")
             }
         }
     }
@@ -106,6 +132,80 @@ pub fn sms_code(value: &str) -> Result<(), FieldError> {
         Ok(())
     } else {
         Err(FieldError::SmsCodeInvalid)
+    }
+}
+
+/// Required free text of at most `max` characters.
+pub fn text(value: &str, max: usize) -> Result<(), FieldError> {
+    if value.trim().is_empty() {
+        return Err(FieldError::Required);
+    }
+    optional_text(value, max)
+}
+
+/// Optional free text of at most `max` characters.
+pub fn optional_text(value: &str, max: usize) -> Result<(), FieldError> {
+    if value.chars().count() > max {
+        Err(FieldError::TooLong)
+    } else {
+        Ok(())
+    }
+}
+
+/// A person's legal name: 2–30 characters (Chinese names, or names with a middle dot).
+pub fn person_name(value: &str) -> Result<(), FieldError> {
+    text(value, 30)
+}
+
+/// Resident identity card number (GB 11643-1999): 17 digits, then a check character
+/// (digit or `X`) computed from them; the birth date inside must be a real date.
+pub fn id_number(value: &str) -> Result<(), FieldError> {
+    if value.is_empty() {
+        return Err(FieldError::Required);
+    }
+    let bytes = value.as_bytes();
+    if bytes.len() != 18 || !bytes[..17].iter().all(u8::is_ascii_digit) {
+        return Err(FieldError::IdNumberInvalid);
+    }
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let sum: u32 = bytes[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let expected = CHECK[(sum % 11) as usize];
+    if bytes[17].to_ascii_uppercase() != expected {
+        return Err(FieldError::IdNumberInvalid);
+    }
+    let digits = |r: std::ops::Range<usize>| value[r].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (digits(6..10), digits(10..12), digits(12..14));
+    let real_date = chrono::NaiveDate::from_ymd_opt(year as i32, month, day).is_some();
+    if !real_date || !(1900..=2100).contains(&year) {
+        return Err(FieldError::IdNumberInvalid);
+    }
+    Ok(())
+}
+
+/// Masks an ID number for display: `3301**********1234`.
+pub fn mask_id_number(id: &str) -> String {
+    if id.len() == 18 && id.is_ascii() {
+        format!("{}{}{}", &id[..4], "*".repeat(10), &id[14..])
+    } else {
+        "*".repeat(18)
+    }
+}
+
+/// A certificate number: 4–40 letters and digits.
+pub fn certificate_number(value: &str) -> Result<(), FieldError> {
+    if value.is_empty() {
+        return Err(FieldError::Required);
+    }
+    let ok = (4..=40).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::NumberInvalid)
     }
 }
 
@@ -197,6 +297,48 @@ mod tests {
     }
 
     #[test]
+    fn id_numbers_follow_gb_11643() {
+        // Check characters computed by hand from the weights and the mod-11 table.
+        assert_eq!(id_number("11010519491231002X"), Ok(()));
+        assert_eq!(
+            id_number("11010519491231002x"),
+            Ok(()),
+            "lower-case x is accepted"
+        );
+        assert_eq!(id_number("440524198001010013"), Ok(()));
+        assert_eq!(
+            id_number("110105194912310021"),
+            Err(FieldError::IdNumberInvalid),
+            "wrong check digit"
+        );
+        assert_eq!(
+            id_number("440524198002300012"),
+            Err(FieldError::IdNumberInvalid),
+            "Feb 30"
+        );
+        assert_eq!(
+            id_number("11010519491231002"),
+            Err(FieldError::IdNumberInvalid),
+            "17 chars"
+        );
+        assert_eq!(
+            id_number("1101051949123100XX"),
+            Err(FieldError::IdNumberInvalid)
+        );
+        assert_eq!(id_number(""), Err(FieldError::Required));
+        assert_eq!(mask_id_number("11010519491231002X"), "1101**********002X");
+    }
+
+    #[test]
+    fn certificate_numbers() {
+        assert_eq!(certificate_number("110330100000123"), Ok(()));
+        assert_eq!(certificate_number("A1B2"), Ok(()));
+        assert_eq!(certificate_number("12 34"), Err(FieldError::NumberInvalid));
+        assert_eq!(certificate_number("123"), Err(FieldError::NumberInvalid));
+        assert_eq!(certificate_number(""), Err(FieldError::Required));
+    }
+
+    #[test]
     fn masks_phone() {
         assert_eq!(mask_phone("13800138000"), "138****8000");
         assert_eq!(mask_phone("123"), "****");
@@ -212,6 +354,13 @@ mod tests {
             PasswordTooLong,
             PasswordNeedsLetterAndDigit,
             SmsCodeInvalid,
+            TooLong,
+            IdNumberInvalid,
+            TooFewYears,
+            OutOfRange,
+            AlreadyExpired,
+            ReasonRequired,
+            NumberInvalid,
         ] {
             assert!(!e.message(Lang::Zh).is_empty());
             assert!(!e.message(Lang::En).is_empty());
