@@ -36,6 +36,8 @@ pub enum ErrorCode {
     /// The CSRF header is missing or does not match the cookie.
     CsrfFailed,
     Forbidden,
+    /// The hospital has not (or no longer) verified this doctor.
+    VerificationRequired,
     NotFound,
     /// The route exists but not with this HTTP method.
     MethodNotAllowed,
@@ -53,7 +55,17 @@ pub enum ErrorCode {
     LoginLocked,
     PayloadTooLarge,
     UnsupportedMediaType,
+    /// The uploaded file is not a JPEG, PNG, WebP or PDF (judged by its content).
+    UnsupportedFileType,
+    /// The uploaded file has no content.
+    EmptyFile,
     Conflict,
+    /// The change is not allowed while the hospital reviews the submission.
+    UnderReview,
+    /// An approved document cannot be changed.
+    DocumentLocked,
+    /// A required document is missing, or the profile is not filled in.
+    Incomplete,
     /// Something broke on our side; the log has the details under the request id.
     Internal,
 }
@@ -65,14 +77,18 @@ impl ErrorCode {
             ErrorCode::ValidationFailed => 422,
             ErrorCode::MalformedBody => 400,
             ErrorCode::Unauthorized | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::CsrfFailed | ErrorCode::Forbidden => 403,
+            ErrorCode::CsrfFailed | ErrorCode::Forbidden | ErrorCode::VerificationRequired => 403,
             ErrorCode::NotFound | ErrorCode::PhoneNotRegistered => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::PhoneTaken | ErrorCode::Conflict => 409,
-            ErrorCode::SmsCodeInvalid => 422,
+            ErrorCode::PhoneTaken
+            | ErrorCode::Conflict
+            | ErrorCode::UnderReview
+            | ErrorCode::DocumentLocked
+            | ErrorCode::Incomplete => 409,
+            ErrorCode::SmsCodeInvalid | ErrorCode::EmptyFile => 422,
             ErrorCode::RateLimited | ErrorCode::LoginLocked => 429,
             ErrorCode::PayloadTooLarge => 413,
-            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::UnsupportedMediaType | ErrorCode::UnsupportedFileType => 415,
             ErrorCode::Internal => 500,
         }
     }
@@ -90,6 +106,10 @@ impl ErrorCode {
                 "This page has expired; reload it and try again",
             ),
             ErrorCode::Forbidden => lang.pick("没有权限执行此操作", "You may not do that"),
+            ErrorCode::VerificationRequired => lang.pick(
+                "请先完成资质认证（或更新已过期的证件）",
+                "Get your credentials verified first (or renew expired documents)",
+            ),
             ErrorCode::NotFound => lang.pick("内容不存在", "Not found"),
             ErrorCode::MethodNotAllowed => {
                 lang.pick("不支持该请求方式", "This method is not allowed here")
@@ -116,13 +136,33 @@ impl ErrorCode {
                 "登录失败次数过多，请 15 分钟后再试或使用验证码登录",
                 "Too many failed sign-ins; try again in 15 minutes",
             ),
-            ErrorCode::PayloadTooLarge => lang.pick("文件过大", "The file is too large"),
+            ErrorCode::PayloadTooLarge => lang.pick(
+                "文件过大（不超过 10 MB）",
+                "The file is too large (10 MB at most)",
+            ),
+            ErrorCode::EmptyFile => lang.pick("文件是空的", "The file is empty"),
             ErrorCode::UnsupportedMediaType => {
-                lang.pick("不支持的文件类型", "This file type is not supported")
+                lang.pick("不支持的请求内容类型", "This content type is not supported")
             }
+            ErrorCode::UnsupportedFileType => lang.pick(
+                "仅支持 JPG、PNG、WebP 图片或 PDF 文件",
+                "Only JPG, PNG or WebP photos and PDF files are accepted",
+            ),
             ErrorCode::Conflict => lang.pick(
                 "内容已被修改，请刷新后重试",
                 "This changed meanwhile; reload and try again",
+            ),
+            ErrorCode::UnderReview => lang.pick(
+                "资料审核中，暂不能修改",
+                "Your submission is under review; changes must wait",
+            ),
+            ErrorCode::DocumentLocked => lang.pick(
+                "已审核通过的证件不能修改",
+                "An approved document cannot be changed",
+            ),
+            ErrorCode::Incomplete => lang.pick(
+                "请先完善个人资料并上传全部必需证件",
+                "Complete the profile and upload every required document first",
             ),
             ErrorCode::Internal => lang.pick(
                 "服务器开小差了，请稍后再试",

@@ -247,9 +247,8 @@ impl DocumentFields {
             return errors;
         };
         let number = self.number.as_deref().map(str::trim).unwrap_or("");
-        if kind.needs_number() {
-            check(&mut errors, "number", validate::certificate_number(number));
-        } else if !number.is_empty() {
+        // Certificates need their number; any number given must be well formed.
+        if kind.needs_number() || !number.is_empty() {
             check(&mut errors, "number", validate::certificate_number(number));
         }
         if let Some(date) = self.expires_on {
@@ -401,6 +400,15 @@ pub struct Verification {
     /// Current documents expiring within 30 days (or already expired).
     pub expiring: Vec<Document>,
     pub submissions: Vec<Submission>,
+}
+
+/// A stored upload (`POST /me/avatar`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoredFile {
+    pub file_id: String,
+    pub content_type: String,
+    pub size: u64,
 }
 
 /// A pending submission in the reviewer's queue.

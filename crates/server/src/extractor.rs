@@ -64,6 +64,38 @@ where
     }
 }
 
+/// A signed-in reviewer: 401 when signed out, 403 for everyone else.
+#[derive(Debug, Clone)]
+pub struct Reviewer {
+    pub account_id: i64,
+}
+
+impl<S> FromRequestParts<S> for Reviewer
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let signed_in = <SignedIn as FromRequestParts<S>>::from_request_parts(parts, state).await?;
+        let state = AppState::from_ref(state);
+        if crate::auth::account::has_role(
+            &state,
+            signed_in.account_id,
+            doctor_desk_api::auth::Role::Reviewer,
+        )
+        .await?
+        {
+            Ok(Reviewer {
+                account_id: signed_in.account_id,
+            })
+        } else {
+            Err(AppError::Code(ErrorCode::Forbidden))
+        }
+    }
+}
+
 /// `Option<SignedIn>`: `None` when signed out, for endpoints that work either way.
 impl<S> OptionalFromRequestParts<S> for SignedIn
 where

@@ -1,6 +1,7 @@
 //! Doctor Desk REST API: axum + SQLite. `app` builds the router (tests call it directly);
 //! `spawn` runs it on a socket (end-to-end tests and the binary).
 
+pub mod admin;
 pub mod auth;
 pub mod clock;
 pub mod config;
@@ -9,7 +10,10 @@ pub mod demo;
 mod dev;
 pub mod error;
 pub mod extractor;
+pub mod files;
 mod health;
+pub mod onboarding;
+mod review;
 pub mod security;
 pub mod sms;
 pub mod spa;
@@ -38,6 +42,9 @@ pub use state::AppState;
     tags(
         (name = "auth", description = "Sign-up, sign-in and the signed-in doctor"),
         (name = "system", description = "Health"),
+        (name = "onboarding", description = "Profile, licence documents and verification"),
+        (name = "review", description = "The hospital's review of submissions (reviewers only)"),
+        (name = "files", description = "Uploaded files"),
         (name = "dev", description = "Development servers only"),
     )
 )]
@@ -48,7 +55,10 @@ struct ApiDoc;
 pub fn api(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let mut v1 = OpenApiRouter::new()
         .merge(health::router())
-        .merge(auth::router());
+        .merge(auth::router())
+        .merge(onboarding::router())
+        .merge(review::router())
+        .merge(files::router());
     if dev {
         v1 = v1.merge(dev::router());
     }

@@ -49,6 +49,21 @@ struct Cli {
 enum Command {
     /// Serve the API (the default).
     Serve,
+    /// Administration on the database, without a running server.
+    Admin {
+        #[command(subcommand)]
+        task: AdminTask,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminTask {
+    /// Create a reviewer account (or give an existing account the reviewer role) and print
+    /// a one-time password for it.
+    CreateReviewer {
+        #[arg(long)]
+        phone: String,
+    },
 }
 
 #[tokio::main]
@@ -71,6 +86,19 @@ async fn main() -> anyhow::Result<()> {
     };
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config, &cli.addr).await,
+        Command::Admin {
+            task: AdminTask::CreateReviewer { phone },
+        } => {
+            let (_, state) = doctor_desk_server::app(config, Arc::new(SystemClock)).await?;
+            let created = doctor_desk_server::admin::create_reviewer(&state, &phone).await?;
+            match created {
+                Some(password) => println!(
+                    "Reviewer {phone} created. One-time password: {password}\nSign in with it and set a new password at once (忘记密码 / reset password)."
+                ),
+                None => println!("{phone} already had an account; it now has the reviewer role."),
+            }
+            Ok(())
+        }
     }
 }
 

@@ -80,19 +80,40 @@ pub async fn roles(state: &AppState, id: i64) -> AppResult<Vec<Role>> {
     Ok(names.iter().filter_map(|n| parse_role(n)).collect())
 }
 
+pub async fn has_role(state: &AppState, id: i64, role: Role) -> AppResult<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM account_roles WHERE account_id = ? AND role = ?")
+            .bind(id)
+            .bind(role_name(role))
+            .fetch_optional(&state.db)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// Gives an existing account a role (no-op when it has it).
+pub async fn grant_role(state: &AppState, id: i64, role: Role) -> AppResult<()> {
+    sqlx::query("INSERT OR IGNORE INTO account_roles (account_id, role) VALUES (?, ?)")
+        .bind(id)
+        .bind(role_name(role))
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
 pub async fn me(state: &AppState, account: &Account) -> AppResult<Me> {
     Ok(Me {
         id: account.id,
         phone_masked: mask_phone(&account.phone),
         display_name: account.display_name.clone(),
         roles: roles(state, account.id).await?,
-        verification_status: parse_verification(&account.verification_status),
+        verification_status: crate::onboarding::verification::current_status(state, account.id)
+            .await?,
         pending_agreements: Vec::new(),
         created_at: from_unix(account.created_at),
     })
 }
 
-fn role_name(role: Role) -> &'static str {
+pub fn role_name(role: Role) -> &'static str {
     match role {
         Role::Doctor => "doctor",
         Role::Reviewer => "reviewer",
@@ -107,7 +128,7 @@ fn parse_role(name: &str) -> Option<Role> {
     }
 }
 
-fn parse_verification(name: &str) -> VerificationStatus {
+pub fn parse_verification(name: &str) -> VerificationStatus {
     match name {
         "pending" => VerificationStatus::Pending,
         "verified" => VerificationStatus::Verified,

@@ -60,6 +60,13 @@ impl TestApp {
         }
     }
 
+    /// Today in China, by the test clock.
+    pub fn clock_today(&self) -> chrono::NaiveDate {
+        use doctor_desk_server::Clock;
+        let china = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+        self.clock.now().with_timezone(&china).date_naive()
+    }
+
     /// A new browser: its own cookie jar.
     pub fn browser(&self) -> Browser<'_> {
         Browser {
@@ -100,6 +107,50 @@ impl Browser<'_> {
         }
         req = self.with_cookies(req, true);
         self.dispatch(req.body(Body::from(body.to_owned())).unwrap())
+            .await
+    }
+
+    /// A multipart/form-data POST: text fields, then an optional file `(file name, bytes)`.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Reply {
+        self.ensure_csrf().await;
+        let boundary = "----doctor-desk-test-boundary";
+        let mut body: Vec<u8> = Vec::new();
+        for (name, value) in fields {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        if let Some((file_name, bytes)) = file {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        let req = Request::builder().method(Method::POST).uri(path).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        let req = self.with_cookies(req, true);
+        self.dispatch(req.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn delete(&mut self, path: &str) -> Reply {
+        self.send(Method::DELETE, path, None, true).await
+    }
+
+    pub async fn put(&mut self, path: &str, body: Value) -> Reply {
+        self.send(Method::PUT, path, Some(body.to_string()), true)
             .await
     }
 
@@ -209,6 +260,29 @@ impl Browser<'_> {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "register: {}", r.json);
         r
+    }
+
+    /// Raw bytes of a GET (files).
+    pub async fn get_bytes(&mut self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let req = Request::get(path);
+        let req = self.with_cookies(req, false);
+        let response = self
+            .app
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        (status, headers, bytes)
     }
 
     pub async fn login(&mut self, phone: &str, password: &str) -> Reply {

@@ -1,0 +1,278 @@
+//! Uploaded files: received in a stream, recognised by their content (never by the name
+//! or type the client claims), stored under `<data dir>/files/<random id>` with a SHA-256,
+//! and served only to their owner or a reviewer.
+
+use std::path::{Path, PathBuf};
+
+use axum::{
+    body::Body,
+    extract::{multipart::Field, Path as UrlPath, State},
+    http::{header, HeaderValue},
+    response::{IntoResponse, Response},
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use doctor_desk_api::{auth::Role, onboarding::MAX_UPLOAD_BYTES, ErrorBody, ErrorCode};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
+use tokio::io::AsyncWriteExt;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::account,
+    error::{AppError, AppResult},
+    extractor::SignedIn,
+    state::AppState,
+};
+
+pub const JPEG: &str = "image/jpeg";
+pub const PNG: &str = "image/png";
+pub const WEBP: &str = "image/webp";
+pub const PDF: &str = "application/pdf";
+pub const IMAGES: &[&str] = &[JPEG, PNG, WEBP];
+pub const IMAGES_AND_PDF: &[&str] = &[JPEG, PNG, WEBP, PDF];
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(download))
+}
+
+/// What the first bytes say the file is.
+pub fn sniff(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(JPEG)
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(PNG)
+    } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+        Some(WEBP)
+    } else if head.starts_with(b"%PDF-") {
+        Some(PDF)
+    } else {
+        None
+    }
+}
+
+fn files_dir(state: &AppState) -> PathBuf {
+    state.config.data_dir.join("files")
+}
+
+/// An upload received into a temporary file. Dropped before `keep`, it leaves nothing.
+pub struct Upload {
+    pub id: String,
+    pub content_type: &'static str,
+    pub size: u64,
+    pub sha256: String,
+    temp: PathBuf,
+    dir: PathBuf,
+    kept: bool,
+}
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+impl Upload {
+    /// Streams a multipart field to disk, checking size and content on the way.
+    pub async fn receive(
+        state: &AppState,
+        mut field: Field<'_>,
+        allowed: &[&str],
+    ) -> AppResult<Upload> {
+        let dir = files_dir(state);
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        let mut raw = [0u8; 18];
+        rand::thread_rng().fill_bytes(&mut raw);
+        let id = URL_SAFE_NO_PAD.encode(raw);
+        let temp = dir.join(format!("{id}.part"));
+        let mut upload = Upload {
+            id,
+            content_type: "",
+            size: 0,
+            sha256: String::new(),
+            temp,
+            dir,
+            kept: false,
+        };
+        let mut file = tokio::fs::File::create(&upload.temp)
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        let mut hasher = Sha256::new();
+        let mut head: Vec<u8> = Vec::with_capacity(16);
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            upload.size += chunk.len() as u64;
+            if upload.size > MAX_UPLOAD_BYTES as u64 {
+                return Err(AppError::OnField(ErrorCode::PayloadTooLarge, "file"));
+            }
+            if head.len() < 16 {
+                head.extend(chunk.iter().take(16 - head.len()));
+            }
+            hasher.update(&chunk);
+            file.write_all(&chunk)
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?;
+        }
+        file.flush()
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        if upload.size == 0 {
+            return Err(AppError::OnField(ErrorCode::EmptyFile, "file"));
+        }
+        upload.content_type = sniff(&head)
+            .filter(|t| allowed.contains(t))
+            .ok_or(AppError::OnField(ErrorCode::UnsupportedFileType, "file"))?;
+        upload.sha256 = hex::encode(hasher.finalize());
+        Ok(upload)
+    }
+
+    /// Records the file in the transaction and moves it into place. If the transaction
+    /// then fails to commit, call `discard` on the returned path.
+    pub async fn keep(
+        mut self,
+        tx: &mut SqliteConnection,
+        owner_id: i64,
+        now: i64,
+    ) -> AppResult<KeptFile> {
+        sqlx::query(
+            "INSERT INTO files (id, owner_id, content_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&self.id)
+        .bind(owner_id)
+        .bind(self.content_type)
+        .bind(self.size as i64)
+        .bind(&self.sha256)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let path = self.dir.join(&self.id);
+        tokio::fs::rename(&self.temp, &path)
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        self.kept = true;
+        Ok(KeptFile {
+            path,
+            committed: false,
+        })
+    }
+}
+
+/// A file moved into place whose row is not committed yet; removed on drop unless `committed`.
+pub struct KeptFile {
+    path: PathBuf,
+    committed: bool,
+}
+
+impl KeptFile {
+    pub fn committed(mut self) {
+        self.committed = true;
+    }
+}
+
+impl Drop for KeptFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Deletes a stored file and its row (used when an unreviewed document is replaced).
+pub async fn delete(state: &AppState, tx: &mut SqliteConnection, file_id: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM files WHERE id = ?")
+        .bind(file_id)
+        .execute(&mut *tx)
+        .await?;
+    let path = files_dir(state).join(file_id);
+    remove_quietly(&path).await;
+    Ok(())
+}
+
+async fn remove_quietly(path: &Path) {
+    if let Err(e) = tokio::fs::remove_file(path).await {
+        tracing::warn!(error = %e, path = %path.display(), "could not remove a file");
+    }
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
+    if e.status().as_u16() == 413 {
+        AppError::OnField(ErrorCode::PayloadTooLarge, "file")
+    } else {
+        AppError::Code(ErrorCode::MalformedBody)
+    }
+}
+
+/// A stored file, for its owner or a reviewer; 404 for everyone else.
+#[utoipa::path(get, path = "/files/{id}", tag = "files",
+    params(("id" = String, Path, description = "File id")),
+    responses(
+        (status = 200, description = "The file, with its sniffed content type"),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+async fn download(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    UrlPath(id): UrlPath<String>,
+) -> AppResult<Response> {
+    let not_found = AppError::Code(ErrorCode::NotFound);
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT owner_id, content_type FROM files WHERE id = ?")
+            .bind(&id)
+            .fetch_optional(&state.db)
+            .await?;
+    let Some((owner_id, content_type)) = row else {
+        return Err(not_found);
+    };
+    let allowed = owner_id == signed_in.account_id
+        || account::has_role(&state, signed_in.account_id, Role::Reviewer).await?;
+    if !allowed {
+        return Err(not_found);
+    }
+    // Ids are ours (random, URL-safe base64), but never trust a path component.
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(not_found);
+    }
+    let bytes = tokio::fs::read(files_dir(&state).join(&id))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let mut response = Body::from(bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline"),
+    );
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_by_content() {
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(JPEG));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some(PNG));
+        assert_eq!(sniff(b"RIFF\x10\0\0\0WEBPVP8 "), Some(WEBP));
+        assert_eq!(sniff(b"%PDF-1.7\n"), Some(PDF));
+        assert_eq!(sniff(b"MZ\x90\0"), None, "a Windows executable");
+        assert_eq!(sniff(b"<!doctype html>"), None);
+        assert_eq!(sniff(b"RIFF\x10\0\0\0WAVE"), None);
+        assert_eq!(sniff(b""), None);
+    }
+}

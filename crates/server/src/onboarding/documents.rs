@@ -1,0 +1,301 @@
+//! `GET/POST /me/documents`, `DELETE /me/documents/{id}`.
+
+use axum::{
+    extract::{Multipart, Path, State},
+    http::StatusCode,
+    Json,
+};
+use chrono::NaiveDate;
+use doctor_desk_api::{
+    auth::VerificationStatus,
+    onboarding::{
+        Document, DocumentFields, DocumentKind, DocumentStatus, Rejection, RejectionReason,
+        EXPIRY_WARNING_DAYS,
+    },
+    ErrorBody, ErrorCode,
+};
+use sqlx::SqliteConnection;
+
+use super::{today, verification};
+use crate::{
+    clock::from_unix,
+    error::{AppError, AppResult},
+    extractor::SignedIn,
+    files::{self, Upload},
+    state::AppState,
+};
+
+#[derive(sqlx::FromRow)]
+struct DocumentRow {
+    id: i64,
+    kind: String,
+    number: Option<String>,
+    expires_on: Option<String>,
+    caption: Option<String>,
+    file_id: String,
+    content_type: String,
+    size: i64,
+    status: String,
+    created_at: i64,
+    reason: Option<String>,
+    note: Option<String>,
+}
+
+const SELECT: &str = "SELECT d.id, d.kind, d.number, d.expires_on, d.caption, d.file_id, f.content_type, f.size,
+        d.status, d.created_at,
+        (SELECT sd.reason FROM submission_documents sd WHERE sd.document_id = d.id AND sd.approved = 0
+          ORDER BY sd.decided_at DESC LIMIT 1) AS reason,
+        (SELECT sd.note FROM submission_documents sd WHERE sd.document_id = d.id AND sd.approved = 0
+          ORDER BY sd.decided_at DESC LIMIT 1) AS note
+    FROM documents d JOIN files f ON f.id = d.file_id";
+
+impl DocumentRow {
+    fn to_document(&self) -> Document {
+        let status = match self.status.as_str() {
+            "submitted" => DocumentStatus::Submitted,
+            "approved" => DocumentStatus::Approved,
+            "rejected" => DocumentStatus::Rejected,
+            _ => DocumentStatus::Uploaded,
+        };
+        let rejection = (status == DocumentStatus::Rejected)
+            .then(|| {
+                self.reason
+                    .as_deref()
+                    .and_then(RejectionReason::parse)
+                    .map(|reason| Rejection {
+                        reason,
+                        note: self.note.clone().unwrap_or_default(),
+                    })
+            })
+            .flatten();
+        Document {
+            id: self.id,
+            kind: DocumentKind::parse(&self.kind).unwrap_or(DocumentKind::Other),
+            number: self.number.clone(),
+            expires_on: self.expires_on.as_deref().and_then(|d| d.parse().ok()),
+            caption: self.caption.clone(),
+            file_id: self.file_id.clone(),
+            content_type: self.content_type.clone(),
+            size: self.size.max(0) as u64,
+            status,
+            rejection,
+            uploaded_at: from_unix(self.created_at),
+        }
+    }
+}
+
+/// The doctor's current documents (not replaced or removed), in kind order.
+pub async fn current(state: &AppState, account_id: i64) -> AppResult<Vec<Document>> {
+    let rows: Vec<DocumentRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE d.account_id = ? AND d.removed_at IS NULL ORDER BY d.id"
+    ))
+    .bind(account_id)
+    .fetch_all(&state.db)
+    .await?;
+    let mut docs: Vec<Document> = rows.iter().map(DocumentRow::to_document).collect();
+    docs.sort_by_key(|d| d.kind);
+    Ok(docs)
+}
+
+/// The documents of one submission, as they were submitted.
+pub async fn by_ids(state: &AppState, ids: &[i64]) -> AppResult<Vec<Document>> {
+    let mut docs = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row: Option<DocumentRow> = sqlx::query_as(&format!("{SELECT} WHERE d.id = ?"))
+            .bind(id)
+            .fetch_optional(&state.db)
+            .await?;
+        docs.extend(row.map(|r| r.to_document()));
+    }
+    Ok(docs)
+}
+
+/// An approved document can only be replaced when it is about to expire (or has).
+fn replaceable(doc: &Document, today: NaiveDate) -> bool {
+    match doc.status {
+        DocumentStatus::Approved => doc
+            .expires_on
+            .is_some_and(|d| (d - today).num_days() <= EXPIRY_WARNING_DAYS),
+        DocumentStatus::Submitted => false,
+        DocumentStatus::Uploaded | DocumentStatus::Rejected => true,
+    }
+}
+
+/// Removes a document: forgotten entirely when no reviewer has seen it, otherwise kept for
+/// the submission history and only marked removed.
+async fn remove(state: &AppState, tx: &mut SqliteConnection, doc: &Document) -> AppResult<()> {
+    if doc.status == DocumentStatus::Uploaded {
+        let in_history: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM submission_documents WHERE document_id = ? LIMIT 1")
+                .bind(doc.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if in_history.is_none() {
+            sqlx::query("DELETE FROM documents WHERE id = ?")
+                .bind(doc.id)
+                .execute(&mut *tx)
+                .await?;
+            return files::delete(state, tx, &doc.file_id).await;
+        }
+    }
+    sqlx::query("UPDATE documents SET removed_at = ? WHERE id = ?")
+        .bind(state.clock.unix())
+        .bind(doc.id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+async fn ensure_not_under_review(state: &AppState, account_id: i64) -> AppResult<()> {
+    if verification::current_status(state, account_id).await? == VerificationStatus::Pending {
+        Err(AppError::Code(ErrorCode::UnderReview))
+    } else {
+        Ok(())
+    }
+}
+
+/// The doctor's current documents.
+#[utoipa::path(get, path = "/me/documents", tag = "onboarding",
+    responses((status = 200, body = Vec<Document>), (status = 401, body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>, me: SignedIn) -> AppResult<Json<Vec<Document>>> {
+    Ok(Json(current(&state, me.account_id).await?))
+}
+
+/// Upload a document (multipart: `kind`, `number`, `expires_on` YYYY-MM-DD, `caption`,
+/// `file`). A required kind replaces the current document of that kind.
+#[utoipa::path(post, path = "/me/documents", tag = "onboarding",
+    request_body(content_type = "multipart/form-data",
+        description = "fields kind, number, expires_on, caption, and file (JPEG, PNG, WebP or PDF, ≤ 10 MB)"),
+    responses(
+        (status = 201, body = Document),
+        (status = 409, description = "Under review, or the document it replaces is approved", body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 415, description = "Not a JPEG, PNG, WebP or PDF by content", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ))]
+pub async fn upload(
+    State(state): State<AppState>,
+    me: SignedIn,
+    mut multipart: Multipart,
+) -> AppResult<(StatusCode, Json<Document>)> {
+    ensure_not_under_review(&state, me.account_id).await?;
+    let mut fields = DocumentFields::default();
+    let mut upload = None;
+    let mut bad_kind = false;
+    let mut bad_date = false;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::Code(ErrorCode::MalformedBody))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            upload = Some(Upload::receive(&state, field, files::IMAGES_AND_PDF).await?);
+            continue;
+        }
+        let text = field
+            .text()
+            .await
+            .map_err(|_| AppError::Code(ErrorCode::MalformedBody))?;
+        let text = text.trim().to_owned();
+        match name.as_str() {
+            "kind" => {
+                fields.kind = DocumentKind::parse(&text);
+                bad_kind = fields.kind.is_none();
+            }
+            "number" if !text.is_empty() => fields.number = Some(text),
+            "caption" if !text.is_empty() => fields.caption = Some(text),
+            "expires_on" if !text.is_empty() => {
+                fields.expires_on = text.parse().ok();
+                bad_date = fields.expires_on.is_none();
+            }
+            _ => {}
+        }
+    }
+    let today = today(&state);
+    let mut errors = fields.validate(today);
+    if bad_kind {
+        errors.retain(|(f, _)| *f != "kind");
+        errors.push(("kind", doctor_desk_api::validate::FieldError::OutOfRange));
+    }
+    if bad_date {
+        errors.push((
+            "expires_on",
+            doctor_desk_api::validate::FieldError::OutOfRange,
+        ));
+    }
+    AppError::check(errors)?;
+    let upload = upload.ok_or(AppError::OnField(ErrorCode::EmptyFile, "file"))?;
+    let kind = fields.kind.expect("validated");
+
+    let replaced = if kind.is_required() {
+        current(&state, me.account_id)
+            .await?
+            .into_iter()
+            .find(|d| d.kind == kind)
+    } else {
+        None
+    };
+    if let Some(old) = &replaced {
+        if !replaceable(old, today) {
+            return Err(AppError::Code(ErrorCode::DocumentLocked));
+        }
+    }
+
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    let file_id = upload.id.clone();
+    let kept = upload.keep(&mut tx, me.account_id, now).await?;
+    if let Some(old) = &replaced {
+        remove(&state, &mut tx, old).await?;
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO documents (account_id, kind, number, expires_on, caption, file_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(me.account_id)
+    .bind(kind.as_str())
+    .bind(&fields.number)
+    .bind(fields.expires_on.map(|d| d.to_string()))
+    .bind(&fields.caption)
+    .bind(&file_id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    kept.committed();
+
+    let doc = by_ids(&state, &[id])
+        .await?
+        .pop()
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    Ok((StatusCode::CREATED, Json(doc)))
+}
+
+/// Delete a document that is not approved (nor under review).
+#[utoipa::path(delete, path = "/me/documents/{id}", tag = "onboarding",
+    params(("id" = i64, Path, description = "Document id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+    ))]
+pub async fn delete(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    let doc = current(&state, me.account_id)
+        .await?
+        .into_iter()
+        .find(|d| d.id == id)
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    ensure_not_under_review(&state, me.account_id).await?;
+    if !replaceable(&doc, today(&state)) {
+        return Err(AppError::Code(ErrorCode::DocumentLocked));
+    }
+    let mut tx = state.db.begin().await?;
+    remove(&state, &mut tx, &doc).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,233 @@
+//! `GET/PUT /me/profile`, `POST /me/avatar`.
+
+use axum::{
+    extract::{Multipart, State},
+    http::StatusCode,
+    Json,
+};
+use doctor_desk_api::{
+    auth::VerificationStatus,
+    onboarding::{Gender, Profile, ProfileUpdate, StoredFile, Title},
+    validate::mask_id_number,
+    ErrorBody, ErrorCode,
+};
+use sqlx::SqliteConnection;
+
+use super::verification;
+use crate::{
+    error::{AppError, AppResult},
+    extractor::{AppJson, SignedIn},
+    files::{self, Upload},
+    state::AppState,
+};
+
+#[derive(sqlx::FromRow)]
+pub struct ProfileRow {
+    pub real_name: String,
+    pub display_name: Option<String>,
+    pub gender: String,
+    pub id_number: String,
+    pub hospital: String,
+    pub department: String,
+    pub title: String,
+    pub practice_category: String,
+    pub practice_scope: String,
+    pub years_of_practice: i64,
+    pub specialties: String,
+    pub bio: String,
+    pub avatar_file_id: Option<String>,
+}
+
+impl ProfileRow {
+    pub fn to_profile(&self) -> Profile {
+        Profile {
+            real_name: self.real_name.clone(),
+            display_name: self
+                .display_name
+                .clone()
+                .unwrap_or_else(|| self.real_name.clone()),
+            gender: if self.gender == "female" {
+                Gender::Female
+            } else {
+                Gender::Male
+            },
+            id_number_masked: mask_id_number(&self.id_number),
+            hospital: self.hospital.clone(),
+            department: self.department.clone(),
+            title: Title::parse(&self.title).unwrap_or(Title::ResidentPhysician),
+            practice_category: self.practice_category.clone(),
+            practice_scope: self.practice_scope.clone(),
+            years_of_practice: self.years_of_practice.max(0) as u32,
+            specialties: self.specialties.clone(),
+            bio: self.bio.clone(),
+            avatar_file_id: self.avatar_file_id.clone(),
+        }
+    }
+}
+
+pub async fn load(state: &AppState, account_id: i64) -> AppResult<Option<ProfileRow>> {
+    Ok(sqlx::query_as(
+        "SELECT p.*, a.display_name, a.avatar_file_id FROM doctor_profiles p
+         JOIN accounts a ON a.id = p.account_id WHERE p.account_id = ?",
+    )
+    .bind(account_id)
+    .fetch_optional(&state.db)
+    .await?)
+}
+
+/// The signed-in doctor's profile; 404 until it has been filled in.
+#[utoipa::path(get, path = "/me/profile", tag = "onboarding",
+    responses((status = 200, body = Profile), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_profile(State(state): State<AppState>, me: SignedIn) -> AppResult<Json<Profile>> {
+    let row = load(&state, me.account_id)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    Ok(Json(row.to_profile()))
+}
+
+/// Create or update the profile. The display name (default: the real name) is made unique
+/// with a suffix such as `张伟(2)`; the answer shows the name actually given.
+#[utoipa::path(put, path = "/me/profile", tag = "onboarding", request_body = ProfileUpdate,
+    responses(
+        (status = 200, body = Profile),
+        (status = 409, description = "Under review", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ))]
+pub async fn put_profile(
+    State(state): State<AppState>,
+    me: SignedIn,
+    AppJson(update): AppJson<ProfileUpdate>,
+) -> AppResult<Json<Profile>> {
+    let existing = load(&state, me.account_id).await?;
+    AppError::check(update.validate(existing.is_some()))?;
+    if verification::current_status(&state, me.account_id).await? == VerificationStatus::Pending {
+        return Err(AppError::Code(ErrorCode::UnderReview));
+    }
+    let id_number = match update
+        .id_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(id) => id.to_ascii_uppercase(),
+        None => existing.map(|p| p.id_number).unwrap_or_default(),
+    };
+    let wanted = update
+        .display_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .unwrap_or(update.real_name.trim())
+        .to_owned();
+
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO doctor_profiles (account_id, real_name, gender, id_number, hospital, department, title,
+             practice_category, practice_scope, years_of_practice, specialties, bio, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET real_name = excluded.real_name, gender = excluded.gender,
+             id_number = excluded.id_number, hospital = excluded.hospital, department = excluded.department,
+             title = excluded.title, practice_category = excluded.practice_category,
+             practice_scope = excluded.practice_scope, years_of_practice = excluded.years_of_practice,
+             specialties = excluded.specialties, bio = excluded.bio, updated_at = excluded.updated_at",
+    )
+    .bind(me.account_id)
+    .bind(update.real_name.trim())
+    .bind(match update.gender {
+        Gender::Male => "male",
+        Gender::Female => "female",
+    })
+    .bind(&id_number)
+    .bind(update.hospital.trim())
+    .bind(update.department.trim())
+    .bind(update.title.as_str())
+    .bind(update.practice_category.trim())
+    .bind(update.practice_scope.trim())
+    .bind(update.years_of_practice as i64)
+    .bind(update.specialties.trim())
+    .bind(update.bio.trim())
+    .bind(state.clock.unix())
+    .execute(&mut *tx)
+    .await?;
+    assign_display_name(&mut tx, me.account_id, &wanted).await?;
+    tx.commit().await?;
+
+    let row = load(&state, me.account_id)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    Ok(Json(row.to_profile()))
+}
+
+/// Gives the account `wanted`, or `wanted(2)`, `wanted(3)`, … whichever is free first.
+async fn assign_display_name(
+    tx: &mut SqliteConnection,
+    account_id: i64,
+    wanted: &str,
+) -> AppResult<String> {
+    for n in 1.. {
+        let candidate = if n == 1 {
+            wanted.to_owned()
+        } else {
+            format!("{wanted}({n})")
+        };
+        let taken: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM accounts WHERE display_name = ? AND id != ?")
+                .bind(&candidate)
+                .bind(account_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if taken.is_none() {
+            sqlx::query("UPDATE accounts SET display_name = ? WHERE id = ?")
+                .bind(&candidate)
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+            return Ok(candidate);
+        }
+    }
+    unreachable!("the loop only ends by returning")
+}
+
+/// Upload an avatar (JPEG, PNG or WebP, multipart field `file`).
+#[utoipa::path(post, path = "/me/avatar", tag = "onboarding",
+    request_body(content_type = "multipart/form-data", description = "field `file`: the image"),
+    responses(
+        (status = 201, body = StoredFile),
+        (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ))]
+pub async fn upload_avatar(
+    State(state): State<AppState>,
+    me: SignedIn,
+    mut multipart: Multipart,
+) -> AppResult<(StatusCode, Json<StoredFile>)> {
+    let mut upload = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::Code(ErrorCode::MalformedBody))?
+    {
+        if field.name() == Some("file") {
+            upload = Some(Upload::receive(&state, field, files::IMAGES).await?);
+        }
+    }
+    let upload = upload.ok_or(AppError::OnField(ErrorCode::EmptyFile, "file"))?;
+    let stored = StoredFile {
+        file_id: upload.id.clone(),
+        content_type: upload.content_type.to_owned(),
+        size: upload.size,
+    };
+    let mut tx = state.db.begin().await?;
+    let kept = upload
+        .keep(&mut tx, me.account_id, state.clock.unix())
+        .await?;
+    sqlx::query("UPDATE accounts SET avatar_file_id = ? WHERE id = ?")
+        .bind(&stored.file_id)
+        .bind(me.account_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    kept.committed();
+    Ok((StatusCode::CREATED, Json(stored)))
+}
