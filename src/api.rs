@@ -4,14 +4,21 @@
 
 use std::collections::BTreeMap;
 
+use std::{cell::Cell, rc::Rc};
+
 use doctor_desk_api::{
     auth::{LoginRequest, Me, PasswordResetRequest, RegisterRequest, SmsCodeRequest},
+    onboarding::{
+        DecisionRequest, Document, Profile, ProfileUpdate, QueueItem, ReviewSubmission,
+        Verification,
+    },
     ErrorBody, ErrorCode, API_PREFIX, CSRF_COOKIE, CSRF_HEADER,
 };
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::reactive::owner::Owner;
 use send_wrapper::SendWrapper;
 use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::{current_lang, texts};
@@ -29,7 +36,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn network() -> ApiError {
+    pub fn network() -> ApiError {
         ApiError {
             status: 0,
             code: None,
@@ -64,6 +71,170 @@ pub async fn logout() -> ApiResult<()> {
 
 pub async fn reset_password(req: &PasswordResetRequest) -> ApiResult<()> {
     call(Method::POST, "/auth/password-reset", Some(req)).await
+}
+
+/// The profile, or `None` before it was first saved.
+pub async fn profile() -> ApiResult<Option<Profile>> {
+    match call(Method::GET, "/me/profile", None::<&()>).await {
+        Ok(p) => Ok(Some(p)),
+        Err(e) if e.code == Some(ErrorCode::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn save_profile(update: &ProfileUpdate) -> ApiResult<Profile> {
+    call(Method::PUT, "/me/profile", Some(update)).await
+}
+
+pub async fn documents() -> ApiResult<Vec<Document>> {
+    call(Method::GET, "/me/documents", None::<&()>).await
+}
+
+pub async fn delete_document(id: i64) -> ApiResult<()> {
+    call(Method::DELETE, &format!("/me/documents/{id}"), None::<&()>).await
+}
+
+pub async fn verification() -> ApiResult<Verification> {
+    call(Method::GET, "/me/verification", None::<&()>).await
+}
+
+pub async fn submit_verification() -> ApiResult<Verification> {
+    call(Method::POST, "/me/verification", None::<&()>).await
+}
+
+pub async fn review_queue(status: &str) -> ApiResult<Vec<QueueItem>> {
+    call(
+        Method::GET,
+        &format!("/review/submissions?status={status}"),
+        None::<&()>,
+    )
+    .await
+}
+
+pub async fn review_submission(id: i64) -> ApiResult<ReviewSubmission> {
+    call(
+        Method::GET,
+        &format!("/review/submissions/{id}"),
+        None::<&()>,
+    )
+    .await
+}
+
+pub async fn decide(id: i64, decision: &DecisionRequest) -> ApiResult<ReviewSubmission> {
+    call(
+        Method::POST,
+        &format!("/review/submissions/{id}/decision"),
+        Some(decision),
+    )
+    .await
+}
+
+/// Where a stored file can be fetched (the session cookie authorises it).
+pub fn file_url(file_id: &str) -> String {
+    format!("{API_PREFIX}/files/{file_id}")
+}
+
+/// An upload in flight; `cancel` aborts it (its result is then `UploadError::Cancelled`).
+pub struct UploadTask {
+    xhr: web_sys::XmlHttpRequest,
+    cancelled: Rc<Cell<bool>>,
+}
+
+impl UploadTask {
+    pub fn cancel(&self) {
+        self.cancelled.set(true);
+        let _ = self.xhr.abort();
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadError {
+    /// The doctor cancelled it.
+    Cancelled,
+    Failed(ApiError),
+}
+
+/// Uploads multipart `form` to `path` with XMLHttpRequest, which (unlike fetch) reports
+/// upload progress: `on_progress` gets 0.0–1.0 as bytes leave the phone.
+pub fn upload<T: DeserializeOwned + 'static>(
+    path: &str,
+    form: &web_sys::FormData,
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<
+    (
+        UploadTask,
+        impl std::future::Future<Output = Result<T, UploadError>>,
+    ),
+    ApiError,
+> {
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| ApiError::network())?;
+    xhr.open("POST", &format!("{API_PREFIX}{path}"))
+        .map_err(|_| ApiError::network())?;
+    let _ = xhr.set_request_header("Accept", "application/json");
+    let _ = xhr.set_request_header("Accept-Language", current_lang().tag());
+    let _ = xhr.set_request_header(CSRF_HEADER, &csrf_token().unwrap_or_default());
+    let progress =
+        Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                on_progress(e.loaded() / e.total());
+            }
+        });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(wasm_bindgen::JsCast::unchecked_ref(progress.as_ref())));
+    }
+    let done = js_sys::Promise::new(&mut |resolve, _reject| {
+        xhr.set_onloadend(Some(&resolve));
+    });
+    xhr.send_with_opt_form_data(Some(form))
+        .map_err(|_| ApiError::network())?;
+    let cancelled = Rc::new(Cell::new(false));
+    let task = UploadTask {
+        xhr: xhr.clone(),
+        cancelled: cancelled.clone(),
+    };
+    let result = async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+        drop(progress);
+        if cancelled.get() {
+            return Err(UploadError::Cancelled);
+        }
+        let status = xhr.status().unwrap_or(0);
+        let text = xhr.response_text().ok().flatten().unwrap_or_default();
+        if (200..300).contains(&status) {
+            return serde_json::from_str(&text)
+                .map_err(|_| UploadError::Failed(ApiError::network()));
+        }
+        if status == 0 {
+            return Err(UploadError::Failed(ApiError::network()));
+        }
+        let retry_after = xhr
+            .get_response_header("retry-after")
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse().ok());
+        Err(UploadError::Failed(error_from(
+            status,
+            serde_json::from_str(&text).ok(),
+            retry_after,
+        )))
+    };
+    Ok((task, result))
+}
+
+fn error_from(status: u16, body: Option<ErrorBody>, retry_after: Option<i64>) -> ApiError {
+    match body {
+        Some(ErrorBody { error }) => ApiError {
+            status,
+            code: Some(error.code),
+            message: error.message,
+            fields: error.fields,
+            retry_after,
+        },
+        None => ApiError {
+            status,
+            ..ApiError::network()
+        },
+    }
 }
 
 async fn call<T, B>(method: Method, path: &str, body: Option<&B>) -> ApiResult<T>
@@ -132,19 +303,7 @@ async fn send<T: DeserializeOwned>(
         .get("retry-after")
         .and_then(|v| v.parse().ok());
     let body: Option<ErrorBody> = response.json().await.ok();
-    Err(match body {
-        Some(ErrorBody { error }) => ApiError {
-            status,
-            code: Some(error.code),
-            message: error.message,
-            fields: error.fields,
-            retry_after,
-        },
-        None => ApiError {
-            status,
-            ..ApiError::network()
-        },
-    })
+    Err(error_from(status, body, retry_after))
 }
 
 /// The CSRF token from its cookie (double-submit: only our own pages can read it).

@@ -16,6 +16,8 @@ use crate::{
         auth::{LoginPage, RegisterPage, ResetPasswordPage},
         home::HomePage,
         not_found::NotFoundPage,
+        onboarding::OnboardingPage,
+        review::{ReviewQueuePage, ReviewSubmissionPage},
     },
     session::provide_session,
 };
@@ -43,6 +45,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
                     <ParentRoute path=path!("") view=SignedInLayout>
                         <Route path=path!("") view=HomePage />
+                        <Route path=path!("onboarding") view=OnboardingPage />
+                        <Route path=path!("review") view=ReviewQueuePage />
+                        <Route path=path!("review/:id") view=ReviewSubmissionPage />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -3,8 +3,10 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod photo;
 pub mod session;
 
 pub use app::App;

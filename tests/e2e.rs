@@ -94,6 +94,189 @@ async fn wrong_password_keeps_what_was_typed(h: &Harness) {
     h.wait_text("login-submit", "登录").await;
 }
 
+/// Signs up a new doctor through the UI; ends on the home page.
+async fn sign_up(h: &Harness, phone: &str) {
+    h.goto("/register").await;
+    h.fill("phone", phone).await;
+    h.click("send-code").await;
+    let code = h.sms_code(phone).await;
+    h.fill("sms_code", &code).await;
+    h.fill("password", PASSWORD).await;
+    h.click("register-submit").await;
+    h.wait_path("/").await;
+}
+
+async fn sign_in(h: &Harness, phone: &str, password: &str) {
+    h.goto("/login").await;
+    h.fill("phone", phone).await;
+    h.fill("password", password).await;
+    h.click("login-submit").await;
+    h.wait_path("/").await;
+}
+
+async fn sign_out(h: &Harness) {
+    h.click("sign-out").await;
+    h.wait_path("/login").await;
+}
+
+/// A doctor fills the profile, uploads the five documents (photos drawn by the test in
+/// the browser), submits; a reviewer rejects one with a reason; the doctor sees it,
+/// replaces the document and resubmits; the reviewer approves; home shows verified.
+async fn onboarding_review_flow(h: &Harness) {
+    let phone = unique_phone();
+    sign_up(h, &phone).await;
+    h.click("go-onboarding").await;
+    h.wait_path("/onboarding").await;
+
+    // 1. Profile.
+    h.fill("real_name", "陈静").await;
+    h.select("gender", "female").await;
+    h.fill("id_number", "11010519491231002X").await;
+    h.fill("hospital", "杭州市第一人民医院").await;
+    h.fill("department", "内分泌科").await;
+    h.select("title", "attending_physician").await;
+    h.fill("practice_category", "临床").await;
+    h.fill("practice_scope", "内科专业").await;
+    h.fill("years_of_practice", "2").await;
+    h.click("profile-submit").await;
+    h.wait_text("years_of_practice-error", "互联网诊疗需独立执业满 3 年")
+        .await;
+    h.fill("years_of_practice", "9").await;
+    h.fill("specialties", "糖尿病、甲状腺疾病").await;
+    h.click("profile-submit").await;
+
+    // 2. Documents. The ID card front is a full-size phone photo, to measure compression.
+    h.testid("doc-id_card_front").await;
+    h.screenshot("documents").await;
+    let original = h.attach_photo("doc-id_card_front-file", 4000, 3000).await;
+    let prepared = h.testid("doc-id_card_front-prepared").await;
+    let bytes: f64 = prepared
+        .attr("data-bytes")
+        .await
+        .unwrap()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let millis = prepared.attr("data-millis").await.unwrap().unwrap();
+    eprintln!(
+        "compression [{}]: 4000x3000 photo {original} bytes -> {bytes} bytes in {millis} ms",
+        h.name
+    );
+    assert!(
+        bytes <= 2.0 * 1024.0 * 1024.0,
+        "compressed to at most 2 MB: {bytes}"
+    );
+    h.testid("doc-id_card_front-preview").await;
+    h.click("doc-id_card_front-upload").await;
+    h.wait_text("doc-id_card_front-status", "待提交").await;
+    for (kind, number) in [
+        ("id_card_back", None),
+        ("qualification", Some("199833110000123")),
+        ("practice", Some("110330100000456")),
+        ("professional_title", Some("ZJ2015000789")),
+    ] {
+        if let Some(n) = number {
+            h.fill(&format!("{kind}-number"), n).await;
+        }
+        h.attach_photo(&format!("doc-{kind}-file"), 800, 600).await;
+        h.testid(&format!("doc-{kind}-prepared")).await;
+        h.click(&format!("doc-{kind}-upload")).await;
+        h.wait_text(&format!("doc-{kind}-status"), "待提交").await;
+    }
+    h.click("documents-next").await;
+
+    // 3. Submit.
+    h.wait_text("summary-display-name", "陈静").await;
+    h.click("submit-verification").await;
+    h.wait_text("onboarding-status", "审核中").await;
+    sign_out(h).await;
+
+    // The reviewer rejects the back of the ID card.
+    let reviewer_password =
+        doctor_desk_server::admin::create_reviewer(&h.server.state, "13800000009")
+            .await
+            .expect("reviewer")
+            .expect("new reviewer");
+    sign_in(h, "13800000009", &reviewer_password).await;
+    h.click("nav-review").await;
+    h.testid("queue-item")
+        .await
+        .find(fantoccini::Locator::Css("a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    h.testid("review-profile").await;
+    for kind in [
+        "id_card_front",
+        "qualification",
+        "practice",
+        "professional_title",
+    ] {
+        h.click(&format!("approve-{kind}")).await;
+    }
+    h.click("reject-id_card_back").await;
+    h.select("id_card_back-reason", "blurry").await;
+    h.fill("id_card_back-note", "国徽面反光，看不清有效期")
+        .await;
+    h.screenshot("review").await;
+    h.click("decision-submit").await;
+    h.testid("queue-empty").await;
+    sign_out(h).await;
+
+    // The doctor sees the reason, replaces that document and resubmits.
+    sign_in(h, &phone, PASSWORD).await;
+    h.wait_text("verification-status", "未通过").await;
+    h.click("go-onboarding").await;
+    h.wait_text("onboarding-status", "未通过").await;
+    h.wait_text(
+        "rejection-reason",
+        "身份证国徽面：图片模糊，无法辨认（国徽面反光，看不清有效期）",
+    )
+    .await;
+    h.click("fix-documents").await;
+    h.wait_text("doc-id_card_back-status", "未通过").await;
+    h.testid("doc-id_card_back-rejection").await;
+    assert!(
+        h.client
+            .find(fantoccini::Locator::Css(
+                "[data-testid='doc-id_card_front-delete']"
+            ))
+            .await
+            .is_err(),
+        "approved documents are locked"
+    );
+    h.attach_photo("doc-id_card_back-file", 1200, 800).await;
+    h.testid("doc-id_card_back-prepared").await;
+    h.click("doc-id_card_back-upload").await;
+    h.wait_text("doc-id_card_back-status", "待提交").await;
+    h.click("documents-next").await;
+    h.click("submit-verification").await;
+    h.wait_text("onboarding-status", "审核中").await;
+    sign_out(h).await;
+
+    // The reviewer approves the new document.
+    sign_in(h, "13800000009", &reviewer_password).await;
+    h.goto("/review").await;
+    h.testid("queue-item")
+        .await
+        .find(fantoccini::Locator::Css("a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    h.click("approve-id_card_back").await;
+    h.click("decision-submit").await;
+    h.testid("queue-empty").await;
+    sign_out(h).await;
+
+    sign_in(h, &phone, PASSWORD).await;
+    h.wait_text("verification-status", "已认证").await;
+    h.screenshot("verified").await;
+}
+
 /// The page really runs in the engine, width and user agent the case names.
 async fn check_browser(h: &Harness) {
     let width = h.js("return window.innerWidth").await;
@@ -155,8 +338,29 @@ async fn check_navigation_layout(h: &Harness, signed_in: bool) {
     assert_eq!(position, expected);
 }
 
-/// One test case per engine and viewport, named `<engine>_<viewport>_<flow>`.
+/// One test case per engine and viewport, named `<flow>::<engine>_<viewport>`.
 macro_rules! cases {
+    ($flow:ident, phone) => {
+        mod $flow {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn chromium_phone() {
+                run(stringify!($flow), Engine::Chromium, Viewport::Phone, |h| {
+                    super::$flow(h).boxed()
+                })
+                .await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn webkit_phone() {
+                run(stringify!($flow), Engine::WebKit, Viewport::Phone, |h| {
+                    super::$flow(h).boxed()
+                })
+                .await;
+            }
+        }
+    };
     ($flow:ident) => {
         mod $flow {
             use super::*;
@@ -200,6 +404,7 @@ macro_rules! cases {
 }
 
 cases!(sign_up_sign_in_flow);
+cases!(onboarding_review_flow, phone);
 cases!(wrong_password_keeps_what_was_typed);
 
 /// A failing test still leaves no browser, driver or Xvfb behind.

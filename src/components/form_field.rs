@@ -74,25 +74,43 @@ impl FormErrors {
     }
 }
 
+/// Which control a field shows.
+#[derive(Default)]
+pub enum Control {
+    #[default]
+    Input,
+    TextArea,
+    /// `(value, label)` pairs; the first entry is usually a "please choose" with value "".
+    Select(Vec<(&'static str, Signal<&'static str>)>),
+}
+
 #[component]
 pub fn FormField(
-    /// JSON field name: also the input's id, name and `data-testid`.
+    /// JSON field name: also the input's name, and with `scope` its id and `data-testid`.
     name: &'static str,
     #[prop(into)] label: Signal<&'static str>,
     value: RwSignal<String>,
     errors: FormErrors,
+    /// Tells apart fields of the same name on one page (e.g. one card per document).
+    #[prop(optional, into)]
+    scope: Option<String>,
+    #[prop(optional)] control: Control,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(into, optional)] input_type_signal: Option<Signal<&'static str>>,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(into, optional)] placeholder: Option<Signal<&'static str>>,
-    #[prop(into, optional)] hint: Option<Signal<&'static str>>,
+    #[prop(into, optional)] hint: Option<Signal<String>>,
     /// Controls shown inside the field, after the input (a "send code" button…).
     #[prop(optional)]
     children: Option<Children>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let testid = match scope {
+        Some(s) => format!("{s}-{name}"),
+        None => name.to_owned(),
+    };
+    let id = format!("field-{testid}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let error = errors.field(name);
@@ -110,30 +128,80 @@ pub fn FormField(
             ids.join(" ")
         }
     };
+    let invalid = move || {
+        if error.get().is_some() {
+            "true"
+        } else {
+            "false"
+        }
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        value.set(event_target_value(&ev));
+        errors.clear_field(name);
+    };
     let kind = move || input_type_signal.map(|s| s.get()).unwrap_or(input_type);
+    let placeholder = move || placeholder.map(|p| p.get());
+    let control = match control {
+        Control::Input => view! {
+            <input
+                id=id.clone()
+                name=name
+                data-testid=testid.clone()
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                maxlength=maxlength
+                placeholder=placeholder
+                aria-invalid=invalid
+                aria-describedby=described_by.clone()
+                prop:value=move || value.get()
+                on:input=on_input
+            />
+        }
+        .into_any(),
+        Control::TextArea => view! {
+            <textarea
+                id=id.clone()
+                name=name
+                data-testid=testid.clone()
+                rows=4
+                maxlength=maxlength
+                placeholder=placeholder
+                aria-invalid=invalid
+                aria-describedby=described_by.clone()
+                prop:value=move || value.get()
+                on:input=on_input
+            ></textarea>
+        }
+        .into_any(),
+        Control::Select(options) => view! {
+            <select
+                id=id.clone()
+                name=name
+                data-testid=testid.clone()
+                aria-invalid=invalid
+                aria-describedby=described_by.clone()
+                prop:value=move || value.get()
+                on:change=on_input
+            >
+                {options
+                    .into_iter()
+                    .map(|(v, label)| {
+                        view! {
+                            <option value=v selected=move || value.get() == v>
+                                {move || label.get()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        }
+        .into_any(),
+    };
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
             <label for=id.clone()>{move || label.get()}</label>
-            <div class="field-control">
-                <input
-                    id=id.clone()
-                    name=name
-                    data-testid=name
-                    type=kind
-                    autocomplete=autocomplete
-                    inputmode=inputmode
-                    maxlength=maxlength
-                    placeholder=move || placeholder.map(|p| p.get())
-                    aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
-                    aria-describedby=described_by
-                    prop:value=move || value.get()
-                    on:input=move |ev| {
-                        value.set(event_target_value(&ev));
-                        errors.clear_field(name);
-                    }
-                />
-                {children.map(|c| c())}
-            </div>
+            <div class="field-control">{control} {children.map(|c| c())}</div>
             {hint
                 .map(|h| {
                     view! {
@@ -142,12 +210,7 @@ pub fn FormField(
                         </p>
                     }
                 })}
-            <p
-                class="field-error"
-                id=error_id.clone()
-                aria-live="polite"
-                data-testid=format!("{name}-error")
-            >
+            <p class="field-error" id=error_id.clone() aria-live="polite" data-testid=format!("{testid}-error")>
                 {move || error.get()}
             </p>
         </div>

@@ -13,7 +13,7 @@ pub fn PasswordField(
     errors: FormErrors,
     /// `current-password` or `new-password`, so password managers do the right thing.
     autocomplete: &'static str,
-    #[prop(into, optional)] hint: Option<Signal<&'static str>>,
+    #[prop(into, optional)] hint: Option<Signal<String>>,
 ) -> impl IntoView {
     let t = use_texts();
     let visible = RwSignal::new(false);
@@ -27,7 +27,7 @@ pub fn PasswordField(
             input_type_signal=kind
             autocomplete=autocomplete
             maxlength=128
-            hint=hint.unwrap_or_else(|| Signal::stored(""))
+            hint=hint.unwrap_or_else(|| Signal::stored(String::new()))
         >
             <button
                 type="button"

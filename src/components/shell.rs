@@ -1,6 +1,7 @@
 //! The frame around pages: top bar, navigation (bottom tab bar on phones, side navigation
 //! from 960 px), and the gate that sends signed-out visitors to the sign-in page.
 
+use doctor_desk_api::auth::Role;
 use leptos::prelude::*;
 use leptos_router::{
     components::{Outlet, A},
@@ -126,6 +127,7 @@ fn SignedInShell() -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
     let navigate = use_navigate();
+    let has_role = move |role: Role| session.me().is_some_and(|me| me.roles.contains(&role));
     let sign_out = Action::new_local(move |_: &()| async move { api::logout().await });
     Effect::new(move || {
         if let Some(result) = sign_out.value().get() {
@@ -161,6 +163,22 @@ fn SignedInShell() -> impl IntoView {
                     </span>
                     <span>{move || t().nav_home}</span>
                 </A>
+                <Show when=move || has_role(Role::Doctor)>
+                    <A href="/onboarding" attr:data-testid="nav-onboarding">
+                        <span class="nav-icon" aria-hidden="true">
+                            "✓"
+                        </span>
+                        <span>{move || t().nav_onboarding}</span>
+                    </A>
+                </Show>
+                <Show when=move || has_role(Role::Reviewer)>
+                    <A href="/review" attr:data-testid="nav-review">
+                        <span class="nav-icon" aria-hidden="true">
+                            "☰"
+                        </span>
+                        <span>{move || t().nav_review}</span>
+                    </A>
+                </Show>
             </nav>
             <main id="main" class="app-main" tabindex="-1">
                 <Outlet />

@@ -3,10 +3,9 @@
 use doctor_desk_api::auth::VerificationStatus;
 use leptos::prelude::*;
 
-use crate::{
-    i18n::{use_texts, Texts},
-    session::use_session,
-};
+use leptos_router::components::A;
+
+use crate::{api, i18n::use_texts, session::use_session};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -35,48 +34,27 @@ pub fn HomePage() -> impl IntoView {
                 {move || {
                     status()
                         .map(|s| {
-                            let (label, hint) = verification_texts(s);
                             view! {
                                 <p>
                                     <span
                                         class=format!("badge badge-{}", badge_class(s))
                                         data-testid="verification-status"
                                     >
-                                        {move || label(t())}
+                                        {move || t().verification_status(s)}
                                     </span>
                                 </p>
-                                <p class="muted">{move || hint(t())}</p>
+                                <p class="muted">{move || t().verification_hint(s)}</p>
+                                <Show when=move || s != VerificationStatus::Verified && s != VerificationStatus::Pending>
+                                    <A href="/onboarding" attr:class="button button-primary" attr:data-testid="go-onboarding">
+                                        {move || t().go_onboarding}
+                                    </A>
+                                </Show>
                             }
                         })
                 }}
+                <ExpiryWarnings />
             </section>
         </section>
-    }
-}
-
-type Pick = fn(&'static Texts) -> &'static str;
-
-fn verification_texts(status: VerificationStatus) -> (Pick, Pick) {
-    match status {
-        VerificationStatus::Unverified => (
-            |t| t.verification_unverified,
-            |t| t.verification_hint_unverified,
-        ),
-        VerificationStatus::Pending => {
-            (|t| t.verification_pending, |t| t.verification_hint_pending)
-        }
-        VerificationStatus::Verified => (
-            |t| t.verification_verified,
-            |t| t.verification_hint_verified,
-        ),
-        VerificationStatus::Rejected => (
-            |t| t.verification_rejected,
-            |t| t.verification_hint_rejected,
-        ),
-        VerificationStatus::NeedsReverification => (
-            |t| t.verification_needs_reverification,
-            |t| t.verification_hint_needs_reverification,
-        ),
     }
 }
 
@@ -86,5 +64,40 @@ fn badge_class(status: VerificationStatus) -> &'static str {
         VerificationStatus::Pending => "info",
         VerificationStatus::Unverified => "neutral",
         VerificationStatus::Rejected | VerificationStatus::NeedsReverification => "warn",
+    }
+}
+
+/// Documents that expire within 30 days (or have expired), so the doctor renews them in
+/// time instead of finding consultations blocked.
+#[component]
+fn ExpiryWarnings() -> impl IntoView {
+    let t = use_texts();
+    let verification = LocalResource::new(api::verification);
+    move || {
+        let expiring = verification
+            .get()
+            .and_then(Result::ok)
+            .map(|v| v.expiring)
+            .unwrap_or_default();
+        let today = crate::format::today();
+        expiring
+            .into_iter()
+            .map(|doc| {
+                let date = doc.expires_on.map(|d| d.to_string()).unwrap_or_default();
+                let expired = doc.expires_on.is_some_and(|d| d < today);
+                view! {
+                    <p class="notice notice-warn" role="alert" data-testid="expiry-warning">
+                        {move || {
+                            let name = t().document_kind(doc.kind);
+                            if expired {
+                                (t().expired_on)(name, &date)
+                            } else {
+                                (t().expiring_soon)(name, &date)
+                            }
+                        }}
+                    </p>
+                }
+            })
+            .collect_view()
     }
 }

@@ -4,3 +4,5 @@
 pub mod auth;
 pub mod home;
 pub mod not_found;
+pub mod onboarding;
+pub mod review;

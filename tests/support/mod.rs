@@ -320,14 +320,24 @@ impl Harness {
         self.client.goto(&self.url(path)).await.expect("navigate");
     }
 
-    /// Waits for an element with this `data-testid`.
+    /// Waits for an element with this `data-testid`, and scrolls it to the middle of the
+    /// screen as a person would before touching it.
     pub async fn testid(&self, id: &str) -> Element {
-        self.client
+        let element = self
+            .client
             .wait()
             .at_most(WAIT)
             .for_element(Locator::Css(&format!("[data-testid='{id}']")))
             .await
-            .unwrap_or_else(|e| panic!("no [data-testid={id}] within {WAIT:?}: {e}"))
+            .unwrap_or_else(|e| panic!("no [data-testid={id}] within {WAIT:?}: {e}"));
+        let _ = self
+            .client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})",
+                vec![serde_json::to_value(&element).expect("element as JSON")],
+            )
+            .await;
+        element
     }
 
     /// Waits until the element's text is `expected`.
@@ -374,6 +384,57 @@ impl Harness {
         let input = self.testid(id).await;
         input.clear().await.expect("clear");
         input.send_keys(text).await.expect("type");
+    }
+
+    /// Chooses an option of the `<select>` with this `data-testid`.
+    pub async fn select(&self, id: &str, value: &str) {
+        self.testid(id)
+            .await
+            .select_by_value(value)
+            .await
+            .expect("select");
+    }
+
+    /// Draws a photo-like JPEG of `width`×`height` in the page and gives it to the file
+    /// input with this `data-testid`, as if the doctor had taken it. Returns its size.
+    pub async fn attach_photo(&self, id: &str, width: u32, height: u32) -> u64 {
+        self.testid(id).await;
+        let script = r#"
+            const [testid, w, h, done] = arguments;
+            const canvas = document.createElement('canvas');
+            canvas.width = w; canvas.height = h;
+            const ctx = canvas.getContext('2d');
+            const g = ctx.createLinearGradient(0, 0, w, h);
+            g.addColorStop(0, '#d8e4f0'); g.addColorStop(1, '#f5efe0');
+            ctx.fillStyle = g; ctx.fillRect(0, 0, w, h);
+            // Grain like a phone camera's, so the JPEG is as large as a real photo.
+            const img = ctx.getImageData(0, 0, w, h);
+            let seed = 42;
+            for (let i = 0; i < img.data.length; i += 4) {
+                seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+                const n = (seed % 48) - 24;
+                img.data[i] += n; img.data[i + 1] += n; img.data[i + 2] += n;
+            }
+            ctx.putImageData(img, 0, 0);
+            ctx.fillStyle = '#1c2430';
+            ctx.font = `${Math.round(h / 12)}px sans-serif`;
+            ctx.fillText('证件 TEST 12345', w / 10, h / 2);
+            canvas.toBlob(blob => {
+                const file = new File([blob], 'IMG_0001.jpg', { type: 'image/jpeg' });
+                const dt = new DataTransfer();
+                dt.items.add(file);
+                const input = document.querySelector(`[data-testid='${testid}']`);
+                input.files = dt.files;
+                input.dispatchEvent(new Event('change', { bubbles: true }));
+                done(blob.size);
+            }, 'image/jpeg', 0.92);
+        "#;
+        let size = self
+            .client
+            .execute_async(script, vec![json!(id), json!(width), json!(height)])
+            .await
+            .expect("photo drawn");
+        size.as_u64().expect("blob size")
     }
 
     pub async fn click(&self, id: &str) {

@@ -84,7 +84,7 @@ pub fn RegisterPage() -> impl IntoView {
                     <PasswordField
                         name="password"
                         label=Signal::derive(move || t().password)
-                        hint=Signal::derive(move || t().password_hint)
+                        hint=Signal::derive(move || t().password_hint.to_owned())
                         value=password
                         errors=errors
                         autocomplete="new-password"

@@ -94,7 +94,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <PasswordField
                         name="new_password"
                         label=Signal::derive(move || t().new_password)
-                        hint=Signal::derive(move || t().password_hint)
+                        hint=Signal::derive(move || t().password_hint.to_owned())
                         value=new_password
                         errors=errors
                         autocomplete="new-password"

@@ -1,0 +1,147 @@
+//! 资质认证: profile → documents → submit → status. The server decides which step a
+//! doctor is on, so leaving and coming back (or another device) resumes there.
+
+mod document_card;
+mod documents_step;
+mod profile_step;
+mod status_step;
+mod submit_step;
+
+pub use document_card::DocumentCard;
+
+use doctor_desk_api::{
+    auth::VerificationStatus,
+    onboarding::{Document, OnboardingStep, Profile, Verification},
+};
+use leptos::prelude::*;
+
+use crate::{api, api::ApiError, i18n::use_texts};
+
+#[derive(Clone)]
+pub struct Loaded {
+    pub verification: Verification,
+    pub profile: Option<Profile>,
+    pub documents: Vec<Document>,
+}
+
+async fn load() -> Result<Loaded, ApiError> {
+    Ok(Loaded {
+        verification: api::verification().await?,
+        profile: api::profile().await?,
+        documents: api::documents().await?,
+    })
+}
+
+/// What the steps share: the loaded data, and a way to move on.
+#[derive(Clone, Copy)]
+pub struct Flow {
+    pub data: LocalResource<Result<Loaded, ApiError>>,
+    chosen: RwSignal<Option<OnboardingStep>>,
+}
+
+impl Flow {
+    /// Shows `step` and reloads what the server knows.
+    pub fn go(&self, step: OnboardingStep) {
+        self.chosen.set(Some(step));
+        self.data.refetch();
+    }
+
+    pub fn loaded(&self) -> Option<Loaded> {
+        self.data.get_untracked().and_then(Result::ok)
+    }
+}
+
+const STEPS: [OnboardingStep; 4] = [
+    OnboardingStep::Profile,
+    OnboardingStep::Documents,
+    OnboardingStep::Submit,
+    OnboardingStep::Status,
+];
+
+#[component]
+pub fn OnboardingPage() -> impl IntoView {
+    let t = use_texts();
+    let data = LocalResource::new(load);
+    let flow = Flow {
+        data,
+        chosen: RwSignal::new(None),
+    };
+    let server_step =
+        Memo::new(move |_| data.get().and_then(Result::ok).map(|l| l.verification.step));
+    let status = Memo::new(move |_| {
+        data.get()
+            .and_then(Result::ok)
+            .map(|l| l.verification.status)
+    });
+    let step = Memo::new(move |_| flow.chosen.get().or(server_step.get()));
+    // While under review (or once verified) only the status can be shown.
+    let locked = move || {
+        matches!(
+            status.get(),
+            Some(VerificationStatus::Pending | VerificationStatus::Verified)
+        )
+    };
+    let label = move |s: OnboardingStep| match s {
+        OnboardingStep::Profile => t().step_profile,
+        OnboardingStep::Documents => t().step_documents,
+        OnboardingStep::Submit => t().step_submit,
+        OnboardingStep::Status => t().step_status,
+    };
+
+    view! {
+        <section class="page onboarding">
+            <h1>{move || t().onboarding_title}</h1>
+            <ol class="stepper" aria-label=move || t().steps_label>
+                {STEPS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let s = *s;
+                        let current = move || step.get() == Some(s);
+                        view! {
+                            <li class:stepper-current=current>
+                                <button
+                                    type="button"
+                                    data-testid=format!("step-{}", i + 1)
+                                    aria-current=move || current().then_some("step")
+                                    aria-label=move || format!("{} · {}", (t().step_of)(i + 1, STEPS.len()), label(s))
+                                    disabled=move || {
+                                        step.get().is_none() || (locked() && s != OnboardingStep::Status)
+                                    }
+                                    on:click=move |_| flow.chosen.set(Some(s))
+                                >
+                                    <span class="stepper-number" aria-hidden="true">{i + 1}</span>
+                                    <span class="stepper-label">{move || label(s)}</span>
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+            {move || match step.get() {
+                None => {
+                    match data.get() {
+                        Some(Err(e)) => {
+                            view! {
+                                <div class="card" role="alert">
+                                    <p>{e.message}</p>
+                                    <button type="button" class="button" on:click=move |_| data.refetch()>
+                                        {move || t().retry}
+                                    </button>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        _ => view! { <p class="page-loading">{move || t().loading}</p> }.into_any(),
+                    }
+                }
+                Some(OnboardingStep::Profile) => view! { <profile_step::ProfileStep flow=flow /> }.into_any(),
+                Some(OnboardingStep::Documents) => {
+                    view! { <documents_step::DocumentsStep flow=flow /> }.into_any()
+                }
+                Some(OnboardingStep::Submit) => view! { <submit_step::SubmitStep flow=flow /> }.into_any(),
+                Some(OnboardingStep::Status) => view! { <status_step::StatusStep flow=flow /> }.into_any(),
+            }}
+        </section>
+    }
+}

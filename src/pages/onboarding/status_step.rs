@@ -1,0 +1,92 @@
+use doctor_desk_api::{
+    auth::VerificationStatus,
+    onboarding::{OnboardingStep, SubmissionStatus},
+};
+use leptos::prelude::*;
+
+use super::Flow;
+use crate::{format::local_datetime, i18n::use_texts};
+
+/// Step 4: where the review stands, the reasons of a rejection, and every submission.
+#[component]
+pub fn StatusStep(flow: Flow) -> impl IntoView {
+    let t = use_texts();
+    let verification = move || flow.data.get().and_then(Result::ok).map(|l| l.verification);
+    view! {
+        {move || {
+            verification()
+                .map(|v| {
+                    let status = v.status;
+                    let hint = move || match status {
+                        VerificationStatus::Pending => t().status_pending_hint,
+                        VerificationStatus::Verified => t().status_verified_hint,
+                        VerificationStatus::Rejected => t().status_rejected_hint,
+                        other => t().verification_hint(other),
+                    };
+                    view! {
+                        <section class="card status-card">
+                            <p>
+                                <span class="badge" data-testid="onboarding-status">
+                                    {move || t().verification_status(status)}
+                                </span>
+                            </p>
+                            <p>{hint}</p>
+                            <Show when=move || status == VerificationStatus::Rejected || status == VerificationStatus::NeedsReverification>
+                                <button
+                                    type="button"
+                                    class="button button-primary"
+                                    data-testid="fix-documents"
+                                    on:click=move |_| flow.go(OnboardingStep::Documents)
+                                >
+                                    {move || t().fix_documents}
+                                </button>
+                            </Show>
+                        </section>
+                        <section class="card">
+                            <h2>{move || t().history_title}</h2>
+                            <ol class="history">
+                                {v
+                                    .submissions
+                                    .into_iter()
+                                    .map(|s| {
+                                        let submitted = local_datetime(s.submitted_at);
+                                        let decided = s.decided_at.map(local_datetime);
+                                        let badge = match s.status {
+                                            SubmissionStatus::Pending => VerificationStatus::Pending,
+                                            SubmissionStatus::Approved => VerificationStatus::Verified,
+                                            SubmissionStatus::Rejected => VerificationStatus::Rejected,
+                                        };
+                                        view! {
+                                            <li data-testid="submission">
+                                                <p>
+                                                    <strong>{move || t().verification_status(badge)}</strong>
+                                                    " · "
+                                                    {move || (t().submitted_at)(&submitted)}
+                                                    {decided.clone().map(|d| view! { " · " {move || (t().decided_at)(&d)} })}
+                                                </p>
+                                                <ul>
+                                                    {s
+                                                        .documents
+                                                        .into_iter()
+                                                        .filter_map(|d| d.rejection.map(|r| (d.document.kind, r)))
+                                                        .map(|(kind, r)| {
+                                                            view! {
+                                                                <li class="rejection" data-testid="rejection-reason">
+                                                                    {move || format!("{}：{}", t().document_kind(kind), t().rejection_reason(r.reason))}
+                                                                    {(!r.note.is_empty()).then(|| format!("（{}）", r.note))}
+                                                                </li>
+                                                            }
+                                                        })
+                                                        .collect_view()}
+                                                </ul>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ol>
+                        </section>
+                    }
+                })
+        }}
+    }
+}

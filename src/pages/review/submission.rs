@@ -1,0 +1,225 @@
+use doctor_desk_api::onboarding::{
+    DecisionRequest, DocumentDecision, RejectionReason, ReviewSubmission,
+};
+use leptos::prelude::*;
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_params_map},
+};
+
+use super::is_reviewer;
+use crate::{
+    api,
+    components::{
+        form_field::{Control, FormError, FormErrors, FormField},
+        toast::use_toasts,
+    },
+    i18n::use_texts,
+    pages::not_found::NotFoundPage,
+};
+
+/// A reviewer's choice for one document, while deciding.
+#[derive(Clone, Copy)]
+struct Choice {
+    document_id: i64,
+    approve: RwSignal<Option<bool>>,
+    reason: RwSignal<String>,
+    note: RwSignal<String>,
+}
+
+#[component]
+pub fn ReviewSubmissionPage() -> impl IntoView {
+    if !is_reviewer() {
+        return view! { <NotFoundPage /> }.into_any();
+    }
+    let t = use_texts();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let submission = LocalResource::new(move || api::review_submission(id()));
+    view! {
+        <section class="page">
+            <p>
+                <A href="/review">{move || t().back_to_queue}</A>
+            </p>
+            {move || match submission.get() {
+                None => view! { <p class="page-loading">{move || t().loading}</p> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
+                Some(Ok(s)) => view! { <Decide submission=s /> }.into_any(),
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Decide(submission: ReviewSubmission) -> impl IntoView {
+    let t = use_texts();
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    let errors = FormErrors::new();
+    let p = submission.profile.clone();
+    let id = submission.submission.id;
+    let choices: Vec<Choice> = submission
+        .submission
+        .documents
+        .iter()
+        .filter(|d| d.approved.is_none())
+        .map(|d| Choice {
+            document_id: d.document.id,
+            approve: RwSignal::new(None),
+            reason: RwSignal::new(String::new()),
+            note: RwSignal::new(String::new()),
+        })
+        .collect();
+    let choices = StoredValue::new(choices);
+
+    let decide = Action::new_local(move |req: &DecisionRequest| {
+        let req = req.clone();
+        async move { api::decide(id, &req).await }
+    });
+    Effect::new(move || match decide.value().get() {
+        Some(Ok(_)) => {
+            toasts.info(t().decision_done);
+            navigate("/review", Default::default());
+        }
+        Some(Err(e)) => errors.show(e),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut documents = Vec::new();
+        for c in choices.get_value() {
+            let Some(approve) = c.approve.get_untracked() else {
+                errors.form.set(Some(t().decision_missing.to_owned()));
+                return;
+            };
+            documents.push(DocumentDecision {
+                document_id: c.document_id,
+                approve,
+                reason: RejectionReason::parse(&c.reason.get_untracked()),
+                note: c.note.get_untracked(),
+            });
+        }
+        let req = DecisionRequest { documents };
+        if errors.check(req.validate()) {
+            decide.dispatch(req);
+        }
+    };
+
+    let reasons = move || {
+        std::iter::once(("", Signal::derive(move || t().choose)))
+            .chain(
+                RejectionReason::ALL
+                    .into_iter()
+                    .map(|r| (r.as_str(), Signal::derive(move || t().rejection_reason(r)))),
+            )
+            .collect::<Vec<_>>()
+    };
+
+    view! {
+        <h1>{p.display_name.clone()}</h1>
+        <dl class="card summary" data-testid="review-profile">
+            <dt>{move || t().real_name}</dt>
+            <dd>{p.real_name.clone()}</dd>
+            <dt>{move || t().id_number}</dt>
+            <dd>{submission.id_number.clone()}</dd>
+            <dt>{move || t().phone_label}</dt>
+            <dd>{submission.phone_masked.clone()}</dd>
+            <dt>{move || t().hospital}</dt>
+            <dd>{format!("{} · {}", p.hospital, p.department)}</dd>
+            <dt>{move || t().title}</dt>
+            <dd>{move || t().title_name(p.title)}</dd>
+            <dt>{move || t().practice_category}</dt>
+            <dd>{format!("{} · {}", p.practice_category, p.practice_scope)}</dd>
+            <dt>{move || t().years_of_practice}</dt>
+            <dd>{p.years_of_practice}</dd>
+            <dt>{move || t().specialties}</dt>
+            <dd>{p.specialties.clone()}</dd>
+        </dl>
+        <form novalidate=true on:submit=on_submit>
+            {submission
+                .submission
+                .documents
+                .into_iter()
+                .map(|d| {
+                    let doc = d.document.clone();
+                    let url = api::file_url(&doc.file_id);
+                    let is_image = doc.content_type.starts_with("image/");
+                    let choice = choices.with_value(|c| c.iter().find(|c| c.document_id == doc.id).copied());
+                    let kind = doc.kind;
+                    let group = format!("decision-{}", doc.id);
+                    view! {
+                        <article class="card doc-card" data-testid=format!("review-doc-{}", kind.as_str())>
+                            <header class="doc-card-head">
+                                <h3>
+                                    {move || t().document_kind(kind)}
+                                    {doc.caption.clone().map(|c| format!(" · {c}"))}
+                                </h3>
+                                {doc.number.clone().map(|n| view! { <span class="muted">{n}</span> })}
+                            </header>
+                            {doc.expires_on.map(|e| view! { <p class="muted">{move || format!("{} {e}", t().doc_expires_on)}</p> })}
+                            {is_image.then(|| view! { <img class="doc-full" src=url.clone() alt=move || t().document_kind(kind) /> })}
+                            <p>
+                                <a href=url target="_blank" rel="noopener">{move || t().open_original}</a>
+                            </p>
+                            {match choice {
+                                None => view! { <p class="badge badge-ok">{move || t().decided_before}</p> }.into_any(),
+                                Some(c) => {
+                                    let errors = FormErrors::new();
+                                    view! {
+                                        <fieldset class="decision">
+                                            <legend>{move || t().document_kind(kind)}</legend>
+                                            <label class="checkbox">
+                                                <input
+                                                    type="radio"
+                                                    name=group.clone()
+                                                    data-testid=format!("approve-{}", kind.as_str())
+                                                    on:change=move |_| c.approve.set(Some(true))
+                                                />
+                                                <span>{move || t().approve}</span>
+                                            </label>
+                                            <label class="checkbox">
+                                                <input
+                                                    type="radio"
+                                                    name=group.clone()
+                                                    data-testid=format!("reject-{}", kind.as_str())
+                                                    on:change=move |_| c.approve.set(Some(false))
+                                                />
+                                                <span>{move || t().reject}</span>
+                                            </label>
+                                            <Show when=move || c.approve.get() == Some(false)>
+                                                <FormField
+                                                    name="reason"
+                                                    scope=kind.as_str().to_owned()
+                                                    label=Signal::derive(move || t().rejection_reason)
+                                                    value=c.reason
+                                                    errors=errors
+                                                    control=Control::Select(reasons())
+                                                />
+                                                <FormField
+                                                    name="note"
+                                                    scope=kind.as_str().to_owned()
+                                                    label=Signal::derive(move || t().rejection_note)
+                                                    value=c.note
+                                                    errors=errors
+                                                    control=Control::TextArea
+                                                    maxlength=200
+                                                />
+                                            </Show>
+                                        </fieldset>
+                                    }
+                                        .into_any()
+                                }
+                            }}
+                        </article>
+                    }
+                })
+                .collect_view()}
+            <FormError errors=errors />
+            <p class="field-error" aria-live="polite">{move || errors.field("documents").get()}</p>
+            <button type="submit" class="button button-primary" data-testid="decision-submit" disabled=move || decide.pending().get()>
+                {move || t().decision_submit}
+            </button>
+        </form>
+    }
+}
