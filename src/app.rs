@@ -1,9 +1,15 @@
-//! The root: contexts, the router and every route in one place.
+//! The roots: contexts, the routers and every route in one place.
+//!
+//! Doctor Desk ships as two bundles. Doctors (on phones, often on slow networks) load the
+//! doctor app; the hospital's reviewer console under `/review` is a second, separate
+//! wasm, so doctors never download it. Both share this library, the session cookie and
+//! the sign-in pages (which live in the doctor app).
 
 use leptos::prelude::*;
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    hooks::use_navigate,
+    path, NavigateOptions,
 };
 
 use crate::{
@@ -17,14 +23,68 @@ use crate::{
         home::HomePage,
         not_found::NotFoundPage,
         onboarding::OnboardingPage,
-        review::{ReviewQueuePage, ReviewSubmissionPage},
     },
     session::provide_session,
 };
 
-/// The contexts every page relies on: language, toasts, session.
+/// Which bundle is running.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Bundle {
+    Doctor,
+    Review,
+}
+
+/// Paths served by the reviewer bundle.
+pub const REVIEW_PREFIX: &str = "/review";
+
+impl Bundle {
+    /// Whether a path is routed by this bundle (otherwise it needs a full page load).
+    pub fn owns(self, path: &str) -> bool {
+        let review =
+            path == REVIEW_PREFIX || path.starts_with("/review/") || path.starts_with("/review?");
+        match self {
+            Bundle::Doctor => !review,
+            Bundle::Review => review,
+        }
+    }
+}
+
+pub fn use_bundle() -> Bundle {
+    use_context::<Bundle>().unwrap_or(Bundle::Doctor)
+}
+
+/// Navigation that works across the two bundles: client-side within this one, a page
+/// load into the other.
+pub fn use_go() -> impl Fn(&str, bool) + Clone {
+    let bundle = use_bundle();
+    let navigate = use_navigate();
+    move |path: &str, replace: bool| {
+        if bundle.owns(path) {
+            navigate(
+                path,
+                NavigateOptions {
+                    replace,
+                    ..Default::default()
+                },
+            );
+        } else if let Some(window) = web_sys::window() {
+            let location = window.location();
+            let _ = if replace {
+                location.replace(path)
+            } else {
+                location.assign(path)
+            };
+        }
+    }
+}
+
+/// The contexts every page relies on: bundle, language, toasts, session.
 #[component]
-pub fn Providers(children: Children) -> impl IntoView {
+pub fn Providers(
+    #[prop(default = Bundle::Doctor)] bundle: Bundle,
+    children: Children,
+) -> impl IntoView {
+    provide_context(bundle);
     provide_i18n();
     provide_toasts();
     provide_session();
@@ -34,6 +94,7 @@ pub fn Providers(children: Children) -> impl IntoView {
     }
 }
 
+/// The doctor app.
 #[component]
 pub fn App() -> impl IntoView {
     view! {
@@ -46,11 +107,45 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=SignedInLayout>
                         <Route path=path!("") view=HomePage />
                         <Route path=path!("onboarding") view=OnboardingPage />
-                        <Route path=path!("review") view=ReviewQueuePage />
-                        <Route path=path!("review/:id") view=ReviewSubmissionPage />
                     </ParentRoute>
                 </Routes>
             </Router>
         </Providers>
     }
+}
+
+/// The reviewer console (`/review`, a bundle of its own).
+#[component]
+pub fn ReviewApp() -> impl IntoView {
+    use crate::pages::review::{ReviewQueuePage, ReviewSubmissionPage};
+    view! {
+        <Providers bundle=Bundle::Review>
+            <Router>
+                <Routes fallback=NotFoundPage>
+                    <ParentRoute path=path!("/review") view=SignedInLayout>
+                        <Route path=path!("") view=ReviewQueuePage />
+                        <Route path=path!(":id") view=ReviewSubmissionPage />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </Providers>
+    }
+}
+
+/// Replaces the static skeleton of the page with a running app.
+pub fn start<F, N>(app: F)
+where
+    F: FnOnce() -> N + 'static,
+    N: IntoView,
+{
+    use wasm_bindgen::JsCast;
+    console_error_panic_hook::set_once();
+    let document = document();
+    let root = document
+        .get_element_by_id("app")
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        .or_else(|| document.body())
+        .expect("the page has a body");
+    root.replace_children_with_node_0();
+    leptos::mount::mount_to(root, app).forget();
 }

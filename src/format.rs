@@ -1,7 +1,10 @@
-//! Showing times and dates: stored and sent in UTC, shown in the doctor's local time
-//! (Asia/Shanghai: UTC+8 all year, no daylight saving).
+//! Showing times, dates and sizes: times are stored and sent in UTC and shown in the
+//! doctor's local time (Asia/Shanghai: UTC+8 all year, no daylight saving).
+//!
+//! Plain integer arithmetic on purpose: chrono's `format` pattern interpreter and Rust's
+//! float formatting each cost the wasm about 10 KB.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 
 fn china() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
@@ -9,12 +12,28 @@ fn china() -> FixedOffset {
 
 /// `2026-11-29 16:05`
 pub fn local_datetime(at: DateTime<Utc>) -> String {
-    at.with_timezone(&china())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    let t = at.with_timezone(&china());
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// Today's calendar date for the doctor.
 pub fn today() -> NaiveDate {
     Utc::now().with_timezone(&china()).date_naive()
+}
+
+/// A byte count for people: `1.2 MB`, `850 KB`.
+pub fn bytes(n: u64) -> String {
+    if n >= 1024 * 1024 {
+        let tenths = n * 10 / (1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    } else {
+        format!("{} KB", n.div_ceil(1024))
+    }
 }

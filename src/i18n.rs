@@ -179,7 +179,7 @@ pub struct Texts {
     pub open_original: &'static str,
     pub step_of: fn(usize, usize) -> String,
     pub uploading_pct: fn(u32) -> String,
-    pub compressed: fn(f64, f64) -> String,
+    pub compressed: fn(&str, &str) -> String,
     pub missing_count: fn(usize) -> String,
     pub display_name_given: fn(&str) -> String,
     pub id_number_saved: fn(&str) -> String,
@@ -360,7 +360,7 @@ pub static ZH: Texts = Texts {
     open_original: "查看原图",
     step_of: |n, total| format!("第 {n} 步，共 {total} 步"),
     uploading_pct: |p| format!("正在上传 {p}%"),
-    compressed: |a, b| format!("已压缩：{:.1} MB → {:.0} KB", a / 1048576.0, b / 1024.0),
+    compressed: |a, b| format!("已压缩：{a} → {b}"),
     missing_count: |n| format!("还缺 {n} 项必需证件"),
     display_name_given: |n| format!("已保存。展示名称：{n}"),
     id_number_saved: |m| format!("已保存 {m}；如需修改请重新输入"),
@@ -542,7 +542,7 @@ pub static EN: Texts = Texts {
     open_original: "Open full size",
     step_of: |n, total| format!("Step {n} of {total}"),
     uploading_pct: |p| format!("Uploading {p}%"),
-    compressed: |a, b| format!("Compressed: {:.1} MB → {:.0} KB", a / 1048576.0, b / 1024.0),
+    compressed: |a, b| format!("Compressed: {a} → {b}"),
     missing_count: |n| format!("{n} required documents missing"),
     display_name_given: |n| format!("Saved. Display name: {n}"),
     id_number_saved: |m| format!("Saved as {m}; type it again to change it"),
@@ -619,10 +619,20 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
-/// Reactive access to the catalog: `let t = use_texts(); view! { {move || t().login_title} }`.
+/// Reactive access to the catalog: `let t = use_texts(); view! { {tr(|t| t.login_title)} }`.
 pub fn use_texts() -> impl Fn() -> &'static Texts + Copy + Send + Sync + 'static {
     let i18n = use_i18n();
     move || i18n.texts()
+}
+
+/// Text that follows the language, for `view!`: `{tr(|t| t.login_title)}`. Every call
+/// returns the same closure type, so the wasm holds one copy of the code that renders
+/// text instead of one per string (a `tr(|t| t.x)` closure is a new type each time).
+pub fn tr(
+    pick: fn(&'static Texts) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || pick(i18n.texts())
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

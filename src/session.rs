@@ -11,6 +11,8 @@ pub enum SessionState {
     Loading,
     SignedOut,
     SignedIn(Me),
+    /// The doctor signed out here; the page is on its way to the sign-in page.
+    SignedOutByUser,
     /// `GET /me` failed for another reason than "not signed in" (offline, server down).
     Unreachable(String),
 }
@@ -32,8 +34,9 @@ impl Session {
         self.state.set(SessionState::SignedIn(me));
     }
 
+    /// The doctor chose to sign out (no "come back here" after signing in again).
     pub fn signed_out(&self) {
-        self.state.set(SessionState::SignedOut);
+        self.state.set(SessionState::SignedOutByUser);
     }
 
     /// Asks the server who we are.

@@ -186,7 +186,7 @@ async fn onboarding_review_flow(h: &Harness) {
     h.click("documents-next").await;
 
     // 3. Submit.
-    h.wait_text("summary-display-name", "陈静").await;
+    h.wait_contains("summary", "陈静").await;
     h.click("submit-verification").await;
     h.wait_text("onboarding-status", "审核中").await;
     sign_out(h).await;

@@ -5,43 +5,41 @@ use doctor_desk_api::auth::Role;
 use leptos::prelude::*;
 use leptos_router::{
     components::{Outlet, A},
-    hooks::{use_location, use_navigate},
-    NavigateOptions,
+    hooks::use_location,
 };
 
 use super::toast::use_toasts;
 use crate::{
     api,
-    i18n::{use_i18n, use_texts},
+    app::{use_bundle, use_go},
+    i18n::{tr, use_i18n, use_texts},
     session::{use_session, SessionState},
 };
 
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let t = use_texts();
     view! {
         <button
             type="button"
             class="lang-switch"
             data-testid="language-switch"
-            aria-label=move || t().switch_language_label
+            aria-label=tr(|t| t.switch_language_label)
             on:click=move |_| i18n.toggle()
         >
-            {move || t().switch_language}
+            {tr(|t| t.switch_language)}
         </button>
     }
 }
 
 #[component]
 fn TopBar(#[prop(optional)] children: Option<Children>) -> impl IntoView {
-    let t = use_texts();
     view! {
         <header class="top-bar">
             <a class="skip-link" href="#main">
-                {move || t().skip_to_content}
+                {tr(|t| t.skip_to_content)}
             </a>
-            <span class="brand">{move || t().app_name}</span>
+            <span class="brand">{tr(|t| t.app_name)}</span>
             <div class="top-bar-actions">
                 <LanguageSwitch />
                 {children.map(|c| c())}
@@ -67,15 +65,14 @@ pub fn PublicLayout(children: Children) -> impl IntoView {
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let session = use_session();
-    let t = use_texts();
     let location = use_location();
-    let navigate = use_navigate();
+    let go = use_go();
 
     Effect::new(move || {
         if session.state.get() == SessionState::SignedOut {
             let path = location.pathname.get_untracked();
-            if path.starts_with("/login") {
-                // Signing out already navigates there.
+            if ["/login", "/register", "/reset-password"].contains(&path.as_str()) {
+                // Already on a public page (this layout is on its way out).
                 return;
             }
             let search = location.search.get_untracked();
@@ -89,13 +86,7 @@ pub fn SignedInLayout() -> impl IntoView {
             } else {
                 format!("/login?next={}", js_sys::encode_uri_component(&here))
             };
-            navigate(
-                &target,
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            go(&target, true);
         }
     });
 
@@ -106,15 +97,15 @@ pub fn SignedInLayout() -> impl IntoView {
                 <div class="card" role="alert">
                     <p>{message}</p>
                     <button type="button" class="button" on:click=move |_| session.refresh()>
-                        {move || t().retry}
+                        {tr(|t| t.retry)}
                     </button>
                 </div>
             </PublicLayout>
         }
         .into_any(),
-        SessionState::Loading | SessionState::SignedOut => view! {
+        SessionState::Loading | SessionState::SignedOut | SessionState::SignedOutByUser => view! {
             <div class="page-loading" aria-busy="true">
-                {move || t().loading}
+                {tr(|t| t.loading)}
             </div>
         }
         .into_any(),
@@ -126,7 +117,7 @@ fn SignedInShell() -> impl IntoView {
     let t = use_texts();
     let session = use_session();
     let toasts = use_toasts();
-    let navigate = use_navigate();
+    let go = use_go();
     let has_role = move |role: Role| session.me().is_some_and(|me| me.roles.contains(&role));
     let sign_out = Action::new_local(move |_: &()| async move { api::logout().await });
     Effect::new(move || {
@@ -135,7 +126,7 @@ fn SignedInShell() -> impl IntoView {
                 Ok(()) => {
                     toasts.info(t().signed_out);
                     session.signed_out();
-                    navigate("/login", Default::default());
+                    go("/login", false);
                 }
                 Err(e) => toasts.error(e.message),
             }
@@ -153,36 +144,56 @@ fn SignedInShell() -> impl IntoView {
                         sign_out.dispatch(());
                     }
                 >
-                    {move || t().sign_out}
+                    {tr(|t| t.sign_out)}
                 </button>
             </TopBar>
-            <nav class="main-nav" aria-label=move || t().nav_label>
-                <A href="/" exact=true>
-                    <span class="nav-icon" aria-hidden="true">
-                        "⌂"
-                    </span>
-                    <span>{move || t().nav_home}</span>
-                </A>
+            <nav class="main-nav" aria-label=tr(|t| t.nav_label)>
+                <NavLink href="/" icon="⌂" label=|t| t.nav_home testid="nav-home" />
                 <Show when=move || has_role(Role::Doctor)>
-                    <A href="/onboarding" attr:data-testid="nav-onboarding">
-                        <span class="nav-icon" aria-hidden="true">
-                            "✓"
-                        </span>
-                        <span>{move || t().nav_onboarding}</span>
-                    </A>
+                    <NavLink href="/onboarding" icon="✓" label=|t| t.nav_onboarding testid="nav-onboarding" />
                 </Show>
                 <Show when=move || has_role(Role::Reviewer)>
-                    <A href="/review" attr:data-testid="nav-review">
-                        <span class="nav-icon" aria-hidden="true">
-                            "☰"
-                        </span>
-                        <span>{move || t().nav_review}</span>
-                    </A>
+                    <NavLink href="/review" icon="☰" label=|t| t.nav_review testid="nav-review" />
                 </Show>
             </nav>
             <main id="main" class="app-main" tabindex="-1">
                 <Outlet />
             </main>
         </div>
+    }
+}
+
+/// A navigation entry: a router link inside this bundle, a page load into the other one.
+#[component]
+fn NavLink(
+    href: &'static str,
+    icon: &'static str,
+    label: fn(&'static crate::i18n::Texts) -> &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    let bundle = use_bundle();
+    let content = move || {
+        view! {
+            <span class="nav-icon" aria-hidden="true">
+                {icon}
+            </span>
+            <span>{tr(label)}</span>
+        }
+    };
+    if bundle.owns(href) {
+        view! {
+            <A href=href exact=true attr:data-testid=testid>
+                {content()}
+            </A>
+        }
+        .into_any()
+    } else {
+        // `rel="external"` makes the router leave the link to the browser.
+        view! {
+            <a href=href rel="external" data-testid=testid>
+                {content()}
+            </a>
+        }
+        .into_any()
     }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::i18n::use_texts;
+use crate::i18n::tr;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ToastKind {
@@ -68,7 +68,6 @@ pub fn use_toasts() -> Toasts {
 #[component]
 pub fn ToastRegion() -> impl IntoView {
     let toasts = use_toasts();
-    let t = use_texts();
     view! {
         <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
             <For each=move || toasts.list.get() key=|toast| toast.id let:toast>
@@ -77,7 +76,7 @@ pub fn ToastRegion() -> impl IntoView {
                     <button
                         type="button"
                         class="toast-dismiss"
-                        aria-label=move || t().dismiss
+                        aria-label=tr(|t| t.dismiss)
                         on:click=move |_| toasts.dismiss(toast.id)
                     >
                         "×"

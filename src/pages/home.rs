@@ -5,7 +5,11 @@ use leptos::prelude::*;
 
 use leptos_router::components::A;
 
-use crate::{api, i18n::use_texts, session::use_session};
+use crate::{
+    api,
+    i18n::{tr, use_texts},
+    session::use_session,
+};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -26,11 +30,11 @@ pub fn HomePage() -> impl IntoView {
         <section class="page">
             <h1 data-testid="greeting">{greeting}</h1>
             <p class="muted">
-                {move || t().account_phone} ": "
+                {tr(|t| t.account_phone)} ": "
                 <span data-testid="phone-masked">{move || me.get().map(|m| m.phone_masked)}</span>
             </p>
             <section class="card status-card" aria-labelledby="verification-title">
-                <h2 id="verification-title">{move || t().verification_title}</h2>
+                <h2 id="verification-title">{tr(|t| t.verification_title)}</h2>
                 {move || {
                     status()
                         .map(|s| {
@@ -46,7 +50,7 @@ pub fn HomePage() -> impl IntoView {
                                 <p class="muted">{move || t().verification_hint(s)}</p>
                                 <Show when=move || s != VerificationStatus::Verified && s != VerificationStatus::Pending>
                                     <A href="/onboarding" attr:class="button button-primary" attr:data-testid="go-onboarding">
-                                        {move || t().go_onboarding}
+                                        {tr(|t| t.go_onboarding)}
                                     </A>
                                 </Show>
                             }

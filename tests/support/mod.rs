@@ -363,6 +363,29 @@ impl Harness {
         }
     }
 
+    /// Waits until the element's text contains `part`.
+    pub async fn wait_contains(&self, id: &str, part: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = match self
+                .client
+                .find(Locator::Css(&format!("[data-testid='{id}']")))
+                .await
+            {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(part) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "[data-testid={id}] shows {text:?}, not containing {part:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits until the page's path (and query) is `expected`.
     pub async fn wait_path(&self, expected: &str) {
         let deadline = Instant::now() + WAIT;

@@ -5,25 +5,46 @@ use std::{fs, path::Path, process::Command};
 
 use crate::project_root;
 
+/// Builds both bundles: the doctor app into `dist/` and the reviewer console into
+/// `dist/review/` (in that order: Trunk empties `dist/` when it builds the first).
 pub fn spa() -> Result<(), String> {
     let root = project_root();
-    println!("xtask: trunk build --release");
+    trunk(&["build", "--release"])?;
+    trunk(&[
+        "build",
+        "review.html",
+        "--release",
+        "--dist",
+        "dist/review",
+        "--public-url",
+        "/review/",
+    ])?;
+    precompress(&root.join("dist"))?;
+    precompress(&root.join("dist/review"))
+}
+
+fn trunk(args: &[&str]) -> Result<(), String> {
+    println!("xtask: trunk {}", args.join(" "));
     let status = Command::new("trunk")
-        .args(["build", "--release"])
+        .args(args)
         .env("TRUNK_SKIP_VERSION_CHECK", "true")
-        .current_dir(&root)
+        .current_dir(project_root())
         .status()
         .map_err(|e| format!("cannot run trunk: {e}"))?;
-    if !status.success() {
-        return Err(format!("trunk build failed ({status})"));
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("trunk {} failed ({status})", args.join(" ")))
     }
-    precompress(&root.join("dist"))
 }
 
 fn precompress(dist: &Path) -> Result<(), String> {
     let entries = fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
+        if path.is_dir() {
+            continue;
+        }
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         // index.html is served from memory by the server; the rest is served from disk.
         if !matches!(ext, "js" | "wasm" | "css" | "svg") {

@@ -18,11 +18,16 @@ use base64::{engine::general_purpose::STANDARD, Engine};
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 
+/// The reviewer console is a bundle of its own under this prefix (`dist/review/`).
+const REVIEW_PREFIX: &str = "/review";
+
 #[derive(Clone)]
 pub struct Spa {
     dir: PathBuf,
     /// Read once at start: the build does not change under a running server.
     index: Bytes,
+    /// The reviewer console's page, when it was built.
+    review_index: Option<Bytes>,
 }
 
 impl Spa {
@@ -31,18 +36,24 @@ impl Spa {
         let index = std::fs::read_to_string(&index_path).with_context(|| {
             format!("cannot read {} (build the SPA first)", index_path.display())
         })?;
+        let review_index = std::fs::read_to_string(dir.join("review/index.html")).ok();
         Ok(Spa {
             dir: dir.to_owned(),
             index: Bytes::from(index),
+            review_index: review_index.map(Bytes::from),
         })
     }
 
-    /// SHA-256 (base64) of each inline `<script>` of index.html, for the CSP.
+    /// SHA-256 (base64) of each inline `<script>` of both pages, for the CSP.
     pub fn inline_script_hashes(&self) -> Vec<String> {
-        inline_scripts(std::str::from_utf8(&self.index).unwrap_or_default())
-            .into_iter()
+        let mut hashes: Vec<String> = std::iter::once(&self.index)
+            .chain(self.review_index.as_ref())
+            .flat_map(|page| inline_scripts(std::str::from_utf8(page).unwrap_or_default()))
             .map(|s| STANDARD.encode(Sha256::digest(s.as_bytes())))
-            .collect()
+            .collect();
+        hashes.sort();
+        hashes.dedup();
+        hashes
     }
 
     pub fn router(&self) -> Router {
@@ -59,17 +70,23 @@ impl Spa {
 }
 
 async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
-    let last = request.uri().path().rsplit('/').next().unwrap_or("");
+    let path = request.uri().path();
+    let last = path.rsplit('/').next().unwrap_or("");
     if last.contains('.') {
         // A missing asset, not a client route: do not answer it with HTML.
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
+    let review = path == REVIEW_PREFIX || path.starts_with("/review/");
+    let page = match (&spa.review_index, review) {
+        (Some(review_page), true) => review_page.clone(),
+        _ => spa.index.clone(),
+    };
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/html; charset=utf-8"),
         )],
-        Body::from(spa.index.clone()),
+        Body::from(page),
     )
         .into_response()
 }

@@ -239,6 +239,28 @@ mod spa {
 
     const INDEX: &str = r#"<!doctype html><html><head><link rel="modulepreload" href="/doctor-desk-0123456789abcdef.js"><script type="module">import init from '/doctor-desk-0123456789abcdef.js';await init();</script></head><body>loading</body></html>"#;
 
+    const REVIEW_INDEX: &str = r#"<!doctype html><html><head><script type="module">import init from '/review/review-0123456789abcdef.js';await init();</script></head><body>review</body></html>"#;
+
+    #[tokio::test]
+    async fn the_reviewer_console_is_served_under_review() {
+        let (app, _dist) = app_with_dist().await;
+        for path in ["/review", "/review/", "/review/42"] {
+            let (status, _, body) = get(&app, path, None).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_eq!(String::from_utf8(body).unwrap(), REVIEW_INDEX, "{path}");
+        }
+        let (_, _, body) = get(&app, "/reviewers-guide", None).await;
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            INDEX,
+            "only /review and below"
+        );
+        // Both pages' loaders are allowed by the CSP.
+        let (_, headers, _) = get(&app, "/review", None).await;
+        let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
+    }
+
     async fn app_with_dist() -> (TestApp, tempfile::TempDir) {
         let dist = tempfile::tempdir().unwrap();
         std::fs::write(dist.path().join("index.html"), INDEX).unwrap();
@@ -258,6 +280,8 @@ mod spa {
         )
         .unwrap();
         std::fs::write(dist.path().join("favicon.svg"), "<svg/>").unwrap();
+        std::fs::create_dir(dist.path().join("review")).unwrap();
+        std::fs::write(dist.path().join("review/index.html"), REVIEW_INDEX).unwrap();
         let dir = dist.path().to_owned();
         let app = TestApp::with_config(move |c| c.dist_dir = Some(dir)).await;
         (app, dist)

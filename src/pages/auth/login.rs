@@ -14,7 +14,7 @@ use crate::{
         shell::PublicLayout,
         sms_code_button::SmsCodeButton,
     },
-    i18n::use_texts,
+    i18n::{tr, use_texts},
     session::use_session,
 };
 
@@ -87,9 +87,9 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <PublicLayout>
             <section class="card auth-card">
-                <h1>{move || t().login_title}</h1>
-                <p class="subtitle">{move || t().login_subtitle}</p>
-                <div class="tabs" role="tablist" aria-label=move || t().login_tabs_label>
+                <h1>{tr(|t| t.login_title)}</h1>
+                <p class="subtitle">{tr(|t| t.login_subtitle)}</p>
+                <div class="tabs" role="tablist" aria-label=tr(|t| t.login_tabs_label)>
                     {tab(Method::Password, "tab-password", |t| t.tab_password)}
                     {tab(Method::SmsCode, "tab-sms", |t| t.tab_sms)}
                 </div>
@@ -104,8 +104,8 @@ pub fn LoginPage() -> impl IntoView {
                 >
                     <FormField
                         name="phone"
-                        label=Signal::derive(move || t().phone)
-                        placeholder=Signal::derive(move || t().phone_placeholder)
+                        label=Signal::derive(tr(|t| t.phone))
+                        placeholder=Signal::derive(tr(|t| t.phone_placeholder))
                         value=phone
                         errors=errors
                         input_type="tel"
@@ -119,8 +119,8 @@ pub fn LoginPage() -> impl IntoView {
                             view! {
                                 <FormField
                                     name="sms_code"
-                                    label=Signal::derive(move || t().sms_code)
-                                    placeholder=Signal::derive(move || t().sms_code_placeholder)
+                                    label=Signal::derive(tr(|t| t.sms_code))
+                                    placeholder=Signal::derive(tr(|t| t.sms_code_placeholder))
                                     value=sms_code
                                     errors=errors
                                     inputmode="numeric"
@@ -134,7 +134,7 @@ pub fn LoginPage() -> impl IntoView {
                     >
                         <PasswordField
                             name="password"
-                            label=Signal::derive(move || t().password)
+                            label=Signal::derive(tr(|t| t.password))
                             value=password
                             errors=errors
                             autocomplete="current-password"
@@ -147,7 +147,7 @@ pub fn LoginPage() -> impl IntoView {
                             prop:checked=move || remember.get()
                             on:change=move |ev| remember.set(event_target_checked(&ev))
                         />
-                        <span>{move || t().remember_me}</span>
+                        <span>{tr(|t| t.remember_me)}</span>
                     </label>
                     <FormError errors=errors />
                     <button
@@ -161,15 +161,15 @@ pub fn LoginPage() -> impl IntoView {
                 </form>
                 <p class="auth-links">
                     <A href=move || with_next("/reset-password", &next.get())>
-                        {move || t().forgot_password}
+                        {tr(|t| t.forgot_password)}
                     </A>
                     <span>
-                        {move || t().no_account} " "
+                        {tr(|t| t.no_account)} " "
                         <A
                             href=move || with_next("/register", &next.get())
                             attr:data-testid="go-register"
                         >
-                            {move || t().go_register}
+                            {tr(|t| t.go_register)}
                         </A>
                     </span>
                 </p>

@@ -9,10 +9,7 @@ pub use register::RegisterPage;
 pub use reset_password::ResetPasswordPage;
 
 use leptos::prelude::*;
-use leptos_router::{
-    hooks::{use_navigate, use_query_map},
-    NavigateOptions,
-};
+use leptos_router::hooks::use_query_map;
 
 use crate::session::{safe_next, use_session, SessionState};
 
@@ -26,16 +23,15 @@ fn next_target() -> Memo<String> {
 /// signing in here).
 fn leave_when_signed_in(next: Memo<String>) {
     let session = use_session();
-    let navigate = use_navigate();
+    // Arrived after signing out: from now on a protected page sends here again.
+    if session.state.get_untracked() == SessionState::SignedOutByUser {
+        session.state.set(SessionState::SignedOut);
+    }
+    // `next` may be in the reviewer console, a bundle of its own.
+    let go = crate::app::use_go();
     Effect::new(move || {
         if matches!(session.state.get(), SessionState::SignedIn(_)) {
-            navigate(
-                &next.get_untracked(),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            go(&next.get_untracked(), true);
         }
     });
 }

@@ -14,7 +14,7 @@ use crate::{
         shell::PublicLayout,
         sms_code_button::SmsCodeButton,
     },
-    i18n::use_texts,
+    i18n::{tr, use_texts},
     session::use_session,
 };
 
@@ -55,13 +55,13 @@ pub fn RegisterPage() -> impl IntoView {
     view! {
         <PublicLayout>
             <section class="card auth-card">
-                <h1>{move || t().register_title}</h1>
-                <p class="subtitle">{move || t().register_subtitle}</p>
+                <h1>{tr(|t| t.register_title)}</h1>
+                <p class="subtitle">{tr(|t| t.register_subtitle)}</p>
                 <form novalidate=true on:submit=on_submit>
                     <FormField
                         name="phone"
-                        label=Signal::derive(move || t().phone)
-                        placeholder=Signal::derive(move || t().phone_placeholder)
+                        label=Signal::derive(tr(|t| t.phone))
+                        placeholder=Signal::derive(tr(|t| t.phone_placeholder))
                         value=phone
                         errors=errors
                         input_type="tel"
@@ -71,8 +71,8 @@ pub fn RegisterPage() -> impl IntoView {
                     />
                     <FormField
                         name="sms_code"
-                        label=Signal::derive(move || t().sms_code)
-                        placeholder=Signal::derive(move || t().sms_code_placeholder)
+                        label=Signal::derive(tr(|t| t.sms_code))
+                        placeholder=Signal::derive(tr(|t| t.sms_code_placeholder))
                         value=sms_code
                         errors=errors
                         inputmode="numeric"
@@ -83,7 +83,7 @@ pub fn RegisterPage() -> impl IntoView {
                     </FormField>
                     <PasswordField
                         name="password"
-                        label=Signal::derive(move || t().password)
+                        label=Signal::derive(tr(|t| t.password))
                         hint=Signal::derive(move || t().password_hint.to_owned())
                         value=password
                         errors=errors
@@ -103,8 +103,8 @@ pub fn RegisterPage() -> impl IntoView {
                 </form>
                 <p class="auth-links">
                     <span>
-                        {move || t().have_account} " "
-                        <A href=move || with_next("/login", &next.get())>{move || t().go_login}</A>
+                        {tr(|t| t.have_account)} " "
+                        <A href=move || with_next("/login", &next.get())>{tr(|t| t.go_login)}</A>
                     </span>
                 </p>
             </section>

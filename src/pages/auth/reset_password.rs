@@ -15,7 +15,7 @@ use crate::{
         sms_code_button::SmsCodeButton,
         toast::use_toasts,
     },
-    i18n::use_texts,
+    i18n::{tr, use_texts},
     session::use_session,
 };
 
@@ -65,13 +65,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
     view! {
         <PublicLayout>
             <section class="card auth-card">
-                <h1>{move || t().reset_title}</h1>
-                <p class="subtitle">{move || t().reset_subtitle}</p>
+                <h1>{tr(|t| t.reset_title)}</h1>
+                <p class="subtitle">{tr(|t| t.reset_subtitle)}</p>
                 <form novalidate=true on:submit=on_submit>
                     <FormField
                         name="phone"
-                        label=Signal::derive(move || t().phone)
-                        placeholder=Signal::derive(move || t().phone_placeholder)
+                        label=Signal::derive(tr(|t| t.phone))
+                        placeholder=Signal::derive(tr(|t| t.phone_placeholder))
                         value=phone
                         errors=errors
                         input_type="tel"
@@ -81,8 +81,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     />
                     <FormField
                         name="sms_code"
-                        label=Signal::derive(move || t().sms_code)
-                        placeholder=Signal::derive(move || t().sms_code_placeholder)
+                        label=Signal::derive(tr(|t| t.sms_code))
+                        placeholder=Signal::derive(tr(|t| t.sms_code_placeholder))
                         value=sms_code
                         errors=errors
                         inputmode="numeric"
@@ -93,7 +93,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     </FormField>
                     <PasswordField
                         name="new_password"
-                        label=Signal::derive(move || t().new_password)
+                        label=Signal::derive(tr(|t| t.new_password))
                         hint=Signal::derive(move || t().password_hint.to_owned())
                         value=new_password
                         errors=errors
@@ -110,7 +110,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     </button>
                 </form>
                 <p class="auth-links">
-                    <A href=move || with_next("/login", &next.get())>{move || t().back_to_login}</A>
+                    <A href=move || with_next("/login", &next.get())>{tr(|t| t.back_to_login)}</A>
                 </p>
             </section>
         </PublicLayout>

@@ -10,8 +10,8 @@ use crate::{
         form_field::{FormError, FormErrors, FormField},
         toast::use_toasts,
     },
-    format::today,
-    i18n::use_texts,
+    format::{bytes, today},
+    i18n::{tr, use_texts},
     photo::{self, PrepareError, Prepared},
 };
 
@@ -233,10 +233,10 @@ pub fn DocumentCard(
                             <div class="doc-current">
                                 {is_image
                                     .then(|| {
-                                        view! { <img class="doc-thumb" src=url.clone() alt=move || t().preview_alt /> }
+                                        view! { <img class="doc-thumb" src=url.clone() alt=tr(|t| t.preview_alt) /> }
                                     })}
                                 <a href=url target="_blank" rel="noopener">
-                                    {move || t().view_file}
+                                    {tr(|t| t.view_file)}
                                 </a>
                                 {d.number.clone().map(|n| view! { <span class="muted">{n}</span> })}
                                 {d.expires_on.map(|e| view! { <span class="muted">{format!("{} {e}", t().doc_expires_on)}</span> })}
@@ -246,14 +246,14 @@ pub fn DocumentCard(
             }}
             <Show when=move || changeable() && (document.get().is_none() || choosing() || busy())>
                 {kind.needs_number().then(|| view! {
-                    <FormField name="number" scope=scope.get_value() label=Signal::derive(move || t().doc_number) value=number errors=errors maxlength=40 />
+                    <FormField name="number" scope=scope.get_value() label=Signal::derive(tr(|t| t.doc_number)) value=number errors=errors maxlength=40 />
                 })}
                 {(kind == DocumentKind::Other).then(|| view! {
                     <FormField
                         name="caption"
                         scope=scope.get_value()
-                        label=Signal::derive(move || t().doc_caption)
-                        placeholder=Signal::derive(move || t().doc_caption_placeholder)
+                        label=Signal::derive(tr(|t| t.doc_caption))
+                        placeholder=Signal::derive(tr(|t| t.doc_caption_placeholder))
                         value=caption
                         errors=errors
                         maxlength=40
@@ -263,7 +263,7 @@ pub fn DocumentCard(
                     <FormField
                         name="expires_on"
                         scope=scope.get_value()
-                        label=Signal::derive(move || t().doc_expires_on)
+                        label=Signal::derive(tr(|t| t.doc_expires_on))
                         hint=Signal::derive(move || t().doc_expires_hint.to_owned())
                         value=expires_on
                         errors=errors
@@ -274,13 +274,15 @@ pub fn DocumentCard(
             {move || {
                 preview
                     .get()
-                    .map(|src| view! { <img class="doc-preview" src=src alt=move || t().preview_alt data-testid=tid("preview") /> })
+                    .map(|src| view! { <img class="doc-preview" src=src alt=tr(|t| t.preview_alt) data-testid=tid("preview") /> })
             }}
             {move || {
                 // Read the phase first: it is what makes this re-render.
                 let shown = choosing() || busy();
                 prepared
-                    .with_value(|p| p.as_ref().map(|p| (p.is_pdf, p.file_name.clone(), p.original_bytes, p.bytes, p.millis)))
+                    .with_value(|p| {
+                        p.as_ref().map(|p| (p.is_pdf, p.file_name.clone(), p.original_bytes as u64, p.bytes as u64, p.millis as u64))
+                    })
                     .filter(|_| shown)
                     .map(|(is_pdf, name, before, after, millis)| {
                         view! {
@@ -290,15 +292,15 @@ pub fn DocumentCard(
                                 data-testid=tid("prepared")
                                 data-original-bytes=before
                                 data-bytes=after
-                                data-millis=millis.round()
+                                data-millis=millis
                             >
-                                {if is_pdf { name } else { (t().compressed)(before, after) }}
+                                {if is_pdf { name } else { (t().compressed)(&bytes(before), &bytes(after)) }}
                             </p>
                         }
                     })
             }}
             {move || match phase.get() {
-                Phase::Preparing => view! { <p class="muted" aria-live="polite">{move || t().preparing}</p> }.into_any(),
+                Phase::Preparing => view! { <p class="muted" aria-live="polite">{tr(|t| t.preparing)}</p> }.into_any(),
                 Phase::Uploading(p) => {
                     let pct = (p * 100.0).round() as u32;
                     view! {
@@ -306,7 +308,7 @@ pub fn DocumentCard(
                             <progress
                                 max="100"
                                 value=pct
-                                aria-label=move || t().upload_progress_label
+                                aria-label=tr(|t| t.upload_progress_label)
                                 data-testid=tid("progress")
                             ></progress>
                             <span aria-live="polite">{move || (t().uploading_pct)(pct)}</span>
@@ -316,7 +318,7 @@ pub fn DocumentCard(
                                 data-testid=tid("cancel")
                                 on:click=move |_| task.with_value(|t| if let Some(t) = t { t.cancel() })
                             >
-                                {move || t().cancel}
+                                {tr(|t| t.cancel)}
                             </button>
                         </div>
                     }
@@ -376,7 +378,7 @@ pub fn DocumentCard(
                                 }
                             }
                         >
-                            {move || t().delete}
+                            {tr(|t| t.delete)}
                         </button>
                     </Show>
                 </div>

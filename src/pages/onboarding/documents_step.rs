@@ -2,7 +2,7 @@ use doctor_desk_api::onboarding::{Document, DocumentKind, DocumentStatus, Onboar
 use leptos::prelude::*;
 
 use super::{DocumentCard, Flow};
-use crate::i18n::use_texts;
+use crate::i18n::{tr, use_texts};
 
 /// Step 2: one card per required document, and any number of other documents.
 #[component]
@@ -99,7 +99,7 @@ pub fn DocumentsStep(flow: Flow) -> impl IntoView {
             }}
             <div class="step-nav">
                 <button type="button" class="button" on:click=move |_| flow.go(OnboardingStep::Profile)>
-                    {move || t().previous_step}
+                    {tr(|t| t.previous_step)}
                 </button>
                 <p class="muted" aria-live="polite">
                     {move || (missing() > 0).then(|| (t().missing_count)(missing()))}
@@ -111,7 +111,7 @@ pub fn DocumentsStep(flow: Flow) -> impl IntoView {
                     disabled=move || { missing() > 0 }
                     on:click=move |_| flow.go(OnboardingStep::Submit)
                 >
-                    {move || t().next_step}
+                    {tr(|t| t.next_step)}
                 </button>
             </div>
         </div>

@@ -15,7 +15,11 @@ use doctor_desk_api::{
 };
 use leptos::prelude::*;
 
-use crate::{api, api::ApiError, i18n::use_texts};
+use crate::{
+    api,
+    api::ApiError,
+    i18n::{tr, use_texts},
+};
 
 #[derive(Clone)]
 pub struct Loaded {
@@ -90,8 +94,8 @@ pub fn OnboardingPage() -> impl IntoView {
 
     view! {
         <section class="page onboarding">
-            <h1>{move || t().onboarding_title}</h1>
-            <ol class="stepper" aria-label=move || t().steps_label>
+            <h1>{tr(|t| t.onboarding_title)}</h1>
+            <ol class="stepper" aria-label=tr(|t| t.steps_label)>
                 {STEPS
                     .iter()
                     .enumerate()
@@ -126,13 +130,13 @@ pub fn OnboardingPage() -> impl IntoView {
                                 <div class="card" role="alert">
                                     <p>{e.message}</p>
                                     <button type="button" class="button" on:click=move |_| data.refetch()>
-                                        {move || t().retry}
+                                        {tr(|t| t.retry)}
                                     </button>
                                 </div>
                             }
                                 .into_any()
                         }
-                        _ => view! { <p class="page-loading">{move || t().loading}</p> }.into_any(),
+                        _ => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
                     }
                 }
                 Some(OnboardingStep::Profile) => view! { <profile_step::ProfileStep flow=flow /> }.into_any(),

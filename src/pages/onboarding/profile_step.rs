@@ -8,7 +8,7 @@ use crate::{
         form_field::{Control, FormError, FormErrors, FormField},
         toast::use_toasts,
     },
-    i18n::use_texts,
+    i18n::{tr, use_texts},
 };
 
 /// Step 1: who the doctor is and where they practise.
@@ -93,14 +93,14 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
         }
     };
 
-    let choose = Signal::derive(move || t().choose);
+    let choose = Signal::derive(tr(|t| t.choose));
     view! {
         <form class="card" novalidate=true on:submit=on_submit data-testid="profile-form">
-            <h2>{move || t().step_profile}</h2>
-            <FormField name="real_name" label=Signal::derive(move || t().real_name) value=real_name errors=errors autocomplete="name" maxlength=30 />
+            <h2>{tr(|t| t.step_profile)}</h2>
+            <FormField name="real_name" label=Signal::derive(tr(|t| t.real_name)) value=real_name errors=errors autocomplete="name" maxlength=30 />
             <FormField
                 name="display_name"
-                label=Signal::derive(move || t().display_name)
+                label=Signal::derive(tr(|t| t.display_name))
                 hint=Signal::derive(move || t().display_name_hint.to_owned())
                 value=display_name
                 errors=errors
@@ -108,18 +108,18 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             />
             <FormField
                 name="gender"
-                label=Signal::derive(move || t().gender)
+                label=Signal::derive(tr(|t| t.gender))
                 value=gender
                 errors=errors
                 control=Control::Select(vec![
                     ("", choose),
-                    ("male", Signal::derive(move || t().gender_male)),
-                    ("female", Signal::derive(move || t().gender_female)),
+                    ("male", Signal::derive(tr(|t| t.gender_male))),
+                    ("female", Signal::derive(tr(|t| t.gender_female))),
                 ])
             />
             <FormField
                 name="id_number"
-                label=Signal::derive(move || t().id_number)
+                label=Signal::derive(tr(|t| t.id_number))
                 hint=Signal::derive(move || match &saved_id {
                     Some(masked) => (t().id_number_saved)(masked),
                     None => t().id_number_hint.to_owned(),
@@ -129,11 +129,11 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
                 maxlength=18
                 autocomplete="off"
             />
-            <FormField name="hospital" label=Signal::derive(move || t().hospital) value=hospital errors=errors maxlength=60 autocomplete="organization" />
-            <FormField name="department" label=Signal::derive(move || t().department) value=department errors=errors maxlength=30 />
+            <FormField name="hospital" label=Signal::derive(tr(|t| t.hospital)) value=hospital errors=errors maxlength=60 autocomplete="organization" />
+            <FormField name="department" label=Signal::derive(tr(|t| t.department)) value=department errors=errors maxlength=30 />
             <FormField
                 name="title"
-                label=Signal::derive(move || t().title)
+                label=Signal::derive(tr(|t| t.title))
                 value=title
                 errors=errors
                 control=Control::Select(
@@ -144,23 +144,23 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             />
             <FormField
                 name="practice_category"
-                label=Signal::derive(move || t().practice_category)
-                placeholder=Signal::derive(move || t().practice_category_placeholder)
+                label=Signal::derive(tr(|t| t.practice_category))
+                placeholder=Signal::derive(tr(|t| t.practice_category_placeholder))
                 value=practice_category
                 errors=errors
                 maxlength=30
             />
             <FormField
                 name="practice_scope"
-                label=Signal::derive(move || t().practice_scope)
-                placeholder=Signal::derive(move || t().practice_scope_placeholder)
+                label=Signal::derive(tr(|t| t.practice_scope))
+                placeholder=Signal::derive(tr(|t| t.practice_scope_placeholder))
                 value=practice_scope
                 errors=errors
                 maxlength=60
             />
             <FormField
                 name="years_of_practice"
-                label=Signal::derive(move || t().years_of_practice)
+                label=Signal::derive(tr(|t| t.years_of_practice))
                 hint=Signal::derive(move || t().years_hint.to_owned())
                 value=years
                 errors=errors
@@ -168,8 +168,8 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
                 inputmode="numeric"
                 maxlength=2
             />
-            <FormField name="specialties" label=Signal::derive(move || t().specialties) value=specialties errors=errors control=Control::TextArea maxlength=200 />
-            <FormField name="bio" label=Signal::derive(move || t().bio) value=bio errors=errors control=Control::TextArea maxlength=1000 />
+            <FormField name="specialties" label=Signal::derive(tr(|t| t.specialties)) value=specialties errors=errors control=Control::TextArea maxlength=200 />
+            <FormField name="bio" label=Signal::derive(tr(|t| t.bio)) value=bio errors=errors control=Control::TextArea maxlength=1000 />
             <FormError errors=errors />
             <button type="submit" class="button button-primary" data-testid="profile-submit" disabled=move || save.pending().get()>
                 {move || if save.pending().get() { t().saving } else { t().save_and_continue }}

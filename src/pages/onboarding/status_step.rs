@@ -5,7 +5,10 @@ use doctor_desk_api::{
 use leptos::prelude::*;
 
 use super::Flow;
-use crate::{format::local_datetime, i18n::use_texts};
+use crate::{
+    format::local_datetime,
+    i18n::{tr, use_texts},
+};
 
 /// Step 4: where the review stands, the reasons of a rejection, and every submission.
 #[component]
@@ -38,12 +41,12 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                                     data-testid="fix-documents"
                                     on:click=move |_| flow.go(OnboardingStep::Documents)
                                 >
-                                    {move || t().fix_documents}
+                                    {tr(|t| t.fix_documents)}
                                 </button>
                             </Show>
                         </section>
                         <section class="card">
-                            <h2>{move || t().history_title}</h2>
+                            <h2>{tr(|t| t.history_title)}</h2>
                             <ol class="history">
                                 {v
                                     .submissions

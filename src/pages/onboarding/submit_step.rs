@@ -6,9 +6,10 @@ use crate::{
     api,
     components::{
         form_field::{FormError, FormErrors},
+        summary::Summary,
         toast::use_toasts,
     },
-    i18n::use_texts,
+    i18n::{tr, use_texts},
 };
 
 /// Step 3: a last look, then submit.
@@ -32,22 +33,20 @@ pub fn SubmitStep(flow: Flow) -> impl IntoView {
 
     view! {
         <section class="card">
-            <h2>{move || t().submit_title}</h2>
+            <h2>{tr(|t| t.submit_title)}</h2>
             {move || loaded().and_then(|l| l.profile)
                 .map(|p| {
                     view! {
-                        <dl class="summary">
-                            <dt>{move || t().real_name}</dt>
-                            <dd>{p.real_name.clone()}</dd>
-                            <dt>{move || t().display_name}</dt>
-                            <dd data-testid="summary-display-name">{p.display_name.clone()}</dd>
-                            <dt>{move || t().id_number}</dt>
-                            <dd>{p.id_number_masked.clone()}</dd>
-                            <dt>{move || t().hospital}</dt>
-                            <dd>{format!("{} · {}", p.hospital, p.department)}</dd>
-                            <dt>{move || t().title}</dt>
-                            <dd>{move || t().title_name(p.title)}</dd>
-                        </dl>
+                        <Summary
+                            testid="summary"
+                            rows=vec![
+                                (|t| t.real_name, Signal::stored(p.real_name.clone())),
+                                (|t| t.display_name, Signal::stored(p.display_name.clone())),
+                                (|t| t.id_number, Signal::stored(p.id_number_masked.clone())),
+                                (|t| t.hospital, Signal::stored(format!("{} · {}", p.hospital, p.department))),
+                                (|t| t.title, Signal::derive(move || t().title_name(p.title).to_owned())),
+                            ]
+                        />
                     }
                 })}
             <ul class="doc-summary">
@@ -64,11 +63,11 @@ pub fn SubmitStep(flow: Flow) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            <p class="muted">{move || t().submit_hint}</p>
+            <p class="muted">{tr(|t| t.submit_hint)}</p>
             <FormError errors=errors />
             <div class="step-nav">
                 <button type="button" class="button" on:click=move |_| flow.go(OnboardingStep::Documents)>
-                    {move || t().previous_step}
+                    {tr(|t| t.previous_step)}
                 </button>
                 <button
                     type="button"

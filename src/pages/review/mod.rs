@@ -10,7 +10,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{
-    api, format::local_datetime, i18n::use_texts, pages::not_found::NotFoundPage,
+    api,
+    format::local_datetime,
+    i18n::{tr, use_texts},
+    pages::not_found::NotFoundPage,
     session::use_session,
 };
 
@@ -31,12 +34,12 @@ pub fn ReviewQueuePage() -> impl IntoView {
     let queue = LocalResource::new(|| api::review_queue("pending"));
     view! {
         <section class="page">
-            <h1>{move || t().review_title}</h1>
+            <h1>{tr(|t| t.review_title)}</h1>
             {move || match queue.get() {
-                None => view! { <p class="page-loading">{move || t().loading}</p> }.into_any(),
+                None => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
                 Some(Ok(items)) if items.is_empty() => {
-                    view! { <p class="card muted" data-testid="queue-empty">{move || t().queue_empty}</p> }.into_any()
+                    view! { <p class="card muted" data-testid="queue-empty">{tr(|t| t.queue_empty)}</p> }.into_any()
                 }
                 Some(Ok(items)) => {
                     view! {
@@ -55,7 +58,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
                                                 <p class="muted">{move || (t().submitted_at)(&at)}</p>
                                             </div>
                                             <A href=format!("/review/{}", item.id) attr:class="button button-primary">
-                                                {move || t().open_review}
+                                                {tr(|t| t.open_review)}
                                             </A>
                                         </li>
                                     }

@@ -12,9 +12,10 @@ use crate::{
     api,
     components::{
         form_field::{Control, FormError, FormErrors, FormField},
+        summary::Summary,
         toast::use_toasts,
     },
-    i18n::use_texts,
+    i18n::{tr, use_texts},
     pages::not_found::NotFoundPage,
 };
 
@@ -32,17 +33,16 @@ pub fn ReviewSubmissionPage() -> impl IntoView {
     if !is_reviewer() {
         return view! { <NotFoundPage /> }.into_any();
     }
-    let t = use_texts();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let submission = LocalResource::new(move || api::review_submission(id()));
     view! {
         <section class="page">
             <p>
-                <A href="/review">{move || t().back_to_queue}</A>
+                <A href="/review">{tr(|t| t.back_to_queue)}</A>
             </p>
             {move || match submission.get() {
-                None => view! { <p class="page-loading">{move || t().loading}</p> }.into_any(),
+                None => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
                 Some(Ok(s)) => view! { <Decide submission=s /> }.into_any(),
             }}
@@ -107,7 +107,7 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
     };
 
     let reasons = move || {
-        std::iter::once(("", Signal::derive(move || t().choose)))
+        std::iter::once(("", Signal::derive(tr(|t| t.choose))))
             .chain(
                 RejectionReason::ALL
                     .into_iter()
@@ -118,24 +118,19 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
 
     view! {
         <h1>{p.display_name.clone()}</h1>
-        <dl class="card summary" data-testid="review-profile">
-            <dt>{move || t().real_name}</dt>
-            <dd>{p.real_name.clone()}</dd>
-            <dt>{move || t().id_number}</dt>
-            <dd>{submission.id_number.clone()}</dd>
-            <dt>{move || t().phone_label}</dt>
-            <dd>{submission.phone_masked.clone()}</dd>
-            <dt>{move || t().hospital}</dt>
-            <dd>{format!("{} · {}", p.hospital, p.department)}</dd>
-            <dt>{move || t().title}</dt>
-            <dd>{move || t().title_name(p.title)}</dd>
-            <dt>{move || t().practice_category}</dt>
-            <dd>{format!("{} · {}", p.practice_category, p.practice_scope)}</dd>
-            <dt>{move || t().years_of_practice}</dt>
-            <dd>{p.years_of_practice}</dd>
-            <dt>{move || t().specialties}</dt>
-            <dd>{p.specialties.clone()}</dd>
-        </dl>
+        <Summary
+            testid="review-profile"
+            rows=vec![
+                (|t| t.real_name, Signal::stored(p.real_name.clone())),
+                (|t| t.id_number, Signal::stored(submission.id_number.clone())),
+                (|t| t.phone_label, Signal::stored(submission.phone_masked.clone())),
+                (|t| t.hospital, Signal::stored(format!("{} · {}", p.hospital, p.department))),
+                (|t| t.title, Signal::derive(move || t().title_name(p.title).to_owned())),
+                (|t| t.practice_category, Signal::stored(format!("{} · {}", p.practice_category, p.practice_scope))),
+                (|t| t.years_of_practice, Signal::stored(p.years_of_practice.to_string())),
+                (|t| t.specialties, Signal::stored(p.specialties.clone())),
+            ]
+        />
         <form novalidate=true on:submit=on_submit>
             {submission
                 .submission
@@ -160,10 +155,10 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                             {doc.expires_on.map(|e| view! { <p class="muted">{move || format!("{} {e}", t().doc_expires_on)}</p> })}
                             {is_image.then(|| view! { <img class="doc-full" src=url.clone() alt=move || t().document_kind(kind) /> })}
                             <p>
-                                <a href=url target="_blank" rel="noopener">{move || t().open_original}</a>
+                                <a href=url target="_blank" rel="noopener">{tr(|t| t.open_original)}</a>
                             </p>
                             {match choice {
-                                None => view! { <p class="badge badge-ok">{move || t().decided_before}</p> }.into_any(),
+                                None => view! { <p class="badge badge-ok">{tr(|t| t.decided_before)}</p> }.into_any(),
                                 Some(c) => {
                                     let errors = FormErrors::new();
                                     view! {
@@ -176,7 +171,7 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                                                     data-testid=format!("approve-{}", kind.as_str())
                                                     on:change=move |_| c.approve.set(Some(true))
                                                 />
-                                                <span>{move || t().approve}</span>
+                                                <span>{tr(|t| t.approve)}</span>
                                             </label>
                                             <label class="checkbox">
                                                 <input
@@ -185,13 +180,13 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                                                     data-testid=format!("reject-{}", kind.as_str())
                                                     on:change=move |_| c.approve.set(Some(false))
                                                 />
-                                                <span>{move || t().reject}</span>
+                                                <span>{tr(|t| t.reject)}</span>
                                             </label>
                                             <Show when=move || c.approve.get() == Some(false)>
                                                 <FormField
                                                     name="reason"
                                                     scope=kind.as_str().to_owned()
-                                                    label=Signal::derive(move || t().rejection_reason)
+                                                    label=Signal::derive(tr(|t| t.rejection_reason))
                                                     value=c.reason
                                                     errors=errors
                                                     control=Control::Select(reasons())
@@ -199,7 +194,7 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                                                 <FormField
                                                     name="note"
                                                     scope=kind.as_str().to_owned()
-                                                    label=Signal::derive(move || t().rejection_note)
+                                                    label=Signal::derive(tr(|t| t.rejection_note))
                                                     value=c.note
                                                     errors=errors
                                                     control=Control::TextArea
@@ -218,7 +213,7 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
             <FormError errors=errors />
             <p class="field-error" aria-live="polite">{move || errors.field("documents").get()}</p>
             <button type="submit" class="button button-primary" data-testid="decision-submit" disabled=move || decide.pending().get()>
-                {move || t().decision_submit}
+                {tr(|t| t.decision_submit)}
             </button>
         </form>
     }

@@ -1,0 +1,5 @@
+//! The reviewer console's entry point (served under `/review`).
+
+fn main() {
+    doctor_desk::app::start(doctor_desk::app::ReviewApp);
+}
