@@ -82,6 +82,9 @@ pub struct Texts {
     pub dismiss: &'static str,
 
     pub nav_onboarding: &'static str,
+    pub avatar: &'static str,
+    pub avatar_upload: &'static str,
+    pub avatar_saved: &'static str,
     pub nav_review: &'static str,
     pub onboarding_title: &'static str,
     pub steps_label: &'static str,
@@ -263,6 +266,9 @@ pub static ZH: Texts = Texts {
     dismiss: "关闭",
 
     nav_onboarding: "资质认证",
+    avatar: "头像",
+    avatar_upload: "上传头像",
+    avatar_saved: "头像已更新",
     nav_review: "资质审核",
     onboarding_title: "资质认证",
     steps_label: "认证步骤",
@@ -444,6 +450,9 @@ pub static EN: Texts = Texts {
     dismiss: "Dismiss",
 
     nav_onboarding: "Verification",
+    avatar: "Photo",
+    avatar_upload: "Upload a photo",
+    avatar_saved: "Photo updated",
     nav_review: "Review",
     onboarding_title: "Credential verification",
     steps_label: "Verification steps",

@@ -128,7 +128,9 @@ async fn onboarding_review_flow(h: &Harness) {
     h.click("go-onboarding").await;
     h.wait_path("/onboarding").await;
 
-    // 1. Profile.
+    // 1. Profile, with a photo.
+    h.attach_photo("avatar-file", 1200, 1600).await;
+    h.testid("avatar-image").await;
     h.fill("real_name", "陈静").await;
     h.select("gender", "female").await;
     h.fill("id_number", "11010519491231002X").await;

@@ -90,9 +90,16 @@ pub fn SignedInLayout() -> impl IntoView {
         }
     });
 
-    move || match session.state.get() {
-        SessionState::SignedIn(_) => view! { <SignedInShell /> }.into_any(),
-        SessionState::Unreachable(message) => view! {
+    // Re-render the frame only when the kind of state changes: a refreshed `Me` must not
+    // rebuild every page under it.
+    let signed_in = Memo::new(move |_| matches!(session.state.get(), SessionState::SignedIn(_)));
+    let unreachable = Memo::new(move |_| match session.state.get() {
+        SessionState::Unreachable(message) => Some(message),
+        _ => None,
+    });
+    move || match (signed_in.get(), unreachable.get()) {
+        (true, _) => view! { <SignedInShell /> }.into_any(),
+        (false, Some(message)) => view! {
             <PublicLayout>
                 <div class="card" role="alert">
                     <p>{message}</p>
@@ -103,7 +110,7 @@ pub fn SignedInLayout() -> impl IntoView {
             </PublicLayout>
         }
         .into_any(),
-        SessionState::Loading | SessionState::SignedOut | SessionState::SignedOutByUser => view! {
+        (false, None) => view! {
             <div class="page-loading" aria-busy="true">
                 {tr(|t| t.loading)}
             </div>

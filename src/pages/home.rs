@@ -15,6 +15,8 @@ use crate::{
 pub fn HomePage() -> impl IntoView {
     let t = use_texts();
     let session = use_session();
+    // The display name and status may have changed elsewhere (profile, the hospital's review).
+    session.refresh();
     let me = Memo::new(move |_| session.me());
 
     let greeting = move || {

@@ -1,6 +1,7 @@
 //! 资质认证: profile → documents → submit → status. The server decides which step a
 //! doctor is on, so leaving and coming back (or another device) resumes there.
 
+mod avatar;
 mod document_card;
 mod documents_step;
 mod profile_step;

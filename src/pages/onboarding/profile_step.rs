@@ -42,6 +42,7 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
     let specialties = text(|p| p.specialties.clone());
     let bio = text(|p| p.bio.clone());
     let saved_id = existing.as_ref().map(|p| p.id_number_masked.clone());
+    let avatar = existing.as_ref().and_then(|p| p.avatar_file_id.clone());
     let errors = FormErrors::new();
 
     let save = Action::new_local(move |update: &ProfileUpdate| {
@@ -97,6 +98,7 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
     view! {
         <form class="card" novalidate=true on:submit=on_submit data-testid="profile-form">
             <h2>{tr(|t| t.step_profile)}</h2>
+            <super::avatar::AvatarPicker current=avatar />
             <FormField name="real_name" label=Signal::derive(tr(|t| t.real_name)) value=real_name errors=errors autocomplete="name" maxlength=30 />
             <FormField
                 name="display_name"
