@@ -210,7 +210,12 @@ pub fn FormField(
                         </p>
                     }
                 })}
-            <p class="field-error" id=error_id.clone() aria-live="polite" data-testid=format!("{testid}-error")>
+            <p
+                class="field-error"
+                id=error_id.clone()
+                aria-live="polite"
+                data-testid=format!("{testid}-error")
+            >
                 {move || error.get()}
             </p>
         </div>

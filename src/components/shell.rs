@@ -157,7 +157,12 @@ fn SignedInShell() -> impl IntoView {
             <nav class="main-nav" aria-label=tr(|t| t.nav_label)>
                 <NavLink href="/" icon="⌂" label=|t| t.nav_home testid="nav-home" />
                 <Show when=move || has_role(Role::Doctor)>
-                    <NavLink href="/onboarding" icon="✓" label=|t| t.nav_onboarding testid="nav-onboarding" />
+                    <NavLink
+                        href="/onboarding"
+                        icon="✓"
+                        label=|t| t.nav_onboarding
+                        testid="nav-onboarding"
+                    />
                 </Show>
                 <Show when=move || has_role(Role::Reviewer)>
                     <NavLink href="/review" icon="☰" label=|t| t.nav_review testid="nav-review" />

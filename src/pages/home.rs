@@ -50,8 +50,15 @@ pub fn HomePage() -> impl IntoView {
                                     </span>
                                 </p>
                                 <p class="muted">{move || t().verification_hint(s)}</p>
-                                <Show when=move || s != VerificationStatus::Verified && s != VerificationStatus::Pending>
-                                    <A href="/onboarding" attr:class="button button-primary" attr:data-testid="go-onboarding">
+                                <Show when=move || {
+                                    s != VerificationStatus::Verified
+                                        && s != VerificationStatus::Pending
+                                }>
+                                    <A
+                                        href="/onboarding"
+                                        attr:class="button button-primary"
+                                        attr:data-testid="go-onboarding"
+                                    >
                                         {tr(|t| t.go_onboarding)}
                                     </A>
                                 </Show>

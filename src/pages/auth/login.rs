@@ -127,7 +127,11 @@ pub fn LoginPage() -> impl IntoView {
                                     autocomplete="one-time-code"
                                     maxlength=6
                                 >
-                                    <SmsCodeButton phone=phone purpose=SmsPurpose::Login errors=errors />
+                                    <SmsCodeButton
+                                        phone=phone
+                                        purpose=SmsPurpose::Login
+                                        errors=errors
+                                    />
                                 </FormField>
                             }
                         }
@@ -156,13 +160,16 @@ pub fn LoginPage() -> impl IntoView {
                         data-testid="login-submit"
                         disabled=move || login.pending().get()
                     >
-                        {move || if login.pending().get() { t().login_pending } else { t().login_submit }}
+                        {move || {
+                            if login.pending().get() { t().login_pending } else { t().login_submit }
+                        }}
                     </button>
                 </form>
                 <p class="auth-links">
-                    <A href=move || with_next("/reset-password", &next.get())>
-                        {tr(|t| t.forgot_password)}
-                    </A>
+                    <A href=move || with_next(
+                        "/reset-password",
+                        &next.get(),
+                    )>{tr(|t| t.forgot_password)}</A>
                     <span>
                         {tr(|t| t.no_account)} " "
                         <A

@@ -97,7 +97,11 @@ pub fn RegisterPage() -> impl IntoView {
                         disabled=move || register.pending().get()
                     >
                         {move || {
-                            if register.pending().get() { t().register_pending } else { t().register_submit }
+                            if register.pending().get() {
+                                t().register_pending
+                            } else {
+                                t().register_submit
+                            }
                         }}
                     </button>
                 </form>

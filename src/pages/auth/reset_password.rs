@@ -106,7 +106,9 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         data-testid="reset-submit"
                         disabled=move || reset.pending().get()
                     >
-                        {move || if reset.pending().get() { t().reset_pending } else { t().reset_submit }}
+                        {move || {
+                            if reset.pending().get() { t().reset_pending } else { t().reset_submit }
+                        }}
                     </button>
                 </form>
                 <p class="auth-links">

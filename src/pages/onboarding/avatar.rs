@@ -72,7 +72,14 @@ pub fn AvatarPicker(current: Option<String>) -> impl IntoView {
                     file_id
                         .get()
                         .map(|id| {
-                            view! { <img class="avatar" src=api::file_url(&id) alt=tr(|t| t.avatar) data-testid="avatar-image" /> }
+                            view! {
+                                <img
+                                    class="avatar"
+                                    src=api::file_url(&id)
+                                    alt=tr(|t| t.avatar)
+                                    data-testid="avatar-image"
+                                />
+                            }
                         })
                 }}
                 <input
@@ -82,11 +89,14 @@ pub fn AvatarPicker(current: Option<String>) -> impl IntoView {
                     accept="image/*"
                     data-testid="avatar-file"
                     on:change=on_file
-                />
-                <label for="avatar-file" class="button">
+                /> <label for="avatar-file" class="button">
                     {tr(|t| t.avatar_upload)}
                 </label>
-                {move || progress.get().map(|p| view! { <span aria-live="polite">{(t().uploading_pct)(p)}</span> })}
+                {move || {
+                    progress
+                        .get()
+                        .map(|p| view! { <span aria-live="polite">{(t().uploading_pct)(p)}</span> })
+                }}
             </div>
             <p class="field-error" aria-live="polite" data-testid="avatar-error">
                 {move || error.get()}

@@ -203,7 +203,9 @@ pub fn DocumentCard(
                     class:badge-ok=move || status() == Some(DocumentStatus::Approved)
                     class:badge-warn=move || status() == Some(DocumentStatus::Rejected)
                     class:badge-info=move || status() == Some(DocumentStatus::Submitted)
-                    class:badge-neutral=move || matches!(status(), None | Some(DocumentStatus::Uploaded))
+                    class:badge-neutral=move || {
+                        matches!(status(), None | Some(DocumentStatus::Uploaded))
+                    }
                     data-testid=tid("status")
                 >
                     {move || status().map(|s| t().document_status(s)).unwrap_or(t().doc_missing)}
@@ -233,58 +235,106 @@ pub fn DocumentCard(
                             <div class="doc-current">
                                 {is_image
                                     .then(|| {
-                                        view! { <img class="doc-thumb" src=url.clone() alt=tr(|t| t.preview_alt) /> }
-                                    })}
-                                <a href=url target="_blank" rel="noopener">
+                                        view! {
+                                            <img
+                                                class="doc-thumb"
+                                                src=url.clone()
+                                                alt=tr(|t| t.preview_alt)
+                                            />
+                                        }
+                                    })} <a href=url target="_blank" rel="noopener">
                                     {tr(|t| t.view_file)}
                                 </a>
                                 {d.number.clone().map(|n| view! { <span class="muted">{n}</span> })}
-                                {d.expires_on.map(|e| view! { <span class="muted">{format!("{} {e}", t().doc_expires_on)}</span> })}
+                                {d
+                                    .expires_on
+                                    .map(|e| {
+                                        view! {
+                                            <span class="muted">
+                                                {format!("{} {e}", t().doc_expires_on)}
+                                            </span>
+                                        }
+                                    })}
                             </div>
                         }
                     })
             }}
-            <Show when=move || changeable() && (document.get().is_none() || choosing() || busy())>
-                {kind.needs_number().then(|| view! {
-                    <FormField name="number" scope=scope.get_value() label=Signal::derive(tr(|t| t.doc_number)) value=number errors=errors maxlength=40 />
-                })}
-                {(kind == DocumentKind::Other).then(|| view! {
-                    <FormField
-                        name="caption"
-                        scope=scope.get_value()
-                        label=Signal::derive(tr(|t| t.doc_caption))
-                        placeholder=Signal::derive(tr(|t| t.doc_caption_placeholder))
-                        value=caption
-                        errors=errors
-                        maxlength=40
-                    />
-                })}
-                {(kind != DocumentKind::IdCardBack && kind != DocumentKind::Qualification).then(|| view! {
-                    <FormField
-                        name="expires_on"
-                        scope=scope.get_value()
-                        label=Signal::derive(tr(|t| t.doc_expires_on))
-                        hint=Signal::derive(move || t().doc_expires_hint.to_owned())
-                        value=expires_on
-                        errors=errors
-                        input_type="date"
-                    />
-                })}
+            <Show when=move || {
+                changeable() && (document.get().is_none() || choosing() || busy())
+            }>
+                {kind
+                    .needs_number()
+                    .then(|| {
+                        view! {
+                            <FormField
+                                name="number"
+                                scope=scope.get_value()
+                                label=Signal::derive(tr(|t| t.doc_number))
+                                value=number
+                                errors=errors
+                                maxlength=40
+                            />
+                        }
+                    })}
+                {(kind == DocumentKind::Other)
+                    .then(|| {
+                        view! {
+                            <FormField
+                                name="caption"
+                                scope=scope.get_value()
+                                label=Signal::derive(tr(|t| t.doc_caption))
+                                placeholder=Signal::derive(tr(|t| t.doc_caption_placeholder))
+                                value=caption
+                                errors=errors
+                                maxlength=40
+                            />
+                        }
+                    })}
+                {(kind != DocumentKind::IdCardBack && kind != DocumentKind::Qualification)
+                    .then(|| {
+                        view! {
+                            <FormField
+                                name="expires_on"
+                                scope=scope.get_value()
+                                label=Signal::derive(tr(|t| t.doc_expires_on))
+                                hint=Signal::derive(move || t().doc_expires_hint.to_owned())
+                                value=expires_on
+                                errors=errors
+                                input_type="date"
+                            />
+                        }
+                    })}
             </Show>
             {move || {
                 preview
                     .get()
-                    .map(|src| view! { <img class="doc-preview" src=src alt=tr(|t| t.preview_alt) data-testid=tid("preview") /> })
+                    .map(|src| {
+                        view! {
+                            <img
+                                class="doc-preview"
+                                src=src
+                                alt=tr(|t| t.preview_alt)
+                                data-testid=tid("preview")
+                            />
+                        }
+                    })
             }}
             {move || {
-                // Read the phase first: it is what makes this re-render.
                 let shown = choosing() || busy();
                 prepared
                     .with_value(|p| {
-                        p.as_ref().map(|p| (p.is_pdf, p.file_name.clone(), p.original_bytes as u64, p.bytes as u64, p.millis as u64))
+                        p.as_ref()
+                            .map(|p| (
+                                p.is_pdf,
+                                p.file_name.clone(),
+                                p.original_bytes as u64,
+                                p.bytes as u64,
+                                p.millis as u64,
+                            ))
                     })
                     .filter(|_| shown)
                     .map(|(is_pdf, name, before, after, millis)| {
+                        // Read the phase first: it is what makes this re-render.
                         view! {
                             // The figures are also data attributes, for the compression benchmark.
                             <p
@@ -294,13 +344,24 @@ pub fn DocumentCard(
                                 data-bytes=after
                                 data-millis=millis
                             >
-                                {if is_pdf { name } else { (t().compressed)(&bytes(before), &bytes(after)) }}
+                                {if is_pdf {
+                                    name
+                                } else {
+                                    (t().compressed)(&bytes(before), &bytes(after))
+                                }}
                             </p>
                         }
                     })
             }}
             {move || match phase.get() {
-                Phase::Preparing => view! { <p class="muted" aria-live="polite">{tr(|t| t.preparing)}</p> }.into_any(),
+                Phase::Preparing => {
+                    view! {
+                        <p class="muted" aria-live="polite">
+                            {tr(|t| t.preparing)}
+                        </p>
+                    }
+                        .into_any()
+                }
                 Phase::Uploading(p) => {
                     let pct = (p * 100.0).round() as u32;
                     view! {
@@ -316,7 +377,14 @@ pub fn DocumentCard(
                                 type="button"
                                 class="button"
                                 data-testid=tid("cancel")
-                                on:click=move |_| task.with_value(|t| if let Some(t) = t { t.cancel() })
+                                on:click=move |_| {
+                                    task
+                                        .with_value(|t| {
+                                            if let Some(t) = t {
+                                                t.cancel()
+                                            }
+                                        })
+                                }
                             >
                                 {tr(|t| t.cancel)}
                             </button>
@@ -324,10 +392,14 @@ pub fn DocumentCard(
                     }
                         .into_any()
                 }
-                Phase::Failed(message) => view! {
-                    <p class="notice notice-error" role="alert" data-testid=tid("error")>{message}</p>
+                Phase::Failed(message) => {
+                    view! {
+                        <p class="notice notice-error" role="alert" data-testid=tid("error")>
+                            {message}
+                        </p>
+                    }
+                        .into_any()
                 }
-                    .into_any(),
                 _ => ().into_any(),
             }}
             <p class="field-error" aria-live="polite" data-testid=tid("file-error")>
@@ -363,7 +435,13 @@ pub fn DocumentCard(
                             data-testid=tid("upload")
                             on:click=move |_| start_upload()
                         >
-                            {move || if matches!(phase.get(), Phase::Failed(_)) { t().retry } else { t().upload }}
+                            {move || {
+                                if matches!(phase.get(), Phase::Failed(_)) {
+                                    t().retry
+                                } else {
+                                    t().upload
+                                }
+                            }}
                         </button>
                     </Show>
                     <Show when=move || document.get().is_some() && phase.get() == Phase::Idle>

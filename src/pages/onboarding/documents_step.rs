@@ -73,11 +73,12 @@ pub fn DocumentsStep(flow: Flow) -> impl IntoView {
                         />
                     }
                 })
-                .collect_view()}
-            <For each=others key=|id| *id let:id>
+                .collect_view()} <For each=others key=|id| *id let:id>
                 <DocumentCard
                     kind=DocumentKind::Other
-                    document=Signal::derive(move || documents.with(|l| l.iter().find(|d| d.id == id).cloned()))
+                    document=Signal::derive(move || {
+                        documents.with(|l| l.iter().find(|d| d.id == id).cloned())
+                    })
                     locked=locked
                     on_uploaded=on_uploaded
                     on_deleted=on_deleted
@@ -96,9 +97,12 @@ pub fn DocumentsStep(flow: Flow) -> impl IntoView {
                         suffix="-new"
                     />
                 }
-            }}
-            <div class="step-nav">
-                <button type="button" class="button" on:click=move |_| flow.go(OnboardingStep::Profile)>
+            }} <div class="step-nav">
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| flow.go(OnboardingStep::Profile)
+                >
                     {tr(|t| t.previous_step)}
                 </button>
                 <p class="muted" aria-live="polite">

@@ -109,13 +109,22 @@ pub fn OnboardingPage() -> impl IntoView {
                                     type="button"
                                     data-testid=format!("step-{}", i + 1)
                                     aria-current=move || current().then_some("step")
-                                    aria-label=move || format!("{} · {}", (t().step_of)(i + 1, STEPS.len()), label(s))
+                                    aria-label=move || {
+                                        format!(
+                                            "{} · {}",
+                                            (t().step_of)(i + 1, STEPS.len()),
+                                            label(s),
+                                        )
+                                    }
                                     disabled=move || {
-                                        step.get().is_none() || (locked() && s != OnboardingStep::Status)
+                                        step.get().is_none()
+                                            || (locked() && s != OnboardingStep::Status)
                                     }
                                     on:click=move |_| flow.chosen.set(Some(s))
                                 >
-                                    <span class="stepper-number" aria-hidden="true">{i + 1}</span>
+                                    <span class="stepper-number" aria-hidden="true">
+                                        {i + 1}
+                                    </span>
                                     <span class="stepper-label">{move || label(s)}</span>
                                 </button>
                             </li>
@@ -130,7 +139,11 @@ pub fn OnboardingPage() -> impl IntoView {
                             view! {
                                 <div class="card" role="alert">
                                     <p>{e.message}</p>
-                                    <button type="button" class="button" on:click=move |_| data.refetch()>
+                                    <button
+                                        type="button"
+                                        class="button"
+                                        on:click=move |_| data.refetch()
+                                    >
                                         {tr(|t| t.retry)}
                                     </button>
                                 </div>
@@ -140,12 +153,18 @@ pub fn OnboardingPage() -> impl IntoView {
                         _ => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
                     }
                 }
-                Some(OnboardingStep::Profile) => view! { <profile_step::ProfileStep flow=flow /> }.into_any(),
+                Some(OnboardingStep::Profile) => {
+                    view! { <profile_step::ProfileStep flow=flow /> }.into_any()
+                }
                 Some(OnboardingStep::Documents) => {
                     view! { <documents_step::DocumentsStep flow=flow /> }.into_any()
                 }
-                Some(OnboardingStep::Submit) => view! { <submit_step::SubmitStep flow=flow /> }.into_any(),
-                Some(OnboardingStep::Status) => view! { <status_step::StatusStep flow=flow /> }.into_any(),
+                Some(OnboardingStep::Submit) => {
+                    view! { <submit_step::SubmitStep flow=flow /> }.into_any()
+                }
+                Some(OnboardingStep::Status) => {
+                    view! { <status_step::StatusStep flow=flow /> }.into_any()
+                }
             }}
         </section>
     }

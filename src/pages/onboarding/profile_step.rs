@@ -99,7 +99,14 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
         <form class="card" novalidate=true on:submit=on_submit data-testid="profile-form">
             <h2>{tr(|t| t.step_profile)}</h2>
             <super::avatar::AvatarPicker current=avatar />
-            <FormField name="real_name" label=Signal::derive(tr(|t| t.real_name)) value=real_name errors=errors autocomplete="name" maxlength=30 />
+            <FormField
+                name="real_name"
+                label=Signal::derive(tr(|t| t.real_name))
+                value=real_name
+                errors=errors
+                autocomplete="name"
+                maxlength=30
+            />
             <FormField
                 name="display_name"
                 label=Signal::derive(tr(|t| t.display_name))
@@ -113,11 +120,13 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
                 label=Signal::derive(tr(|t| t.gender))
                 value=gender
                 errors=errors
-                control=Control::Select(vec![
-                    ("", choose),
-                    ("male", Signal::derive(tr(|t| t.gender_male))),
-                    ("female", Signal::derive(tr(|t| t.gender_female))),
-                ])
+                control=Control::Select(
+                    vec![
+                        ("", choose),
+                        ("male", Signal::derive(tr(|t| t.gender_male))),
+                        ("female", Signal::derive(tr(|t| t.gender_female))),
+                    ],
+                )
             />
             <FormField
                 name="id_number"
@@ -131,8 +140,21 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
                 maxlength=18
                 autocomplete="off"
             />
-            <FormField name="hospital" label=Signal::derive(tr(|t| t.hospital)) value=hospital errors=errors maxlength=60 autocomplete="organization" />
-            <FormField name="department" label=Signal::derive(tr(|t| t.department)) value=department errors=errors maxlength=30 />
+            <FormField
+                name="hospital"
+                label=Signal::derive(tr(|t| t.hospital))
+                value=hospital
+                errors=errors
+                maxlength=60
+                autocomplete="organization"
+            />
+            <FormField
+                name="department"
+                label=Signal::derive(tr(|t| t.department))
+                value=department
+                errors=errors
+                maxlength=30
+            />
             <FormField
                 name="title"
                 label=Signal::derive(tr(|t| t.title))
@@ -140,7 +162,11 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
                 errors=errors
                 control=Control::Select(
                     std::iter::once(("", choose))
-                        .chain(Title::ALL.into_iter().map(|ti| (ti.as_str(), Signal::derive(move || t().title_name(ti)))))
+                        .chain(
+                            Title::ALL
+                                .into_iter()
+                                .map(|ti| (ti.as_str(), Signal::derive(move || t().title_name(ti)))),
+                        )
                         .collect(),
                 )
             />
@@ -170,10 +196,29 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
                 inputmode="numeric"
                 maxlength=2
             />
-            <FormField name="specialties" label=Signal::derive(tr(|t| t.specialties)) value=specialties errors=errors control=Control::TextArea maxlength=200 />
-            <FormField name="bio" label=Signal::derive(tr(|t| t.bio)) value=bio errors=errors control=Control::TextArea maxlength=1000 />
+            <FormField
+                name="specialties"
+                label=Signal::derive(tr(|t| t.specialties))
+                value=specialties
+                errors=errors
+                control=Control::TextArea
+                maxlength=200
+            />
+            <FormField
+                name="bio"
+                label=Signal::derive(tr(|t| t.bio))
+                value=bio
+                errors=errors
+                control=Control::TextArea
+                maxlength=1000
+            />
             <FormError errors=errors />
-            <button type="submit" class="button button-primary" data-testid="profile-submit" disabled=move || save.pending().get()>
+            <button
+                type="submit"
+                class="button button-primary"
+                data-testid="profile-submit"
+                disabled=move || save.pending().get()
+            >
                 {move || if save.pending().get() { t().saving } else { t().save_and_continue }}
             </button>
         </form>

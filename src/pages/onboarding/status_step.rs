@@ -34,7 +34,10 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                                 </span>
                             </p>
                             <p>{hint}</p>
-                            <Show when=move || status == VerificationStatus::Rejected || status == VerificationStatus::NeedsReverification>
+                            <Show when=move || {
+                                status == VerificationStatus::Rejected
+                                    || status == VerificationStatus::NeedsReverification
+                            }>
                                 <button
                                     type="button"
                                     class="button button-primary"
@@ -65,7 +68,14 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                                                     <strong>{move || t().verification_status(badge)}</strong>
                                                     " · "
                                                     {move || (t().submitted_at)(&submitted)}
-                                                    {decided.clone().map(|d| view! { " · " {move || (t().decided_at)(&d)} })}
+                                                    {decided
+                                                        .clone()
+                                                        .map(|d| {
+                                                            view! {
+                                                                " · "
+                                                                {move || (t().decided_at)(&d)}
+                                                            }
+                                                        })}
                                                 </p>
                                                 <ul>
                                                     {s
@@ -75,7 +85,13 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                                                         .map(|(kind, r)| {
                                                             view! {
                                                                 <li class="rejection" data-testid="rejection-reason">
-                                                                    {move || format!("{}：{}", t().document_kind(kind), t().rejection_reason(r.reason))}
+                                                                    {move || {
+                                                                        format!(
+                                                                            "{}：{}",
+                                                                            t().document_kind(kind),
+                                                                            t().rejection_reason(r.reason),
+                                                                        )
+                                                                    }}
                                                                     {(!r.note.is_empty()).then(|| format!("（{}）", r.note))}
                                                                 </li>
                                                             }

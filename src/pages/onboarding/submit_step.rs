@@ -34,39 +34,60 @@ pub fn SubmitStep(flow: Flow) -> impl IntoView {
     view! {
         <section class="card">
             <h2>{tr(|t| t.submit_title)}</h2>
-            {move || loaded().and_then(|l| l.profile)
-                .map(|p| {
-                    view! {
-                        <Summary
-                            testid="summary"
-                            rows=vec![
-                                (|t| t.real_name, Signal::stored(p.real_name.clone())),
-                                (|t| t.display_name, Signal::stored(p.display_name.clone())),
-                                (|t| t.id_number, Signal::stored(p.id_number_masked.clone())),
-                                (|t| t.hospital, Signal::stored(format!("{} · {}", p.hospital, p.department))),
-                                (|t| t.title, Signal::derive(move || t().title_name(p.title).to_owned())),
-                            ]
-                        />
-                    }
-                })}
-            <ul class="doc-summary">
-                {move || loaded().map(|l| l.documents).unwrap_or_default()
-                    .into_iter()
-                    .map(|d| {
+            {move || {
+                loaded()
+                    .and_then(|l| l.profile)
+                    .map(|p| {
                         view! {
-                            <li>
-                                <span>{move || t().document_kind(d.kind)}</span>
-                                {d.caption.clone().map(|c| format!(" · {c}"))}
-                                <span class="muted">{move || format!(" · {}", t().document_status(d.status))}</span>
-                            </li>
+                            <Summary
+                                testid="summary"
+                                rows=vec![
+                                    (|t| t.real_name, Signal::stored(p.real_name.clone())),
+                                    (|t| t.display_name, Signal::stored(p.display_name.clone())),
+                                    (|t| t.id_number, Signal::stored(p.id_number_masked.clone())),
+                                    (
+                                        |t| t.hospital,
+                                        Signal::stored(
+                                            format!("{} · {}", p.hospital, p.department),
+                                        ),
+                                    ),
+                                    (
+                                        |t| t.title,
+                                        Signal::derive(move || t().title_name(p.title).to_owned()),
+                                    ),
+                                ]
+                            />
                         }
                     })
-                    .collect_view()}
+            }}
+            <ul class="doc-summary">
+                {move || {
+                    loaded()
+                        .map(|l| l.documents)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|d| {
+                            view! {
+                                <li>
+                                    <span>{move || t().document_kind(d.kind)}</span>
+                                    {d.caption.clone().map(|c| format!(" · {c}"))}
+                                    <span class="muted">
+                                        {move || format!(" · {}", t().document_status(d.status))}
+                                    </span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
             <p class="muted">{tr(|t| t.submit_hint)}</p>
             <FormError errors=errors />
             <div class="step-nav">
-                <button type="button" class="button" on:click=move |_| flow.go(OnboardingStep::Documents)>
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| flow.go(OnboardingStep::Documents)
+                >
                     {tr(|t| t.previous_step)}
                 </button>
                 <button
@@ -78,7 +99,9 @@ pub fn SubmitStep(flow: Flow) -> impl IntoView {
                         submit.dispatch(());
                     }
                 >
-                    {move || if submit.pending().get() { t().submitting } else { t().submit_button }}
+                    {move || {
+                        if submit.pending().get() { t().submitting } else { t().submit_button }
+                    }}
                 </button>
             </div>
         </section>

@@ -39,7 +39,12 @@ pub fn ReviewQueuePage() -> impl IntoView {
                 None => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
                 Some(Ok(items)) if items.is_empty() => {
-                    view! { <p class="card muted" data-testid="queue-empty">{tr(|t| t.queue_empty)}</p> }.into_any()
+                    view! {
+                        <p class="card muted" data-testid="queue-empty">
+                            {tr(|t| t.queue_empty)}
+                        </p>
+                    }
+                        .into_any()
                 }
                 Some(Ok(items)) => {
                     view! {
@@ -53,11 +58,20 @@ pub fn ReviewQueuePage() -> impl IntoView {
                                             <div>
                                                 <strong>{item.doctor_name.clone()}</strong>
                                                 <span class="muted">
-                                                    {move || format!(" · {} · {}", item.hospital, t().title_name(item.title))}
+                                                    {move || {
+                                                        format!(
+                                                            " · {} · {}",
+                                                            item.hospital,
+                                                            t().title_name(item.title),
+                                                        )
+                                                    }}
                                                 </span>
                                                 <p class="muted">{move || (t().submitted_at)(&at)}</p>
                                             </div>
-                                            <A href=format!("/review/{}", item.id) attr:class="button button-primary">
+                                            <A
+                                                href=format!("/review/{}", item.id)
+                                                attr:class="button button-primary"
+                                            >
                                                 {tr(|t| t.open_review)}
                                             </A>
                                         </li>

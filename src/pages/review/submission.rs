@@ -126,7 +126,10 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                 (|t| t.phone_label, Signal::stored(submission.phone_masked.clone())),
                 (|t| t.hospital, Signal::stored(format!("{} · {}", p.hospital, p.department))),
                 (|t| t.title, Signal::derive(move || t().title_name(p.title).to_owned())),
-                (|t| t.practice_category, Signal::stored(format!("{} · {}", p.practice_category, p.practice_scope))),
+                (
+                    |t| t.practice_category,
+                    Signal::stored(format!("{} · {}", p.practice_category, p.practice_scope)),
+                ),
                 (|t| t.years_of_practice, Signal::stored(p.years_of_practice.to_string())),
                 (|t| t.specialties, Signal::stored(p.specialties.clone())),
             ]
@@ -140,25 +143,56 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                     let doc = d.document.clone();
                     let url = api::file_url(&doc.file_id);
                     let is_image = doc.content_type.starts_with("image/");
-                    let choice = choices.with_value(|c| c.iter().find(|c| c.document_id == doc.id).copied());
+                    let choice = choices
+                        .with_value(|c| c.iter().find(|c| c.document_id == doc.id).copied());
                     let kind = doc.kind;
                     let group = format!("decision-{}", doc.id);
                     view! {
-                        <article class="card doc-card" data-testid=format!("review-doc-{}", kind.as_str())>
+                        <article
+                            class="card doc-card"
+                            data-testid=format!("review-doc-{}", kind.as_str())
+                        >
                             <header class="doc-card-head">
                                 <h3>
                                     {move || t().document_kind(kind)}
                                     {doc.caption.clone().map(|c| format!(" · {c}"))}
                                 </h3>
-                                {doc.number.clone().map(|n| view! { <span class="muted">{n}</span> })}
+                                {doc
+                                    .number
+                                    .clone()
+                                    .map(|n| view! { <span class="muted">{n}</span> })}
                             </header>
-                            {doc.expires_on.map(|e| view! { <p class="muted">{move || format!("{} {e}", t().doc_expires_on)}</p> })}
-                            {is_image.then(|| view! { <img class="doc-full" src=url.clone() alt=move || t().document_kind(kind) /> })}
+                            {doc
+                                .expires_on
+                                .map(|e| {
+                                    view! {
+                                        <p class="muted">
+                                            {move || format!("{} {e}", t().doc_expires_on)}
+                                        </p>
+                                    }
+                                })}
+                            {is_image
+                                .then(|| {
+                                    view! {
+                                        <img
+                                            class="doc-full"
+                                            src=url.clone()
+                                            alt=move || t().document_kind(kind)
+                                        />
+                                    }
+                                })}
                             <p>
-                                <a href=url target="_blank" rel="noopener">{tr(|t| t.open_original)}</a>
+                                <a href=url target="_blank" rel="noopener">
+                                    {tr(|t| t.open_original)}
+                                </a>
                             </p>
                             {match choice {
-                                None => view! { <p class="badge badge-ok">{tr(|t| t.decided_before)}</p> }.into_any(),
+                                None => {
+                                    view! {
+                                        <p class="badge badge-ok">{tr(|t| t.decided_before)}</p>
+                                    }
+                                        .into_any()
+                                }
                                 Some(c) => {
                                     let errors = FormErrors::new();
                                     view! {
@@ -211,8 +245,15 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                 })
                 .collect_view()}
             <FormError errors=errors />
-            <p class="field-error" aria-live="polite">{move || errors.field("documents").get()}</p>
-            <button type="submit" class="button button-primary" data-testid="decision-submit" disabled=move || decide.pending().get()>
+            <p class="field-error" aria-live="polite">
+                {move || errors.field("documents").get()}
+            </p>
+            <button
+                type="submit"
+                class="button button-primary"
+                data-testid="decision-submit"
+                disabled=move || decide.pending().get()
+            >
                 {tr(|t| t.decision_submit)}
             </button>
         </form>
