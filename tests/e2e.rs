@@ -201,15 +201,7 @@ async fn onboarding_review_flow(h: &Harness) {
             .expect("new reviewer");
     sign_in(h, "13800000009", &reviewer_password).await;
     h.click("nav-review").await;
-    h.testid("queue-item")
-        .await
-        .find(fantoccini::Locator::Css("a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    h.testid("review-profile").await;
+    open_first_submission(h).await;
     for kind in [
         "id_card_front",
         "qualification",
@@ -261,14 +253,7 @@ async fn onboarding_review_flow(h: &Harness) {
     // The reviewer approves the new document.
     sign_in(h, "13800000009", &reviewer_password).await;
     h.goto("/review").await;
-    h.testid("queue-item")
-        .await
-        .find(fantoccini::Locator::Css("a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    open_first_submission(h).await;
     h.click("approve-id_card_back").await;
     h.click("decision-submit").await;
     h.testid("queue-empty").await;
@@ -277,6 +262,17 @@ async fn onboarding_review_flow(h: &Harness) {
     sign_in(h, &phone, PASSWORD).await;
     h.wait_text("verification-status", "已认证").await;
     h.screenshot("verified").await;
+}
+
+/// In the reviewer console, opens the oldest pending submission.
+async fn open_first_submission(h: &Harness) {
+    let item = h.testid("queue-item").await;
+    let link = item
+        .find(fantoccini::Locator::Css("a"))
+        .await
+        .expect("a link to review it");
+    link.click().await.expect("click");
+    h.testid("review-profile").await;
 }
 
 /// The page really runs in the engine, width and user agent the case names.
@@ -340,67 +336,38 @@ async fn check_navigation_layout(h: &Harness, signed_in: bool) {
     assert_eq!(position, expected);
 }
 
-/// One test case per engine and viewport, named `<flow>::<engine>_<viewport>`.
+/// One named test case: `<flow>::<engine>_<viewport>`.
+macro_rules! case {
+    ($name:ident, $flow:ident, $engine:ident, $viewport:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            run(
+                stringify!($flow),
+                Engine::$engine,
+                Viewport::$viewport,
+                |h| super::$flow(h).boxed(),
+            )
+            .await;
+        }
+    };
+}
+
+/// The cases of one flow: both engines on a phone, and on a desktop too unless `phone`.
 macro_rules! cases {
     ($flow:ident, phone) => {
         mod $flow {
             use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn chromium_phone() {
-                run(stringify!($flow), Engine::Chromium, Viewport::Phone, |h| {
-                    super::$flow(h).boxed()
-                })
-                .await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn webkit_phone() {
-                run(stringify!($flow), Engine::WebKit, Viewport::Phone, |h| {
-                    super::$flow(h).boxed()
-                })
-                .await;
-            }
+            case!(chromium_phone, $flow, Chromium, Phone);
+            case!(webkit_phone, $flow, WebKit, Phone);
         }
     };
     ($flow:ident) => {
         mod $flow {
             use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn chromium_phone() {
-                run(stringify!($flow), Engine::Chromium, Viewport::Phone, |h| {
-                    super::$flow(h).boxed()
-                })
-                .await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn chromium_desktop() {
-                run(
-                    stringify!($flow),
-                    Engine::Chromium,
-                    Viewport::Desktop,
-                    |h| super::$flow(h).boxed(),
-                )
-                .await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn webkit_phone() {
-                run(stringify!($flow), Engine::WebKit, Viewport::Phone, |h| {
-                    super::$flow(h).boxed()
-                })
-                .await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn webkit_desktop() {
-                run(stringify!($flow), Engine::WebKit, Viewport::Desktop, |h| {
-                    super::$flow(h).boxed()
-                })
-                .await;
-            }
+            case!(chromium_phone, $flow, Chromium, Phone);
+            case!(chromium_desktop, $flow, Chromium, Desktop);
+            case!(webkit_phone, $flow, WebKit, Phone);
+            case!(webkit_desktop, $flow, WebKit, Desktop);
         }
     };
 }

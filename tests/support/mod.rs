@@ -19,13 +19,15 @@ use std::{
 };
 
 use doctor_desk_server::{Config, Running, SystemClock};
-use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use fantoccini::{elements::Element, wd::TimeoutConfiguration, Client, ClientBuilder, Locator};
 use futures::FutureExt;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// How long any single wait may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
+/// How long a whole test body may take: a hung browser fails the test, it never hangs CI.
+pub const TEST_LIMIT: Duration = Duration::from_secs(180);
 
 pub const WECHAT_IPHONE_UA: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) \
 AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) \
@@ -86,6 +88,7 @@ pub struct Harness {
     pub own_pids: Vec<u32>,
     /// Chromium's profile directory: every Chromium process names it on its command line.
     pub profile_dir: PathBuf,
+    started: Instant,
 }
 
 /// A child process killed (and reaped) when dropped.
@@ -231,6 +234,7 @@ where
         name: format!("{name}-{}-{}", engine.name(), viewport.name()),
         own_pids,
         profile_dir: profile.path().to_owned(),
+        started: Instant::now(),
     };
     if engine == Engine::WebKit {
         let (w, h) = viewport.size();
@@ -240,9 +244,28 @@ where
             .await
             .expect("window size");
     }
-    let outcome = AssertUnwindSafe(body(&harness)).catch_unwind().await;
+    // WebDriver commands themselves are bounded too (a click that starts a page load
+    // would otherwise wait up to 5 minutes for it in WebKit).
+    let _ = harness
+        .client
+        .update_timeouts(TimeoutConfiguration::new(
+            Some(WAIT),
+            Some(WAIT),
+            Some(Duration::ZERO),
+        ))
+        .await;
+    let outcome =
+        match tokio::time::timeout(TEST_LIMIT, AssertUnwindSafe(body(&harness)).catch_unwind())
+            .await
+        {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Box::new(format!(
+                "{} did not finish within {TEST_LIMIT:?}",
+                harness.name
+            )) as Box<dyn std::any::Any + Send>),
+        };
     if outcome.is_err() {
-        harness.screenshot("failure").await;
+        let _ = tokio::time::timeout(WAIT, harness.screenshot("failure")).await;
     }
     let Harness { client, server, .. } = harness;
     let _ = tokio::time::timeout(WAIT, client.close()).await;
@@ -317,12 +340,23 @@ impl Harness {
     }
 
     pub async fn goto(&self, path: &str) {
+        self.step(&format!("goto {path}"));
         self.client.goto(&self.url(path)).await.expect("navigate");
+    }
+
+    /// Logs a step (shown only for failing tests) so a failure says where it stopped.
+    pub fn step(&self, what: &str) {
+        eprintln!(
+            "[{} +{:.1}s] {what}",
+            self.name,
+            self.started.elapsed().as_secs_f64()
+        );
     }
 
     /// Waits for an element with this `data-testid`, and scrolls it to the middle of the
     /// screen as a person would before touching it.
     pub async fn testid(&self, id: &str) -> Element {
+        self.step(id);
         let element = self
             .client
             .wait()

@@ -79,3 +79,26 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     encoder.write_all(data).expect("in-memory gzip");
     encoder.finish().expect("in-memory gzip")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::project_root;
+
+    /// review.html is index.html for the reviewer bundle: it may differ in the binary it
+    /// builds and its title, nothing else (so the skeleton, CSP-relevant scripts and meta
+    /// tags cannot drift apart).
+    #[test]
+    fn review_page_mirrors_the_doctor_page() {
+        let read = |name: &str| std::fs::read_to_string(project_root().join(name)).unwrap();
+        let normalise = |page: String| {
+            page.lines()
+                .filter(|l| !l.contains("data-bin=") && !l.contains("<title>"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let (doctor, review) = (read("index.html"), read("review.html"));
+        assert!(doctor.contains(r#"data-bin="doctor-desk""#));
+        assert!(review.contains(r#"data-bin="review""#));
+        assert_eq!(normalise(doctor), normalise(review));
+    }
+}

@@ -9,10 +9,10 @@ use super::{leave_when_signed_in, next_target, with_next};
 use crate::{
     api,
     components::{
-        form_field::{FormError, FormErrors, FormField},
+        form_field::{FormError, FormErrors},
         password_field::PasswordField,
+        phone_code::{PhoneField, SmsCodeField},
         shell::PublicLayout,
-        sms_code_button::SmsCodeButton,
     },
     i18n::{tr, use_texts},
     session::use_session,
@@ -102,37 +102,12 @@ pub fn LoginPage() -> impl IntoView {
                     novalidate=true
                     on:submit=on_submit
                 >
-                    <FormField
-                        name="phone"
-                        label=Signal::derive(tr(|t| t.phone))
-                        placeholder=Signal::derive(tr(|t| t.phone_placeholder))
-                        value=phone
-                        errors=errors
-                        input_type="tel"
-                        inputmode="numeric"
-                        autocomplete="tel-national"
-                        maxlength=20
-                    />
+                    <PhoneField phone=phone errors=errors />
                     <Show
                         when=move || method.get() == Method::Password
                         fallback=move || {
                             view! {
-                                <FormField
-                                    name="sms_code"
-                                    label=Signal::derive(tr(|t| t.sms_code))
-                                    placeholder=Signal::derive(tr(|t| t.sms_code_placeholder))
-                                    value=sms_code
-                                    errors=errors
-                                    inputmode="numeric"
-                                    autocomplete="one-time-code"
-                                    maxlength=6
-                                >
-                                    <SmsCodeButton
-                                        phone=phone
-                                        purpose=SmsPurpose::Login
-                                        errors=errors
-                                    />
-                                </FormField>
+                                <SmsCodeField phone=phone sms_code=sms_code purpose=SmsPurpose::Login errors=errors />
                             }
                         }
                     >

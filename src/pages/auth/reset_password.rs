@@ -9,10 +9,10 @@ use super::{next_target, with_next};
 use crate::{
     api,
     components::{
-        form_field::{FormError, FormErrors, FormField},
+        form_field::{FormError, FormErrors},
         password_field::PasswordField,
+        phone_code::{PhoneField, SmsCodeField},
         shell::PublicLayout,
-        sms_code_button::SmsCodeButton,
         toast::use_toasts,
     },
     i18n::{tr, use_texts},
@@ -68,29 +68,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <h1>{tr(|t| t.reset_title)}</h1>
                 <p class="subtitle">{tr(|t| t.reset_subtitle)}</p>
                 <form novalidate=true on:submit=on_submit>
-                    <FormField
-                        name="phone"
-                        label=Signal::derive(tr(|t| t.phone))
-                        placeholder=Signal::derive(tr(|t| t.phone_placeholder))
-                        value=phone
-                        errors=errors
-                        input_type="tel"
-                        inputmode="numeric"
-                        autocomplete="tel-national"
-                        maxlength=20
-                    />
-                    <FormField
-                        name="sms_code"
-                        label=Signal::derive(tr(|t| t.sms_code))
-                        placeholder=Signal::derive(tr(|t| t.sms_code_placeholder))
-                        value=sms_code
-                        errors=errors
-                        inputmode="numeric"
-                        autocomplete="one-time-code"
-                        maxlength=6
-                    >
-                        <SmsCodeButton phone=phone purpose=SmsPurpose::Reset errors=errors />
-                    </FormField>
+                    <PhoneField phone=phone errors=errors />
+                    <SmsCodeField phone=phone sms_code=sms_code purpose=SmsPurpose::Reset errors=errors />
                     <PasswordField
                         name="new_password"
                         label=Signal::derive(tr(|t| t.new_password))
