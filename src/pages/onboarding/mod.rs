@@ -27,13 +27,16 @@ pub struct Loaded {
     pub verification: Verification,
     pub profile: Option<Profile>,
     pub documents: Vec<Document>,
+    /// Which request of the page this answers (see `Flow::fresh`).
+    generation: u64,
 }
 
-async fn load() -> Result<Loaded, ApiError> {
+async fn load(generation: u64) -> Result<Loaded, ApiError> {
     Ok(Loaded {
         verification: api::verification().await?,
         profile: api::profile().await?,
         documents: api::documents().await?,
+        generation,
     })
 }
 
@@ -42,13 +45,24 @@ async fn load() -> Result<Loaded, ApiError> {
 pub struct Flow {
     pub data: LocalResource<Result<Loaded, ApiError>>,
     chosen: RwSignal<Option<OnboardingStep>>,
+    /// Bumped to ask the server again; the data says which request it answers.
+    requested: RwSignal<u64>,
 }
 
 impl Flow {
-    /// Shows `step` and reloads what the server knows.
+    /// Shows `step` once the server has been asked again: a step never shows the data of
+    /// before the change that led to it (and never shifts under a finger as it arrives).
     pub fn go(&self, step: OnboardingStep) {
         self.chosen.set(Some(step));
-        self.data.refetch();
+        self.requested.update(|n| *n += 1);
+    }
+
+    /// Whether the data answers the latest request.
+    pub fn fresh(&self) -> bool {
+        let wanted = self.requested.get();
+        self.data
+            .get()
+            .is_some_and(|d| d.is_err() || d.is_ok_and(|l| l.generation == wanted))
     }
 
     pub fn loaded(&self) -> Option<Loaded> {
@@ -66,11 +80,15 @@ const STEPS: [OnboardingStep; 4] = [
 #[component]
 pub fn OnboardingPage() -> impl IntoView {
     let t = use_texts();
-    let data = LocalResource::new(load);
+    let requested = RwSignal::new(0);
+    let data = LocalResource::new(move || load(requested.get()));
     let flow = Flow {
         data,
         chosen: RwSignal::new(None),
+        requested,
     };
+    let fresh = Memo::new(move |_| flow.fresh());
+    let error = Memo::new(move |_| data.get().and_then(|d| d.err()).map(|e| e.message));
     let server_step =
         Memo::new(move |_| data.get().and_then(Result::ok).map(|l| l.verification.step));
     let status = Memo::new(move |_| {
@@ -132,37 +150,29 @@ pub fn OnboardingPage() -> impl IntoView {
                     })
                     .collect_view()}
             </ol>
-            {move || match step.get() {
-                None => {
-                    match data.get() {
-                        Some(Err(e)) => {
-                            view! {
-                                <div class="card" role="alert">
-                                    <p>{e.message}</p>
-                                    <button
-                                        type="button"
-                                        class="button"
-                                        on:click=move |_| data.refetch()
-                                    >
-                                        {tr(|t| t.retry)}
-                                    </button>
-                                </div>
-                            }
-                                .into_any()
-                        }
-                        _ => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
+            {move || match (error.get(), step.get().filter(|_| fresh.get())) {
+                (Some(message), _) => {
+                    view! {
+                        <div class="card" role="alert">
+                            <p>{message}</p>
+                            <button type="button" class="button" on:click=move |_| data.refetch()>
+                                {tr(|t| t.retry)}
+                            </button>
+                        </div>
                     }
+                        .into_any()
                 }
-                Some(OnboardingStep::Profile) => {
+                (None, None) => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
+                (None, Some(OnboardingStep::Profile)) => {
                     view! { <profile_step::ProfileStep flow=flow /> }.into_any()
                 }
-                Some(OnboardingStep::Documents) => {
+                (None, Some(OnboardingStep::Documents)) => {
                     view! { <documents_step::DocumentsStep flow=flow /> }.into_any()
                 }
-                Some(OnboardingStep::Submit) => {
+                (None, Some(OnboardingStep::Submit)) => {
                     view! { <submit_step::SubmitStep flow=flow /> }.into_any()
                 }
-                Some(OnboardingStep::Status) => {
+                (None, Some(OnboardingStep::Status)) => {
                     view! { <status_step::StatusStep flow=flow /> }.into_any()
                 }
             }}
