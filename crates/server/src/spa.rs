@@ -105,7 +105,8 @@ async fn cache_control(request: Request, next: Next) -> Response {
     response
 }
 
-/// Trunk names built assets `name-<16 hex digits>[_bg].ext`; their content never changes.
+/// Trunk names built assets `name-<hash>[_bg].ext`, the hash a u64 in hex without leading
+/// zeros (so usually 16 digits, sometimes fewer); their content never changes.
 pub fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let Some((stem, _ext)) = file.split_once('.') else {
@@ -113,7 +114,9 @@ pub fn is_hashed_asset(path: &str) -> bool {
     };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
-        .map(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|(_, hash)| {
+            (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        })
         .unwrap_or(false)
 }
 
@@ -148,6 +151,10 @@ mod tests {
         assert!(is_hashed_asset("/doctor-desk-3f2a9c1b0d4e5f67_bg.wasm"));
         assert!(is_hashed_asset("/doctor-desk-3f2a9c1b0d4e5f67.js"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(
+            is_hashed_asset("/review/review-ee2f66691be766f.js"),
+            "15 digits: a leading zero dropped"
+        );
         assert!(!is_hashed_asset("/favicon.svg"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/login"));
