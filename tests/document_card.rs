@@ -9,43 +9,17 @@ use doctor_desk_api::onboarding::DocumentKind;
 use leptos::{mount::mount_to, prelude::*, task::tick};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{DataTransfer, Event, HtmlElement, HtmlInputElement};
+use web_sys::{DataTransfer, Event, HtmlInputElement};
+
+mod browser_support;
+
+use browser_support::{find, fresh_host, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn find(host: &HtmlElement, testid: &str) -> Option<HtmlElement> {
-    host.query_selector(&format!("[data-testid='{testid}']"))
-        .unwrap()
-        .map(|e| e.unchecked_into())
-}
-
-/// Polls the DOM until `check` holds (the upload is real network traffic).
-async fn until(what: &str, mut check: impl FnMut() -> bool) {
-    for _ in 0..400 {
-        if check() {
-            return;
-        }
-        let sleep = js_sys::Promise::new(&mut |resolve, _| {
-            window()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
-                .unwrap();
-        });
-        wasm_bindgen_futures::JsFuture::from(sleep).await.unwrap();
-        tick().await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
 #[wasm_bindgen_test]
 async fn document_card_shows_progress_then_the_error_state() {
-    window()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .remove_item("dd_lang")
-        .unwrap();
-    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&host).unwrap();
+    let host = fresh_host();
     let _mounted = mount_to(host.clone(), || {
         view! {
             <Providers>

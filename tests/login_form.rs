@@ -8,20 +8,16 @@ use leptos::{mount::mount_to, prelude::*, task::tick};
 use leptos_router::components::Router;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Event, HtmlElement, HtmlInputElement};
+use web_sys::{HtmlElement, HtmlInputElement};
+
+mod browser_support;
+
+use browser_support::{find, fresh_host, get, text, type_into};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn mount_login() -> (HtmlElement, impl Drop) {
-    // Each test starts in the default language.
-    window()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .remove_item("dd_lang")
-        .unwrap();
-    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&host).unwrap();
+    let host = fresh_host();
     let handle = mount_to(host.clone(), || {
         view! {
             <Providers>
@@ -32,26 +28,6 @@ fn mount_login() -> (HtmlElement, impl Drop) {
         }
     });
     (host, handle)
-}
-
-fn find(host: &HtmlElement, testid: &str) -> Option<HtmlElement> {
-    host.query_selector(&format!("[data-testid='{testid}']"))
-        .unwrap()
-        .map(|e| e.unchecked_into())
-}
-
-fn get(host: &HtmlElement, testid: &str) -> HtmlElement {
-    find(host, testid).unwrap_or_else(|| panic!("no [data-testid={testid}]"))
-}
-
-fn text(host: &HtmlElement, testid: &str) -> String {
-    get(host, testid).text_content().unwrap_or_default()
-}
-
-fn type_into(host: &HtmlElement, testid: &str, value: &str) {
-    let input: HtmlInputElement = get(host, testid).unchecked_into();
-    input.set_value(value);
-    input.dispatch_event(&Event::new("input").unwrap()).unwrap();
 }
 
 #[wasm_bindgen_test]

@@ -13,6 +13,7 @@ use crate::{
         password_field::PasswordField,
         phone_code::{PhoneField, SmsCodeField},
         shell::PublicLayout,
+        submit_button::SubmitButton,
     },
     i18n::{tr, use_texts},
     session::use_session,
@@ -107,7 +108,12 @@ pub fn LoginPage() -> impl IntoView {
                         when=move || method.get() == Method::Password
                         fallback=move || {
                             view! {
-                                <SmsCodeField phone=phone sms_code=sms_code purpose=SmsPurpose::Login errors=errors />
+                                <SmsCodeField
+                                    phone=phone
+                                    sms_code=sms_code
+                                    purpose=SmsPurpose::Login
+                                    errors=errors
+                                />
                             }
                         }
                     >
@@ -129,16 +135,12 @@ pub fn LoginPage() -> impl IntoView {
                         <span>{tr(|t| t.remember_me)}</span>
                     </label>
                     <FormError errors=errors />
-                    <button
-                        type="submit"
-                        class="button button-primary"
-                        data-testid="login-submit"
-                        disabled=move || login.pending().get()
-                    >
-                        {move || {
-                            if login.pending().get() { t().login_pending } else { t().login_submit }
-                        }}
-                    </button>
+                    <SubmitButton
+                        pending=Signal::derive(move || login.pending().get())
+                        label=|t| t.login_submit
+                        pending_label=|t| t.login_pending
+                        testid="login-submit"
+                    />
                 </form>
                 <p class="auth-links">
                     <A href=move || with_next(

@@ -13,6 +13,7 @@ use crate::{
         password_field::PasswordField,
         phone_code::{PhoneField, SmsCodeField},
         shell::PublicLayout,
+        submit_button::SubmitButton,
     },
     i18n::{tr, use_texts},
     session::use_session,
@@ -59,7 +60,12 @@ pub fn RegisterPage() -> impl IntoView {
                 <p class="subtitle">{tr(|t| t.register_subtitle)}</p>
                 <form novalidate=true on:submit=on_submit>
                     <PhoneField phone=phone errors=errors />
-                    <SmsCodeField phone=phone sms_code=sms_code purpose=SmsPurpose::Register errors=errors />
+                    <SmsCodeField
+                        phone=phone
+                        sms_code=sms_code
+                        purpose=SmsPurpose::Register
+                        errors=errors
+                    />
                     <PasswordField
                         name="password"
                         label=Signal::derive(tr(|t| t.password))
@@ -69,20 +75,12 @@ pub fn RegisterPage() -> impl IntoView {
                         autocomplete="new-password"
                     />
                     <FormError errors=errors />
-                    <button
-                        type="submit"
-                        class="button button-primary"
-                        data-testid="register-submit"
-                        disabled=move || register.pending().get()
-                    >
-                        {move || {
-                            if register.pending().get() {
-                                t().register_pending
-                            } else {
-                                t().register_submit
-                            }
-                        }}
-                    </button>
+                    <SubmitButton
+                        pending=Signal::derive(move || register.pending().get())
+                        label=|t| t.register_submit
+                        pending_label=|t| t.register_pending
+                        testid="register-submit"
+                    />
                 </form>
                 <p class="auth-links">
                     <span>

@@ -13,6 +13,7 @@ use crate::{
         password_field::PasswordField,
         phone_code::{PhoneField, SmsCodeField},
         shell::PublicLayout,
+        submit_button::SubmitButton,
         toast::use_toasts,
     },
     i18n::{tr, use_texts},
@@ -69,7 +70,12 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <p class="subtitle">{tr(|t| t.reset_subtitle)}</p>
                 <form novalidate=true on:submit=on_submit>
                     <PhoneField phone=phone errors=errors />
-                    <SmsCodeField phone=phone sms_code=sms_code purpose=SmsPurpose::Reset errors=errors />
+                    <SmsCodeField
+                        phone=phone
+                        sms_code=sms_code
+                        purpose=SmsPurpose::Reset
+                        errors=errors
+                    />
                     <PasswordField
                         name="new_password"
                         label=Signal::derive(tr(|t| t.new_password))
@@ -79,16 +85,12 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         autocomplete="new-password"
                     />
                     <FormError errors=errors />
-                    <button
-                        type="submit"
-                        class="button button-primary"
-                        data-testid="reset-submit"
-                        disabled=move || reset.pending().get()
-                    >
-                        {move || {
-                            if reset.pending().get() { t().reset_pending } else { t().reset_submit }
-                        }}
-                    </button>
+                    <SubmitButton
+                        pending=Signal::derive(move || reset.pending().get())
+                        label=|t| t.reset_submit
+                        pending_label=|t| t.reset_pending
+                        testid="reset-submit"
+                    />
                 </form>
                 <p class="auth-links">
                     <A href=move || with_next("/login", &next.get())>{tr(|t| t.back_to_login)}</A>

@@ -378,12 +378,11 @@ pub fn DocumentCard(
                                 class="button"
                                 data-testid=tid("cancel")
                                 on:click=move |_| {
-                                    task
-                                        .with_value(|t| {
-                                            if let Some(t) = t {
-                                                t.cancel()
-                                            }
-                                        })
+                                    task.with_value(|t| {
+                                        if let Some(t) = t {
+                                            t.cancel()
+                                        }
+                                    })
                                 }
                             >
                                 {tr(|t| t.cancel)}

@@ -6,6 +6,7 @@ use crate::{
     api,
     components::{
         form_field::{Control, FormError, FormErrors, FormField},
+        submit_button::SubmitButton,
         toast::use_toasts,
     },
     i18n::{tr, use_texts},
@@ -213,14 +214,12 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
                 maxlength=1000
             />
             <FormError errors=errors />
-            <button
-                type="submit"
-                class="button button-primary"
-                data-testid="profile-submit"
-                disabled=move || save.pending().get()
-            >
-                {move || if save.pending().get() { t().saving } else { t().save_and_continue }}
-            </button>
+            <SubmitButton
+                pending=Signal::derive(move || save.pending().get())
+                label=|t| t.save_and_continue
+                pending_label=|t| t.saving
+                testid="profile-submit"
+            />
         </form>
     }
 }
