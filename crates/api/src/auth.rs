@@ -149,7 +149,7 @@ pub struct Me {
     pub roles: Vec<Role>,
     pub verification_status: VerificationStatus,
     /// Agreement kinds whose current version the doctor has not accepted yet.
-    pub pending_agreements: Vec<String>,
+    pub pending_agreements: Vec<crate::agreements::AgreementKind>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -38,6 +38,10 @@ pub enum ErrorCode {
     Forbidden,
     /// The hospital has not (or no longer) verified this doctor.
     VerificationRequired,
+    /// The doctor has not accepted the current service agreement or privacy policy.
+    AgreementRequired,
+    /// The agreement version is no longer (or not yet) the current one.
+    AgreementOutdated,
     NotFound,
     /// The route exists but not with this HTTP method.
     MethodNotAllowed,
@@ -77,14 +81,18 @@ impl ErrorCode {
             ErrorCode::ValidationFailed => 422,
             ErrorCode::MalformedBody => 400,
             ErrorCode::Unauthorized | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::CsrfFailed | ErrorCode::Forbidden | ErrorCode::VerificationRequired => 403,
+            ErrorCode::CsrfFailed
+            | ErrorCode::Forbidden
+            | ErrorCode::VerificationRequired
+            | ErrorCode::AgreementRequired => 403,
             ErrorCode::NotFound | ErrorCode::PhoneNotRegistered => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::PhoneTaken
             | ErrorCode::Conflict
             | ErrorCode::UnderReview
             | ErrorCode::DocumentLocked
-            | ErrorCode::Incomplete => 409,
+            | ErrorCode::Incomplete
+            | ErrorCode::AgreementOutdated => 409,
             ErrorCode::SmsCodeInvalid | ErrorCode::EmptyFile => 422,
             ErrorCode::RateLimited | ErrorCode::LoginLocked => 429,
             ErrorCode::PayloadTooLarge => 413,
@@ -109,6 +117,14 @@ impl ErrorCode {
             ErrorCode::VerificationRequired => lang.pick(
                 "请先完成资质认证（或更新已过期的证件）",
                 "Get your credentials verified first (or renew expired documents)",
+            ),
+            ErrorCode::AgreementRequired => lang.pick(
+                "请先阅读并同意最新的服务协议和隐私政策",
+                "Read and accept the current service agreement and privacy policy first",
+            ),
+            ErrorCode::AgreementOutdated => lang.pick(
+                "协议已更新，请阅读最新版本后再同意",
+                "The agreement has been updated; read the current version before accepting",
             ),
             ErrorCode::NotFound => lang.pick("内容不存在", "Not found"),
             ErrorCode::MethodNotAllowed => {

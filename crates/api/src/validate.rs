@@ -19,6 +19,9 @@ pub enum FieldError {
     AlreadyExpired,
     ReasonRequired,
     NumberInvalid,
+    ConsentRequired,
+    VersionInvalid,
+    VersionNotNewer,
 }
 
 impl FieldError {
@@ -58,6 +61,18 @@ impl FieldError {
             FieldError::NumberInvalid => {
                 lang.pick("证书编号只能包含字母和数字", "Use letters and digits only")
             }
+            FieldError::ConsentRequired => lang.pick(
+                "处理患者健康信息需要您单独同意",
+                "Processing patients' health information needs your separate consent",
+            ),
+            FieldError::VersionInvalid => lang.pick(
+                "版本号格式为 主版本.次版本.修订号，如 1.2.0",
+                "Use a version like 1.2.0 (major.minor.patch)",
+            ),
+            FieldError::VersionNotNewer => lang.pick(
+                "版本号必须高于当前版本",
+                "The version must be higher than the current one",
+            ),
         }
     }
 }

@@ -16,6 +16,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM accounts")
         .fetch_one(&state.db)
         .await?;
+    crate::agreements::samples::publish_missing(state)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     if count > 0 {
         return Ok(());
     }

@@ -10,7 +10,7 @@ use axum::{
     },
     http::{header, request::Parts},
 };
-use doctor_desk_api::ErrorCode;
+use doctor_desk_api::{ErrorCode, Lang};
 use serde::de::DeserializeOwned;
 
 use crate::{auth::session, error::AppError, state::AppState};
@@ -64,6 +64,31 @@ where
     }
 }
 
+/// A signed-in account that has accepted the current agreements. Every doctor endpoint
+/// takes this, so nothing but sign-in, `/me` and the agreements themselves can be reached
+/// before acceptance: 401 when signed out, 403 `agreement_required` until accepted.
+#[derive(Debug, Clone)]
+pub struct Doctor {
+    pub account_id: i64,
+}
+
+impl<S> FromRequestParts<S> for Doctor
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let signed_in = <SignedIn as FromRequestParts<S>>::from_request_parts(parts, state).await?;
+        crate::agreements::ensure_accepted(&AppState::from_ref(state), signed_in.account_id)
+            .await?;
+        Ok(Doctor {
+            account_id: signed_in.account_id,
+        })
+    }
+}
+
 /// A signed-in reviewer: 401 when signed out, 403 for everyone else.
 #[derive(Debug, Clone)]
 pub struct Reviewer {
@@ -113,6 +138,25 @@ where
             Some(token) => session::lookup(&state, &token).await,
             None => Ok(None),
         }
+    }
+}
+
+/// The language the client asked for (`Accept-Language`), zh-CN by default.
+#[derive(Debug, Clone, Copy)]
+pub struct AcceptLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for AcceptLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(AcceptLang(
+            parts
+                .headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::from_accept_language)
+                .unwrap_or_default(),
+        ))
     }
 }
 

@@ -219,6 +219,11 @@ async fn download(
     UrlPath(id): UrlPath<String>,
 ) -> AppResult<Response> {
     let not_found = AppError::Code(ErrorCode::NotFound);
+    let reviewer = account::has_role(&state, signed_in.account_id, Role::Reviewer).await?;
+    if !reviewer {
+        // Owners are doctors: closed to them, like every doctor endpoint, until they accept.
+        crate::agreements::ensure_accepted(&state, signed_in.account_id).await?;
+    }
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT owner_id, content_type FROM files WHERE id = ?")
             .bind(&id)
@@ -227,9 +232,7 @@ async fn download(
     let Some((owner_id, content_type)) = row else {
         return Err(not_found);
     };
-    let allowed = owner_id == signed_in.account_id
-        || account::has_role(&state, signed_in.account_id, Role::Reviewer).await?;
-    if !allowed {
+    if !reviewer && owner_id != signed_in.account_id {
         return Err(not_found);
     }
     // Ids are ours (random, URL-safe base64), but never trust a path component.

@@ -2,6 +2,7 @@
 //! `spawn` runs it on a socket (end-to-end tests and the binary).
 
 pub mod admin;
+pub mod agreements;
 pub mod auth;
 pub mod clock;
 pub mod config;
@@ -41,6 +42,7 @@ pub use state::AppState;
     info(title = "Doctor Desk API", description = "REST API of Doctor Desk (医生工作台)"),
     tags(
         (name = "auth", description = "Sign-up, sign-in and the signed-in doctor"),
+        (name = "agreements", description = "Service agreement and privacy policy: versions and acceptances"),
         (name = "system", description = "Health"),
         (name = "onboarding", description = "Profile, licence documents and verification"),
         (name = "review", description = "The hospital's review of submissions (reviewers only)"),
@@ -56,6 +58,7 @@ pub fn api(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let mut v1 = OpenApiRouter::new()
         .merge(health::router())
         .merge(auth::router())
+        .merge(agreements::router())
         .merge(onboarding::router())
         .merge(review::router())
         .merge(files::router());

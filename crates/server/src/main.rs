@@ -1,7 +1,14 @@
 use std::{path::PathBuf, sync::Arc};
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
-use doctor_desk_server::{demo, Config, SystemClock};
+use doctor_desk_api::{
+    agreements::{AgreementKind, PublishRequest},
+    Lang,
+};
+use doctor_desk_server::{
+    agreements::samples::title_of, demo, error::AppError, Config, SystemClock,
+};
 
 /// Doctor Desk server: the REST API on SQLite, and the built SPA.
 #[derive(Parser)]
@@ -64,6 +71,28 @@ enum AdminTask {
         #[arg(long)]
         phone: String,
     },
+    /// Publish a new version of the service agreement or the privacy policy. Doctors must
+    /// accept it before they can go on working. The title is the file's first `# ` heading.
+    PublishAgreement {
+        /// `service-agreement` or `privacy-policy`.
+        #[arg(long)]
+        kind: String,
+        /// Semantic version, higher than the current one, e.g. 1.1.0.
+        #[arg(long)]
+        version: String,
+        /// The zh-CN text, in Markdown.
+        #[arg(long)]
+        file: PathBuf,
+        /// One paragraph: what changed from the previous version (zh-CN).
+        #[arg(long)]
+        summary: String,
+        /// The English text, in Markdown (optional).
+        #[arg(long, requires = "summary_en")]
+        file_en: Option<PathBuf>,
+        /// What changed, in English (with --file-en).
+        #[arg(long, requires = "file_en")]
+        summary_en: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -86,6 +115,62 @@ async fn main() -> anyhow::Result<()> {
     };
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config, &cli.addr).await,
+        Command::Admin {
+            task:
+                AdminTask::PublishAgreement {
+                    kind,
+                    version,
+                    file,
+                    summary,
+                    file_en,
+                    summary_en,
+                },
+        } => {
+            let kind = AgreementKind::parse(&kind).ok_or_else(|| {
+                anyhow::anyhow!("--kind must be `service-agreement` or `privacy-policy`")
+            })?;
+            let read = |path: &PathBuf| {
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))
+            };
+            let body = read(&file)?;
+            let body_en = file_en.as_ref().map(read).transpose()?.unwrap_or_default();
+            let title = |body: &str, path: &PathBuf| {
+                title_of(body).with_context(|| format!("{} has no `# ` title line", path.display()))
+            };
+            let request = PublishRequest {
+                kind: Some(kind),
+                version,
+                title: title(&body, &file)?,
+                change_summary: summary,
+                title_en: match &file_en {
+                    Some(path) => title(&body_en, path)?,
+                    None => String::new(),
+                },
+                body,
+                change_summary_en: summary_en.unwrap_or_default(),
+                body_en,
+            };
+            let (_, state) = doctor_desk_server::app(config, Arc::new(SystemClock)).await?;
+            match doctor_desk_server::agreements::publish::publish(&state, None, &request).await {
+                Ok(published) => {
+                    println!(
+                        "Published {} {} ({}). Doctors must accept it at their next step.",
+                        published.kind.as_str(),
+                        published.version,
+                        published.title
+                    );
+                    Ok(())
+                }
+                Err(AppError::Validation(errors)) => {
+                    for (field, error) in errors {
+                        eprintln!("{field}: {}", error.message(Lang::En));
+                    }
+                    anyhow::bail!("not published")
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
         Command::Admin {
             task: AdminTask::CreateReviewer { phone },
         } => {

@@ -163,6 +163,13 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/logout"),
     ("post", "/api/v1/auth/password-reset"),
     ("get", "/api/v1/me"),
+    ("get", "/api/v1/agreements/current"),
+    ("get", "/api/v1/agreements/{kind}/{version}"),
+    ("post", "/api/v1/agreements/{kind}/{version}/acceptance"),
+    ("get", "/api/v1/me/acceptances"),
+    ("get", "/api/v1/review/agreements"),
+    ("post", "/api/v1/review/agreements"),
+    ("post", "/api/v1/review/agreements/preview"),
     ("get", "/api/v1/dev/sms-outbox"),
     ("get", "/api/v1/me/profile"),
     ("put", "/api/v1/me/profile"),
@@ -207,7 +214,10 @@ async fn openapi_lists_every_endpoint() {
         let r = b
             .send(
                 Method::PATCH,
-                &path.replace("{id}", "1"),
+                &path
+                    .replace("{id}", "1")
+                    .replace("{kind}", "privacy-policy")
+                    .replace("{version}", "1.0.0"),
                 Some("{}".into()),
                 true,
             )

@@ -108,7 +108,7 @@ pub async fn me(state: &AppState, account: &Account) -> AppResult<Me> {
         roles: roles(state, account.id).await?,
         verification_status: crate::onboarding::verification::current_status(state, account.id)
             .await?,
-        pending_agreements: Vec::new(),
+        pending_agreements: crate::agreements::pending(state, account.id).await?,
         created_at: from_unix(account.created_at),
     })
 }

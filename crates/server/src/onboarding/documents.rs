@@ -20,7 +20,7 @@ use super::{today, verification};
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
-    extractor::SignedIn,
+    extractor::Doctor,
     files::{self, Upload},
     state::AppState,
 };
@@ -157,7 +157,7 @@ async fn ensure_not_under_review(state: &AppState, account_id: i64) -> AppResult
 /// The doctor's current documents.
 #[utoipa::path(get, path = "/me/documents", tag = "onboarding",
     responses((status = 200, body = Vec<Document>), (status = 401, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, me: SignedIn) -> AppResult<Json<Vec<Document>>> {
+pub async fn list(State(state): State<AppState>, me: Doctor) -> AppResult<Json<Vec<Document>>> {
     Ok(Json(current(&state, me.account_id).await?))
 }
 
@@ -175,7 +175,7 @@ pub async fn list(State(state): State<AppState>, me: SignedIn) -> AppResult<Json
     ))]
 pub async fn upload(
     State(state): State<AppState>,
-    me: SignedIn,
+    me: Doctor,
     mut multipart: Multipart,
 ) -> AppResult<(StatusCode, Json<Document>)> {
     ensure_not_under_review(&state, me.account_id).await?;
@@ -282,7 +282,7 @@ pub async fn upload(
     ))]
 pub async fn delete(
     State(state): State<AppState>,
-    me: SignedIn,
+    me: Doctor,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
     let doc = current(&state, me.account_id)

@@ -16,7 +16,7 @@ use sqlx::SqliteConnection;
 use super::verification;
 use crate::{
     error::{AppError, AppResult},
-    extractor::{AppJson, SignedIn},
+    extractor::{AppJson, Doctor},
     files::{self, Upload},
     state::AppState,
 };
@@ -78,7 +78,7 @@ pub async fn load(state: &AppState, account_id: i64) -> AppResult<Option<Profile
 /// The signed-in doctor's profile; 404 until it has been filled in.
 #[utoipa::path(get, path = "/me/profile", tag = "onboarding",
     responses((status = 200, body = Profile), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_profile(State(state): State<AppState>, me: SignedIn) -> AppResult<Json<Profile>> {
+pub async fn get_profile(State(state): State<AppState>, me: Doctor) -> AppResult<Json<Profile>> {
     let row = load(&state, me.account_id)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
@@ -95,7 +95,7 @@ pub async fn get_profile(State(state): State<AppState>, me: SignedIn) -> AppResu
     ))]
 pub async fn put_profile(
     State(state): State<AppState>,
-    me: SignedIn,
+    me: Doctor,
     AppJson(update): AppJson<ProfileUpdate>,
 ) -> AppResult<Json<Profile>> {
     let existing = load(&state, me.account_id).await?;
@@ -199,7 +199,7 @@ async fn assign_display_name(
     ))]
 pub async fn upload_avatar(
     State(state): State<AppState>,
-    me: SignedIn,
+    me: Doctor,
     mut multipart: Multipart,
 ) -> AppResult<(StatusCode, Json<StoredFile>)> {
     let mut upload = None;

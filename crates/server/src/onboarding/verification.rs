@@ -16,7 +16,7 @@ use crate::{
     auth::account::parse_verification,
     clock::from_unix,
     error::{AppError, AppResult},
-    extractor::SignedIn,
+    extractor::Doctor,
     state::AppState,
 };
 
@@ -150,7 +150,7 @@ async fn to_submission(state: &AppState, row: SubmissionRow) -> AppResult<Submis
     responses((status = 200, body = Verification), (status = 401, body = ErrorBody)))]
 pub async fn get_verification(
     State(state): State<AppState>,
-    me: SignedIn,
+    me: Doctor,
 ) -> AppResult<Json<Verification>> {
     Ok(Json(view(&state, me.account_id).await?))
 }
@@ -215,7 +215,7 @@ async fn view(state: &AppState, account_id: i64) -> AppResult<Verification> {
     ))]
 pub async fn submit(
     State(state): State<AppState>,
-    me: SignedIn,
+    me: Doctor,
 ) -> AppResult<(StatusCode, Json<Verification>)> {
     let status = current_status(&state, me.account_id).await?;
     match status {
