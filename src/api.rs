@@ -7,12 +7,16 @@ use std::collections::BTreeMap;
 use std::{cell::Cell, rc::Rc};
 
 use doctor_desk_api::{
+    agreements::{
+        Acceptance, AcceptanceRequest, AgreementDocument, AgreementKind, CurrentAgreement,
+        PublishRequest, PublishedVersion,
+    },
     auth::{LoginRequest, Me, PasswordResetRequest, RegisterRequest, SmsCodeRequest},
     onboarding::{
         DecisionRequest, Document, Profile, ProfileUpdate, QueueItem, ReviewSubmission,
         Verification,
     },
-    ErrorBody, ErrorCode, API_PREFIX, CSRF_COOKIE, CSRF_HEADER,
+    ErrorBody, ErrorCode, Lang, API_PREFIX, CSRF_COOKIE, CSRF_HEADER,
 };
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::reactive::owner::Owner;
@@ -127,6 +131,59 @@ pub async fn decide(id: i64, decision: &DecisionRequest) -> ApiResult<ReviewSubm
         Some(decision),
     )
     .await
+}
+
+pub async fn current_agreements() -> ApiResult<Vec<CurrentAgreement>> {
+    call(Method::GET, "/agreements/current", None::<&()>).await
+}
+
+/// One version in `lang`; with `since`, its clause changes since that version.
+pub async fn agreement(
+    kind: AgreementKind,
+    version: &str,
+    since: Option<&str>,
+    lang: Lang,
+) -> ApiResult<AgreementDocument> {
+    let mut path = format!(
+        "/agreements/{}/{}?lang={}",
+        kind.as_str(),
+        js_sys::encode_uri_component(version),
+        lang.tag()
+    );
+    if let Some(since) = since {
+        path.push_str("&since=");
+        path.push_str(&String::from(js_sys::encode_uri_component(since)));
+    }
+    call(Method::GET, &path, None::<&()>).await
+}
+
+pub async fn accept_agreement(
+    kind: AgreementKind,
+    version: &str,
+    req: &AcceptanceRequest,
+) -> ApiResult<Acceptance> {
+    let path = format!(
+        "/agreements/{}/{}/acceptance",
+        kind.as_str(),
+        js_sys::encode_uri_component(version)
+    );
+    call(Method::POST, &path, Some(req)).await
+}
+
+pub async fn acceptances() -> ApiResult<Vec<Acceptance>> {
+    call(Method::GET, "/me/acceptances", None::<&()>).await
+}
+
+pub async fn published_agreements() -> ApiResult<Vec<PublishedVersion>> {
+    call(Method::GET, "/review/agreements", None::<&()>).await
+}
+
+pub async fn preview_agreement(req: &PublishRequest) -> ApiResult<Vec<AgreementDocument>> {
+    call(Method::POST, "/review/agreements/preview", Some(req)).await
+}
+
+pub async fn publish_agreement(req: &PublishRequest) -> ApiResult<PublishedVersion> {
+    call(Method::POST, "/review/agreements", Some(req)).await
 }
 
 /// Where a stored file can be fetched (the session cookie authorises it).

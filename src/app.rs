@@ -1,9 +1,9 @@
 //! The roots: contexts, the routers and every route in one place.
 //!
-//! Doctor Desk ships as two bundles. Doctors (on phones, often on slow networks) load the
-//! doctor app; the hospital's reviewer console under `/review` is a second, separate
-//! wasm, so doctors never download it. Both share this library, the session cookie and
-//! the sign-in pages (which live in the doctor app).
+//! Doctor Desk ships as three bundles (see `doctor_desk_api::bundle`): doctors on phones,
+//! often on slow networks, load the doctor app; the agreements, needed once per version,
+//! and the hospital's reviewer console are separate wasm files. All share this library,
+//! the session cookie and the sign-in pages (which live in the doctor app).
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -27,26 +27,11 @@ use crate::{
     session::provide_session,
 };
 
-/// Which bundle is running.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Bundle {
-    Doctor,
-    Review,
-}
+pub use doctor_desk_api::bundle::Bundle;
 
-/// Paths served by the reviewer bundle.
-pub const REVIEW_PREFIX: &str = "/review";
-
-impl Bundle {
-    /// Whether a path is routed by this bundle (otherwise it needs a full page load).
-    pub fn owns(self, path: &str) -> bool {
-        let review =
-            path == REVIEW_PREFIX || path.starts_with("/review/") || path.starts_with("/review?");
-        match self {
-            Bundle::Doctor => !review,
-            Bundle::Review => review,
-        }
-    }
+/// Whether a path is routed by the running bundle (otherwise it needs a page load).
+pub fn owns(bundle: Bundle, path: &str) -> bool {
+    Bundle::for_path(path) == bundle
 }
 
 pub fn use_bundle() -> Bundle {
@@ -59,7 +44,7 @@ pub fn use_go() -> impl Fn(&str, bool) + Clone {
     let bundle = use_bundle();
     let navigate = use_navigate();
     move |path: &str, replace: bool| {
-        if bundle.owns(path) {
+        if owns(bundle, path) {
             navigate(
                 path,
                 NavigateOptions {
@@ -114,16 +99,39 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The agreements (`/agreements`, `/me/agreements`, a bundle of its own).
+#[component]
+pub fn AccountApp() -> impl IntoView {
+    use crate::pages::agreements::{AcceptanceHistoryPage, AgreementReadPage, AgreementsPage};
+    view! {
+        <Providers bundle=Bundle::Account>
+            <Router>
+                <Routes fallback=NotFoundPage>
+                    <ParentRoute path=path!("") view=SignedInLayout>
+                        <Route path=path!("agreements") view=AgreementsPage />
+                        <Route path=path!("agreements/:kind/:version") view=AgreementReadPage />
+                        <Route path=path!("me/agreements") view=AcceptanceHistoryPage />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </Providers>
+    }
+}
+
 /// The reviewer console (`/review`, a bundle of its own).
 #[component]
 pub fn ReviewApp() -> impl IntoView {
-    use crate::pages::review::{ReviewQueuePage, ReviewSubmissionPage};
+    use crate::pages::{
+        agreements::ReviewAgreementsPage,
+        review::{ReviewQueuePage, ReviewSubmissionPage},
+    };
     view! {
         <Providers bundle=Bundle::Review>
             <Router>
                 <Routes fallback=NotFoundPage>
                     <ParentRoute path=path!("/review") view=SignedInLayout>
                         <Route path=path!("") view=ReviewQueuePage />
+                        <Route path=path!("agreements") view=ReviewAgreementsPage />
                         <Route path=path!(":id") view=ReviewSubmissionPage />
                     </ParentRoute>
                 </Routes>

@@ -53,6 +53,27 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Asks again in the background, e.g. on navigation, to notice a new agreement
+    /// version or a changed status. A network hiccup keeps what we know.
+    pub fn recheck(&self) {
+        let state = self.state;
+        spawn_local(async move {
+            match api::me().await {
+                Ok(me) => {
+                    if state.with_untracked(|s| s != &SessionState::SignedIn(me.clone())) {
+                        state.set(SessionState::SignedIn(me));
+                    }
+                }
+                Err(e) if e.code == Some(ErrorCode::Unauthorized) => {
+                    state.set(SessionState::SignedOut)
+                }
+                Err(_) => {}
+            }
+        });
+    }
+}
+
 /// Creates the session context and starts loading it; call once at the root.
 pub fn provide_session() -> Session {
     let session = Session {

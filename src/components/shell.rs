@@ -11,7 +11,7 @@ use leptos_router::{
 use super::toast::use_toasts;
 use crate::{
     api,
-    app::{use_bundle, use_go},
+    app::{owns, use_bundle, use_go},
     i18n::{tr, use_i18n, use_texts},
     session::{use_session, SessionState},
 };
@@ -67,6 +67,7 @@ pub fn SignedInLayout() -> impl IntoView {
     let session = use_session();
     let location = use_location();
     let go = use_go();
+    let go_to_agreements = go.clone();
 
     Effect::new(move || {
         if session.state.get() == SessionState::SignedOut {
@@ -89,6 +90,37 @@ pub fn SignedInLayout() -> impl IntoView {
             go(&target, true);
         }
     });
+
+    // Nothing but the agreements until the current versions are accepted (the API refuses
+    // everything else too). Checked again on every navigation, so a version published
+    // while the doctor works sends them there at their next step.
+    Effect::new(move || {
+        let pending = session
+            .state
+            .with(|s| matches!(s, SessionState::SignedIn(me) if !me.pending_agreements.is_empty()));
+        let path = location.pathname.get_untracked();
+        if pending && !path.starts_with("/agreements") {
+            let search = location.search.get_untracked();
+            let here = if search.is_empty() {
+                path
+            } else {
+                format!("{path}?{}", search.trim_start_matches('?'))
+            };
+            go_to_agreements(
+                &format!("/agreements?next={}", js_sys::encode_uri_component(&here)),
+                true,
+            );
+        }
+    });
+    Effect::watch(
+        move || location.pathname.get(),
+        move |_, previous, _| {
+            if previous.is_some() && session.me().is_some() {
+                session.recheck();
+            }
+        },
+        false,
+    );
 
     // Re-render the frame only when the kind of state changes: a refreshed `Me` must not
     // rebuild every page under it.
@@ -119,13 +151,12 @@ pub fn SignedInLayout() -> impl IntoView {
     }
 }
 
-#[component]
-fn SignedInShell() -> impl IntoView {
+/// Signing out, the one way: ends the session on the server, then goes to `target`.
+pub fn use_sign_out(target: &'static str) -> Action<(), Result<(), api::ApiError>> {
     let t = use_texts();
     let session = use_session();
     let toasts = use_toasts();
     let go = use_go();
-    let has_role = move |role: Role| session.me().is_some_and(|me| me.roles.contains(&role));
     let sign_out = Action::new_local(move |_: &()| async move { api::logout().await });
     Effect::new(move || {
         if let Some(result) = sign_out.value().get() {
@@ -133,14 +164,28 @@ fn SignedInShell() -> impl IntoView {
                 Ok(()) => {
                     toasts.info(t().signed_out);
                     session.signed_out();
-                    go("/login", false);
+                    go(target, false);
                 }
                 Err(e) => toasts.error(e.message),
             }
         }
     });
+    sign_out
+}
+
+#[component]
+fn SignedInShell() -> impl IntoView {
+    let session = use_session();
+    let has_role = move |role: Role| session.me().is_some_and(|me| me.roles.contains(&role));
+    // While agreements are pending there is nowhere else to go.
+    let agreed = Memo::new(move |_| {
+        session
+            .me()
+            .is_some_and(|me| me.pending_agreements.is_empty())
+    });
+    let sign_out = use_sign_out("/login");
     view! {
-        <div class="app-layout">
+        <div class="app-layout" class:no-nav=move || !agreed.get()>
             <TopBar>
                 <button
                     type="button"
@@ -154,20 +199,33 @@ fn SignedInShell() -> impl IntoView {
                     {tr(|t| t.sign_out)}
                 </button>
             </TopBar>
-            <nav class="main-nav" aria-label=tr(|t| t.nav_label)>
-                <NavLink href="/" icon="⌂" label=|t| t.nav_home testid="nav-home" />
-                <Show when=move || has_role(Role::Doctor)>
-                    <NavLink
-                        href="/onboarding"
-                        icon="✓"
-                        label=|t| t.nav_onboarding
-                        testid="nav-onboarding"
-                    />
-                </Show>
-                <Show when=move || has_role(Role::Reviewer)>
-                    <NavLink href="/review" icon="☰" label=|t| t.nav_review testid="nav-review" />
-                </Show>
-            </nav>
+            <Show when=move || agreed.get()>
+                <nav class="main-nav" aria-label=tr(|t| t.nav_label)>
+                    <NavLink href="/" icon="⌂" label=|t| t.nav_home testid="nav-home" />
+                    <Show when=move || has_role(Role::Doctor)>
+                        <NavLink
+                            href="/onboarding"
+                            icon="✓"
+                            label=|t| t.nav_onboarding
+                            testid="nav-onboarding"
+                        />
+                    </Show>
+                    <Show when=move || has_role(Role::Reviewer)>
+                        <NavLink
+                            href="/review"
+                            icon="☰"
+                            label=|t| t.nav_review
+                            testid="nav-review"
+                        />
+                        <NavLink
+                            href="/review/agreements"
+                            icon="§"
+                            label=|t| t.nav_review_agreements
+                            testid="nav-review-agreements"
+                        />
+                    </Show>
+                </nav>
+            </Show>
             <main id="main" class="app-main" tabindex="-1">
                 <Outlet />
             </main>
@@ -175,7 +233,33 @@ fn SignedInShell() -> impl IntoView {
     }
 }
 
-/// A navigation entry: a router link inside this bundle, a page load into the other one.
+/// A link that works across bundles: a router link inside this one, a page load into
+/// another (`rel="external"` makes the router leave it to the browser).
+#[component]
+pub fn AppLink(
+    #[prop(into)] href: String,
+    #[prop(default = "")] class: &'static str,
+    #[prop(default = "")] testid: &'static str,
+    children: Children,
+) -> impl IntoView {
+    if owns(use_bundle(), &href) {
+        view! {
+            <A href=href attr:class=class attr:data-testid=testid>
+                {children()}
+            </A>
+        }
+        .into_any()
+    } else {
+        view! {
+            <a href=href class=class data-testid=testid rel="external">
+                {children()}
+            </a>
+        }
+        .into_any()
+    }
+}
+
+/// A navigation entry: a router link inside this bundle, a page load into another one.
 #[component]
 fn NavLink(
     href: &'static str,
@@ -192,7 +276,7 @@ fn NavLink(
             <span>{tr(label)}</span>
         }
     };
-    if bundle.owns(href) {
+    if owns(bundle, href) {
         view! {
             <A href=href exact=true attr:data-testid=testid>
                 {content()}

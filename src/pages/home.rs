@@ -7,6 +7,7 @@ use leptos_router::components::A;
 
 use crate::{
     api,
+    components::shell::AppLink,
     i18n::{tr, use_texts},
     session::use_session,
 };
@@ -67,6 +68,11 @@ pub fn HomePage() -> impl IntoView {
                 }}
                 <ExpiryWarnings />
             </section>
+            <p>
+                <AppLink href="/me/agreements" testid="go-agreements-history">
+                    {tr(|t| t.my_agreements)}
+                </AppLink>
+            </p>
         </section>
     }
 }

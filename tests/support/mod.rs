@@ -437,6 +437,30 @@ impl Harness {
         }
     }
 
+    /// Waits for an element with this `data-testid` without touching or scrolling to it.
+    pub async fn present(&self, id: &str) -> Element {
+        self.step(&format!("{id} (present)"));
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(&format!("[data-testid='{id}']")))
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={id}] within {WAIT:?}: {e}"))
+    }
+
+    /// Waits until a script returns `true` (it must `return` a boolean).
+    pub async fn wait_until(&self, what: &str, script: &str) {
+        self.step(what);
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if self.js(script).await == Value::Bool(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "not within {WAIT:?}: {what}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn fill(&self, id: &str, text: &str) {
         let input = self.testid(id).await;
         input.clear().await.expect("clear");

@@ -5,22 +5,32 @@ use std::{fs, path::Path, process::Command};
 
 use crate::project_root;
 
-/// Builds both bundles: the doctor app into `dist/` and the reviewer console into
-/// `dist/review/` (in that order: Trunk empties `dist/` when it builds the first).
+/// The pages Trunk builds besides index.html (the doctor app), each into `dist/<dir>/`,
+/// served under `/<dir>/` (see `doctor_desk_api::bundle`).
+pub const OTHER_BUNDLES: [(&str, &str); 2] =
+    [("account.html", "account"), ("review.html", "review")];
+
+/// Builds every bundle: the doctor app into `dist/` first (Trunk empties `dist/` when it
+/// builds it), then the others into their folders.
 pub fn spa() -> Result<(), String> {
     let root = project_root();
     trunk(&["build", "--release"])?;
-    trunk(&[
-        "build",
-        "review.html",
-        "--release",
-        "--dist",
-        "dist/review",
-        "--public-url",
-        "/review/",
-    ])?;
     precompress(&root.join("dist"))?;
-    precompress(&root.join("dist/review"))
+    for (page, dir) in OTHER_BUNDLES {
+        let dist = format!("dist/{dir}");
+        let public_url = format!("/{dir}/");
+        trunk(&[
+            "build",
+            page,
+            "--release",
+            "--dist",
+            &dist,
+            "--public-url",
+            &public_url,
+        ])?;
+        precompress(&root.join(&dist))?;
+    }
+    Ok(())
 }
 
 fn trunk(args: &[&str]) -> Result<(), String> {
@@ -84,11 +94,11 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
 mod tests {
     use crate::project_root;
 
-    /// review.html is index.html for the reviewer bundle: it may differ in the binary it
-    /// builds and its title, nothing else (so the skeleton, CSP-relevant scripts and meta
-    /// tags cannot drift apart).
+    /// account.html and review.html are index.html for the other bundles: they may differ
+    /// in the binary they build and their title, nothing else (so the skeleton,
+    /// CSP-relevant scripts and meta tags cannot drift apart).
     #[test]
-    fn review_page_mirrors_the_doctor_page() {
+    fn other_pages_mirror_the_doctor_page() {
         let read = |name: &str| std::fs::read_to_string(project_root().join(name)).unwrap();
         let normalise = |page: String| {
             page.lines()
@@ -96,9 +106,12 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
-        let (doctor, review) = (read("index.html"), read("review.html"));
+        let doctor = read("index.html");
         assert!(doctor.contains(r#"data-bin="doctor-desk""#));
-        assert!(review.contains(r#"data-bin="review""#));
-        assert_eq!(normalise(doctor), normalise(review));
+        for (page, bin) in super::OTHER_BUNDLES {
+            let other = read(page);
+            assert!(other.contains(&format!(r#"data-bin="{bin}""#)), "{page}");
+            assert_eq!(normalise(doctor.clone()), normalise(other), "{page}");
+        }
     }
 }

@@ -11,23 +11,30 @@ use crate::{
 /// First-load budget, brotli bytes.
 pub const FIRST_LOAD_BUDGET: usize = 300 * 1000;
 
-/// Prints the report of both bundles; returns the doctor app's first-load brotli total
-/// (the budgeted figure: doctors on phones load it; reviewers load `dist/review/`).
+/// Prints the report of every bundle; returns the largest first-load brotli total of
+/// the bundles doctors load (the budgeted figure; the reviewer console, on hospital
+/// desktops, is reported but not budgeted).
 pub fn report(print: bool) -> Result<usize, String> {
     let doctor = bundle(&project_root().join("dist"), "doctor app", print)?;
-    let review_dir = project_root().join("dist/review");
-    if review_dir.exists() {
-        bundle(&review_dir, "reviewer console (dist/review)", print)?;
+    let mut largest = doctor;
+    for (_, dir) in crate::build::OTHER_BUNDLES {
+        let path = project_root().join("dist").join(dir);
+        if path.exists() {
+            let total = bundle(&path, &format!("{dir} bundle (dist/{dir})"), print)?;
+            if dir != "review" {
+                largest = largest.max(total);
+            }
+        }
     }
     if print {
         println!(
-            "budget: doctor app first-load brotli {} of {} bytes ({:.0}%)",
-            doctor,
+            "budget: largest doctor-facing first-load brotli {} of {} bytes ({:.0}%)",
+            largest,
             FIRST_LOAD_BUDGET,
-            doctor as f64 * 100.0 / FIRST_LOAD_BUDGET as f64
+            largest as f64 * 100.0 / FIRST_LOAD_BUDGET as f64
         );
     }
-    Ok(doctor)
+    Ok(largest)
 }
 
 fn bundle(dist: &std::path::Path, title: &str, print: bool) -> Result<usize, String> {

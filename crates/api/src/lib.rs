@@ -5,6 +5,7 @@
 
 pub mod agreements;
 pub mod auth;
+pub mod bundle;
 pub mod error;
 pub mod i18n;
 pub mod onboarding;

@@ -15,19 +15,17 @@ use axum::{
     Router,
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
+use doctor_desk_api::bundle::Bundle;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use tower_http::services::ServeDir;
-
-/// The reviewer console is a bundle of its own under this prefix (`dist/review/`).
-const REVIEW_PREFIX: &str = "/review";
 
 #[derive(Clone)]
 pub struct Spa {
     dir: PathBuf,
-    /// Read once at start: the build does not change under a running server.
-    index: Bytes,
-    /// The reviewer console's page, when it was built.
-    review_index: Option<Bytes>,
+    /// The page of each built bundle, read once at start: the build does not change under
+    /// a running server. The doctor app's page is always there.
+    pages: HashMap<Bundle, Bytes>,
 }
 
 impl Spa {
@@ -36,18 +34,23 @@ impl Spa {
         let index = std::fs::read_to_string(&index_path).with_context(|| {
             format!("cannot read {} (build the SPA first)", index_path.display())
         })?;
-        let review_index = std::fs::read_to_string(dir.join("review/index.html")).ok();
+        let mut pages = HashMap::from([(Bundle::Doctor, Bytes::from(index))]);
+        for bundle in Bundle::ALL.into_iter().filter(|b| *b != Bundle::Doctor) {
+            if let Ok(page) = std::fs::read_to_string(dir.join(bundle.dir()).join("index.html")) {
+                pages.insert(bundle, Bytes::from(page));
+            }
+        }
         Ok(Spa {
             dir: dir.to_owned(),
-            index: Bytes::from(index),
-            review_index: review_index.map(Bytes::from),
+            pages,
         })
     }
 
-    /// SHA-256 (base64) of each inline `<script>` of both pages, for the CSP.
+    /// SHA-256 (base64) of each inline `<script>` of every page, for the CSP.
     pub fn inline_script_hashes(&self) -> Vec<String> {
-        let mut hashes: Vec<String> = std::iter::once(&self.index)
-            .chain(self.review_index.as_ref())
+        let mut hashes: Vec<String> = self
+            .pages
+            .values()
             .flat_map(|page| inline_scripts(std::str::from_utf8(page).unwrap_or_default()))
             .map(|s| STANDARD.encode(Sha256::digest(s.as_bytes())))
             .collect();
@@ -71,16 +74,15 @@ impl Spa {
 
 async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
     let path = request.uri().path();
-    let last = path.rsplit('/').next().unwrap_or("");
-    if last.contains('.') {
+    if is_asset_name(path) {
         // A missing asset, not a client route: do not answer it with HTML.
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
-    let review = path == REVIEW_PREFIX || path.starts_with("/review/");
-    let page = match (&spa.review_index, review) {
-        (Some(review_page), true) => review_page.clone(),
-        _ => spa.index.clone(),
-    };
+    let page = spa
+        .pages
+        .get(&Bundle::for_path(path))
+        .unwrap_or(&spa.pages[&Bundle::Doctor])
+        .clone();
     (
         [(
             header::CONTENT_TYPE,
@@ -103,6 +105,29 @@ async fn cache_control(request: Request, next: Next) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     response
+}
+
+/// Whether the path names a file of the build (routes may contain dots too, like
+/// `/agreements/privacy-policy/1.2.0`).
+fn is_asset_name(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or("");
+    let ext = last.rsplit_once('.').map(|(_, ext)| ext).unwrap_or("");
+    matches!(
+        ext,
+        "js" | "wasm"
+            | "css"
+            | "svg"
+            | "png"
+            | "jpg"
+            | "ico"
+            | "json"
+            | "map"
+            | "txt"
+            | "html"
+            | "br"
+            | "gz"
+            | "webmanifest"
+    )
 }
 
 /// Trunk names built assets `name-<hash>[_bg].ext`, the hash a u64 in hex without leading
@@ -159,6 +184,14 @@ mod tests {
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/login"));
         assert!(!is_hashed_asset("/x-123.js"));
+    }
+
+    #[test]
+    fn routes_with_dots_are_not_assets() {
+        assert!(is_asset_name("/doctor-desk-3f2a9c1b0d4e5f67_bg.wasm"));
+        assert!(is_asset_name("/favicon.ico"));
+        assert!(!is_asset_name("/agreements/privacy-policy/1.2.0"));
+        assert!(!is_asset_name("/login"));
     }
 
     #[test]

@@ -251,6 +251,24 @@ mod spa {
 
     const REVIEW_INDEX: &str = r#"<!doctype html><html><head><script type="module">import init from '/review/review-0123456789abcdef.js';await init();</script></head><body>review</body></html>"#;
 
+    const ACCOUNT_INDEX: &str = r#"<!doctype html><html><head><script type="module">import init from '/account/account-0123456789abcdef.js';await init();</script></head><body>account</body></html>"#;
+
+    #[tokio::test]
+    async fn the_agreements_have_their_own_bundle() {
+        let (app, _dist) = app_with_dist().await;
+        for path in [
+            "/agreements",
+            "/agreements/privacy-policy/1.2.0",
+            "/me/agreements",
+        ] {
+            let (status, _, body) = get(&app, path, None).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_eq!(String::from_utf8(body).unwrap(), ACCOUNT_INDEX, "{path}");
+        }
+        let (_, _, body) = get(&app, "/me", None).await;
+        assert_eq!(String::from_utf8(body).unwrap(), INDEX);
+    }
+
     #[tokio::test]
     async fn the_reviewer_console_is_served_under_review() {
         let (app, _dist) = app_with_dist().await;
@@ -265,10 +283,10 @@ mod spa {
             INDEX,
             "only /review and below"
         );
-        // Both pages' loaders are allowed by the CSP.
+        // Every page's loader is allowed by the CSP.
         let (_, headers, _) = get(&app, "/review", None).await;
         let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
+        assert_eq!(csp.matches("'sha256-").count(), 3, "{csp}");
     }
 
     async fn app_with_dist() -> (TestApp, tempfile::TempDir) {
@@ -292,6 +310,8 @@ mod spa {
         std::fs::write(dist.path().join("favicon.svg"), "<svg/>").unwrap();
         std::fs::create_dir(dist.path().join("review")).unwrap();
         std::fs::write(dist.path().join("review/index.html"), REVIEW_INDEX).unwrap();
+        std::fs::create_dir(dist.path().join("account")).unwrap();
+        std::fs::write(dist.path().join("account/index.html"), ACCOUNT_INDEX).unwrap();
         let dir = dist.path().to_owned();
         let app = TestApp::with_config(move |c| c.dist_dir = Some(dir)).await;
         (app, dist)

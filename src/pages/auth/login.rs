@@ -31,6 +31,9 @@ pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let next = next_target();
     leave_when_signed_in(next);
+    // Arrived here after declining the agreements: say why the service is closed.
+    let query = leptos_router::hooks::use_query_map();
+    let declined = Memo::new(move |_| query.with(|q| q.get("declined").is_some()));
 
     let method = RwSignal::new(Method::Password);
     let phone = RwSignal::new(String::new());
@@ -89,6 +92,11 @@ pub fn LoginPage() -> impl IntoView {
         <PublicLayout>
             <section class="card auth-card">
                 <h1>{tr(|t| t.login_title)}</h1>
+                <Show when=move || declined.get()>
+                    <p class="notice notice-warn" role="alert" data-testid="declined-notice">
+                        {tr(|t| t.declined_notice)}
+                    </p>
+                </Show>
                 <p class="subtitle">{tr(|t| t.login_subtitle)}</p>
                 <div class="tabs" role="tablist" aria-label=tr(|t| t.login_tabs_label)>
                     {tab(Method::Password, "tab-password", |t| t.tab_password)}

@@ -101,8 +101,8 @@ mod tests {
 
     #[test]
     fn renumbered_clauses_match_and_only_differences_are_listed() {
-        let old = render("## 一、定义\n\n甲方是医院。\n\n## 二、费用\n\n咨询费由患者支付。\n\n## 三、争议\n\n协商解决。\n");
-        let new = render("## 一、定义\n\n甲方是医院。\n\n## 二、账号安全\n\n妥善保管密码。\n\n## 三、费用\n\n咨询费由患者在线支付。\n");
+        let old = render("## 一、定义\n\n甲方是医院。\n\n## 二、费用\n\n咨询费由患者支付。\n\n## 三、争议\n\n协商解决。\n", "c");
+        let new = render("## 一、定义\n\n甲方是医院。\n\n## 二、账号安全\n\n妥善保管密码。\n\n## 三、费用\n\n咨询费由患者在线支付。\n", "c");
         let changes = changes(&old.clauses, &new.clauses);
         let summary: Vec<_> = changes
             .iter()

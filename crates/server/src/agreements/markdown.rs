@@ -26,7 +26,8 @@ pub struct Rendered {
     pub clauses: Vec<Clause>,
 }
 
-pub fn render(markdown: &str) -> Rendered {
+/// `id_prefix` keeps heading ids unique when several documents share a page.
+pub fn render(markdown: &str, id_prefix: &str) -> Rendered {
     let parser = Parser::new_ext(
         markdown,
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
@@ -46,7 +47,7 @@ pub fn render(markdown: &str) -> Rendered {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 let id = (level == HeadingLevel::H2).then(|| {
-                    let anchor = format!("c{}", clauses.len());
+                    let anchor = format!("{id_prefix}{}", clauses.len());
                     clauses.push(Clause {
                         title: String::new(),
                         anchor: Some(anchor.clone()),
@@ -224,9 +225,13 @@ fn sanitise(html: &str) -> String {
 mod tests {
     use super::*;
 
+    pub fn render_c(markdown: &str) -> Rendered {
+        render(markdown, "c")
+    }
+
     #[test]
     fn headings_become_toc_and_clauses() {
-        let r = render(
+        let r = render_c(
             "# 协议\n\n导言。\n\n## 一、定义\n\n本协议中……\n\n## 二、账号\n\n- 一项\n- 两项\n",
         );
         assert_eq!(
@@ -255,7 +260,7 @@ mod tests {
 
     #[test]
     fn raw_html_scripts_and_javascript_links_are_inert() {
-        let r = render(
+        let r = render_c(
             "## 条款\n\n<script>alert(1)</script>\n\n点<a href=\"javascript:alert(2)\" onclick=\"x()\">这里</a>，\
              [链接](javascript:alert(3)) [ok](https://example.com) [大写](JaVaScRiPt:alert(4))\n\n\
              ![追踪](https://tracker.example/p.gif)\n\n<img src=x onerror=alert(5)>\n",

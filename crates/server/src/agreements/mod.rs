@@ -161,7 +161,8 @@ pub fn document_view(
     published_at: Option<i64>,
     since: Option<&str>,
 ) -> AgreementDocument {
-    let rendered = markdown::render(text.body);
+    let prefix = format!("{}-", kind.as_str());
+    let rendered = markdown::render(text.body, &prefix);
     AgreementDocument {
         kind,
         version: version.to_owned(),
@@ -173,8 +174,9 @@ pub fn document_view(
         body: text.body.to_owned(),
         html: rendered.html,
         toc: rendered.toc,
-        changes: since
-            .map(|old| changes::changes(&markdown::render(old).clauses, &rendered.clauses)),
+        changes: since.map(|old| {
+            changes::changes(&markdown::render(old, &prefix).clauses, &rendered.clauses)
+        }),
     }
 }
 
@@ -223,6 +225,8 @@ async fn current(
 struct DocumentQuery {
     /// An earlier version to compare with, clause by clause.
     since: Option<String>,
+    /// `zh-CN` or `en`; overrides `Accept-Language` (e.g. to re-read the text accepted).
+    lang: Option<String>,
 }
 
 /// One published version in the request's language (zh-CN when it has no such text),
@@ -245,17 +249,20 @@ async fn document(
     AcceptLang(lang): AcceptLang,
 ) -> AppResult<Json<AgreementDocument>> {
     let kind = parse_kind(&kind)?;
+    let lang = q.lang.as_deref().map(parse_lang).unwrap_or(lang);
     let stored = text(&state, kind, &version, lang)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let lang = parse_lang(&stored.lang);
     let since = match q.since.as_deref().filter(|s| !s.is_empty()) {
-        Some(old) => Some(
-            text(&state, kind, old, lang)
+        Some(old) => {
+            let old = text(&state, kind, old, lang)
                 .await?
-                .ok_or(AppError::Code(ErrorCode::NotFound))?
-                .body,
-        ),
+                .ok_or(AppError::Code(ErrorCode::NotFound))?;
+            // An older version without a text in this language: a diff against the other
+            // language would be noise, so only the change summary is shown.
+            (parse_lang(&old.lang) == lang).then_some(old.body)
+        }
         None => None,
     };
     Ok(Json(document_view(
