@@ -436,6 +436,18 @@ async fn declining_signs_out(h: &Harness) {
     h.fill("password", PASSWORD).await;
     h.click("register-submit").await;
     h.wait_path("/agreements?next=%2F").await;
+    // In English the texts are the English ones.
+    h.click("language-switch").await;
+    h.wait_contains(
+        "agreement-service-agreement",
+        "Doctor Registration and Service Agreement",
+    )
+    .await;
+    h.wait_contains("agreement-privacy-policy", "Privacy Policy")
+        .await;
+    h.click("language-switch").await;
+    h.wait_contains("agreement-service-agreement", "医生注册及服务协议")
+        .await;
     h.click("decline-agreements").await;
     h.wait_contains("decline-confirm", "无法使用").await;
     h.screenshot("decline-confirm").await;

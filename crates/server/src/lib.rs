@@ -90,6 +90,17 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
     if state.config.demo_data {
         demo::seed(&state).await?;
     }
+    let unpublished = agreements::unpublished_kinds(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if !unpublished.is_empty() {
+        let kinds: Vec<&str> = unpublished.iter().map(|k| k.as_str()).collect();
+        tracing::warn!(
+            "not published yet: {}; doctors cannot be asked to accept it until it is \
+             (doctor-desk-server admin publish-agreement)",
+            kinds.join(", ")
+        );
+    }
     Ok((router(state.clone())?, state))
 }
 

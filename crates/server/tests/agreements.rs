@@ -456,3 +456,89 @@ async fn without_any_published_agreement_nothing_is_pending() {
     assert_eq!(b.get("/api/v1/agreements/current").await.json, json!([]));
     assert_eq!(b.get("/api/v1/me/documents").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_admin_command_publishes_a_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let zh = dir.path().join("privacy.zh-CN.md");
+    let en = dir.path().join("privacy.en.md");
+    std::fs::write(&zh, "# 隐私政策\n\n## 一、总则\n\n我们只收集必要的信息。\n").unwrap();
+    std::fs::write(
+        &en,
+        "# Privacy Policy\n\n## 1. General\n\nWe collect only what we need.\n",
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_doctor-desk-server"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["admin", "publish-agreement"])
+            .args(args)
+            .output()
+            .expect("the server binary runs")
+    };
+    let (zh, en) = (zh.to_str().unwrap(), en.to_str().unwrap());
+    let first = [
+        "--kind",
+        "privacy-policy",
+        "--version",
+        "1.0.0",
+        "--file",
+        zh,
+        "--summary",
+        "首次发布。",
+        "--file-en",
+        en,
+        "--summary-en",
+        "First version.",
+    ];
+    let out = run(&first);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Published privacy-policy 1.0.0"));
+
+    // The same version again, or a lower one, is refused with the reason.
+    let out = run(&first);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("higher than the current one"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&[
+        "--kind",
+        "terms",
+        "--version",
+        "1.0.0",
+        "--file",
+        zh,
+        "--summary",
+        "x",
+    ]);
+    assert!(!out.status.success());
+
+    // What it published is what doctors are asked to accept.
+    let config = doctor_desk_server::Config::new(&data);
+    let (_, state) =
+        doctor_desk_server::app(config, std::sync::Arc::new(doctor_desk_server::SystemClock))
+            .await
+            .unwrap();
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT v.version, t.lang, t.title FROM agreement_versions v
+         JOIN agreement_texts t ON t.version_id = v.id ORDER BY t.lang DESC",
+    )
+    .fetch_all(&state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("1.0.0".into(), "zh-CN".into(), "隐私政策".into()),
+            ("1.0.0".into(), "en".into(), "Privacy Policy".into())
+        ]
+    );
+}

@@ -12,7 +12,7 @@ use crate::{
 #[component]
 pub fn AgreementView(doc: AgreementDocument) -> impl IntoView {
     let t = use_texts();
-    let heading_id = format!("{}-title", doc.kind.as_str());
+    let heading_id = format!("{}-{}-title", doc.kind.as_str(), doc.lang.tag());
     let version = doc.version.clone();
     let published = doc.published_at.map(local_datetime);
     let meta = move || {

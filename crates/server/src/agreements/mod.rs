@@ -68,6 +68,15 @@ async fn current_versions(state: &AppState) -> AppResult<Vec<Current>> {
     Ok(current)
 }
 
+/// Kinds with no published version at all (doctors cannot be asked to accept those).
+pub async fn unpublished_kinds(state: &AppState) -> AppResult<Vec<AgreementKind>> {
+    let current = current_versions(state).await?;
+    Ok(AgreementKind::ALL
+        .into_iter()
+        .filter(|k| !current.iter().any(|c| c.kind == *k))
+        .collect())
+}
+
 /// Kinds whose current version this account still has to accept. Only doctors are bound
 /// by them (a reviewer-only account works under the hospital's own rules).
 pub async fn pending(state: &AppState, account_id: i64) -> AppResult<Vec<AgreementKind>> {
@@ -161,7 +170,8 @@ pub fn document_view(
     published_at: Option<i64>,
     since: Option<&str>,
 ) -> AgreementDocument {
-    let prefix = format!("{}-", kind.as_str());
+    // Unique on any page: a preview shows both languages of one kind together.
+    let prefix = format!("{}-{}-", kind.as_str(), text.lang.tag());
     let rendered = markdown::render(text.body, &prefix);
     AgreementDocument {
         kind,
