@@ -94,8 +94,8 @@ async fn wrong_password_keeps_what_was_typed(h: &Harness) {
     h.wait_text("login-submit", "登录").await;
 }
 
-/// Signs up a new doctor through the UI; ends on the home page.
-async fn sign_up(h: &Harness, phone: &str) {
+/// Fills in and sends the sign-up form with a code from the dev SMS outbox.
+async fn register(h: &Harness, phone: &str) {
     h.goto("/register").await;
     h.fill("phone", phone).await;
     h.click("send-code").await;
@@ -103,6 +103,11 @@ async fn sign_up(h: &Harness, phone: &str) {
     h.fill("sms_code", &code).await;
     h.fill("password", PASSWORD).await;
     h.click("register-submit").await;
+}
+
+/// Signs up a new doctor through the UI; ends on the home page.
+async fn sign_up(h: &Harness, phone: &str) {
+    register(h, phone).await;
     h.wait_path("/").await;
 }
 
@@ -300,13 +305,7 @@ async fn agreements_flow(h: &Harness) {
         .await
         .expect("samples");
     let phone = unique_phone();
-    h.goto("/register").await;
-    h.fill("phone", &phone).await;
-    h.click("send-code").await;
-    let code = h.sms_code(&phone).await;
-    h.fill("sms_code", &code).await;
-    h.fill("password", PASSWORD).await;
-    h.click("register-submit").await;
+    register(h, &phone).await;
 
     // Straight to the agreements, with nowhere else to go.
     h.wait_path("/agreements?next=%2F").await;
@@ -428,13 +427,7 @@ async fn declining_signs_out(h: &Harness) {
         .await
         .expect("samples");
     let phone = unique_phone();
-    h.goto("/register").await;
-    h.fill("phone", &phone).await;
-    h.click("send-code").await;
-    let code = h.sms_code(&phone).await;
-    h.fill("sms_code", &code).await;
-    h.fill("password", PASSWORD).await;
-    h.click("register-submit").await;
+    register(h, &phone).await;
     h.wait_path("/agreements?next=%2F").await;
     // In English the texts are the English ones.
     h.click("language-switch").await;

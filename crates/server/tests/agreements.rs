@@ -10,32 +10,10 @@ use doctor_desk_api::agreements::AgreementKind;
 use doctor_desk_server::agreements::{publish::publish, samples};
 use serde_json::{json, Value};
 
-const PASSWORD: &str = "doctor2026";
-
 async fn published_app() -> TestApp {
     let app = TestApp::new().await;
     samples::publish_missing(&app.state).await.unwrap();
     app
-}
-
-async fn doctor<'a>(app: &'a TestApp, phone: &str) -> Browser<'a> {
-    let mut b = app.browser();
-    b.register(phone, PASSWORD).await;
-    app.clock.advance(Duration::seconds(61));
-    b
-}
-
-async fn reviewer(app: &TestApp) -> Browser<'_> {
-    let password = doctor_desk_server::admin::create_reviewer(&app.state, "13800000009")
-        .await
-        .unwrap()
-        .expect("new reviewer");
-    let mut r = app.browser();
-    assert_eq!(
-        r.login("13800000009", &password).await.status,
-        StatusCode::OK
-    );
-    r
 }
 
 /// Reads a version as the SPA does and accepts exactly that text.
@@ -112,7 +90,7 @@ async fn guarded_codes(b: &mut Browser<'_>) -> Vec<String> {
 #[tokio::test]
 async fn nothing_works_until_both_are_accepted() {
     let app = published_app().await;
-    let mut b = doctor(&app, "13911110001").await;
+    let mut b = app.doctor("13911110001").await;
 
     let me = b.get("/api/v1/me").await;
     assert_eq!(pending(&me.json), ["service-agreement", "privacy-policy"]);
@@ -176,7 +154,7 @@ async fn nothing_works_until_both_are_accepted() {
 #[tokio::test]
 async fn a_new_version_closes_the_door_again_and_old_ones_cannot_be_accepted() {
     let app = published_app().await;
-    let mut b = doctor(&app, "13911110002").await;
+    let mut b = app.doctor("13911110002").await;
     accept_all(&mut b).await;
     let first_sha = b
         .get("/api/v1/agreements/service-agreement/1.0.0")
@@ -279,14 +257,14 @@ async fn a_new_version_closes_the_door_again_and_old_ones_cannot_be_accepted() {
     );
 
     // Each doctor sees only their own history.
-    let mut other = doctor(&app, "13911110003").await;
+    let mut other = app.doctor("13911110003").await;
     assert_eq!(other.get("/api/v1/me/acceptances").await.json, json!([]));
 }
 
 #[tokio::test]
 async fn the_english_text_is_accepted_as_english() {
     let app = published_app().await;
-    let mut b = doctor(&app, "13911110004").await;
+    let mut b = app.doctor("13911110004").await;
     b.lang = Some("en");
     let doc = b.get("/api/v1/agreements/privacy-policy/1.0.0").await;
     assert_eq!(doc.json["lang"], "en");
@@ -300,7 +278,7 @@ async fn the_english_text_is_accepted_as_english() {
 #[tokio::test]
 async fn records_and_published_texts_cannot_be_changed() {
     let app = published_app().await;
-    let mut b = doctor(&app, "13911110005").await;
+    let mut b = app.doctor("13911110005").await;
     accept_all(&mut b).await;
     for sql in [
         "UPDATE agreement_acceptances SET accepted_at = 0",
@@ -331,7 +309,7 @@ async fn records_and_published_texts_cannot_be_changed() {
 #[tokio::test]
 async fn markdown_is_rendered_inert() {
     let app = published_app().await;
-    let mut r = reviewer(&app).await;
+    let mut r = app.reviewer().await;
     let body = "## 一、条款\n\n<script>alert(1)</script>\n\n[点此](javascript:alert(2)) \
                 <a href=\"javascript:alert(3)\" onclick=\"alert(4)\">这里</a> \
                 <img src=x onerror=alert(5)> [官网](https://example.com)\n";
@@ -368,9 +346,9 @@ async fn markdown_is_rendered_inert() {
 #[tokio::test]
 async fn reviewers_publish_with_a_preview_and_only_newer_versions() {
     let app = published_app().await;
-    let mut d = doctor(&app, "13911110006").await;
+    let mut d = app.doctor("13911110006").await;
     accept_all(&mut d).await;
-    let mut r = reviewer(&app).await;
+    let mut r = app.reviewer().await;
     // The reviewer is not a doctor: the agreements do not bind them.
     assert!(pending(&r.get("/api/v1/me").await.json).is_empty());
 
@@ -451,7 +429,7 @@ async fn reviewers_publish_with_a_preview_and_only_newer_versions() {
 #[tokio::test]
 async fn without_any_published_agreement_nothing_is_pending() {
     let app = TestApp::new().await;
-    let mut b = doctor(&app, "13911110007").await;
+    let mut b = app.doctor("13911110007").await;
     assert!(pending(&b.get("/api/v1/me").await.json).is_empty());
     assert_eq!(b.get("/api/v1/agreements/current").await.json, json!([]));
     assert_eq!(b.get("/api/v1/me/documents").await.status, StatusCode::OK);

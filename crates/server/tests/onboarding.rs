@@ -8,7 +8,6 @@ use chrono::Duration;
 use common::{Browser, TestApp};
 use serde_json::{json, Value};
 
-const PASSWORD: &str = "secret123";
 const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00 a tiny stand-in photo";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR stand-in";
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF";
@@ -27,26 +26,6 @@ fn profile(name: &str) -> Value {
         "specialties": "糖尿病、甲状腺疾病",
         "bio": "从事内分泌临床工作十余年。"
     })
-}
-
-async fn doctor<'a>(app: &'a TestApp, phone: &str) -> Browser<'a> {
-    let mut b = app.browser();
-    b.register(phone, PASSWORD).await;
-    app.clock.advance(Duration::seconds(61));
-    b
-}
-
-async fn reviewer(app: &TestApp) -> Browser<'_> {
-    let password = doctor_desk_server::admin::create_reviewer(&app.state, "13800000009")
-        .await
-        .unwrap()
-        .expect("new reviewer");
-    let mut r = app.browser();
-    assert_eq!(
-        r.login("13800000009", &password).await.status,
-        StatusCode::OK
-    );
-    r
 }
 
 async fn upload(b: &mut Browser<'_>, kind: &str, extra: &[(&str, &str)], file: &[u8]) -> Value {
@@ -106,7 +85,7 @@ fn files_on_disk(app: &TestApp) -> Vec<String> {
 #[tokio::test]
 async fn profile_is_validated_saved_and_masked() {
     let app = TestApp::new().await;
-    let mut b = doctor(&app, "13911110001").await;
+    let mut b = app.doctor("13911110001").await;
     assert_eq!(
         b.get("/api/v1/me/profile").await.status,
         StatusCode::NOT_FOUND
@@ -149,9 +128,9 @@ async fn profile_is_validated_saved_and_masked() {
 #[tokio::test]
 async fn display_names_get_a_suffix_when_taken() {
     let app = TestApp::new().await;
-    let mut first = doctor(&app, "13911110001").await;
-    let mut second = doctor(&app, "13911110002").await;
-    let mut third = doctor(&app, "13911110003").await;
+    let mut first = app.doctor("13911110001").await;
+    let mut second = app.doctor("13911110002").await;
+    let mut third = app.doctor("13911110003").await;
     assert_eq!(
         first.put("/api/v1/me/profile", profile("张伟")).await.json["display_name"],
         "张伟"
@@ -178,7 +157,7 @@ async fn display_names_get_a_suffix_when_taken() {
 #[tokio::test]
 async fn uploads_are_checked_by_content() {
     let app = TestApp::new().await;
-    let mut b = doctor(&app, "13911110001").await;
+    let mut b = app.doctor("13911110001").await;
     let front = |file: &'static [u8], name: &'static str| (name, file);
 
     for (name, bytes) in [
@@ -264,7 +243,7 @@ async fn uploads_are_checked_by_content() {
 #[tokio::test]
 async fn document_fields_are_validated() {
     let app = TestApp::new().await;
-    let mut b = doctor(&app, "13911110001").await;
+    let mut b = app.doctor("13911110001").await;
     let r = b
         .post_multipart(
             "/api/v1/me/documents",
@@ -318,7 +297,7 @@ async fn document_fields_are_validated() {
 #[tokio::test]
 async fn replacing_a_document_removes_the_old_file() {
     let app = TestApp::new().await;
-    let mut b = doctor(&app, "13911110001").await;
+    let mut b = app.doctor("13911110001").await;
     let first = upload(&mut b, "id_card_back", &[], JPEG).await;
     let second = upload(&mut b, "id_card_back", &[], PNG).await;
     let docs = b.get("/api/v1/me/documents").await.json;
@@ -342,8 +321,8 @@ async fn replacing_a_document_removes_the_old_file() {
 #[tokio::test]
 async fn only_the_owner_or_a_reviewer_sees_a_file() {
     let app = TestApp::new().await;
-    let mut owner = doctor(&app, "13911110001").await;
-    let mut other = doctor(&app, "13911110002").await;
+    let mut owner = app.doctor("13911110001").await;
+    let mut other = app.doctor("13911110002").await;
     let doc = upload(&mut owner, "id_card_front", &[], JPEG).await;
     let file = format!("/api/v1/files/{}", doc["file_id"].as_str().unwrap());
 
@@ -360,7 +339,7 @@ async fn only_the_owner_or_a_reviewer_sees_a_file() {
         app.browser().get_bytes(&file).await.0,
         StatusCode::UNAUTHORIZED
     );
-    let mut r = reviewer(&app).await;
+    let mut r = app.reviewer().await;
     assert_eq!(r.get_bytes(&file).await.0, StatusCode::OK);
 
     // Another doctor cannot delete it either, nor see it listed.
@@ -442,7 +421,7 @@ async fn signed_out_gets_401_everywhere() {
 #[tokio::test]
 async fn avatars_must_be_images() {
     let app = TestApp::new().await;
-    let mut b = doctor(&app, "13911110001").await;
+    let mut b = app.doctor("13911110001").await;
     let r = b
         .post_multipart("/api/v1/me/avatar", &[], Some(("a.pdf", PDF)))
         .await;
@@ -461,7 +440,7 @@ async fn avatars_must_be_images() {
 #[tokio::test]
 async fn review_rejection_and_resubmission() {
     let app = TestApp::new().await;
-    let mut b = doctor(&app, "13911110001").await;
+    let mut b = app.doctor("13911110001").await;
 
     // Incomplete: refused.
     b.put("/api/v1/me/profile", profile("李娜")).await;
@@ -516,7 +495,7 @@ async fn review_rejection_and_resubmission() {
     let r = b.get("/api/v1/review/submissions").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
-    let mut rv = reviewer(&app).await;
+    let mut rv = app.reviewer().await;
     let queue = rv
         .get("/api/v1/review/submissions?status=pending")
         .await
@@ -681,13 +660,13 @@ async fn review_rejection_and_resubmission() {
 #[tokio::test]
 async fn an_expired_document_requires_reverification() {
     let app = TestApp::new().await;
-    let mut b = doctor(&app, "13911110001").await;
+    let mut b = app.doctor("13911110001").await;
     let ids = complete(&mut b, "王芳").await;
     // The ID card front expires in 20 days.
     let soon = (app.clock_today() + Duration::days(20)).to_string();
     let front = upload(&mut b, "id_card_front", &[("expires_on", &soon)], JPEG).await;
     b.post("/api/v1/me/verification", json!({})).await;
-    let mut rv = reviewer(&app).await;
+    let mut rv = app.reviewer().await;
     let sid = rv.get("/api/v1/review/submissions").await.json[0]["id"]
         .as_i64()
         .unwrap();

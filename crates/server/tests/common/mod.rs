@@ -68,6 +68,29 @@ impl TestApp {
     }
 
     /// A new browser: its own cookie jar.
+    /// A newly signed-up doctor, signed in; the clock is past the SMS resend wait so the
+    /// next sign-up may follow at once.
+    pub async fn doctor(&self, phone: &str) -> Browser<'_> {
+        let mut b = self.browser();
+        b.register(phone, "secret123").await;
+        self.clock.advance(chrono::Duration::seconds(61));
+        b
+    }
+
+    /// The reviewer 13800000009, created and signed in.
+    pub async fn reviewer(&self) -> Browser<'_> {
+        let password = doctor_desk_server::admin::create_reviewer(&self.state, "13800000009")
+            .await
+            .unwrap()
+            .expect("new reviewer");
+        let mut r = self.browser();
+        assert_eq!(
+            r.login("13800000009", &password).await.status,
+            StatusCode::OK
+        );
+        r
+    }
+
     pub fn browser(&self) -> Browser<'_> {
         Browser {
             app: self,
