@@ -13,6 +13,8 @@ pub enum SmsPurpose {
     Register,
     Login,
     Reset,
+    /// A patient signing in to the patient side (`/patient/auth/login`).
+    PatientLogin,
 }
 
 impl SmsPurpose {
@@ -21,6 +23,7 @@ impl SmsPurpose {
             SmsPurpose::Register => "register",
             SmsPurpose::Login => "login",
             SmsPurpose::Reset => "reset",
+            SmsPurpose::PatientLogin => "patient_login",
         }
     }
 }

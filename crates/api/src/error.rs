@@ -70,6 +70,16 @@ pub enum ErrorCode {
     DocumentLocked,
     /// A required document is missing, or the profile is not filled in.
     Incomplete,
+    /// The consultation is not in a state that allows this (e.g. accepting a closed one).
+    InvalidTransition,
+    /// Accepting needs the doctor's confirmation that this is a follow-up.
+    FollowUpUnconfirmed,
+    /// The patient gave no record of the offline diagnosis: not a follow-up to accept.
+    EvidenceMissing,
+    /// The doctor does not take 图文 consultations now (service off or not verified).
+    ServiceUnavailable,
+    /// The doctor's daily limit of new consultations is reached.
+    DailyLimitReached,
     /// Something broke on our side; the log has the details under the request id.
     Internal,
 }
@@ -92,7 +102,12 @@ impl ErrorCode {
             | ErrorCode::UnderReview
             | ErrorCode::DocumentLocked
             | ErrorCode::Incomplete
-            | ErrorCode::AgreementOutdated => 409,
+            | ErrorCode::AgreementOutdated
+            | ErrorCode::InvalidTransition
+            | ErrorCode::EvidenceMissing
+            | ErrorCode::ServiceUnavailable
+            | ErrorCode::DailyLimitReached => 409,
+            ErrorCode::FollowUpUnconfirmed => 422,
             ErrorCode::SmsCodeInvalid | ErrorCode::EmptyFile => 422,
             ErrorCode::RateLimited | ErrorCode::LoginLocked => 429,
             ErrorCode::PayloadTooLarge => 413,
@@ -179,6 +194,26 @@ impl ErrorCode {
             ErrorCode::Incomplete => lang.pick(
                 "请先完善个人资料并上传全部必需证件",
                 "Complete the profile and upload every required document first",
+            ),
+            ErrorCode::InvalidTransition => lang.pick(
+                "问诊状态已变化，无法执行此操作，请刷新",
+                "The consultation has changed and this is no longer possible; reload it",
+            ),
+            ErrorCode::FollowUpUnconfirmed => lang.pick(
+                "请确认这是对所示线下诊断的复诊",
+                "Confirm that this is a follow-up of the offline diagnosis shown",
+            ),
+            ErrorCode::EvidenceMissing => lang.pick(
+                "患者未提供线下诊断资料，不能按复诊接诊",
+                "The patient gave no record of an offline diagnosis: this cannot be accepted as a follow-up",
+            ),
+            ErrorCode::ServiceUnavailable => lang.pick(
+                "该医生暂不接受图文问诊",
+                "This doctor does not take consultations at the moment",
+            ),
+            ErrorCode::DailyLimitReached => lang.pick(
+                "该医生今日问诊已满，请明天再试",
+                "This doctor takes no more consultations today; try again tomorrow",
             ),
             ErrorCode::Internal => lang.pick(
                 "服务器开小差了，请稍后再试",

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bundle;
 pub mod error;
 pub mod i18n;
+pub mod inbox;
 pub mod onboarding;
 pub mod validate;
 

@@ -33,7 +33,53 @@ pub const IMAGES: &[&str] = &[JPEG, PNG, WEBP];
 pub const IMAGES_AND_PDF: &[&str] = &[JPEG, PNG, WEBP, PDF];
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(download))
+    OpenApiRouter::new()
+        .routes(routes!(download))
+        .routes(routes!(upload_image))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            MAX_UPLOAD_BYTES + 256 * 1024,
+        ))
+}
+
+/// A photo for the doctor to send in a consultation (JPEG, PNG or WebP, by content).
+#[utoipa::path(post, path = "/files", tag = "files",
+    request_body(content_type = "multipart/form-data", description = "`file`"),
+    responses(
+        (status = 201, body = doctor_desk_api::onboarding::StoredFile),
+        (status = 401, body = ErrorBody),
+        (status = 415, body = ErrorBody),
+    ))]
+async fn upload_image(
+    State(state): State<AppState>,
+    me: crate::extractor::Doctor,
+    mut multipart: axum::extract::Multipart,
+) -> AppResult<(
+    axum::http::StatusCode,
+    axum::Json<doctor_desk_api::onboarding::StoredFile>,
+)> {
+    let mut upload = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::Code(ErrorCode::MalformedBody))?
+    {
+        if field.name() == Some("file") {
+            upload = Some(Upload::receive(&state, field, IMAGES).await?);
+        }
+    }
+    let upload = upload.ok_or(AppError::OnField(ErrorCode::EmptyFile, "file"))?;
+    let stored = doctor_desk_api::onboarding::StoredFile {
+        file_id: upload.id.clone(),
+        content_type: upload.content_type.to_owned(),
+        size: upload.size,
+    };
+    let mut tx = state.db.begin().await?;
+    let kept = upload
+        .keep(&mut tx, Owner::Account(me.account_id), state.clock.unix())
+        .await?;
+    tx.commit().await?;
+    kept.committed();
+    Ok((axum::http::StatusCode::CREATED, axum::Json(stored)))
 }
 
 /// What the first bytes say the file is.
@@ -53,6 +99,13 @@ pub fn sniff(head: &[u8]) -> Option<&'static str> {
 
 fn files_dir(state: &AppState) -> PathBuf {
     state.config.data_dir.join("files")
+}
+
+/// Whose file it is: a doctor's (or reviewer's) account, or a patient.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner {
+    Account(i64),
+    Patient(i64),
 }
 
 /// An upload received into a temporary file. Dropped before `keep`, it leaves nothing.
@@ -134,20 +187,28 @@ impl Upload {
     pub async fn keep(
         mut self,
         tx: &mut SqliteConnection,
-        owner_id: i64,
+        owner: Owner,
         now: i64,
     ) -> AppResult<KeptFile> {
-        sqlx::query(
-            "INSERT INTO files (id, owner_id, content_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&self.id)
-        .bind(owner_id)
-        .bind(self.content_type)
-        .bind(self.size as i64)
-        .bind(&self.sha256)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        let (sql, owner_id) = match owner {
+            Owner::Account(id) => (
+                "INSERT INTO files (id, owner_id, content_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                id,
+            ),
+            Owner::Patient(id) => (
+                "INSERT INTO patient_files (id, patient_id, content_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                id,
+            ),
+        };
+        sqlx::query(sql)
+            .bind(&self.id)
+            .bind(owner_id)
+            .bind(self.content_type)
+            .bind(self.size as i64)
+            .bind(&self.sha256)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         let path = self.dir.join(&self.id);
         tokio::fs::rename(&self.temp, &path)
             .await
@@ -229,12 +290,28 @@ async fn download(
             .bind(&id)
             .fetch_optional(&state.db)
             .await?;
-    let Some((owner_id, content_type)) = row else {
-        return Err(not_found);
+    let content_type = match row {
+        Some((owner_id, content_type)) if reviewer || owner_id == signed_in.account_id => {
+            content_type
+        }
+        Some(_) => return Err(not_found),
+        // A patient's record or photo: only for the doctor of a consultation showing it.
+        None => sqlx::query_scalar(
+            "SELECT pf.content_type FROM patient_files pf
+             WHERE pf.id = ?1 AND (
+               EXISTS (SELECT 1 FROM consultation_files cf
+                       JOIN consultations c ON c.id = cf.consultation_id
+                       WHERE cf.file_id = pf.id AND c.doctor_id = ?2)
+               OR EXISTS (SELECT 1 FROM messages m
+                          JOIN consultations c ON c.id = m.consultation_id
+                          WHERE m.image_file_id = pf.id AND c.doctor_id = ?2))",
+        )
+        .bind(&id)
+        .bind(signed_in.account_id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?,
     };
-    if !reviewer && owner_id != signed_in.account_id {
-        return Err(not_found);
-    }
     // Ids are ours (random, URL-safe base64), but never trust a path component.
     if !id
         .bytes()

@@ -13,6 +13,7 @@ pub mod error;
 pub mod extractor;
 pub mod files;
 mod health;
+pub mod inbox;
 pub mod onboarding;
 mod review;
 pub mod security;
@@ -47,6 +48,8 @@ pub use state::AppState;
         (name = "onboarding", description = "Profile, licence documents and verification"),
         (name = "review", description = "The hospital's review of submissions (reviewers only)"),
         (name = "files", description = "Uploaded files"),
+        (name = "inbox", description = "Consultations, messages, service settings, events"),
+        (name = "patient", description = "The patient side that feeds the inbox (the platform's patient app)"),
         (name = "dev", description = "Development servers only"),
     )
 )]
@@ -60,6 +63,7 @@ pub fn api(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::router())
         .merge(agreements::router())
         .merge(onboarding::router())
+        .merge(inbox::router())
         .merge(review::router())
         .merge(files::router());
     if dev {
@@ -86,6 +90,7 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
         config: Arc::new(config),
         clock,
         sms,
+        hub: Arc::default(),
     };
     if state.config.demo_data {
         demo::seed(&state).await?;
@@ -174,6 +179,19 @@ impl Drop for Running {
 /// Binds `addr` (use port 0 for a free one) and serves until stopped.
 pub async fn spawn(config: Config, addr: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
     let (app, state) = app(config, clock).await?;
+    // Deadlines pass whether or not anybody looks: close and refund in the background too.
+    let sweeper = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+            loop {
+                tick.tick().await;
+                if let Err(e) = inbox::deadlines::sweep(&state).await {
+                    tracing::warn!(error = %e, "deadline sweep failed");
+                }
+            }
+        })
+    };
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -188,6 +206,7 @@ pub async fn spawn(config: Config, addr: &str, clock: Arc<dyn Clock>) -> anyhow:
             let _ = rx.await;
         })
         .await;
+        sweeper.abort();
         if let Err(e) = served {
             tracing::error!(error = %e, "server stopped with an error");
         }

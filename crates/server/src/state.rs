@@ -11,4 +11,6 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub sms: Arc<dyn SmsSender>,
+    /// Wakes the doctors' event streams.
+    pub hub: Arc<crate::inbox::events::Hub>,
 }

@@ -5,71 +5,8 @@ mod common;
 
 use axum::http::{header, StatusCode};
 use chrono::Duration;
-use common::{Browser, TestApp};
+use common::{complete, profile, upload, TestApp, JPEG, PDF, PNG};
 use serde_json::{json, Value};
-
-const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00 a tiny stand-in photo";
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR stand-in";
-const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF";
-
-fn profile(name: &str) -> Value {
-    json!({
-        "real_name": name,
-        "gender": "female",
-        "id_number": "11010519491231002X",
-        "hospital": "杭州市第一人民医院",
-        "department": "内分泌科",
-        "title": "attending_physician",
-        "practice_category": "临床",
-        "practice_scope": "内科专业",
-        "years_of_practice": 8,
-        "specialties": "糖尿病、甲状腺疾病",
-        "bio": "从事内分泌临床工作十余年。"
-    })
-}
-
-async fn upload(b: &mut Browser<'_>, kind: &str, extra: &[(&str, &str)], file: &[u8]) -> Value {
-    let mut fields = vec![("kind", kind)];
-    fields.extend_from_slice(extra);
-    let r = b
-        .post_multipart("/api/v1/me/documents", &fields, Some(("photo.jpg", file)))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{kind}: {}", r.json);
-    r.json
-}
-
-/// Profile plus the five required documents.
-async fn complete(b: &mut Browser<'_>, name: &str) -> Vec<i64> {
-    let r = b.put("/api/v1/me/profile", profile(name)).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
-    let mut ids = vec![];
-    ids.push(
-        upload(b, "id_card_front", &[("expires_on", "2036-05-01")], JPEG).await["id"]
-            .as_i64()
-            .unwrap(),
-    );
-    ids.push(
-        upload(b, "id_card_back", &[], PNG).await["id"]
-            .as_i64()
-            .unwrap(),
-    );
-    ids.push(
-        upload(b, "qualification", &[("number", "199833110000123")], PDF).await["id"]
-            .as_i64()
-            .unwrap(),
-    );
-    ids.push(
-        upload(b, "practice", &[("number", "110330100000456")], JPEG).await["id"]
-            .as_i64()
-            .unwrap(),
-    );
-    ids.push(
-        upload(b, "professional_title", &[("number", "ZJ2015000789")], JPEG).await["id"]
-            .as_i64()
-            .unwrap(),
-    );
-    ids
-}
 
 fn files_on_disk(app: &TestApp) -> Vec<String> {
     let dir = app.state.config.data_dir.join("files");

@@ -245,7 +245,9 @@ pub async fn upload(
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
     let file_id = upload.id.clone();
-    let kept = upload.keep(&mut tx, me.account_id, now).await?;
+    let kept = upload
+        .keep(&mut tx, crate::files::Owner::Account(me.account_id), now)
+        .await?;
     if let Some(old) = &replaced {
         remove(&state, &mut tx, old).await?;
     }

@@ -220,7 +220,11 @@ pub async fn upload_avatar(
     };
     let mut tx = state.db.begin().await?;
     let kept = upload
-        .keep(&mut tx, me.account_id, state.clock.unix())
+        .keep(
+            &mut tx,
+            crate::files::Owner::Account(me.account_id),
+            state.clock.unix(),
+        )
         .await?;
     sqlx::query("UPDATE accounts SET avatar_file_id = ? WHERE id = ?")
         .bind(&stored.file_id)

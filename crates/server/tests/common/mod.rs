@@ -13,7 +13,7 @@ use axum::{
 use chrono::{TimeZone, Utc};
 use doctor_desk_server::{AppState, Config, ManualClock};
 use http_body_util::BodyExt;
-use serde_json::Value;
+use serde_json::{json, Value};
 use tower::ServiceExt;
 
 pub struct TestApp {
@@ -79,16 +79,54 @@ impl TestApp {
 
     /// The reviewer 13800000009, created and signed in.
     pub async fn reviewer(&self) -> Browser<'_> {
-        let password = doctor_desk_server::admin::create_reviewer(&self.state, "13800000009")
+        self.reviewer_with_phone("13800000009").await
+    }
+
+    pub async fn reviewer_with_phone(&self, phone: &str) -> Browser<'_> {
+        let password = doctor_desk_server::admin::create_reviewer(&self.state, phone)
             .await
             .unwrap()
             .expect("new reviewer");
         let mut r = self.browser();
-        assert_eq!(
-            r.login("13800000009", &password).await.status,
-            StatusCode::OK
-        );
+        assert_eq!(r.login(phone, &password).await.status, StatusCode::OK);
         r
+    }
+
+    /// A doctor who went through onboarding and whom a reviewer approved.
+    pub async fn verified_doctor(&self, phone: &str, name: &str) -> Browser<'_> {
+        let mut b = self.doctor(phone).await;
+        let ids = complete(&mut b, name).await;
+        let r = b
+            .post("/api/v1/me/verification", serde_json::json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        let mut rv = self
+            .reviewer_with_phone(&format!("137{}", &phone[3..]))
+            .await;
+        let queue = rv
+            .get("/api/v1/review/submissions?status=pending")
+            .await
+            .json;
+        let sid = queue
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["doctor_name"] == name)
+            .expect("the submission is queued")["id"]
+            .as_i64()
+            .unwrap();
+        let decisions: Vec<Value> = ids
+            .iter()
+            .map(|id| serde_json::json!({"document_id": id, "approve": true}))
+            .collect();
+        let r = rv
+            .post(
+                &format!("/api/v1/review/submissions/{sid}/decision"),
+                serde_json::json!({ "documents": decisions }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        b
     }
 
     pub fn browser(&self) -> Browser<'_> {
@@ -285,6 +323,35 @@ impl Browser<'_> {
         r
     }
 
+    /// A GET whose body streams (Server-Sent Events), as it comes.
+    pub async fn open_stream(
+        &mut self,
+        path: &str,
+        last_event_id: Option<i64>,
+    ) -> axum::response::Response {
+        let mut req = Request::get(path);
+        if let Some(id) = last_event_id {
+            req = req.header("last-event-id", id.to_string());
+        }
+        let req = self.with_cookies(req, false);
+        self.app
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap()
+    }
+
+    /// Signs in a patient (creating them on the first sign-in) with a code from the outbox.
+    pub async fn patient_login(&mut self, phone: &str, name: &str) -> Reply {
+        let code = self.sms_code(phone, "patient_login").await;
+        self.post(
+            "/api/v1/patient/auth/login",
+            json!({"phone": phone, "sms_code": code, "name": name, "sex": "male", "birth_date": "1970-03-15"}),
+        )
+        .await
+    }
+
     /// Raw bytes of a GET (files).
     pub async fn get_bytes(&mut self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
         let req = Request::get(path);
@@ -315,4 +382,94 @@ impl Browser<'_> {
         )
         .await
     }
+}
+
+// ---- onboarding helpers, shared by the tests of later features ----
+
+pub const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00 a tiny stand-in photo";
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR stand-in";
+pub const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF";
+
+pub fn profile(name: &str) -> Value {
+    json!({
+        "real_name": name,
+        "gender": "female",
+        "id_number": "11010519491231002X",
+        "hospital": "杭州市第一人民医院",
+        "department": "内分泌科",
+        "title": "attending_physician",
+        "practice_category": "临床",
+        "practice_scope": "内科专业",
+        "years_of_practice": 8,
+        "specialties": "糖尿病、甲状腺疾病",
+        "bio": "从事内分泌临床工作十余年。"
+    })
+}
+
+pub async fn upload(b: &mut Browser<'_>, kind: &str, extra: &[(&str, &str)], file: &[u8]) -> Value {
+    let mut fields = vec![("kind", kind)];
+    fields.extend_from_slice(extra);
+    let r = b
+        .post_multipart("/api/v1/me/documents", &fields, Some(("photo.jpg", file)))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{kind}: {}", r.json);
+    r.json
+}
+
+/// Profile plus the five required documents.
+pub async fn complete(b: &mut Browser<'_>, name: &str) -> Vec<i64> {
+    let r = b.put("/api/v1/me/profile", profile(name)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let mut ids = vec![];
+    ids.push(
+        upload(b, "id_card_front", &[("expires_on", "2036-05-01")], JPEG).await["id"]
+            .as_i64()
+            .unwrap(),
+    );
+    ids.push(
+        upload(b, "id_card_back", &[], PNG).await["id"]
+            .as_i64()
+            .unwrap(),
+    );
+    ids.push(
+        upload(b, "qualification", &[("number", "199833110000123")], PDF).await["id"]
+            .as_i64()
+            .unwrap(),
+    );
+    ids.push(
+        upload(b, "practice", &[("number", "110330100000456")], JPEG).await["id"]
+            .as_i64()
+            .unwrap(),
+    );
+    ids.push(
+        upload(b, "professional_title", &[("number", "ZJ2015000789")], JPEG).await["id"]
+            .as_i64()
+            .unwrap(),
+    );
+    ids
+}
+
+/// Reads Server-Sent Events from a streaming body until `count` arrived (or panics after
+/// 5 s): each is the JSON of its `data:` line.
+pub async fn read_events(body: &mut axum::body::Body, count: usize) -> Vec<Value> {
+    let mut text = String::new();
+    let mut events = Vec::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while events.len() < count {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .unwrap_or_else(|_| panic!("only {} of {count} events: {text}", events.len()))
+            .expect("the stream stays open")
+            .expect("a frame");
+        if let Ok(data) = frame.into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            if let Some(json) = block.lines().find_map(|l| l.strip_prefix("data:")) {
+                events.push(serde_json::from_str(json.trim()).expect("event JSON"));
+            }
+        }
+    }
+    events
 }

@@ -1,0 +1,196 @@
+//! Real time: every change a doctor should see is appended to `inbox_events` in the same
+//! transaction as the change, then `GET /events` streams them as Server-Sent Events. The
+//! table is the source of truth: a client that reconnects with `Last-Event-ID` gets
+//! everything after it, in order, exactly once; the in-memory hub only wakes streams up.
+
+use std::{collections::VecDeque, convert::Infallible, time::Duration};
+
+use axum::{
+    extract::{Query, State},
+    http::HeaderMap,
+    response::sse::{Event, KeepAlive, Sse},
+};
+use doctor_desk_api::inbox::{ConsultationStatus, EventKind, InboxEvent};
+use futures_util::Stream;
+use serde::Deserialize;
+use sqlx::SqliteConnection;
+use tokio::sync::broadcast;
+
+use super::messages::message_by_id;
+use crate::{clock::from_unix, error::AppResult, extractor::Doctor, state::AppState};
+
+/// Wakes the event streams of a doctor when something was recorded for them.
+pub struct Hub {
+    tx: broadcast::Sender<i64>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            tx: broadcast::channel(1024).0,
+        }
+    }
+}
+
+impl Hub {
+    /// Call after the transaction that recorded events for `doctor_id` committed.
+    pub fn notify(&self, doctor_id: i64) {
+        let _ = self.tx.send(doctor_id);
+    }
+}
+
+pub fn kind_name(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::ConsultationNew => "consultation_new",
+        EventKind::Message => "message",
+        EventKind::StatusChanged => "status_changed",
+    }
+}
+
+fn parse_kind(name: &str) -> EventKind {
+    match name {
+        "consultation_new" => EventKind::ConsultationNew,
+        "message" => EventKind::Message,
+        _ => EventKind::StatusChanged,
+    }
+}
+
+/// Appends an event (inside the caller's transaction).
+pub async fn record(
+    tx: &mut SqliteConnection,
+    doctor_id: i64,
+    consultation_id: i64,
+    kind: EventKind,
+    status: ConsultationStatus,
+    message_id: Option<i64>,
+    at: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO inbox_events (doctor_id, consultation_id, kind, status, message_id, at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(doctor_id)
+    .bind(consultation_id)
+    .bind(kind_name(kind))
+    .bind(status.as_str())
+    .bind(message_id)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The doctor's events after `after`, oldest first.
+pub async fn since(state: &AppState, doctor_id: i64, after: i64) -> AppResult<Vec<InboxEvent>> {
+    let rows: Vec<(i64, String, i64, String, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT id, kind, consultation_id, status, message_id, at FROM inbox_events
+         WHERE doctor_id = ? AND id > ? ORDER BY id LIMIT 500",
+    )
+    .bind(doctor_id)
+    .bind(after)
+    .fetch_all(&state.db)
+    .await?;
+    let mut events = Vec::with_capacity(rows.len());
+    for (id, kind, consultation_id, status, message_id, at) in rows {
+        let message = match message_id {
+            Some(m) => message_by_id(state, m).await?,
+            None => None,
+        };
+        events.push(InboxEvent {
+            id,
+            kind: parse_kind(&kind),
+            consultation_id,
+            status: ConsultationStatus::parse(&status).unwrap_or(ConsultationStatus::New),
+            message,
+            at: from_unix(at),
+        });
+    }
+    Ok(events)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct EventsQuery {
+    /// Resume after this event id (what `Last-Event-ID` says; the header wins).
+    last_event_id: Option<i64>,
+}
+
+struct Stream_ {
+    state: AppState,
+    doctor_id: i64,
+    last: i64,
+    rx: broadcast::Receiver<i64>,
+    buffer: VecDeque<InboxEvent>,
+}
+
+/// The signed-in doctor's events as Server-Sent Events: new consultations, messages and
+/// status changes, never another doctor's. Without `Last-Event-ID` it starts from now.
+#[utoipa::path(get, path = "/events", tag = "inbox", params(EventsQuery),
+    responses(
+        (status = 200, description = "`text/event-stream` of `InboxEvent`s (`id:` is the event id)", body = InboxEvent),
+        (status = 401, body = doctor_desk_api::ErrorBody),
+    ))]
+pub async fn stream(
+    State(state): State<AppState>,
+    me: Doctor,
+    headers: HeaderMap,
+    Query(q): Query<EventsQuery>,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    super::deadlines::sweep(&state).await?;
+    let resume = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .or(q.last_event_id);
+    let last = match resume {
+        Some(id) => id,
+        None => sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?",
+        )
+        .bind(me.account_id)
+        .fetch_one(&state.db)
+        .await?
+        .unwrap_or(0),
+    };
+    let rx = state.hub.tx.subscribe();
+    let start = Stream_ {
+        state,
+        doctor_id: me.account_id,
+        last,
+        rx,
+        buffer: VecDeque::new(),
+    };
+    let events = futures_util::stream::unfold(start, |mut s| async move {
+        loop {
+            if let Some(event) = s.buffer.pop_front() {
+                s.last = event.id;
+                let sse = Event::default()
+                    .id(event.id.to_string())
+                    .event(kind_name(event.kind))
+                    .json_data(&event)
+                    .unwrap_or_default();
+                return Some((Ok(sse), s));
+            }
+            match since(&s.state, s.doctor_id, s.last).await {
+                Ok(events) if !events.is_empty() => {
+                    s.buffer.extend(events);
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "event stream stopped");
+                    return None;
+                }
+            }
+            // Nothing new: sleep until this doctor has news (or a missed wake-up).
+            loop {
+                match s.rx.recv().await {
+                    Ok(id) if id == s.doctor_id => break,
+                    Ok(_) => continue,
+                    Err(broadcast::error::RecvError::Lagged(_)) => break,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        }
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))))
+}

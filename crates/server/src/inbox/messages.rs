@@ -1,0 +1,298 @@
+//! Messages of a consultation: the doctor's reading and sending, and `post`, the one way
+//! any message (doctor, patient, or the doctor's question before accepting) is written.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    Json,
+};
+use doctor_desk_api::{
+    inbox::{ConsultationStatus, EventKind, Message, SendMessage, Sender, REPLY_DEADLINE_HOURS},
+    ErrorBody, ErrorCode,
+};
+use serde::Deserialize;
+
+use super::{audit, events, load_for_doctor, load_in, state_machine, state_machine::Step};
+use crate::{
+    clock::from_unix,
+    error::{AppError, AppResult},
+    extractor::{AppJson, Doctor},
+    state::AppState,
+};
+
+type MessageRow = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+const MESSAGE: &str =
+    "SELECT id, consultation_id, sender, client_id, text, image_file_id, created_at FROM messages";
+
+fn message_view(row: MessageRow) -> Message {
+    let (id, consultation_id, sender, client_id, text, image_file_id, at) = row;
+    Message {
+        id,
+        consultation_id,
+        sender: match sender.as_str() {
+            "doctor" => Sender::Doctor,
+            "patient" => Sender::Patient,
+            _ => Sender::System,
+        },
+        client_id,
+        text,
+        image_file_id,
+        created_at: from_unix(at),
+    }
+}
+
+fn sender_name(sender: Sender) -> &'static str {
+    match sender {
+        Sender::Doctor => "doctor",
+        Sender::Patient => "patient",
+        Sender::System => "system",
+    }
+}
+
+pub async fn message_by_id(state: &AppState, id: i64) -> AppResult<Option<Message>> {
+    let row: Option<MessageRow> = sqlx::query_as(&format!("{MESSAGE} WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?;
+    Ok(row.map(message_view))
+}
+
+/// Messages of a consultation after message `after`, oldest first (at most 500).
+pub async fn after(state: &AppState, consultation_id: i64, after: i64) -> AppResult<Vec<Message>> {
+    let rows: Vec<MessageRow> = sqlx::query_as(&format!(
+        "{MESSAGE} WHERE consultation_id = ? AND id > ? ORDER BY id LIMIT 500"
+    ))
+    .bind(consultation_id)
+    .bind(after)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows.into_iter().map(message_view).collect())
+}
+
+/// Who writes: the doctor (or their question before accepting) or the patient.
+#[derive(Debug, Clone, Copy)]
+pub enum Author {
+    Doctor(i64),
+    DoctorAsking(i64),
+    Patient(i64),
+}
+
+/// Writes a message unless one with the same client id exists (then returns that one and
+/// `false`): a retry after a lost answer never makes a second message.
+pub async fn post(
+    state: &AppState,
+    consultation_id: i64,
+    author: Author,
+    request: &SendMessage,
+) -> AppResult<(Message, bool)> {
+    AppError::check(request.validate())?;
+    let (sender, step, actor) = match author {
+        Author::Doctor(id) => (Sender::Doctor, Step::DoctorMessage, format!("doctor:{id}")),
+        Author::DoctorAsking(id) => (Sender::Doctor, Step::Ask, format!("doctor:{id}")),
+        Author::Patient(id) => (
+            Sender::Patient,
+            Step::PatientMessage,
+            format!("patient:{id}"),
+        ),
+    };
+    let now = state.clock.unix();
+    // IMMEDIATE: take the write lock first, so concurrent senders queue instead of failing.
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let existing: Option<MessageRow> = sqlx::query_as(&format!(
+        "{MESSAGE} WHERE consultation_id = ? AND sender = ? AND client_id = ?"
+    ))
+    .bind(consultation_id)
+    .bind(sender_name(sender))
+    .bind(&request.client_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = existing {
+        return Ok((message_view(row), false));
+    }
+    let row = load_in(&mut tx, consultation_id).await?;
+    let last_sender: Option<String> = sqlx::query_scalar(
+        "SELECT sender FROM messages WHERE consultation_id = ? AND sender != 'system'
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(consultation_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let answering = last_sender.as_deref() == Some("patient");
+    let status = state_machine::next(
+        row.status(),
+        row.close_reason(),
+        step,
+        row.follow_ups_left.max(0) as u32,
+        answering,
+    )?;
+    if let Some(file) = &request.image_file_id {
+        let owned: Option<i64> = match author {
+            Author::Patient(p) => {
+                sqlx::query_scalar("SELECT 1 FROM patient_files WHERE id = ? AND patient_id = ?")
+                    .bind(file)
+                    .bind(p)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+            Author::Doctor(d) | Author::DoctorAsking(d) => {
+                sqlx::query_scalar("SELECT 1 FROM files WHERE id = ? AND owner_id = ?")
+                    .bind(file)
+                    .bind(d)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+        };
+        if owned.is_none() {
+            return Err(AppError::OnField(ErrorCode::NotFound, "image_file_id"));
+        }
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO messages (consultation_id, sender, client_id, text, image_file_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(consultation_id)
+    .bind(sender_name(sender))
+    .bind(&request.client_id)
+    .bind(request.text.as_deref().map(str::trim))
+    .bind(&request.image_file_id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let from_patient = matches!(author, Author::Patient(_));
+    let after_end = row.status() == ConsultationStatus::Closed;
+    // A doctor's reply in an ongoing consultation restarts the 48-hour reply deadline.
+    let deadline = match (status, from_patient) {
+        (ConsultationStatus::Ongoing, false) => Some(now + REPLY_DEADLINE_HOURS * 3600),
+        _ => row.deadline_at,
+    };
+    sqlx::query(
+        "UPDATE consultations SET last_activity_at = ?, deadline_at = ?,
+           doctor_unread = doctor_unread + ?, follow_ups_left = follow_ups_left - ?
+         WHERE id = ?",
+    )
+    .bind(now)
+    .bind(deadline)
+    .bind(from_patient as i64)
+    .bind((from_patient && after_end) as i64)
+    .bind(consultation_id)
+    .execute(&mut *tx)
+    .await?;
+    events::record(
+        &mut tx,
+        row.doctor_id,
+        consultation_id,
+        EventKind::Message,
+        status,
+        Some(id),
+        now,
+    )
+    .await?;
+    let action = if step == Step::Ask { "ask" } else { "message" };
+    audit(
+        &mut tx,
+        consultation_id,
+        &actor,
+        action,
+        &format!("message {id}"),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    state.hub.notify(row.doctor_id);
+    let message = message_by_id(state, id)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    Ok((message, true))
+}
+
+/// Writes a note from the server (accepted, declined, closed) in the caller's transaction.
+pub async fn system_note(
+    tx: &mut sqlx::SqliteConnection,
+    consultation_id: i64,
+    text: &str,
+    now: i64,
+) -> AppResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO messages (consultation_id, sender, text, created_at)
+         VALUES (?, 'system', ?, ?) RETURNING id",
+    )
+    .bind(consultation_id)
+    .bind(text)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct AfterQuery {
+    /// Only messages with a larger id (what the client has already).
+    after: Option<i64>,
+}
+
+impl AfterQuery {
+    pub fn after(&self) -> i64 {
+        self.after.unwrap_or(0)
+    }
+}
+
+/// The thread, oldest first; opening it clears the unread count.
+#[utoipa::path(get, path = "/consultations/{id}/messages", tag = "inbox",
+    params(("id" = i64, Path, description = "Consultation id"), AfterQuery),
+    responses(
+        (status = 200, body = Vec<Message>),
+        (status = 404, description = "Not this doctor's", body = ErrorBody),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    me: Doctor,
+    Path(id): Path<i64>,
+    Query(q): Query<AfterQuery>,
+) -> AppResult<Json<Vec<Message>>> {
+    let row = load_for_doctor(&state, me.account_id, id).await?;
+    if row.doctor_unread > 0 {
+        sqlx::query("UPDATE consultations SET doctor_unread = 0 WHERE id = ?")
+            .bind(id)
+            .execute(&state.db)
+            .await?;
+    }
+    Ok(Json(after(&state, id, q.after.unwrap_or(0)).await?))
+}
+
+/// Sends a text or an image. The same `client_id` twice makes one message (200 the
+/// second time).
+#[utoipa::path(post, path = "/consultations/{id}/messages", tag = "inbox",
+    params(("id" = i64, Path, description = "Consultation id")),
+    request_body = SendMessage,
+    responses(
+        (status = 201, body = Message),
+        (status = 200, description = "Already sent with this client id", body = Message),
+        (status = 403, description = "`verification_required`", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`invalid_transition`: the thread is closed", body = ErrorBody),
+    ))]
+pub async fn send(
+    State(state): State<AppState>,
+    me: Doctor,
+    Path(id): Path<i64>,
+    AppJson(request): AppJson<SendMessage>,
+) -> AppResult<(StatusCode, Json<Message>)> {
+    super::deadlines::sweep(&state).await?;
+    load_for_doctor(&state, me.account_id, id).await?;
+    crate::onboarding::verification::ensure_verified(&state, me.account_id).await?;
+    let (message, created) = post(&state, id, Author::Doctor(me.account_id), &request).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(message)))
+}

@@ -1,0 +1,278 @@
+//! The consultation inbox: patients' follow-up 图文 consultations as doctors see and
+//! handle them, their messages, the service settings and quick replies, real-time events,
+//! deadlines, and the patient side that feeds it (`patients`).
+
+pub mod consultations;
+pub mod deadlines;
+pub mod events;
+pub mod messages;
+pub mod patients;
+pub mod settings;
+pub mod state_machine;
+
+use chrono::{Datelike, NaiveDate};
+use doctor_desk_api::{
+    inbox::{
+        mask_name, Advice, CloseReason, Consultation, ConsultationStatus, Decline, DeclineReason,
+        Evidence, EvidenceKind, PatientSummary, PriorDiagnosis,
+    },
+    onboarding::Gender,
+    ErrorCode,
+};
+use sqlx::SqliteConnection;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    clock::from_unix,
+    error::{AppError, AppResult},
+    state::AppState,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(consultations::list))
+        .routes(routes!(consultations::detail))
+        .routes(routes!(consultations::accept))
+        .routes(routes!(consultations::ask))
+        .routes(routes!(consultations::decline))
+        .routes(routes!(consultations::close))
+        .routes(routes!(messages::list, messages::send))
+        .routes(routes!(settings::get_settings, settings::put_settings))
+        .routes(routes!(settings::list_replies, settings::create_reply))
+        .routes(routes!(settings::update_reply, settings::delete_reply))
+        .routes(routes!(events::stream))
+        .merge(patients::router())
+}
+
+/// A consultation as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Row {
+    pub id: i64,
+    pub doctor_id: i64,
+    pub patient_id: i64,
+    pub status: String,
+    pub complaint: String,
+    pub prior_hospital: String,
+    pub prior_diagnosis: String,
+    pub prior_visited_on: String,
+    pub price_fen: i64,
+    pub created_at: i64,
+    pub accepted_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub deadline_at: Option<i64>,
+    pub close_reason: Option<String>,
+    pub decline_reason: Option<String>,
+    pub decline_text: Option<String>,
+    pub refunded: bool,
+    pub advice: Option<String>,
+    pub follow_ups_left: i64,
+    pub last_activity_at: i64,
+    pub doctor_unread: i64,
+}
+
+impl Row {
+    pub fn status(&self) -> ConsultationStatus {
+        ConsultationStatus::parse(&self.status).unwrap_or(ConsultationStatus::New)
+    }
+
+    pub fn close_reason(&self) -> Option<CloseReason> {
+        self.close_reason.as_deref().and_then(parse_close_reason)
+    }
+}
+
+pub fn close_reason_name(reason: CloseReason) -> &'static str {
+    match reason {
+        CloseReason::Advice => "advice",
+        CloseReason::NotAccepted => "not_accepted",
+        CloseReason::NoReply => "no_reply",
+    }
+}
+
+fn parse_close_reason(name: &str) -> Option<CloseReason> {
+    match name {
+        "advice" => Some(CloseReason::Advice),
+        "not_accepted" => Some(CloseReason::NotAccepted),
+        "no_reply" => Some(CloseReason::NoReply),
+        _ => None,
+    }
+}
+
+pub fn decline_reason_name(reason: DeclineReason) -> &'static str {
+    match reason {
+        DeclineReason::FirstVisit => "first_visit",
+        DeclineReason::OutOfScope => "out_of_scope",
+        DeclineReason::NeedsOfflineVisit => "needs_offline_visit",
+        DeclineReason::Other => "other",
+    }
+}
+
+fn parse_decline_reason(name: &str) -> DeclineReason {
+    match name {
+        "first_visit" => DeclineReason::FirstVisit,
+        "out_of_scope" => DeclineReason::OutOfScope,
+        "needs_offline_visit" => DeclineReason::NeedsOfflineVisit,
+        _ => DeclineReason::Other,
+    }
+}
+
+pub fn evidence_kind_name(kind: EvidenceKind) -> &'static str {
+    match kind {
+        EvidenceKind::OutpatientRecord => "outpatient_record",
+        EvidenceKind::DischargeSummary => "discharge_summary",
+        EvidenceKind::DiagnosisCertificate => "diagnosis_certificate",
+    }
+}
+
+fn parse_evidence_kind(name: &str) -> Option<EvidenceKind> {
+    match name {
+        "outpatient_record" => Some(EvidenceKind::OutpatientRecord),
+        "discharge_summary" => Some(EvidenceKind::DischargeSummary),
+        "diagnosis_certificate" => Some(EvidenceKind::DiagnosisCertificate),
+        _ => None,
+    }
+}
+
+/// A consultation of this doctor, or 404 (also when it is another doctor's).
+pub async fn load_for_doctor(state: &AppState, doctor_id: i64, id: i64) -> AppResult<Row> {
+    sqlx::query_as("SELECT * FROM consultations WHERE id = ? AND doctor_id = ?")
+        .bind(id)
+        .bind(doctor_id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))
+}
+
+/// Re-reads a consultation inside a transaction (to act on its current state).
+pub async fn load_in(tx: &mut SqliteConnection, id: i64) -> AppResult<Row> {
+    sqlx::query_as("SELECT * FROM consultations WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))
+}
+
+/// Who did what, appended in the caller's transaction; never updated or deleted.
+pub async fn audit(
+    tx: &mut SqliteConnection,
+    consultation_id: i64,
+    actor: &str,
+    action: &str,
+    detail: &str,
+    at: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO consultation_audit (consultation_id, actor, action, detail, at)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(consultation_id)
+    .bind(actor)
+    .bind(action)
+    .bind(detail)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Age in whole years on `today`.
+pub fn age(birth: NaiveDate, today: NaiveDate) -> u32 {
+    let mut years = today.year() - birth.year();
+    if (today.month(), today.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years.max(0) as u32
+}
+
+pub async fn patient_summary(state: &AppState, patient_id: i64) -> AppResult<PatientSummary> {
+    let (name, sex, birth): (String, String, String) =
+        sqlx::query_as("SELECT name, sex, birth_date FROM patients WHERE id = ?")
+            .bind(patient_id)
+            .fetch_one(&state.db)
+            .await?;
+    Ok(summary(
+        &name,
+        &sex,
+        &birth,
+        crate::onboarding::today(state),
+    ))
+}
+
+pub fn summary(name: &str, sex: &str, birth: &str, today: NaiveDate) -> PatientSummary {
+    PatientSummary {
+        masked_name: mask_name(name),
+        sex: if sex == "male" {
+            Gender::Male
+        } else {
+            Gender::Female
+        },
+        age: NaiveDate::parse_from_str(birth, "%Y-%m-%d")
+            .map(|b| age(b, today))
+            .unwrap_or(0),
+    }
+}
+
+/// The doctor's full view of one consultation.
+pub async fn view(state: &AppState, row: &Row) -> AppResult<Consultation> {
+    let files: Vec<(String, String)> = sqlx::query_as(
+        "SELECT kind, file_id FROM consultation_files WHERE consultation_id = ? ORDER BY position",
+    )
+    .bind(row.id)
+    .fetch_all(&state.db)
+    .await?;
+    let evidence = files
+        .iter()
+        .filter_map(|(kind, id)| {
+            Some(Evidence {
+                kind: parse_evidence_kind(kind)?,
+                file_id: id.clone(),
+            })
+        })
+        .collect();
+    let images = files
+        .iter()
+        .filter(|(kind, _)| kind == "image")
+        .map(|(_, id)| id.clone())
+        .collect();
+    Ok(Consultation {
+        id: row.id,
+        patient: patient_summary(state, row.patient_id).await?,
+        status: row.status(),
+        complaint: row.complaint.clone(),
+        prior_diagnosis: PriorDiagnosis {
+            hospital: row.prior_hospital.clone(),
+            diagnosis: row.prior_diagnosis.clone(),
+            visited_on: NaiveDate::parse_from_str(&row.prior_visited_on, "%Y-%m-%d")
+                .unwrap_or_default(),
+        },
+        evidence,
+        images,
+        price_fen: row.price_fen as u32,
+        created_at: from_unix(row.created_at),
+        accepted_at: row.accepted_at.map(from_unix),
+        closed_at: row.closed_at.map(from_unix),
+        deadline_at: row.deadline_at.map(from_unix),
+        close_reason: row.close_reason(),
+        decline: row.decline_reason.as_deref().map(|r| Decline {
+            reason: parse_decline_reason(r),
+            text: row.decline_text.clone().unwrap_or_default(),
+        }),
+        refunded: row.refunded,
+        advice: row
+            .advice
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<Advice>(json).ok()),
+        follow_ups_left: row.follow_ups_left.max(0) as u32,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_counts_whole_years() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(age(d(1980, 6, 15), d(2026, 6, 14)), 45);
+        assert_eq!(age(d(1980, 6, 15), d(2026, 6, 15)), 46);
+    }
+}

@@ -1,0 +1,722 @@
+//! The consultation inbox through the real router: a patient asks, the doctor accepts (only
+//! with the follow-up confirmation and evidence), talks, ends with advice; every illegal
+//! step is refused, other doctors see nothing, sends are idempotent, deadlines close and
+//! refund, limits hold, and events reach only their doctor and resume after a given id.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::Duration;
+use common::{read_events, Browser, TestApp, JPEG, PDF};
+use serde_json::{json, Value};
+
+async fn open_service<'a>(app: &'a TestApp, phone: &str, name: &str) -> (Browser<'a>, i64) {
+    let mut d = app.verified_doctor(phone, name).await;
+    let r = d
+        .put(
+            "/api/v1/me/consultation-settings",
+            json!({"enabled": true, "price_fen": 3000, "daily_limit": 20,
+                   "greeting": "您好，我已接诊，请描述目前的情况。", "follow_up_questions": 2}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let id = d.get("/api/v1/me").await.json["id"].as_i64().unwrap();
+    (d, id)
+}
+
+async fn patient<'a>(app: &'a TestApp, phone: &str, name: &str) -> Browser<'a> {
+    let mut p = app.browser();
+    let r = p.patient_login(phone, name).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    app.clock.advance(Duration::seconds(61));
+    p
+}
+
+/// A patient's request to `doctor_id` with one record of the offline diagnosis.
+async fn ask_for(p: &mut Browser<'_>, doctor_id: i64) -> i64 {
+    let record = p
+        .post_multipart("/api/v1/patient/files", &[], Some(("病历.pdf", PDF)))
+        .await;
+    assert_eq!(record.status, StatusCode::CREATED, "{}", record.json);
+    let photo = p
+        .post_multipart("/api/v1/patient/files", &[], Some(("IMG.jpg", JPEG)))
+        .await;
+    let r = p
+        .post(
+            "/api/v1/patient/consultations",
+            json!({
+                "doctor_id": doctor_id,
+                "complaint": "血糖近两周偏高\n空腹 9 左右",
+                "prior_diagnosis": {"hospital": "杭州市第一人民医院", "diagnosis": "2 型糖尿病", "visited_on": "2026-09-01"},
+                "evidence": [{"kind": "outpatient_record", "file_id": record.json["file_id"]}],
+                "images": [photo.json["file_id"]],
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    r.json["id"].as_i64().unwrap()
+}
+
+fn text(client_id: &str, text: &str) -> Value {
+    json!({"client_id": client_id, "text": text})
+}
+
+fn advice() -> Value {
+    json!({"assessment": "血糖控制欠佳", "advice": "二甲双胍加量，控制饮食", "offline_visit": true,
+           "department": "内分泌科", "follow_up": "两周后复查空腹血糖"})
+}
+
+#[tokio::test]
+async fn a_consultation_from_request_to_read_only() {
+    let app = TestApp::new().await;
+    let (mut d, doctor_id) = open_service(&app, "13911112001", "陈静").await;
+    let mut p = patient(&app, "13722220001", "张三").await;
+    let id = ask_for(&mut p, doctor_id).await;
+
+    // The inbox shows it under 待接诊 with masked name, age, sex, first line, deadline.
+    let page = d.get("/api/v1/consultations?status=new").await.json;
+    assert_eq!(page["counts"], json!({"new": 1, "ongoing": 0, "closed": 0}));
+    let row = &page["items"][0];
+    assert_eq!(row["id"], id);
+    assert_eq!(
+        row["patient"],
+        json!({"masked_name": "张*", "sex": "male", "age": 56})
+    );
+    assert_eq!(row["complaint_preview"], "血糖近两周偏高");
+    assert_eq!(row["unread"], 1);
+    assert_eq!(row["deadline_at"], "2026-11-30T08:02:02Z", "24 h to accept");
+
+    let c = d.get(&format!("/api/v1/consultations/{id}")).await.json;
+    assert_eq!(c["prior_diagnosis"]["diagnosis"], "2 型糖尿病");
+    assert_eq!(c["evidence"][0]["kind"], "outpatient_record");
+    assert_eq!(c["images"].as_array().unwrap().len(), 1);
+    assert_eq!(c["price_fen"], 3000);
+    // The doctor can open the patient's record; it is served by its real type.
+    let record = c["evidence"][0]["file_id"].as_str().unwrap().to_owned();
+    let (status, headers, _) = d.get_bytes(&format!("/api/v1/files/{record}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/pdf");
+
+    // Accepting needs the follow-up confirmation.
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/accept"),
+            json!({"follow_up_confirmed": false}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "follow_up_unconfirmed")
+    );
+    assert!(r.field_error("follow_up_confirmed").is_some());
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/accept"),
+            json!({"follow_up_confirmed": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json["status"], "ongoing");
+    assert_eq!(
+        r.json["deadline_at"], "2026-12-01T08:02:02Z",
+        "48 h to reply"
+    );
+    let again = d
+        .post(
+            &format!("/api/v1/consultations/{id}/accept"),
+            json!({"follow_up_confirmed": true}),
+        )
+        .await;
+    assert_eq!(
+        (again.status, again.error_code()),
+        (StatusCode::CONFLICT, "invalid_transition")
+    );
+
+    // The greeting went out; the thread has the request's notes and messages in order.
+    let thread = d
+        .get(&format!("/api/v1/consultations/{id}/messages"))
+        .await
+        .json;
+    let lines: Vec<(String, String)> = thread
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["sender"].as_str().unwrap().into(),
+                m["text"].as_str().unwrap_or("").into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("system".into(), "accepted".into()),
+            ("doctor".into(), "您好，我已接诊，请描述目前的情况。".into())
+        ]
+    );
+
+    // Messages both ways; a doctor's reply restarts the 48-hour deadline.
+    let r = p
+        .post(
+            &format!("/api/v1/patient/consultations/{id}/messages"),
+            text("p-0000001", "最近空腹 9.2"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    app.clock.advance(Duration::hours(10));
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/messages"),
+            text("d-0000001", "请继续监测"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let c = d.get(&format!("/api/v1/consultations/{id}")).await.json;
+    assert_eq!(c["deadline_at"], "2026-12-01T18:02:02Z");
+
+    // Ending needs the structured advice; then two follow-up questions, then read-only.
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/close"),
+            json!({"assessment": "", "advice": "", "offline_visit": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["assessment", "advice", "department"] {
+        assert!(r.field_error(field).is_some(), "{field}: {}", r.json);
+    }
+    let r = d
+        .post(&format!("/api/v1/consultations/{id}/close"), advice())
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json["status"], "closed");
+    assert_eq!(r.json["close_reason"], "advice");
+    assert_eq!(r.json["advice"]["department"], "内分泌科");
+    assert_eq!(r.json["follow_ups_left"], 2);
+    assert_eq!(r.json["deadline_at"], Value::Null);
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/messages"),
+            text("d-0000002", "还有问题吗"),
+        )
+        .await;
+    assert_eq!(
+        r.error_code(),
+        "invalid_transition",
+        "nothing to answer after the end"
+    );
+    for (n, q) in ["p-0000002", "p-0000003"].iter().enumerate() {
+        let r = p
+            .post(
+                &format!("/api/v1/patient/consultations/{id}/messages"),
+                text(q, "药什么时候吃？"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "follow-up {n}: {}", r.json);
+    }
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/messages"),
+            text("d-0000003", "饭后服用"),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CREATED,
+        "the doctor answers a waiting question"
+    );
+    let r = p
+        .post(
+            &format!("/api/v1/patient/consultations/{id}/messages"),
+            text("p-0000004", "还有一个问题"),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_code()),
+        (StatusCode::CONFLICT, "invalid_transition")
+    );
+    let mine = p
+        .get(&format!("/api/v1/patient/consultations/{id}"))
+        .await
+        .json;
+    assert_eq!(mine["follow_ups_left"], 0);
+    assert_eq!(mine["advice"]["follow_up"], "两周后复查空腹血糖");
+
+    // Every step is in the audit log, which cannot be changed.
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM consultation_audit WHERE consultation_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "create", "accept", "message", "message", "message", "close", "message", "message",
+            "message"
+        ]
+    );
+    for sql in [
+        "UPDATE consultation_audit SET action = 'x'",
+        "DELETE FROM consultation_audit",
+        "DELETE FROM messages",
+    ] {
+        assert!(
+            sqlx::query(sql).execute(&app.state.db).await.is_err(),
+            "{sql}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn ask_decline_and_illegal_steps() {
+    let app = TestApp::new().await;
+    let (mut d, doctor_id) = open_service(&app, "13911112002", "陈静").await;
+    let mut p = patient(&app, "13722220002", "李四").await;
+    let id = ask_for(&mut p, doctor_id).await;
+
+    // Asking keeps the request new; the patient can answer before acceptance.
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/ask"),
+            text("ask-0000001", "请上传最近一次的化验单"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    let r = p
+        .post(
+            &format!("/api/v1/patient/consultations/{id}/messages"),
+            text("p-0000001", "好的"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(
+        d.get(&format!("/api/v1/consultations/{id}")).await.json["status"],
+        "new"
+    );
+    // Not accepted yet: no chatting, no closing.
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/messages"),
+            text("d-0000001", "x"),
+        )
+        .await;
+    assert_eq!(r.error_code(), "invalid_transition");
+    let r = d
+        .post(&format!("/api/v1/consultations/{id}/close"), advice())
+        .await;
+    assert_eq!(r.error_code(), "invalid_transition");
+
+    // "Other" needs words; then the request is declined and refunded.
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/decline"),
+            json!({"reason": "other"}),
+        )
+        .await;
+    assert!(r.field_error("text").is_some(), "{}", r.json);
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/decline"),
+            json!({"reason": "first_visit"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json["status"], "declined");
+    assert_eq!(r.json["refunded"], true);
+    assert_eq!(r.json["decline"]["reason"], "first_visit");
+    for (path, body) in [
+        ("accept", json!({"follow_up_confirmed": true})),
+        ("decline", json!({"reason": "out_of_scope"})),
+        ("close", advice()),
+        ("ask", text("ask-0000002", "还在吗")),
+        ("messages", text("d-0000002", "x")),
+    ] {
+        let r = d
+            .post(&format!("/api/v1/consultations/{id}/{path}"), body)
+            .await;
+        assert_eq!(
+            (r.status, r.error_code()),
+            (StatusCode::CONFLICT, "invalid_transition"),
+            "{path}"
+        );
+    }
+    let page = d.get("/api/v1/consultations?status=closed").await.json;
+    assert_eq!(page["items"][0]["status"], "declined");
+    assert_eq!(page["counts"]["closed"], 1);
+}
+
+#[tokio::test]
+async fn another_doctor_gets_404_everywhere() {
+    let app = TestApp::new().await;
+    let (_d, doctor_id) = open_service(&app, "13911112003", "陈静").await;
+    let (mut other, _) = open_service(&app, "13911112004", "王芳").await;
+    let mut p = patient(&app, "13722220003", "赵六").await;
+    let id = ask_for(&mut p, doctor_id).await;
+    let c = {
+        let mut d = app.browser();
+        d.login("13911112003", "secret123").await;
+        d.get(&format!("/api/v1/consultations/{id}")).await.json
+    };
+    assert_eq!(
+        other.get("/api/v1/consultations?status=new").await.json["items"],
+        json!([])
+    );
+    for (method, path, body) in [
+        ("GET", format!("/api/v1/consultations/{id}"), None),
+        ("GET", format!("/api/v1/consultations/{id}/messages"), None),
+        (
+            "POST",
+            format!("/api/v1/consultations/{id}/messages"),
+            Some(text("o-0000001", "x")),
+        ),
+        (
+            "POST",
+            format!("/api/v1/consultations/{id}/accept"),
+            Some(json!({"follow_up_confirmed": true})),
+        ),
+        (
+            "POST",
+            format!("/api/v1/consultations/{id}/ask"),
+            Some(text("o-0000002", "x")),
+        ),
+        (
+            "POST",
+            format!("/api/v1/consultations/{id}/decline"),
+            Some(json!({"reason": "first_visit"})),
+        ),
+        (
+            "POST",
+            format!("/api/v1/consultations/{id}/close"),
+            Some(advice()),
+        ),
+    ] {
+        let r = other
+            .send(
+                method.parse().unwrap(),
+                &path,
+                body.map(|b| b.to_string()),
+                true,
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "{method} {path}: {}",
+            r.json
+        );
+    }
+    let record = c["evidence"][0]["file_id"].as_str().unwrap();
+    let (status, _, _) = other.get_bytes(&format!("/api/v1/files/{record}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nor the patient's records");
+    // Another patient cannot see it either.
+    let mut stranger = patient(&app, "13722220004", "孙七").await;
+    let r = stranger
+        .get(&format!("/api/v1/patient/consultations/{id}"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_same_client_id_makes_one_message() {
+    let app = TestApp::new().await;
+    let (mut d, doctor_id) = open_service(&app, "13911112005", "陈静").await;
+    let mut p = patient(&app, "13722220005", "周八").await;
+    let id = ask_for(&mut p, doctor_id).await;
+    d.post(
+        &format!("/api/v1/consultations/{id}/accept"),
+        json!({"follow_up_confirmed": true}),
+    )
+    .await;
+    let path = format!("/api/v1/patient/consultations/{id}/messages");
+    let first = p.post(&path, text("3f0c2a7e-9b1d-4c55", "头晕")).await;
+    let retry = p.post(&path, text("3f0c2a7e-9b1d-4c55", "头晕")).await;
+    assert_eq!(
+        (first.status, retry.status),
+        (StatusCode::CREATED, StatusCode::OK)
+    );
+    assert_eq!(first.json["id"], retry.json["id"]);
+    let dpath = format!("/api/v1/consultations/{id}/messages");
+    let a = d.post(&dpath, text("3f0c2a7e-9b1d-4c55", "多喝水")).await;
+    assert_eq!(a.status, StatusCode::CREATED, "client ids are per sender");
+    let thread = d.get(&dpath).await.json;
+    let from_patient = thread
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["sender"] == "patient")
+        .count();
+    assert_eq!(from_patient, 1);
+}
+
+#[tokio::test]
+async fn deadlines_close_and_refund() {
+    let app = TestApp::new().await;
+    let (mut d, doctor_id) = open_service(&app, "13911112006", "陈静").await;
+    let mut p = patient(&app, "13722220006", "吴九").await;
+    let unanswered = ask_for(&mut p, doctor_id).await;
+    let quiet = ask_for(&mut p, doctor_id).await;
+    d.post(
+        &format!("/api/v1/consultations/{quiet}/accept"),
+        json!({"follow_up_confirmed": true}),
+    )
+    .await;
+    app.clock
+        .advance(Duration::hours(24) + Duration::seconds(1));
+    let c = d
+        .get(&format!("/api/v1/consultations/{unanswered}"))
+        .await
+        .json;
+    assert_eq!(
+        (c["status"].as_str(), c["close_reason"].as_str()),
+        (Some("closed"), Some("not_accepted"))
+    );
+    assert_eq!(c["refunded"], true);
+    assert_eq!(
+        d.get(&format!("/api/v1/consultations/{quiet}")).await.json["status"],
+        "ongoing"
+    );
+    app.clock.advance(Duration::hours(24));
+    let c = d.get(&format!("/api/v1/consultations/{quiet}")).await.json;
+    assert_eq!(
+        (c["status"].as_str(), c["close_reason"].as_str()),
+        (Some("closed"), Some("no_reply"))
+    );
+    assert_eq!(c["refunded"], true);
+    let mine = p
+        .get(&format!("/api/v1/patient/consultations/{quiet}"))
+        .await
+        .json;
+    assert_eq!(mine["refunded"], true);
+    let page = d.get("/api/v1/consultations?status=closed").await.json;
+    assert_eq!(page["counts"], json!({"new": 0, "ongoing": 0, "closed": 2}));
+}
+
+#[tokio::test]
+async fn requests_need_an_open_service_within_its_daily_limit() {
+    let app = TestApp::new().await;
+    let (mut d, doctor_id) = open_service(&app, "13911112007", "陈静").await;
+    let mut p = patient(&app, "13722220007", "郑十").await;
+    let r = d
+        .put(
+            "/api/v1/me/consultation-settings",
+            json!({"enabled": true, "price_fen": 0, "daily_limit": 1, "greeting": "", "follow_up_questions": 2}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    ask_for(&mut p, doctor_id).await;
+    let body = json!({
+        "doctor_id": doctor_id, "complaint": "复诊",
+        "prior_diagnosis": {"hospital": "医院", "diagnosis": "高血压", "visited_on": "2026-09-01"},
+        "evidence": [{"kind": "diagnosis_certificate", "file_id": "nope"}],
+    });
+    let r = p.post("/api/v1/patient/consultations", body.clone()).await;
+    assert_eq!(
+        (r.status, r.error_code()),
+        (StatusCode::CONFLICT, "daily_limit_reached")
+    );
+    // A new day (China time) starts a new count.
+    app.clock.advance(Duration::hours(16));
+    let r = p.post("/api/v1/patient/consultations", body.clone()).await;
+    assert_eq!(
+        r.field_error("evidence").map(|_| ()),
+        Some(()),
+        "only own files: {}",
+        r.json
+    );
+
+    let r = d
+        .put(
+            "/api/v1/me/consultation-settings",
+            json!({"enabled": false, "price_fen": 0, "daily_limit": 1, "greeting": "", "follow_up_questions": 2}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = p.post("/api/v1/patient/consultations", body.clone()).await;
+    assert_eq!(r.error_code(), "service_unavailable");
+    // An unverified doctor can neither open the service nor be asked.
+    let mut newcomer = app.doctor("13911112008").await;
+    let r = newcomer
+        .put(
+            "/api/v1/me/consultation-settings",
+            json!({"enabled": true, "price_fen": 0, "daily_limit": 5, "greeting": "", "follow_up_questions": 2}),
+        )
+        .await;
+    assert_eq!(r.error_code(), "verification_required");
+    let newcomer_id = newcomer.get("/api/v1/me").await.json["id"]
+        .as_i64()
+        .unwrap();
+    let mut to_newcomer = body;
+    to_newcomer["doctor_id"] = json!(newcomer_id);
+    let r = p.post("/api/v1/patient/consultations", to_newcomer).await;
+    assert_eq!(r.error_code(), "service_unavailable");
+    // Settings are validated.
+    let r = d
+        .put(
+            "/api/v1/me/consultation-settings",
+            json!({"enabled": true, "price_fen": 1000000, "daily_limit": 0, "greeting": "", "follow_up_questions": 99}),
+        )
+        .await;
+    for field in ["price_fen", "daily_limit", "follow_up_questions"] {
+        assert!(r.field_error(field).is_some(), "{field}");
+    }
+}
+
+#[tokio::test]
+async fn search_and_cursor_pages() {
+    let app = TestApp::new().await;
+    let (mut d, doctor_id) = open_service(&app, "13911112009", "陈静").await;
+    let mut zhang = patient(&app, "13722220009", "张小明").await;
+    let mut li = patient(&app, "13722220010", "李大海").await;
+    let mut ids = vec![];
+    for _ in 0..3 {
+        ids.push(ask_for(&mut zhang, doctor_id).await);
+        app.clock.advance(Duration::seconds(5));
+        ids.push(ask_for(&mut li, doctor_id).await);
+        app.clock.advance(Duration::seconds(5));
+    }
+    let found = d
+        .get("/api/v1/consultations?status=new&q=%E5%B0%8F%E6%98%8E")
+        .await
+        .json;
+    assert_eq!(
+        found["items"].as_array().unwrap().len(),
+        3,
+        "search by 小明"
+    );
+    // Pages of 4, newest activity first, no row twice.
+    let first = d.get("/api/v1/consultations?status=new&limit=4").await.json;
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+    let second = d
+        .get(&format!(
+            "/api/v1/consultations?status=new&limit=4&cursor={cursor}"
+        ))
+        .await
+        .json;
+    assert_eq!(second["next_cursor"], Value::Null);
+    let seen: Vec<i64> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["items"].as_array().unwrap())
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    let mut newest_first = ids.clone();
+    newest_first.reverse();
+    assert_eq!(seen, newest_first);
+}
+
+#[tokio::test]
+async fn events_reach_only_their_doctor_and_resume_after_an_id() {
+    let app = TestApp::new().await;
+    let (mut d, doctor_id) = open_service(&app, "13911112011", "陈静").await;
+    let (mut other, other_id) = open_service(&app, "13911112012", "王芳").await;
+    let mut p = patient(&app, "13722220011", "钱一").await;
+
+    let response = d.open_stream("/api/v1/events", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut live = response.into_body();
+    let mut other_live = other.open_stream("/api/v1/events", None).await.into_body();
+
+    let id = ask_for(&mut p, doctor_id).await;
+    let theirs = ask_for(&mut p, other_id).await;
+    let events = read_events(&mut live, 1).await;
+    assert_eq!(events[0]["kind"], "consultation_new");
+    assert_eq!(events[0]["consultation_id"], id);
+    let events = read_events(&mut other_live, 1).await;
+    assert_eq!(
+        events[0]["consultation_id"], theirs,
+        "each doctor sees only their own"
+    );
+
+    d.post(
+        &format!("/api/v1/consultations/{id}/accept"),
+        json!({"follow_up_confirmed": true}),
+    )
+    .await;
+    let events = read_events(&mut live, 2).await;
+    assert_eq!(events[0]["kind"], "status_changed");
+    assert_eq!(events[0]["status"], "ongoing");
+    assert_eq!(events[1]["kind"], "message", "the greeting");
+    let resume_after = events[1]["id"].as_i64().unwrap();
+    drop(live);
+
+    // While the doctor is away the patient writes twice; on reconnect both arrive once.
+    for n in 1..=2 {
+        p.post(
+            &format!("/api/v1/patient/consultations/{id}/messages"),
+            text(&format!("away-000000{n}"), &format!("第{n}条")),
+        )
+        .await;
+    }
+    let mut again = d
+        .open_stream("/api/v1/events", Some(resume_after))
+        .await
+        .into_body();
+    let events = read_events(&mut again, 2).await;
+    let texts: Vec<&str> = events
+        .iter()
+        .map(|e| e["message"]["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["第1条", "第2条"]);
+    assert!(events.iter().all(|e| e["consultation_id"] == id));
+    // Signed out: no stream.
+    let mut anonymous = app.browser();
+    assert_eq!(
+        anonymous.open_stream("/api/v1/events", None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn quick_replies_are_added_edited_reordered_and_deleted() {
+    let app = TestApp::new().await;
+    let mut d = app.doctor("13911112013").await;
+    let path = "/api/v1/me/quick-replies";
+    for (title, body) in [
+        ("问候", "您好，请问有什么可以帮您？"),
+        ("复查", "请两周后复查。"),
+        ("用药", "饭后服用。"),
+    ] {
+        let r = d.post(path, json!({"title": title, "text": body})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    }
+    let r = d.post(path, json!({"title": "", "text": ""})).await;
+    assert!(r.field_error("title").is_some() && r.field_error("text").is_some());
+    let list = d.get(path).await.json;
+    let third = list[2]["id"].as_i64().unwrap();
+    let r = d
+        .put(
+            &format!("{path}/{third}"),
+            json!({"title": "用药说明", "text": "饭后半小时服用。", "position": 0}),
+        )
+        .await;
+    let titles: Vec<&str> = r
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["用药说明", "问候", "复查"]);
+    let first = r.json[1]["id"].as_i64().unwrap();
+    let r = d.delete(&format!("{path}/{first}")).await;
+    let positions: Vec<i64> = r
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["position"].as_i64().unwrap())
+        .collect();
+    assert_eq!(positions, [0, 1]);
+    // Another doctor cannot touch them.
+    let mut other = app.doctor("13911112014").await;
+    assert_eq!(
+        other.delete(&format!("{path}/{third}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(other.get(path).await.json, json!([]));
+}
