@@ -27,11 +27,40 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
     {
-        sqlx::query("UPDATE accounts SET display_name = ? WHERE id = ?")
-            .bind("李明")
-            .bind(id)
-            .execute(&state.db)
-            .await?;
+        sqlx::query(
+            "UPDATE accounts SET display_name = ?, verification_status = 'verified' WHERE id = ?",
+        )
+        .bind("李明")
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+        // A verified internist with the service open, so the inbox has a life of its own.
+        sqlx::query(
+            "INSERT INTO doctor_profiles (account_id, real_name, gender, id_number, hospital,
+               department, title, practice_category, practice_scope, years_of_practice,
+               specialties, bio, updated_at)
+             VALUES (?, '李明', 'male', '110105198001010016', '杭州市第一人民医院', '内分泌科',
+               'attending_physician', '临床', '内科专业', 12, '糖尿病、甲状腺疾病',
+               '从事内分泌临床工作十余年。', ?)",
+        )
+        .bind(id)
+        .bind(state.clock.unix())
+        .execute(&state.db)
+        .await?;
+        crate::inbox::settings::save(
+            state,
+            id,
+            &doctor_desk_api::inbox::ConsultationSettings {
+                enabled: true,
+                price_fen: 3000,
+                daily_limit: 50,
+                greeting: "您好，我是李医生，已接诊。请描述近期的情况。".into(),
+                follow_up_questions: 2,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::inbox::demo::seed(state, id).await?;
     }
     let reviewer_hash = password::hash(REVIEWER_PASSWORD.into()).await?;
     account::create(state, REVIEWER_PHONE, &reviewer_hash, &[Role::Reviewer])

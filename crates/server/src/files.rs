@@ -97,7 +97,7 @@ pub fn sniff(head: &[u8]) -> Option<&'static str> {
     }
 }
 
-fn files_dir(state: &AppState) -> PathBuf {
+pub(crate) fn files_dir(state: &AppState) -> PathBuf {
     state.config.data_dir.join("files")
 }
 

@@ -17,6 +17,7 @@ pub mod inbox;
 pub mod onboarding;
 mod review;
 pub mod security;
+pub mod simulate;
 pub mod sms;
 pub mod spa;
 pub mod state;

@@ -56,6 +56,24 @@ struct Cli {
 enum Command {
     /// Serve the API (the default).
     Serve,
+    /// Patient traffic through the HTTP API of a running dev server (see `--url`).
+    Simulate {
+        /// The running server (started with --dev, whose SMS outbox gives the codes).
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        /// How many patients.
+        #[arg(long, default_value_t = 20)]
+        patients: usize,
+        /// Actions per second, over all patients.
+        #[arg(long, default_value_t = 1.0)]
+        rate: f64,
+        /// The doctor they consult (the demo doctor is 1).
+        #[arg(long, default_value_t = 1)]
+        doctor_id: i64,
+        /// Stop after this many seconds (default: until Ctrl-C).
+        #[arg(long)]
+        seconds: Option<u64>,
+    },
     /// Administration on the database, without a running server.
     Admin {
         #[command(subcommand)]
@@ -104,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
-    let config = Config {
+    let mut config = Config {
         database_url: cli.database_url,
         dist_dir: cli.dist,
         dev: cli.dev,
@@ -113,8 +131,28 @@ async fn main() -> anyhow::Result<()> {
         trust_proxy: cli.trust_proxy,
         ..Config::new(cli.data_dir)
     };
+    if config.dev {
+        // Simulated patients all come from this machine; there is no real SMS to protect.
+        config.limits.sms_ip_per_hour = 1_000_000;
+    }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config, &cli.addr).await,
+        Command::Simulate {
+            url,
+            patients,
+            rate,
+            doctor_id,
+            seconds,
+        } => {
+            doctor_desk_server::simulate::run(
+                &url,
+                patients,
+                rate,
+                doctor_id,
+                seconds.map(std::time::Duration::from_secs),
+            )
+            .await
+        }
         Command::Admin {
             task:
                 AdminTask::PublishAgreement {

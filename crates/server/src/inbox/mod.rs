@@ -4,6 +4,7 @@
 
 pub mod consultations;
 pub mod deadlines;
+pub mod demo;
 pub mod events;
 pub mod messages;
 pub mod patients;

@@ -1,0 +1,234 @@
+//! Demo consultations for `cargo xtask run`: a few dozen in every state, so the inbox has
+//! something to show before `simulate` adds live traffic. Written straight to the
+//! database (they are fixtures, not actions, so they have no events or audit entries).
+
+use doctor_desk_api::inbox::{Advice, ACCEPT_DEADLINE_HOURS, REPLY_DEADLINE_HOURS};
+use rand::{seq::SliceRandom, Rng};
+
+use crate::{
+    simulate::{random_name, COMPLAINTS, MESSAGES, RECORD_PNG},
+    state::AppState,
+};
+
+const HOUR: i64 = 3600;
+
+/// The shape of one demo consultation.
+enum Kind {
+    New { asked: bool },
+    Ongoing { unread: i64 },
+    Closed { follow_ups_left: i64 },
+    Declined(&'static str),
+    Expired(&'static str),
+}
+
+pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
+    let now = state.clock.unix();
+    let mut kinds = Vec::new();
+    kinds.extend((0..8).map(|n| Kind::New { asked: n % 4 == 0 }));
+    kinds.extend((0..10).map(|n| Kind::Ongoing { unread: n % 3 }));
+    kinds.extend((0..10).map(|n| Kind::Closed {
+        follow_ups_left: n % 3,
+    }));
+    kinds.extend(
+        [
+            "first_visit",
+            "out_of_scope",
+            "needs_offline_visit",
+            "other",
+        ]
+        .map(Kind::Declined),
+    );
+    kinds.extend(["not_accepted", "no_reply", "not_accepted", "no_reply"].map(Kind::Expired));
+
+    let dir = crate::files::files_dir(state);
+    tokio::fs::create_dir_all(&dir).await?;
+    let mut tx = state.db.begin().await?;
+    for (n, kind) in kinds.into_iter().enumerate() {
+        let mut rng = rand::thread_rng();
+        let patient_id: i64 = sqlx::query_scalar(
+            "INSERT INTO patients (phone, name, sex, birth_date, created_at)
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(format!("1650000{n:04}"))
+        .bind(random_name())
+        .bind(if n % 2 == 0 { "female" } else { "male" })
+        .bind(format!(
+            "{}-0{}-1{}",
+            1945 + (n * 7) % 55,
+            1 + n % 9,
+            n % 10
+        ))
+        .bind(now - 30 * 24 * HOUR)
+        .fetch_one(&mut *tx)
+        .await?;
+        let file_id = format!("demo-record-{n:03}");
+        tokio::fs::write(dir.join(&file_id), RECORD_PNG).await?;
+        sqlx::query(
+            "INSERT INTO patient_files (id, patient_id, content_type, size, sha256, created_at)
+             VALUES (?, ?, 'image/png', ?, '', ?)",
+        )
+        .bind(&file_id)
+        .bind(patient_id)
+        .bind(RECORD_PNG.len() as i64)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+
+        let (complaint, diagnosis, department) = *COMPLAINTS.choose(&mut rng).unwrap();
+        let created = now - rng.gen_range(1..20) * HOUR - (n as i64) * 600;
+        let accepted = created + HOUR;
+        let (
+            status,
+            accepted_at,
+            closed_at,
+            deadline,
+            close_reason,
+            decline,
+            advice,
+            follow_ups,
+            unread,
+        ) = match &kind {
+            Kind::New { .. } => (
+                "new",
+                None,
+                None,
+                Some(created + ACCEPT_DEADLINE_HOURS * HOUR),
+                None,
+                None,
+                None,
+                0,
+                1,
+            ),
+            Kind::Ongoing { unread } => (
+                "ongoing",
+                Some(accepted),
+                None,
+                Some(now + REPLY_DEADLINE_HOURS * HOUR - 5 * HOUR),
+                None,
+                None,
+                None,
+                0,
+                *unread,
+            ),
+            Kind::Closed { follow_ups_left } => {
+                let advice = Advice {
+                    assessment: format!("{diagnosis}，目前控制尚可"),
+                    advice: "按原方案继续用药，规律作息，清淡饮食".into(),
+                    offline_visit: n % 2 == 0,
+                    department: if n % 2 == 0 {
+                        department.into()
+                    } else {
+                        String::new()
+                    },
+                    follow_up: "一个月后复诊".into(),
+                };
+                (
+                    "closed",
+                    Some(accepted),
+                    Some(accepted + 3 * HOUR),
+                    None,
+                    Some("advice"),
+                    None,
+                    Some(serde_json::to_string(&advice)?),
+                    *follow_ups_left,
+                    0,
+                )
+            }
+            Kind::Declined(reason) => (
+                "declined",
+                None,
+                Some(created + 2 * HOUR),
+                None,
+                None,
+                Some(*reason),
+                None,
+                0,
+                0,
+            ),
+            Kind::Expired(reason) => (
+                "closed",
+                (*reason == "no_reply").then_some(accepted),
+                Some(created + 48 * HOUR),
+                None,
+                Some(*reason),
+                None,
+                None,
+                0,
+                0,
+            ),
+        };
+        let refunded = matches!(kind, Kind::Declined(_) | Kind::Expired(_));
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO consultations (doctor_id, patient_id, status, complaint, prior_hospital,
+               prior_diagnosis, prior_visited_on, price_fen, created_at, accepted_at, closed_at,
+               deadline_at, close_reason, decline_reason, decline_text, refunded, advice,
+               follow_ups_left, last_activity_at, doctor_unread)
+             VALUES (?, ?, ?, ?, '杭州市第一人民医院', ?, '2026-09-15', 3000, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             RETURNING id",
+        )
+        .bind(doctor_id)
+        .bind(patient_id)
+        .bind(status)
+        .bind(complaint)
+        .bind(diagnosis)
+        .bind(created)
+        .bind(accepted_at)
+        .bind(closed_at)
+        .bind(deadline)
+        .bind(close_reason)
+        .bind(decline)
+        .bind(decline.map(|r| if r == "other" { "本院暂无该项检查条件" } else { "" }))
+        .bind(refunded)
+        .bind(advice)
+        .bind(follow_ups)
+        .bind(closed_at.unwrap_or(created + 2 * HOUR).min(now))
+        .bind(unread)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO consultation_files (consultation_id, file_id, kind, position)
+             VALUES (?, ?, 'outpatient_record', 0)",
+        )
+        .bind(id)
+        .bind(&file_id)
+        .execute(&mut *tx)
+        .await?;
+        // A short thread: the notes and a few messages in turn.
+        let mut lines: Vec<(&str, String, i64)> = Vec::new();
+        if let Kind::New { asked: true } = kind {
+            lines.push(("doctor", "请补充最近一次的化验结果".into(), created + 600));
+            lines.push(("patient", "好的，我上传一下".into(), created + 1200));
+        }
+        if accepted_at.is_some() {
+            lines.push(("system", "accepted".into(), accepted));
+            for k in 0..rng.gen_range(2..6) {
+                let sender = if k % 2 == 0 { "patient" } else { "doctor" };
+                let text = if sender == "patient" {
+                    MESSAGES.choose(&mut rng).unwrap().to_string()
+                } else {
+                    "收到，请继续按时服药并记录".to_string()
+                };
+                lines.push((sender, text, accepted + 600 * (k + 1)));
+            }
+        }
+        if let Some(reason) = close_reason.or(decline.map(|_| "declined")) {
+            let note = if reason == "advice" { "closed" } else { reason };
+            lines.push(("system", note.into(), closed_at.unwrap_or(now)));
+        }
+        for (k, (sender, text, at)) in lines.into_iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO messages (consultation_id, sender, client_id, text, created_at)
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(sender)
+            .bind((sender != "system").then(|| format!("demo-{id}-{k:04}")))
+            .bind(text)
+            .bind(at.min(now))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
