@@ -4,6 +4,7 @@
 //! - `test`  every check and test suite; ends with `N passed, N failed`
 //! - `build` build the SPA into `dist/` (with precompressed copies)
 //! - `size`  raw / gzip / brotli sizes of `dist/` and of the first load
+//! - `bench` benchmarks that print figures (`bench inbox`)
 
 mod build;
 mod size;
@@ -21,9 +22,10 @@ fn main() -> ExitCode {
         "test" => steps::test(&rest),
         "build" => tools::ensure_build_tools().and_then(|_| build::spa()),
         "size" => size::report(true).map(|_| ()),
+        "bench" => bench(&rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [server flags]   build the SPA and serve it with demo data (http://127.0.0.1:8080)\n  test [suite …]       run every check and test suite (or only the named ones: {})\n  build                build the SPA into dist/\n  size                 print the size report of dist/",
+                "usage: cargo xtask <command>\n\n  run [server flags]   build the SPA and serve it with demo data (http://127.0.0.1:8080)\n  test [suite …]       run every check and test suite (or only the named ones: {})\n  build                build the SPA into dist/\n  size                 print the size report of dist/\n  bench inbox [flags]  inbox list / send throughput and latency, event delivery latency",
                 steps::SUITES.join(", ")
             );
             return ExitCode::from(2);
@@ -35,6 +37,38 @@ fn main() -> ExitCode {
             eprintln!("xtask: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs a benchmark of the server (release build, fresh temporary database); flags after
+/// the target go to it (`--consultations`, `--messages`, `--clients`, `--seconds`, …).
+fn bench(args: &[String]) -> Result<(), String> {
+    let Some(target) = args.first() else {
+        return Err("which benchmark? `cargo xtask bench inbox`".into());
+    };
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "doctor-desk-server",
+            "--",
+            "bench",
+        ])
+        .arg(target)
+        .args(&args[1..])
+        .env(
+            "RUST_LOG",
+            std::env::var("RUST_LOG").unwrap_or_else(|_| "error".into()),
+        )
+        .current_dir(project_root())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("bench {target} failed ({status})"))
     }
 }
 

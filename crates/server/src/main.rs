@@ -74,10 +74,37 @@ enum Command {
         #[arg(long)]
         seconds: Option<u64>,
     },
+    /// Benchmarks on a fresh temporary database (prints figures; `cargo xtask bench`).
+    Bench {
+        #[command(subcommand)]
+        what: BenchTarget,
+    },
     /// Administration on the database, without a running server.
     Admin {
         #[command(subcommand)]
         task: AdminTask,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchTarget {
+    /// The inbox list and sending at many concurrent clients, and event delivery latency.
+    Inbox {
+        #[arg(long, default_value_t = 100_000)]
+        consultations: u64,
+        #[arg(long, default_value_t = 1_000_000)]
+        messages: u64,
+        #[arg(long, default_value_t = 100)]
+        doctors: u64,
+        /// Concurrent clients for the list and send figures.
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+        /// Open conversations for the delivery figure.
+        #[arg(long, default_value_t = 200)]
+        conversations: usize,
+        /// How long each measurement runs.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
     },
 }
 
@@ -137,6 +164,27 @@ async fn main() -> anyhow::Result<()> {
     }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config, &cli.addr).await,
+        Command::Bench {
+            what:
+                BenchTarget::Inbox {
+                    consultations,
+                    messages,
+                    doctors,
+                    clients,
+                    conversations,
+                    seconds,
+                },
+        } => {
+            doctor_desk_server::bench::inbox(doctor_desk_server::bench::Options {
+                consultations,
+                messages,
+                doctors,
+                clients,
+                conversations,
+                seconds,
+            })
+            .await
+        }
         Command::Simulate {
             url,
             patients,
