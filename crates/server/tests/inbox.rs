@@ -720,3 +720,87 @@ async fn quick_replies_are_added_edited_reordered_and_deleted() {
     );
     assert_eq!(other.get(path).await.json, json!([]));
 }
+
+/// The simulator drives real traffic through the HTTP API of a running demo server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulator_feeds_the_demo_inbox() {
+    use doctor_desk_server::{simulate, spawn, Config, SystemClock};
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::new(dir.path());
+    config.dev = true;
+    config.demo_data = true;
+    config.limits.sms_ip_per_hour = 1000;
+    let server = spawn(config, "127.0.0.1:0", std::sync::Arc::new(SystemClock))
+        .await
+        .unwrap();
+    let count = |table: &'static str| {
+        let db = server.state.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let (consultations, messages) = (count("consultations").await, count("messages").await);
+    assert!(
+        consultations >= 30,
+        "the demo has a few dozen: {consultations}"
+    );
+
+    // The demo doctor has to accept the agreements before patients can reach them.
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let url = |p: &str| format!("{}{p}", server.url());
+    let health = client.get(url("/api/v1/health")).send().await.unwrap();
+    let csrf = health
+        .cookies()
+        .find(|c| c.name() == "dd_csrf")
+        .unwrap()
+        .value()
+        .to_owned();
+    let login = client
+        .post(url("/api/v1/auth/login"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"phone": "13800000001", "password": "demo2026"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    for kind in ["service-agreement", "privacy-policy"] {
+        let doc: Value = client
+            .get(url(&format!("/api/v1/agreements/{kind}/1.0.0")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let r = client
+            .post(url(&format!("/api/v1/agreements/{kind}/1.0.0/acceptance")))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"body_sha256": doc["body_sha256"], "health_data_consent": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+
+    simulate::run(
+        &server.url(),
+        3,
+        20.0,
+        1,
+        Some(std::time::Duration::from_secs(2)),
+    )
+    .await
+    .unwrap();
+    assert!(
+        count("consultations").await > consultations,
+        "new requests arrived"
+    );
+    assert!(count("messages").await > messages, "and messages");
+    server.stop().await;
+}
