@@ -1,8 +1,9 @@
 //! The roots: contexts, the routers and every route in one place.
 //!
-//! Doctor Desk ships as three bundles (see `doctor_desk_api::bundle`): doctors on phones,
-//! often on slow networks, load the doctor app; the agreements, needed once per version,
-//! and the hospital's reviewer console are separate wasm files. All share this library,
+//! Doctor Desk ships as four bundles (see `doctor_desk_api::bundle`): doctors on phones,
+//! often on slow networks, load the doctor app; the agreements (once per version),
+//! onboarding (once, and at renewals) and the hospital's reviewer console are separate
+//! wasm files. All share this library,
 //! the session cookie and the sign-in pages (which live in the doctor app).
 
 use leptos::prelude::*;
@@ -22,7 +23,6 @@ use crate::{
         auth::{LoginPage, RegisterPage, ResetPasswordPage},
         home::HomePage,
         not_found::NotFoundPage,
-        onboarding::OnboardingPage,
     },
     session::provide_session,
 };
@@ -91,7 +91,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
                     <ParentRoute path=path!("") view=SignedInLayout>
                         <Route path=path!("") view=HomePage />
-                        <Route path=path!("onboarding") view=OnboardingPage />
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -99,7 +98,7 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The agreements (`/agreements`, `/me/agreements`, a bundle of its own).
+/// The agreements (`/agreements`, `/me/agreements`), a bundle of its own.
 #[component]
 pub fn AccountApp() -> impl IntoView {
     use crate::pages::agreements::{AcceptanceHistoryPage, AgreementReadPage, AgreementsPage};
@@ -111,6 +110,23 @@ pub fn AccountApp() -> impl IntoView {
                         <Route path=path!("agreements") view=AgreementsPage />
                         <Route path=path!("agreements/:kind/:version") view=AgreementReadPage />
                         <Route path=path!("me/agreements") view=AcceptanceHistoryPage />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </Providers>
+    }
+}
+
+/// Onboarding (`/onboarding`), a bundle of its own.
+#[component]
+pub fn OnboardingApp() -> impl IntoView {
+    use crate::pages::onboarding::OnboardingPage;
+    view! {
+        <Providers bundle=Bundle::Onboarding>
+            <Router>
+                <Routes fallback=NotFoundPage>
+                    <ParentRoute path=path!("") view=SignedInLayout>
+                        <Route path=path!("onboarding") view=OnboardingPage />
                     </ParentRoute>
                 </Routes>
             </Router>

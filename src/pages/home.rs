@@ -3,8 +3,6 @@
 use doctor_desk_api::auth::VerificationStatus;
 use leptos::prelude::*;
 
-use leptos_router::components::A;
-
 use crate::{
     api,
     components::shell::AppLink,
@@ -55,13 +53,13 @@ pub fn HomePage() -> impl IntoView {
                                     s != VerificationStatus::Verified
                                         && s != VerificationStatus::Pending
                                 }>
-                                    <A
+                                    <AppLink
                                         href="/onboarding"
-                                        attr:class="button button-primary"
-                                        attr:data-testid="go-onboarding"
+                                        class="button button-primary"
+                                        testid="go-onboarding"
                                     >
                                         {tr(|t| t.go_onboarding)}
-                                    </A>
+                                    </AppLink>
                                 </Show>
                             }
                         })

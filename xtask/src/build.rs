@@ -7,8 +7,11 @@ use crate::project_root;
 
 /// The pages Trunk builds besides index.html (the doctor app), each into `dist/<dir>/`,
 /// served under `/<dir>/` (see `doctor_desk_api::bundle`).
-pub const OTHER_BUNDLES: [(&str, &str); 2] =
-    [("account.html", "account"), ("review.html", "review")];
+pub const OTHER_BUNDLES: [(&str, &str); 3] = [
+    ("account.html", "account"),
+    ("onboarding.html", "onboarding"),
+    ("review.html", "review"),
+];
 
 /// Builds every bundle: the doctor app into `dist/` first (Trunk empties `dist/` when it
 /// builds it), then the others into their folders.
@@ -94,7 +97,7 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
 mod tests {
     use crate::project_root;
 
-    /// account.html and review.html are index.html for the other bundles: they may differ
+    /// account.html, onboarding.html and review.html are index.html for the other bundles: they may differ
     /// in the binary they build and their title, nothing else (so the skeleton,
     /// CSP-relevant scripts and meta tags cannot drift apart).
     #[test]

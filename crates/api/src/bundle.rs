@@ -10,12 +10,20 @@ pub enum Bundle {
     Doctor,
     /// Pages a doctor needs rarely: reading and accepting the agreements, and their history.
     Account,
+    /// Onboarding (profile, licence photos; the heaviest code of all, photo compression
+    /// included), done once and again when a licence expires.
+    Onboarding,
     /// The hospital's reviewer console.
     Review,
 }
 
 impl Bundle {
-    pub const ALL: [Bundle; 3] = [Bundle::Doctor, Bundle::Account, Bundle::Review];
+    pub const ALL: [Bundle; 4] = [
+        Bundle::Doctor,
+        Bundle::Account,
+        Bundle::Onboarding,
+        Bundle::Review,
+    ];
 
     /// The bundle that routes `path` (a query or fragment is ignored).
     pub fn for_path(path: &str) -> Bundle {
@@ -28,6 +36,8 @@ impl Bundle {
             Bundle::Review
         } else if under("/agreements") || under("/me/agreements") {
             Bundle::Account
+        } else if under("/onboarding") {
+            Bundle::Onboarding
         } else {
             Bundle::Doctor
         }
@@ -39,6 +49,7 @@ impl Bundle {
         match self {
             Bundle::Doctor => "",
             Bundle::Account => "account",
+            Bundle::Onboarding => "onboarding",
             Bundle::Review => "review",
         }
     }
@@ -53,7 +64,8 @@ mod tests {
         for (path, bundle) in [
             ("/", Bundle::Doctor),
             ("/login?next=%2Fagreements", Bundle::Doctor),
-            ("/onboarding", Bundle::Doctor),
+            ("/onboarding", Bundle::Onboarding),
+            ("/onboardingx", Bundle::Doctor),
             ("/reviewers", Bundle::Doctor),
             ("/agreementsx", Bundle::Doctor),
             ("/review", Bundle::Review),
