@@ -12,6 +12,10 @@ use doctor_desk_api::{
         PublishRequest, PublishedVersion,
     },
     auth::{LoginRequest, Me, PasswordResetRequest, RegisterRequest, SmsCodeRequest},
+    inbox::{
+        AcceptRequest, Advice, Consultation, ConsultationPage, ConsultationSettings, Decline,
+        Message, QuickReply, QuickReplyInput, SendMessage,
+    },
     onboarding::{
         DecisionRequest, Document, Profile, ProfileUpdate, QueueItem, ReviewSubmission,
         Verification,
@@ -184,6 +188,106 @@ pub async fn preview_agreement(req: &PublishRequest) -> ApiResult<Vec<AgreementD
 
 pub async fn publish_agreement(req: &PublishRequest) -> ApiResult<PublishedVersion> {
     call(Method::POST, "/review/agreements", Some(req)).await
+}
+
+pub async fn consultations(
+    status: &str,
+    q: &str,
+    cursor: Option<&str>,
+) -> ApiResult<ConsultationPage> {
+    let mut path = format!(
+        "/consultations?status={status}&q={}",
+        js_sys::encode_uri_component(q)
+    );
+    if let Some(c) = cursor {
+        path.push_str("&cursor=");
+        path.push_str(c);
+    }
+    call(Method::GET, &path, None::<&()>).await
+}
+
+pub async fn consultation(id: i64) -> ApiResult<Consultation> {
+    call(Method::GET, &format!("/consultations/{id}"), None::<&()>).await
+}
+
+pub async fn messages(id: i64, after: i64) -> ApiResult<Vec<Message>> {
+    call(
+        Method::GET,
+        &format!("/consultations/{id}/messages?after={after}"),
+        None::<&()>,
+    )
+    .await
+}
+
+pub async fn send_message(id: i64, req: &SendMessage) -> ApiResult<Message> {
+    call(
+        Method::POST,
+        &format!("/consultations/{id}/messages"),
+        Some(req),
+    )
+    .await
+}
+
+pub async fn accept_consultation(id: i64, req: &AcceptRequest) -> ApiResult<Consultation> {
+    call(
+        Method::POST,
+        &format!("/consultations/{id}/accept"),
+        Some(req),
+    )
+    .await
+}
+
+pub async fn ask_patient(id: i64, req: &SendMessage) -> ApiResult<Message> {
+    call(Method::POST, &format!("/consultations/{id}/ask"), Some(req)).await
+}
+
+pub async fn decline_consultation(id: i64, req: &Decline) -> ApiResult<Consultation> {
+    call(
+        Method::POST,
+        &format!("/consultations/{id}/decline"),
+        Some(req),
+    )
+    .await
+}
+
+pub async fn close_consultation(id: i64, req: &Advice) -> ApiResult<Consultation> {
+    call(
+        Method::POST,
+        &format!("/consultations/{id}/close"),
+        Some(req),
+    )
+    .await
+}
+
+pub async fn consultation_settings() -> ApiResult<ConsultationSettings> {
+    call(Method::GET, "/me/consultation-settings", None::<&()>).await
+}
+
+pub async fn save_consultation_settings(
+    req: &ConsultationSettings,
+) -> ApiResult<ConsultationSettings> {
+    call(Method::PUT, "/me/consultation-settings", Some(req)).await
+}
+
+pub async fn quick_replies() -> ApiResult<Vec<QuickReply>> {
+    call(Method::GET, "/me/quick-replies", None::<&()>).await
+}
+
+pub async fn add_quick_reply(req: &QuickReplyInput) -> ApiResult<Vec<QuickReply>> {
+    call(Method::POST, "/me/quick-replies", Some(req)).await
+}
+
+pub async fn update_quick_reply(id: i64, req: &QuickReplyInput) -> ApiResult<Vec<QuickReply>> {
+    call(Method::PUT, &format!("/me/quick-replies/{id}"), Some(req)).await
+}
+
+pub async fn delete_quick_reply(id: i64) -> ApiResult<Vec<QuickReply>> {
+    call(
+        Method::DELETE,
+        &format!("/me/quick-replies/{id}"),
+        None::<&()>,
+    )
+    .await
 }
 
 /// Where a stored file can be fetched (the session cookie authorises it).

@@ -22,6 +22,7 @@ use crate::{
     pages::{
         auth::{LoginPage, RegisterPage, ResetPasswordPage},
         home::HomePage,
+        inbox::{ConsultationThreadPage, InboxPage},
         not_found::NotFoundPage,
     },
     session::provide_session,
@@ -91,6 +92,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
                     <ParentRoute path=path!("") view=SignedInLayout>
                         <Route path=path!("") view=HomePage />
+                        <Route path=path!("inbox") view=InboxPage />
+                        <Route path=path!("inbox/:id") view=ConsultationThreadPage />
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -98,10 +101,14 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The agreements (`/agreements`, `/me/agreements`), a bundle of its own.
+/// The agreements (`/agreements`, `/me/agreements`) and the consultation service settings
+/// (`/settings/consultation`), a bundle of its own.
 #[component]
 pub fn AccountApp() -> impl IntoView {
-    use crate::pages::agreements::{AcceptanceHistoryPage, AgreementReadPage, AgreementsPage};
+    use crate::pages::{
+        agreements::{AcceptanceHistoryPage, AgreementReadPage, AgreementsPage},
+        inbox::ConsultationSettingsPage,
+    };
     view! {
         <Providers bundle=Bundle::Account>
             <Router>
@@ -110,6 +117,7 @@ pub fn AccountApp() -> impl IntoView {
                         <Route path=path!("agreements") view=AgreementsPage />
                         <Route path=path!("agreements/:kind/:version") view=AgreementReadPage />
                         <Route path=path!("me/agreements") view=AcceptanceHistoryPage />
+                        <Route path=path!("settings/consultation") view=ConsultationSettingsPage />
                     </ParentRoute>
                 </Routes>
             </Router>

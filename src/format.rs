@@ -37,3 +37,25 @@ pub fn bytes(n: u64) -> String {
         format!("{} KB", n.div_ceil(1024))
     }
 }
+
+/// Time left until `deadline` as `h:mm` (`None` once it passed).
+pub fn time_left(deadline: DateTime<Utc>, now: DateTime<Utc>) -> Option<String> {
+    let minutes = (deadline - now).num_minutes();
+    (minutes >= 0).then(|| format!("{}:{:02}", minutes / 60, minutes % 60))
+}
+
+/// `11-29` for a day separator; with the year when it is not this year's.
+pub fn local_day(at: DateTime<Utc>) -> String {
+    let t = at.with_timezone(&china());
+    if t.year() == Utc::now().with_timezone(&china()).year() {
+        format!("{:02}-{:02}", t.month(), t.day())
+    } else {
+        format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day())
+    }
+}
+
+/// `16:05`
+pub fn local_time(at: DateTime<Utc>) -> String {
+    let t = at.with_timezone(&china());
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}

@@ -5,6 +5,7 @@ pub mod app;
 pub mod components;
 pub mod format;
 pub mod i18n;
+pub mod inbox_events;
 pub mod pages;
 pub mod photo;
 pub mod session;

@@ -514,6 +514,103 @@ async fn reviewer_publishes_an_agreement(h: &Harness) {
     );
 }
 
+/// A verified doctor opens the service in the settings, adds a quick reply; a patient
+/// (through the HTTP API) asks for a follow-up, which appears in the inbox without a
+/// reload; the doctor accepts with the confirmation, replies with the quick reply, sees
+/// the patient's answer arrive live, and ends with advice.
+async fn inbox_flow(h: &Harness) {
+    use doctor_desk_server::simulate::PatientClient;
+    let phone = unique_phone();
+    sign_up(h, &phone).await;
+    // Fixture: the hospital verified this doctor (the review itself has its own flow).
+    sqlx::query("UPDATE accounts SET verification_status = 'verified' WHERE phone = ?")
+        .bind(&phone)
+        .execute(&h.server.state.db)
+        .await
+        .expect("verified");
+    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+        .bind(&phone)
+        .fetch_one(&h.server.state.db)
+        .await
+        .expect("doctor");
+
+    // Service settings and a quick reply, in the settings page.
+    h.goto("/settings/consultation").await;
+    h.click("service-enabled").await;
+    h.fill("greeting", "您好，我已接诊。").await;
+    h.click("save-settings").await;
+    h.wait_until(
+        "settings saved",
+        "return document.querySelector(\"[data-testid='service-enabled']\").checked === true",
+    )
+    .await;
+    h.fill("title", "复查").await;
+    h.fill("text", "请两周后复查空腹血糖。").await;
+    h.click("add-quick-reply").await;
+    h.wait_contains("quick-reply-item", "请两周后复查空腹血糖")
+        .await;
+
+    h.goto("/inbox").await;
+    h.testid("inbox-empty").await;
+    check_tap_targets(h).await;
+
+    // A patient asks; the request appears live, with the tab bar badge.
+    let patient = PatientClient::new(&h.server.url(), &unique_phone(), "张三").expect("client");
+    patient.sign_in().await.expect("patient signs in");
+    let id = patient.ask(doctor_id).await.expect("consultation");
+    h.wait_contains("consultation-row", "张*").await;
+    h.wait_text("nav-inbox-badge", "1").await;
+    h.screenshot("inbox").await;
+    h.click("consultation-row").await;
+    h.wait_path(&format!("/inbox/{id}")).await;
+    h.wait_contains("prior-diagnosis", "杭州市第一人民医院")
+        .await;
+
+    // Accepting needs the follow-up confirmation.
+    h.click("accept-consultation").await;
+    h.wait_contains("follow_up_confirmed-error", "复诊").await;
+    h.click("confirm-follow-up").await;
+    h.click("accept-consultation").await;
+    h.wait_text("consultation-status", "进行中").await;
+    h.wait_until(
+        "the greeting in the thread",
+        "return [...document.querySelectorAll(\"[data-testid='message']\")].some(m => m.innerText.includes('您好，我已接诊'))",
+    )
+    .await;
+
+    // A quick reply is one tap; sent, it shows in the thread.
+    h.click("quick-reply").await;
+    h.click("send-message").await;
+    h.wait_until(
+        "the reply in the thread",
+        "return [...document.querySelectorAll(\"[data-testid='message']\")].some(m => m.innerText.includes('两周后复查'))",
+    )
+    .await;
+
+    // The patient's answer arrives live.
+    patient
+        .send(id, "好的，谢谢医生", false)
+        .await
+        .expect("patient message");
+    h.wait_until(
+        "the patient's message arrives",
+        "return [...document.querySelectorAll(\"[data-testid='message']\")].some(m => m.innerText.includes('好的，谢谢医生'))",
+    )
+    .await;
+    check_tap_targets(h).await;
+    h.screenshot("thread").await;
+
+    // Ending with advice.
+    h.click("open-end-form").await;
+    h.fill("assessment", "血糖控制尚可").await;
+    h.fill("advice", "继续原方案，注意饮食").await;
+    h.click("end-consultation").await;
+    h.wait_text("consultation-status", "已结束").await;
+    h.wait_contains("advice", "继续原方案").await;
+    let mine = patient.consultation(id).await.expect("patient view");
+    assert_eq!(mine.follow_ups_left, 2);
+}
+
 /// In the reviewer console, opens the oldest pending submission.
 async fn open_first_submission(h: &Harness) {
     let item = h.testid("queue-item").await;
@@ -636,6 +733,7 @@ cases!(wrong_password_keeps_what_was_typed);
 cases!(agreements_flow);
 cases!(declining_signs_out, phone);
 cases!(reviewer_publishes_an_agreement, desktop);
+cases!(inbox_flow, phone);
 
 /// A failing test still leaves no browser, driver or Xvfb behind.
 async fn teardown_after_failure(engine: Engine) {

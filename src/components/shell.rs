@@ -176,6 +176,9 @@ pub fn use_sign_out(target: &'static str) -> Action<(), Result<(), api::ApiError
 #[component]
 fn SignedInShell() -> impl IntoView {
     let session = use_session();
+    // The doctor app keeps one event stream open for the inbox and the tab bar badge.
+    let waiting = (use_bundle() == crate::app::Bundle::Doctor)
+        .then(|| crate::inbox_events::provide_inbox_events().waiting);
     let has_role = move |role: Role| session.me().is_some_and(|me| me.roles.contains(&role));
     // While agreements are pending there is nowhere else to go.
     let agreed = Memo::new(move |_| {
@@ -202,6 +205,15 @@ fn SignedInShell() -> impl IntoView {
             <Show when=move || agreed.get()>
                 <nav class="main-nav" aria-label=tr(|t| t.nav_label)>
                     <NavLink href="/" icon="⌂" label=|t| t.nav_home testid="nav-home" />
+                    <Show when=move || has_role(Role::Doctor)>
+                        <NavLink
+                            href="/inbox"
+                            icon="✉"
+                            label=|t| t.nav_inbox
+                            testid="nav-inbox"
+                            badge=Signal::derive(move || waiting.map(|w| w.get()).unwrap_or(0))
+                        />
+                    </Show>
                     <Show when=move || has_role(Role::Doctor)>
                         <NavLink
                             href="/onboarding"
@@ -266,6 +278,9 @@ fn NavLink(
     icon: &'static str,
     label: fn(&'static crate::i18n::Texts) -> &'static str,
     testid: &'static str,
+    /// A count shown on the entry (new consultations).
+    #[prop(optional, into)]
+    badge: Option<Signal<u32>>,
 ) -> impl IntoView {
     let bundle = use_bundle();
     let content = move || {
@@ -274,6 +289,16 @@ fn NavLink(
                 {icon}
             </span>
             <span>{tr(label)}</span>
+            {badge
+                .map(|b| {
+                    view! {
+                        <Show when=move || { b.get() > 0 }>
+                            <span class="nav-badge" data-testid=format!("{testid}-badge")>
+                                {move || b.get()}
+                            </span>
+                        </Show>
+                    }
+                })}
         }
     };
     if owns(bundle, href) {

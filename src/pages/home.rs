@@ -67,7 +67,7 @@ pub fn HomePage() -> impl IntoView {
                 <ExpiryWarnings />
             </section>
             <p>
-                <AppLink href="/me/agreements" testid="go-agreements-history">
+                <AppLink href="/me/agreements" class="text-link" testid="go-agreements-history">
                     {tr(|t| t.my_agreements)}
                 </AppLink>
             </p>

@@ -8,7 +8,8 @@
 pub enum Bundle {
     /// Sign-in, home and the daily work: the first load of almost every visit.
     Doctor,
-    /// Pages a doctor needs rarely: reading and accepting the agreements, and their history.
+    /// Pages a doctor needs rarely: reading and accepting the agreements, their history,
+    /// and the consultation service settings.
     Account,
     /// Onboarding (profile, licence photos; the heaviest code of all, photo compression
     /// included), done once and again when a licence expires.
@@ -34,7 +35,7 @@ impl Bundle {
         };
         if under("/review") {
             Bundle::Review
-        } else if under("/agreements") || under("/me/agreements") {
+        } else if under("/agreements") || under("/me/agreements") || under("/settings") {
             Bundle::Account
         } else if under("/onboarding") {
             Bundle::Onboarding
@@ -75,6 +76,8 @@ mod tests {
             ("/agreements?next=%2F", Bundle::Account),
             ("/agreements/privacy-policy/1.0.0", Bundle::Account),
             ("/me/agreements", Bundle::Account),
+            ("/settings/consultation", Bundle::Account),
+            ("/inbox/12", Bundle::Doctor),
             ("/me/profile", Bundle::Doctor),
         ] {
             assert_eq!(Bundle::for_path(path), bundle, "{path}");

@@ -1,0 +1,221 @@
+use doctor_desk_api::inbox::{ConsultationSettings, QuickReply, QuickReplyInput};
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{
+    api,
+    components::{
+        form_field::{Control, FormError, FormErrors, FormField},
+        submit_button::SubmitButton,
+        toast::use_toasts,
+    },
+    i18n::{tr, use_texts},
+};
+
+/// 问诊设置: the service switch, price, daily limit, greeting and follow-up questions, and
+/// the quick replies.
+#[component]
+pub fn ConsultationSettingsPage() -> impl IntoView {
+    let t = use_texts();
+    let toasts = use_toasts();
+    let errors = FormErrors::new();
+    let enabled = RwSignal::new(false);
+    let price = RwSignal::new(String::new());
+    let limit = RwSignal::new(String::new());
+    let greeting = RwSignal::new(String::new());
+    let follow_ups = RwSignal::new(String::new());
+    let show = move |s: ConsultationSettings| {
+        enabled.set(s.enabled);
+        price.set(format!("{}.{:02}", s.price_fen / 100, s.price_fen % 100));
+        limit.set(s.daily_limit.to_string());
+        greeting.set(s.greeting);
+        follow_ups.set(s.follow_up_questions.to_string());
+    };
+    spawn_local(async move {
+        if let Ok(s) = api::consultation_settings().await {
+            show(s);
+        }
+    });
+    let save = Action::new_local(move |s: &ConsultationSettings| {
+        let s = s.clone();
+        async move { api::save_consultation_settings(&s).await }
+    });
+    Effect::new(move || match save.value().get() {
+        Some(Ok(s)) => {
+            show(s);
+            toasts.info(t().saved);
+        }
+        Some(Err(e)) => errors.show(e),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        // Yuan with up to two decimals → fen, without floats.
+        let yuan = price.get_untracked();
+        let (whole, cents) = yuan.trim().split_once('.').unwrap_or((yuan.trim(), "0"));
+        let cents = format!("{cents:0<2}");
+        let price_fen = whole
+            .parse::<u32>()
+            .ok()
+            .zip(cents.get(..2).and_then(|c| c.parse::<u32>().ok()))
+            .map(|(w, c)| w * 100 + c);
+        let settings = ConsultationSettings {
+            enabled: enabled.get_untracked(),
+            price_fen: price_fen.unwrap_or(u32::MAX),
+            daily_limit: limit.get_untracked().trim().parse().unwrap_or(0),
+            greeting: greeting.get_untracked(),
+            follow_up_questions: follow_ups.get_untracked().trim().parse().unwrap_or(99),
+        };
+        if errors.check(settings.validate()) {
+            save.dispatch(settings);
+        }
+    };
+
+    view! {
+        <section class="page">
+            <h1>{tr(|t| t.settings_title)}</h1>
+            <form class="card" novalidate=true on:submit=on_submit>
+                <label class="checkbox">
+                    <input
+                        type="checkbox"
+                        data-testid="service-enabled"
+                        prop:checked=move || enabled.get()
+                        on:change=move |ev| enabled.set(event_target_checked(&ev))
+                    />
+                    <span>{tr(|t| t.service_enabled)}</span>
+                </label>
+                <FormField
+                    name="price_fen"
+                    label=tr(|t| t.price_yuan)
+                    value=price
+                    errors
+                    inputmode="decimal"
+                />
+                <FormField
+                    name="daily_limit"
+                    label=tr(|t| t.daily_limit)
+                    value=limit
+                    errors
+                    inputmode="numeric"
+                />
+                <FormField
+                    name="greeting"
+                    label=tr(|t| t.greeting_message)
+                    value=greeting
+                    errors
+                    control=Control::TextArea
+                />
+                <FormField
+                    name="follow_up_questions"
+                    label=tr(|t| t.follow_up_questions)
+                    value=follow_ups
+                    errors
+                    inputmode="numeric"
+                />
+                <FormError errors />
+                <SubmitButton
+                    pending=Signal::derive(move || save.pending().get())
+                    label=|t| t.save
+                    pending_label=|t| t.saving
+                    testid="save-settings"
+                />
+            </form>
+            <QuickReplies />
+        </section>
+    }
+}
+
+#[component]
+fn QuickReplies() -> impl IntoView {
+    let toasts = use_toasts();
+    let list = RwSignal::new(Vec::<QuickReply>::new());
+    let errors = FormErrors::new();
+    let title = RwSignal::new(String::new());
+    let text = RwSignal::new(String::new());
+    let apply = move |result: api::ApiResult<Vec<QuickReply>>| match result {
+        Ok(replies) => list.set(replies),
+        Err(e) => toasts.error(e.message),
+    };
+    spawn_local(async move { apply(api::quick_replies().await) });
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = QuickReplyInput {
+            title: title.get_untracked(),
+            text: text.get_untracked(),
+            position: None,
+        };
+        if !errors.check(input.validate()) {
+            return;
+        }
+        spawn_local(async move {
+            match api::add_quick_reply(&input).await {
+                Ok(replies) => {
+                    list.set(replies);
+                    title.set(String::new());
+                    text.set(String::new());
+                }
+                Err(e) => errors.show(e),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{tr(|t| t.quick_replies)}</h2>
+            <ol class="quick-reply-list">
+                <For each=move || list.get() key=|r| (r.id, r.position, r.title.clone()) let:r>
+                    {
+                        let (id, up) = (r.id, r.position);
+                        let input = QuickReplyInput {
+                            title: r.title.clone(),
+                            text: r.text.clone(),
+                            position: Some((up - 1).max(0)),
+                        };
+                        view! {
+                            <li data-testid="quick-reply-item">
+                                <strong>{r.title.clone()}</strong>
+                                <p class="muted">{r.text.clone()}</p>
+                                <button
+                                    type="button"
+                                    class="button"
+                                    disabled=up == 0
+                                    on:click=move |_| {
+                                        let input = input.clone();
+                                        spawn_local(async move {
+                                            apply(api::update_quick_reply(id, &input).await)
+                                        });
+                                    }
+                                >
+                                    {tr(|t| t.move_up)}
+                                </button>
+                                " "
+                                <button
+                                    type="button"
+                                    class="button"
+                                    on:click=move |_| {
+                                        spawn_local(async move {
+                                            apply(api::delete_quick_reply(id).await)
+                                        });
+                                    }
+                                >
+                                    {tr(|t| t.delete)}
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ol>
+            <form novalidate=true on:submit=add>
+                <FormField name="title" label=tr(|t| t.reply_title) value=title errors />
+                <FormField
+                    name="text"
+                    label=tr(|t| t.reply_text)
+                    value=text
+                    errors
+                    control=Control::TextArea
+                />
+                <button type="submit" class="button" data-testid="add-quick-reply">
+                    {tr(|t| t.add_reply)}
+                </button>
+            </form>
+        </section>
+    }
+}

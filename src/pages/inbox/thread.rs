@@ -1,0 +1,697 @@
+use doctor_desk_api::inbox::{
+    AcceptRequest, Advice, Consultation, ConsultationStatus, Decline, DeclineReason, EvidenceKind,
+    Message, SendMessage, Sender,
+};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::use_params_map;
+
+use super::{patient_line, status_label, use_now};
+use crate::{
+    api,
+    components::{
+        form_field::{Control, FormError, FormErrors, FormField},
+        toast::use_toasts,
+    },
+    format::{local_day, local_time, time_left},
+    i18n::{tr, use_texts, Texts},
+    inbox_events::use_inbox_events,
+};
+
+/// A message of ours on its way: shown at once, marked failed (tap to retry) if it did
+/// not get through; the client id makes the retry safe.
+#[derive(Clone, PartialEq)]
+struct Outgoing {
+    client_id: String,
+    text: String,
+    failed: bool,
+}
+
+/// 32 random hex digits: unique enough to tell one message from another (it is an
+/// idempotency key, not a secret).
+fn new_client_id() -> String {
+    (0..4)
+        .map(|_| format!("{:08x}", (js_sys::Math::random() * 4_294_967_296.0) as u32))
+        .collect()
+}
+
+fn draft_key(id: i64) -> String {
+    format!("dd_draft_{id}")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn note_text(t: &'static Texts, key: &str) -> &'static str {
+    match key {
+        "accepted" => t.note_accepted,
+        "declined" => t.note_declined,
+        "closed" => t.note_closed,
+        "not_accepted" => t.note_not_accepted,
+        _ => t.note_no_reply,
+    }
+}
+
+fn evidence_label(t: &'static Texts, kind: EvidenceKind) -> &'static str {
+    match kind {
+        EvidenceKind::OutpatientRecord => t.evidence_outpatient_record,
+        EvidenceKind::DischargeSummary => t.evidence_discharge_summary,
+        EvidenceKind::DiagnosisCertificate => t.evidence_diagnosis_certificate,
+    }
+}
+
+/// One consultation: the request, the actions its status allows, and the thread.
+#[component]
+pub fn ConsultationThreadPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = params.with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let Some(id) = id else {
+        return view! { <crate::pages::not_found::NotFoundPage /> }.into_any();
+    };
+    let events = use_inbox_events();
+    let consultation = RwSignal::new(None::<Consultation>);
+    let load_error = RwSignal::new(None::<String>);
+    let messages = RwSignal::new(Vec::<Message>::new());
+
+    let reload = move || {
+        spawn_local(async move {
+            match api::consultation(id).await {
+                Ok(c) => consultation.set(Some(c)),
+                Err(e) => load_error.set(Some(e.message)),
+            }
+            let after = messages.with_untracked(|m| m.last().map(|m| m.id).unwrap_or(0));
+            if let Ok(new) = api::messages(id, after).await {
+                messages.update(|m| {
+                    for msg in new {
+                        if !m.iter().any(|x| x.id == msg.id) {
+                            m.push(msg);
+                        }
+                    }
+                });
+            }
+        });
+    };
+    reload();
+    // Live: anything about this consultation (or a resync) fetches what is new.
+    if let Some(e) = events {
+        Effect::new(move |first: Option<()>| {
+            let relevant = e
+                .last
+                .with(|l| l.as_ref().is_some_and(|ev| ev.consultation_id == id));
+            e.resync.track();
+            if first.is_some() && relevant {
+                reload();
+            }
+        });
+        Effect::watch(move || e.resync.get(), move |_, _, _| reload(), false);
+    }
+
+    // Re-render the parts only when what they depend on changes (a reload of the same
+    // consultation must not reset the composer and its messages in flight).
+    let shape = Memo::new(move |_| {
+        let answering = messages.with(|m| {
+            m.iter()
+                .rev()
+                .find(|m| m.sender != Sender::System)
+                .is_some_and(|m| m.sender == Sender::Patient)
+        });
+        consultation.with(|c| c.as_ref().map(|c| (c.status, c.follow_ups_left, answering)))
+    });
+    view! {
+        <section class="page thread-page">
+            {move || load_error.get().map(|m| view! { <p role="alert">{m}</p> })}
+            {move || {
+                shape
+                    .get()
+                    .map(|(status, _, answering)| {
+                        let c = consultation.get_untracked().expect("loaded");
+                        view! {
+                            <Request c=c.clone() />
+                            {(status == ConsultationStatus::New)
+                                .then(|| view! { <NewActions id consultation /> })}
+                            <Thread messages />
+                            <Composer id c answering messages consultation />
+                        }
+                    })
+            }} <p class="muted" hidden=move || shape.with(|s| s.is_some())>
+                {tr(|t| t.loading)}
+            </p>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Request(c: Consultation) -> impl IntoView {
+    let t = use_texts();
+    let now = use_now();
+    let deadline = c.deadline_at;
+    let patient = c.patient.clone();
+    let status = c.status;
+    let diagnosis = format!(
+        "{} · {} · {}",
+        c.prior_diagnosis.diagnosis, c.prior_diagnosis.hospital, c.prior_diagnosis.visited_on
+    );
+    view! {
+        <article class="card request" data-testid="consultation-request">
+            <h1>{move || patient_line(t(), &patient)}</h1>
+            <p>
+                <span class="badge badge-info" data-testid="consultation-status">
+                    {move || status_label(t(), status)}
+                </span>
+                " "
+                <span class="muted" data-testid="time-left">
+                    {move || {
+                        deadline.and_then(|d| time_left(d, now.get())).map(|l| (t().time_left)(&l))
+                    }}
+                </span>
+                <Show when=move || {
+                    c.refunded
+                }>" " <span class="badge badge-warn">{tr(|t| t.refunded)}</span></Show>
+            </p>
+            <h2>{tr(|t| t.complaint)}</h2>
+            <p class="prose-text">{c.complaint.clone()}</p>
+            <h2>{tr(|t| t.prior_diagnosis)}</h2>
+            <p data-testid="prior-diagnosis">{diagnosis}</p>
+            <h2>{tr(|t| t.evidence)}</h2>
+            <ul class="evidence">
+                {c
+                    .evidence
+                    .iter()
+                    .map(|e| {
+                        let url = api::file_url(&e.file_id);
+                        let href = url.clone();
+                        let kind = e.kind;
+                        view! {
+                            <li>
+                                <a href=href target="_blank" rel="noopener">
+                                    <img
+                                        src=url
+                                        alt=move || evidence_label(t(), kind)
+                                        loading="lazy"
+                                    />
+                                    <span>{move || evidence_label(t(), kind)}</span>
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+                {c
+                    .images
+                    .iter()
+                    .map(|f| {
+                        let url = api::file_url(f);
+                        let href = url.clone();
+                        view! {
+                            <li>
+                                <a href=href target="_blank" rel="noopener">
+                                    <img src=url alt=tr(|t| t.patient_photos) loading="lazy" />
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {c
+                .advice
+                .clone()
+                .map(|a| {
+                    view! {
+                        <section class="advice" data-testid="advice">
+                            <h2>{tr(|t| t.advice_title)}</h2>
+                            <p>{a.assessment}</p>
+                            <p>{a.advice}</p>
+                            <p>{a.department}</p>
+                            <p>{a.follow_up}</p>
+                        </section>
+                    }
+                })}
+        </article>
+    }
+}
+
+/// Accept (with the follow-up confirmation), ask for more, or decline with a reason.
+#[component]
+fn NewActions(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl IntoView {
+    let toasts = use_toasts();
+    let confirmed = RwSignal::new(false);
+    let errors = FormErrors::new();
+    let accept = Action::new_local(move |req: &AcceptRequest| {
+        let req = req.clone();
+        async move { api::accept_consultation(id, &req).await }
+    });
+    let question = RwSignal::new(String::new());
+    let ask = Action::new_local(move |text: &String| {
+        let req = SendMessage {
+            client_id: new_client_id(),
+            text: Some(text.clone()),
+            image_file_id: None,
+        };
+        async move { api::ask_patient(id, &req).await }
+    });
+    let reason = RwSignal::new("first_visit".to_owned());
+    let reason_text = RwSignal::new(String::new());
+    let decline = Action::new_local(move |req: &Decline| {
+        let req = req.clone();
+        async move { api::decline_consultation(id, &req).await }
+    });
+    Effect::new(move || {
+        for result in [accept.value().get(), decline.value().get()]
+            .into_iter()
+            .flatten()
+        {
+            match result {
+                Ok(c) => consultation.set(Some(c)),
+                Err(e) => errors.show(e),
+            }
+        }
+    });
+    Effect::new(move || match ask.value().get() {
+        Some(Ok(_)) => question.set(String::new()),
+        Some(Err(e)) => toasts.error(e.message),
+        None => {}
+    });
+    let reasons = vec![
+        ("first_visit", Signal::derive(tr(|t| t.reason_first_visit))),
+        (
+            "out_of_scope",
+            Signal::derive(tr(|t| t.reason_out_of_scope)),
+        ),
+        (
+            "needs_offline_visit",
+            Signal::derive(tr(|t| t.reason_needs_offline)),
+        ),
+        ("other", Signal::derive(tr(|t| t.reason_other_text))),
+    ];
+    view! {
+        <section class="card actions">
+            <form
+                novalidate=true
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    accept
+                        .dispatch(AcceptRequest {
+                            follow_up_confirmed: confirmed.get_untracked(),
+                        });
+                }
+            >
+                <label class="checkbox">
+                    <input
+                        type="checkbox"
+                        data-testid="confirm-follow-up"
+                        prop:checked=move || confirmed.get()
+                        on:change=move |ev| {
+                            confirmed.set(event_target_checked(&ev));
+                            errors.clear_field("follow_up_confirmed");
+                        }
+                    />
+                    <span>{tr(|t| t.confirm_follow_up)}</span>
+                </label>
+                <p class="field-error" data-testid="follow_up_confirmed-error">
+                    {move || errors.field("follow_up_confirmed").get()}
+                </p>
+                <FormError errors />
+                <button
+                    type="submit"
+                    class="button button-primary"
+                    data-testid="accept-consultation"
+                    disabled=move || accept.pending().get()
+                >
+                    {tr(|t| t.accept)}
+                </button>
+            </form>
+            <details>
+                <summary>{tr(|t| t.ask_more)}</summary>
+                <form
+                    novalidate=true
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        let text = question.get_untracked();
+                        if !text.trim().is_empty() {
+                            ask.dispatch(text);
+                        }
+                    }
+                >
+                    <FormField
+                        name="question"
+                        label=tr(|t| t.ask_placeholder)
+                        value=question
+                        errors
+                        control=Control::TextArea
+                    />
+                    <button type="submit" class="button" disabled=move || ask.pending().get()>
+                        {tr(|t| t.send_question)}
+                    </button>
+                </form>
+            </details>
+            <details>
+                <summary data-testid="open-decline">{tr(|t| t.decline_consultation)}</summary>
+                <form
+                    novalidate=true
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        let reason = match reason.get_untracked().as_str() {
+                            "out_of_scope" => DeclineReason::OutOfScope,
+                            "needs_offline_visit" => DeclineReason::NeedsOfflineVisit,
+                            "other" => DeclineReason::Other,
+                            _ => DeclineReason::FirstVisit,
+                        };
+                        let req = Decline {
+                            reason,
+                            text: reason_text.get_untracked(),
+                        };
+                        if errors.check(req.validate()) {
+                            decline.dispatch(req);
+                        }
+                    }
+                >
+                    <FormField
+                        name="reason"
+                        label=tr(|t| t.decline_reason)
+                        value=reason
+                        errors
+                        control=Control::Select(reasons)
+                    />
+                    <FormField
+                        name="text"
+                        label=tr(|t| t.decline_text)
+                        value=reason_text
+                        errors
+                        control=Control::TextArea
+                    />
+                    <button
+                        type="submit"
+                        class="button button-danger"
+                        data-testid="decline-consultation"
+                        disabled=move || decline.pending().get()
+                    >
+                        {tr(|t| t.confirm_decline)}
+                    </button>
+                </form>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn Thread(messages: RwSignal<Vec<Message>>) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <ol class="thread" data-testid="thread" aria-live="polite">
+            {move || {
+                let mut day = String::new();
+                messages
+                    .get()
+                    .into_iter()
+                    .map(|m| {
+                        let this_day = local_day(m.created_at);
+                        let separator = (this_day != day)
+                            .then(|| {
+                                day = this_day.clone();
+                                view! { <li class="day-separator">{this_day}</li> }
+                            });
+                        let time = local_time(m.created_at);
+                        let body = match (m.sender, m.text.clone(), m.image_file_id.clone()) {
+                            (Sender::System, Some(key), _) => {
+                                view! { <p class="note">{move || note_text(t(), &key)}</p> }
+                                    .into_any()
+                            }
+                            (_, _, Some(file)) => {
+                                let url = api::file_url(&file);
+                                let href = url.clone();
+                                view! {
+                                    <a href=href target="_blank" rel="noopener">
+                                        <img src=url alt="" loading="lazy" />
+                                    </a>
+                                }
+                                    .into_any()
+                            }
+                            (_, text, _) => view! { <p>{text}</p> }.into_any(),
+                        };
+                        let class = match m.sender {
+                            Sender::Doctor => "message mine",
+                            Sender::Patient => "message theirs",
+                            Sender::System => "message system",
+                        };
+                        view! {
+                            {separator}
+                            <li class=class data-testid="message">
+                                {body}
+                                <span class="message-time">{time}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ol>
+    }
+}
+
+/// Reply box with quick replies, sending state per message and a draft that survives a
+/// reload; or the end-of-consultation form; or the read-only note.
+#[component]
+fn Composer(
+    id: i64,
+    c: Consultation,
+    answering: bool,
+    messages: RwSignal<Vec<Message>>,
+    consultation: RwSignal<Option<Consultation>>,
+) -> impl IntoView {
+    let ended = c.status == ConsultationStatus::Closed;
+    let can_write = c.status == ConsultationStatus::Ongoing
+        || (ended
+            && c.close_reason == Some(doctor_desk_api::inbox::CloseReason::Advice)
+            && answering);
+    if !can_write {
+        return (c.status == ConsultationStatus::Closed)
+            .then(|| {
+                view! {
+                    <p class="card muted" data-testid="read-only">
+                        {tr(|t| t.read_only)}
+                    </p>
+                }
+            })
+            .into_any();
+    }
+    let draft = RwSignal::new(
+        storage()
+            .and_then(|s| s.get_item(&draft_key(id)).ok().flatten())
+            .unwrap_or_default(),
+    );
+    Effect::new(move || {
+        let text = draft.get();
+        if let Some(s) = storage() {
+            let _ = if text.is_empty() {
+                s.remove_item(&draft_key(id))
+            } else {
+                s.set_item(&draft_key(id), &text)
+            };
+        }
+    });
+    let outgoing = RwSignal::new(Vec::<Outgoing>::new());
+    let send = move |item: Outgoing| {
+        outgoing.update(|o| {
+            o.retain(|x| x.client_id != item.client_id);
+            o.push(Outgoing {
+                failed: false,
+                ..item.clone()
+            });
+        });
+        spawn_local(async move {
+            let req = SendMessage {
+                client_id: item.client_id.clone(),
+                text: Some(item.text.clone()),
+                image_file_id: None,
+            };
+            match api::send_message(id, &req).await {
+                Ok(msg) => {
+                    outgoing.update(|o| o.retain(|x| x.client_id != item.client_id));
+                    messages.update(|m| {
+                        if !m.iter().any(|x| x.id == msg.id) {
+                            m.push(msg);
+                        }
+                    });
+                }
+                Err(_) => outgoing.update(|o| {
+                    if let Some(x) = o.iter_mut().find(|x| x.client_id == item.client_id) {
+                        x.failed = true;
+                    }
+                }),
+            }
+        });
+    };
+    let replies = LocalResource::new(api::quick_replies);
+    let errors = FormErrors::new();
+    view! {
+        <ol class="thread outgoing">
+            <For each=move || outgoing.get() key=|o| (o.client_id.clone(), o.failed) let:item>
+                {
+                    let retry = item.clone();
+                    view! {
+                        <li class="message mine pending" data-testid="outgoing">
+                            <p>{item.text.clone()}</p>
+                            {if item.failed {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="link-button"
+                                        data-testid="retry-send"
+                                        on:click=move |_| send(retry.clone())
+                                    >
+                                        {tr(|t| t.send_failed)}
+                                    </button>
+                                }
+                                    .into_any()
+                            } else {
+                                view! { <span class="message-time">{tr(|t| t.sending)}</span> }
+                                    .into_any()
+                            }}
+                        </li>
+                    }
+                }
+            </For>
+        </ol>
+        <form
+            class="composer"
+            novalidate=true
+            on:submit=move |ev| {
+                ev.prevent_default();
+                let text = draft.get_untracked();
+                if text.trim().is_empty() {
+                    return;
+                }
+                draft.set(String::new());
+                send(Outgoing {
+                    client_id: new_client_id(),
+                    text,
+                    failed: false,
+                });
+            }
+        >
+            <div class="quick-replies" role="group" aria-label=tr(|t| t.quick_replies)>
+                {move || {
+                    replies
+                        .get()
+                        .and_then(Result::ok)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|r| {
+                            let text = r.text.clone();
+                            view! {
+                                <button
+                                    type="button"
+                                    class="chip"
+                                    data-testid="quick-reply"
+                                    on:click=move |_| draft.set(text.clone())
+                                >
+                                    {r.title}
+                                </button>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </div>
+            <FormField
+                name="message"
+                label=tr(|t| t.message_label)
+                value=draft
+                errors
+                control=Control::TextArea
+                placeholder=tr(|t| t.message_placeholder)
+            />
+            <button type="submit" class="button button-primary" data-testid="send-message">
+                {tr(|t| t.send)}
+            </button>
+        </form>
+        {(!ended).then(|| view! { <EndForm id consultation /> })}
+    }
+    .into_any()
+}
+
+#[component]
+fn EndForm(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl IntoView {
+    let errors = FormErrors::new();
+    let assessment = RwSignal::new(String::new());
+    let advice = RwSignal::new(String::new());
+    let offline = RwSignal::new(false);
+    let department = RwSignal::new(String::new());
+    let follow_up = RwSignal::new(String::new());
+    let close = Action::new_local(move |req: &Advice| {
+        let req = req.clone();
+        async move { api::close_consultation(id, &req).await }
+    });
+    Effect::new(move || match close.value().get() {
+        Some(Ok(c)) => consultation.set(Some(c)),
+        Some(Err(e)) => errors.show(e),
+        None => {}
+    });
+    view! {
+        <details class="card end-form">
+            <summary data-testid="open-end-form">{tr(|t| t.end_consultation)}</summary>
+            <form
+                novalidate=true
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    let req = Advice {
+                        assessment: assessment.get_untracked(),
+                        advice: advice.get_untracked(),
+                        offline_visit: offline.get_untracked(),
+                        department: department.get_untracked(),
+                        follow_up: follow_up.get_untracked(),
+                    };
+                    if errors.check(req.validate()) {
+                        close.dispatch(req);
+                    }
+                }
+            >
+                <FormField
+                    name="assessment"
+                    label=tr(|t| t.assessment)
+                    value=assessment
+                    errors
+                    control=Control::TextArea
+                />
+                <FormField
+                    name="advice"
+                    label=tr(|t| t.advice)
+                    value=advice
+                    errors
+                    control=Control::TextArea
+                />
+                <label class="checkbox">
+                    <input
+                        type="checkbox"
+                        data-testid="offline_visit"
+                        prop:checked=move || offline.get()
+                        on:change=move |ev| offline.set(event_target_checked(&ev))
+                    />
+                    <span>{tr(|t| t.offline_visit)}</span>
+                </label>
+                <Show when=move || offline.get()>
+                    <FormField
+                        name="department"
+                        label=tr(|t| t.visit_department)
+                        value=department
+                        errors
+                    />
+                </Show>
+                <FormField
+                    name="follow_up"
+                    label=tr(|t| t.follow_up_advice)
+                    value=follow_up
+                    errors
+                    control=Control::TextArea
+                />
+                <FormError errors />
+                <button
+                    type="submit"
+                    class="button button-primary"
+                    data-testid="end-consultation"
+                    disabled=move || close.pending().get()
+                >
+                    {tr(|t| t.end_submit)}
+                </button>
+            </form>
+        </details>
+    }
+}
