@@ -522,6 +522,7 @@ fn Composer(
     };
     let replies = LocalResource::new(api::quick_replies);
     let errors = FormErrors::new();
+    keep_above_keyboard();
     view! {
         <ol class="thread outgoing">
             <For each=move || outgoing.get() key=|o| (o.client_id.clone(), o.failed) let:item>
@@ -606,6 +607,45 @@ fn Composer(
         {(!ended).then(|| view! { <EndForm id consultation /> })}
     }
     .into_any()
+}
+
+/// Phone keyboards cover the bottom of the layout viewport without resizing it (iOS,
+/// WeChat): follow the visual viewport and lift the composer by the covered height.
+fn keep_above_keyboard() {
+    let Some(viewport) = window().visual_viewport() else {
+        return;
+    };
+    let update = {
+        let viewport = viewport.clone();
+        move || {
+            let inner = window()
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(0.0);
+            let covered = (inner - viewport.height() - viewport.offset_top()).max(0.0);
+            if let Some(root) = document().document_element() {
+                let style =
+                    wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&root).style();
+                let _ = style.set_property("--keyboard", &format!("{}px", covered.round() as i64));
+            }
+        }
+    };
+    let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(update);
+    let callback = wasm_bindgen::JsCast::unchecked_ref(listener.as_ref());
+    let _ = viewport.add_event_listener_with_callback("resize", callback);
+    let _ = viewport.add_event_listener_with_callback("scroll", callback);
+    let kept = send_wrapper::SendWrapper::new((viewport, listener));
+    on_cleanup(move || {
+        let (viewport, listener) = kept.take();
+        let callback = wasm_bindgen::JsCast::unchecked_ref(listener.as_ref());
+        let _ = viewport.remove_event_listener_with_callback("resize", callback);
+        let _ = viewport.remove_event_listener_with_callback("scroll", callback);
+        if let Some(root) = document().document_element() {
+            let style = wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&root).style();
+            let _ = style.remove_property("--keyboard");
+        }
+    });
 }
 
 #[component]
