@@ -66,6 +66,12 @@ pub fn AgreementView(doc: AgreementDocument) -> impl IntoView {
         })
         .collect_view();
 
+    // The server renders the Markdown with raw HTML escaped, images and links other than
+    // http(s)/mailto dropped, then cleans it with ammonia's allow-list (see
+    // crates/server/src/agreements/markdown.rs).
+    let body = leptos::html::div()
+        .class("agreement-body prose")
+        .inner_html(doc.html); // sanitized: server-side, as said above
     view! {
         <article
             class="card agreement"
@@ -79,10 +85,7 @@ pub fn AgreementView(doc: AgreementDocument) -> impl IntoView {
                 <h3>{tr(|t| t.toc_label)}</h3>
                 <ol>{toc}</ol>
             </nav>
-            // sanitized: the server renders the Markdown with raw HTML escaped, images and
-            // links other than http(s)/mailto dropped, then cleans it with ammonia's
-            // allow-list (crates/server/src/agreements/markdown.rs).
-            <div class="agreement-body prose" inner_html=doc.html></div>
+            {body}
         </article>
     }
 }

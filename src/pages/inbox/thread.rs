@@ -98,7 +98,6 @@ pub fn ConsultationThreadPage() -> impl IntoView {
             let relevant = e
                 .last
                 .with(|l| l.as_ref().is_some_and(|ev| ev.consultation_id == id));
-            e.resync.track();
             if first.is_some() && relevant {
                 reload();
             }
