@@ -804,3 +804,57 @@ async fn the_simulator_feeds_the_demo_inbox() {
     assert!(count("messages").await > messages, "and messages");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn doctor_photos_are_checked_and_only_their_owner_sends_them() {
+    let app = TestApp::new().await;
+    let (mut d, doctor_id) = open_service(&app, "13911112015", "陈静").await;
+    let (mut other, _) = open_service(&app, "13911112016", "王芳").await;
+    let mut p = patient(&app, "13722220015", "冯一").await;
+    let id = ask_for(&mut p, doctor_id).await;
+    d.post(
+        &format!("/api/v1/consultations/{id}/accept"),
+        json!({"follow_up_confirmed": true}),
+    )
+    .await;
+    let r = d
+        .post_multipart("/api/v1/files", &[], Some(("a.pdf", PDF)))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "photos only: {}",
+        r.json
+    );
+    let theirs = other
+        .post_multipart("/api/v1/files", &[], Some(("a.jpg", JPEG)))
+        .await;
+    assert_eq!(theirs.status, StatusCode::CREATED, "{}", theirs.json);
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/messages"),
+            json!({"client_id": "photo-0000001", "image_file_id": theirs.json["file_id"]}),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "another doctor's photo: {}",
+        r.json
+    );
+    let mine = d
+        .post_multipart("/api/v1/files", &[], Some(("a.jpg", JPEG)))
+        .await;
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/messages"),
+            json!({"client_id": "photo-0000002", "image_file_id": mine.json["file_id"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    let mut anonymous = app.browser();
+    let r = anonymous
+        .post_multipart("/api/v1/files", &[], Some(("a.jpg", JPEG)))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
