@@ -48,7 +48,7 @@ impl ApiError {
         ApiError {
             status: 0,
             code: None,
-            message: texts(current_lang()).network_error.to_owned(),
+            message: texts(current_lang()).network_error().to_owned(),
             fields: BTreeMap::new(),
             retry_after: None,
         }
@@ -196,7 +196,7 @@ pub async fn consultations(
     cursor: Option<&str>,
 ) -> ApiResult<ConsultationPage> {
     let mut path = format!(
-        "/consultations?status={status}&q={}",
+        "/consultations?status={status}&limit=50&q={}",
         js_sys::encode_uri_component(q)
     );
     if let Some(c) = cursor {

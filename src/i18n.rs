@@ -1,5 +1,7 @@
 //! Every string of the SPA, in zh-CN (default) and en. A missing translation is a compile
-//! error: both catalogs are values of one struct.
+//! error: each entry of the catalog below takes both. Every text is a method of its own,
+//! so a bundle's wasm holds only the strings its pages use (a struct of strings would drag
+//! the whole catalog into every bundle).
 
 use std::cell::Cell;
 
@@ -8,966 +10,458 @@ use leptos::prelude::*;
 
 const STORAGE_KEY: &str = "dd_lang";
 
-pub struct Texts {
-    pub app_name: &'static str,
-    pub skip_to_content: &'static str,
-    pub switch_language: &'static str,
-    pub switch_language_label: &'static str,
-    pub nav_label: &'static str,
-    pub nav_home: &'static str,
-    pub sign_out: &'static str,
-    pub signed_out: &'static str,
-    pub loading: &'static str,
-    pub retry: &'static str,
-    pub network_error: &'static str,
-    pub load_failed: &'static str,
+/// The catalog in one language: `t.login_title()`, `t.unread(3)`.
+pub struct Texts(Lang);
 
-    pub phone: &'static str,
-    pub phone_placeholder: &'static str,
-    pub password: &'static str,
-    pub new_password: &'static str,
-    pub password_hint: &'static str,
-    pub show_password: &'static str,
-    pub hide_password: &'static str,
-    pub sms_code: &'static str,
-    pub sms_code_placeholder: &'static str,
-    pub send_code: &'static str,
-    pub resend_in: fn(i64) -> String,
-    pub code_sent: &'static str,
+pub static ZH: Texts = Texts(Lang::Zh);
+pub static EN: Texts = Texts(Lang::En);
 
-    pub login_title: &'static str,
-    pub login_subtitle: &'static str,
-    pub login_tabs_label: &'static str,
-    pub tab_password: &'static str,
-    pub tab_sms: &'static str,
-    pub remember_me: &'static str,
-    pub login_submit: &'static str,
-    pub login_pending: &'static str,
-    pub no_account: &'static str,
-    pub go_register: &'static str,
-    pub forgot_password: &'static str,
-
-    pub register_title: &'static str,
-    pub register_subtitle: &'static str,
-    pub register_submit: &'static str,
-    pub register_pending: &'static str,
-    pub have_account: &'static str,
-    pub go_login: &'static str,
-
-    pub reset_title: &'static str,
-    pub reset_subtitle: &'static str,
-    pub reset_submit: &'static str,
-    pub reset_pending: &'static str,
-    pub reset_done: &'static str,
-    pub back_to_login: &'static str,
-
-    pub greeting: fn(&str) -> String,
-    pub greeting_anonymous: &'static str,
-    pub account_phone: &'static str,
-    pub verification_title: &'static str,
-    pub verification_unverified: &'static str,
-    pub verification_pending: &'static str,
-    pub verification_verified: &'static str,
-    pub verification_rejected: &'static str,
-    pub verification_needs_reverification: &'static str,
-    pub verification_hint_unverified: &'static str,
-    pub verification_hint_pending: &'static str,
-    pub verification_hint_verified: &'static str,
-    pub verification_hint_rejected: &'static str,
-    pub verification_hint_needs_reverification: &'static str,
-
-    pub not_found_title: &'static str,
-    pub not_found_body: &'static str,
-    pub go_home: &'static str,
-    pub dismiss: &'static str,
-
-    pub nav_onboarding: &'static str,
-    pub avatar: &'static str,
-    pub avatar_upload: &'static str,
-    pub avatar_saved: &'static str,
-    pub nav_review: &'static str,
-    pub onboarding_title: &'static str,
-    pub steps_label: &'static str,
-    pub step_profile: &'static str,
-    pub step_documents: &'static str,
-    pub step_submit: &'static str,
-    pub step_status: &'static str,
-    pub choose: &'static str,
-    pub real_name: &'static str,
-    pub display_name: &'static str,
-    pub display_name_hint: &'static str,
-    pub gender: &'static str,
-    pub gender_male: &'static str,
-    pub gender_female: &'static str,
-    pub id_number: &'static str,
-    pub id_number_hint: &'static str,
-    pub hospital: &'static str,
-    pub department: &'static str,
-    pub title: &'static str,
-    pub title_chief: &'static str,
-    pub title_associate: &'static str,
-    pub title_attending: &'static str,
-    pub title_resident: &'static str,
-    pub practice_category: &'static str,
-    pub practice_category_placeholder: &'static str,
-    pub practice_scope: &'static str,
-    pub practice_scope_placeholder: &'static str,
-    pub years_of_practice: &'static str,
-    pub years_hint: &'static str,
-    pub specialties: &'static str,
-    pub bio: &'static str,
-    pub save_and_continue: &'static str,
-    pub saving: &'static str,
-    pub doc_id_card_front: &'static str,
-    pub doc_id_card_back: &'static str,
-    pub doc_qualification: &'static str,
-    pub doc_practice: &'static str,
-    pub doc_professional_title: &'static str,
-    pub doc_other: &'static str,
-    pub doc_number: &'static str,
-    pub doc_expires_on: &'static str,
-    pub doc_expires_hint: &'static str,
-    pub doc_caption: &'static str,
-    pub doc_caption_placeholder: &'static str,
-    pub choose_file: &'static str,
-    pub choose_again: &'static str,
-    pub upload: &'static str,
-    pub cancel: &'static str,
-    pub delete: &'static str,
-    pub replace: &'static str,
-    pub preparing: &'static str,
-    pub upload_progress_label: &'static str,
-    pub unreadable_photo: &'static str,
-    pub unsupported_file: &'static str,
-    pub view_file: &'static str,
-    pub preview_alt: &'static str,
-    pub doc_uploaded: &'static str,
-    pub doc_submitted: &'static str,
-    pub doc_approved: &'static str,
-    pub doc_rejected: &'static str,
-    pub doc_missing: &'static str,
-    pub add_other: &'static str,
-    pub next_step: &'static str,
-    pub previous_step: &'static str,
-    pub submit_title: &'static str,
-    pub submit_hint: &'static str,
-    pub submit_button: &'static str,
-    pub submitting: &'static str,
-    pub submitted_toast: &'static str,
-    pub status_pending_hint: &'static str,
-    pub status_verified_hint: &'static str,
-    pub status_rejected_hint: &'static str,
-    pub fix_documents: &'static str,
-    pub history_title: &'static str,
-    pub reason_blurry: &'static str,
-    pub reason_incomplete: &'static str,
-    pub reason_expired: &'static str,
-    pub reason_mismatch: &'static str,
-    pub reason_not_own: &'static str,
-    pub reason_other: &'static str,
-    pub go_onboarding: &'static str,
-    pub review_title: &'static str,
-    pub queue_empty: &'static str,
-    pub open_review: &'static str,
-    pub approve: &'static str,
-    pub reject: &'static str,
-    pub rejection_reason: &'static str,
-    pub rejection_note: &'static str,
-    pub decision_submit: &'static str,
-    pub decision_done: &'static str,
-    pub decided_before: &'static str,
-    pub decision_missing: &'static str,
-    pub back_to_queue: &'static str,
-    pub phone_label: &'static str,
-    pub open_original: &'static str,
-    pub step_of: fn(usize, usize) -> String,
-    pub uploading_pct: fn(u32) -> String,
-    pub compressed: fn(&str, &str) -> String,
-    pub missing_count: fn(usize) -> String,
-    pub display_name_given: fn(&str) -> String,
-    pub id_number_saved: fn(&str) -> String,
-    pub expiring_soon: fn(&str, &str) -> String,
-    pub expired_on: fn(&str, &str) -> String,
-    pub submitted_at: fn(&str) -> String,
-    pub decided_at: fn(&str) -> String,
-    pub nav_review_agreements: &'static str,
-    pub go_to_clause: &'static str,
-    pub agreements_title: &'static str,
-    pub agreements_intro: &'static str,
-    pub agreements_updated_intro: &'static str,
-    pub agreements_up_to_date: &'static str,
-    pub kind_service_agreement: &'static str,
-    pub kind_privacy_policy: &'static str,
-    pub toc_label: &'static str,
-    pub change_summary_title: &'static str,
-    pub clause_changes_title: &'static str,
-    pub clause_added: &'static str,
-    pub clause_removed: &'static str,
-    pub clause_changed: &'static str,
-    pub clause_preamble: &'static str,
-    pub diff_legend: &'static str,
-    pub consent_health_data: &'static str,
-    pub consent_required: &'static str,
-    pub read_to_end_hint: &'static str,
-    pub read_done_hint: &'static str,
-    pub accept_agreements: &'static str,
-    pub accept_pending: &'static str,
-    pub decline: &'static str,
-    pub decline_explained: &'static str,
-    pub decline_and_sign_out: &'static str,
-    pub keep_reading: &'static str,
-    pub declined_notice: &'static str,
-    pub my_agreements: &'static str,
-    pub history_intro: &'static str,
-    pub history_empty: &'static str,
-    pub health_consent_given: &'static str,
-    pub read_this_version: &'static str,
-    pub text_fingerprint: &'static str,
-    pub lang_zh: &'static str,
-    pub lang_en: &'static str,
-    pub back: &'static str,
-    pub review_agreements_title: &'static str,
-    pub published_versions: &'static str,
-    pub publish_title: &'static str,
-    pub publish_hint: &'static str,
-    pub field_kind: &'static str,
-    pub field_version: &'static str,
-    pub version_hint: &'static str,
-    pub field_agreement_title: &'static str,
-    pub field_change_summary: &'static str,
-    pub field_body: &'static str,
-    pub english_text: &'static str,
-    pub field_agreement_title_en: &'static str,
-    pub field_change_summary_en: &'static str,
-    pub field_body_en: &'static str,
-    pub preview: &'static str,
-    pub preview_pending: &'static str,
-    pub publish: &'static str,
-    pub publish_pending: &'static str,
-    pub preview_first: &'static str,
-    pub version_label: fn(&str) -> String,
-    pub published_on: fn(&str) -> String,
-    pub i_accept: fn(&str) -> String,
-    pub accepted_at: fn(&str) -> String,
-    pub accepted_from: fn(&str) -> String,
-    pub published_toast: fn(&str) -> String,
-    pub acceptance_count: fn(i64) -> String,
-    pub nav_inbox: &'static str,
-    pub nav_settings: &'static str,
-    pub inbox_title: &'static str,
-    pub tab_new: &'static str,
-    pub tab_ongoing: &'static str,
-    pub tab_closed: &'static str,
-    pub inbox_tabs_label: &'static str,
-    pub search_patient: &'static str,
-    pub inbox_empty: &'static str,
-    pub load_more: &'static str,
-    pub sex_male: &'static str,
-    pub sex_female: &'static str,
-    pub deadline_passed: &'static str,
-    pub status_new: &'static str,
-    pub status_ongoing: &'static str,
-    pub status_closed: &'static str,
-    pub status_declined: &'static str,
-    pub complaint: &'static str,
-    pub prior_diagnosis: &'static str,
-    pub evidence: &'static str,
-    pub evidence_outpatient_record: &'static str,
-    pub evidence_discharge_summary: &'static str,
-    pub evidence_diagnosis_certificate: &'static str,
-    pub patient_photos: &'static str,
-    pub confirm_follow_up: &'static str,
-    pub accept: &'static str,
-    pub ask_more: &'static str,
-    pub ask_placeholder: &'static str,
-    pub send_question: &'static str,
-    pub decline_consultation: &'static str,
-    pub decline_reason: &'static str,
-    pub reason_first_visit: &'static str,
-    pub reason_out_of_scope: &'static str,
-    pub reason_needs_offline: &'static str,
-    pub reason_other_text: &'static str,
-    pub decline_text: &'static str,
-    pub confirm_decline: &'static str,
-    pub message_placeholder: &'static str,
-    pub message_label: &'static str,
-    pub send: &'static str,
-    pub sending: &'static str,
-    pub send_failed: &'static str,
-    pub quick_replies: &'static str,
-    pub end_consultation: &'static str,
-    pub assessment: &'static str,
-    pub advice: &'static str,
-    pub offline_visit: &'static str,
-    pub visit_department: &'static str,
-    pub follow_up_advice: &'static str,
-    pub end_submit: &'static str,
-    pub advice_title: &'static str,
-    pub read_only: &'static str,
-    pub follow_ups_left_note: &'static str,
-    pub note_accepted: &'static str,
-    pub note_declined: &'static str,
-    pub note_closed: &'static str,
-    pub note_not_accepted: &'static str,
-    pub note_no_reply: &'static str,
-    pub refunded: &'static str,
-    pub settings_title: &'static str,
-    pub service_enabled: &'static str,
-    pub price_yuan: &'static str,
-    pub daily_limit: &'static str,
-    pub greeting_message: &'static str,
-    pub follow_up_questions: &'static str,
-    pub save: &'static str,
-    pub saved: &'static str,
-    pub reply_title: &'static str,
-    pub reply_text: &'static str,
-    pub add_reply: &'static str,
-    pub move_up: &'static str,
-    pub unread: fn(i64) -> String,
-    pub time_left: fn(&str) -> String,
-    pub age_years: fn(i64) -> String,
+/// `name: "中文", "English";`
+macro_rules! strings {
+    ($($name:ident: $zh:expr, $en:expr;)*) => {
+        impl Texts {
+            $(
+                pub fn $name(&self) -> &'static str {
+                    match self.0 {
+                        Lang::Zh => $zh,
+                        Lang::En => $en,
+                    }
+                }
+            )*
+        }
+    };
 }
 
-pub static ZH: Texts = Texts {
-    app_name: "医生工作台",
-    skip_to_content: "跳到主要内容",
-    switch_language: "English",
-    switch_language_label: "Switch to English",
-    nav_label: "主导航",
-    nav_home: "工作台",
-    sign_out: "退出登录",
-    signed_out: "已退出登录",
-    loading: "加载中…",
-    retry: "重试",
-    network_error: "网络连接失败，请检查网络后重试",
-    load_failed: "加载失败",
+/// `name(arg: Type): |arg| format!(…), |arg| format!(…);`
+macro_rules! formats {
+    ($($name:ident($($arg:ident: $ty:ty),*): $zh:expr, $en:expr;)*) => {
+        impl Texts {
+            $(
+                pub fn $name(&self, $($arg: $ty),*) -> String {
+                    let format: fn($($ty),*) -> String = match self.0 {
+                        Lang::Zh => $zh,
+                        Lang::En => $en,
+                    };
+                    format($($arg),*)
+                }
+            )*
+        }
+    };
+}
 
-    phone: "手机号",
-    phone_placeholder: "请输入 11 位手机号",
-    password: "密码",
-    new_password: "新密码",
-    password_hint: "至少 8 位，需同时包含字母和数字",
-    show_password: "显示密码",
-    hide_password: "隐藏密码",
-    sms_code: "验证码",
-    sms_code_placeholder: "6 位数字",
-    send_code: "获取验证码",
-    resend_in: |n| format!("{n} 秒后重发"),
-    code_sent: "验证码已发送，5 分钟内有效",
+strings! {
+    app_name: "医生工作台", "Doctor Desk";
+    skip_to_content: "跳到主要内容", "Skip to main content";
+    switch_language: "English", "中文";
+    switch_language_label: "Switch to English", "切换到中文";
+    nav_label: "主导航", "Main navigation";
+    nav_home: "工作台", "Home";
+    sign_out: "退出登录", "Sign out";
+    signed_out: "已退出登录", "You are signed out";
+    loading: "加载中…", "Loading…";
+    retry: "重试", "Retry";
+    network_error: "网络连接失败，请检查网络后重试", "Network error; check your connection and try again";
+    load_failed: "加载失败", "Could not load";
 
-    login_title: "登录医生工作台",
-    login_subtitle: "使用注册时的手机号登录",
-    login_tabs_label: "登录方式",
-    tab_password: "密码登录",
-    tab_sms: "验证码登录",
-    remember_me: "30 天内保持登录",
-    login_submit: "登录",
-    login_pending: "正在登录…",
-    no_account: "还没有账号？",
-    go_register: "注册",
-    forgot_password: "忘记密码？",
+    phone: "手机号", "Mobile number";
+    phone_placeholder: "请输入 11 位手机号", "11-digit mobile number";
+    password: "密码", "Password";
+    new_password: "新密码", "New password";
+    password_hint: "至少 8 位，需同时包含字母和数字", "At least 8 characters with letters and digits";
+    show_password: "显示密码", "Show password";
+    hide_password: "隐藏密码", "Hide password";
+    sms_code: "验证码", "Verification code";
+    sms_code_placeholder: "6 位数字", "6 digits";
+    send_code: "获取验证码", "Get code";
+    code_sent: "验证码已发送，5 分钟内有效", "Code sent; valid for 5 minutes";
 
-    register_title: "注册医生账号",
-    register_subtitle: "注册后需完成资质认证方可接诊",
-    register_submit: "注册",
-    register_pending: "正在注册…",
-    have_account: "已有账号？",
-    go_login: "登录",
+    login_title: "登录医生工作台", "Sign in to Doctor Desk";
+    login_subtitle: "使用注册时的手机号登录", "Use the mobile number you registered with";
+    login_tabs_label: "登录方式", "Sign-in method";
+    tab_password: "密码登录", "Password";
+    tab_sms: "验证码登录", "SMS code";
+    remember_me: "30 天内保持登录", "Keep me signed in for 30 days";
+    login_submit: "登录", "Sign in";
+    login_pending: "正在登录…", "Signing in…";
+    no_account: "还没有账号？", "No account yet?";
+    go_register: "注册", "Sign up";
+    forgot_password: "忘记密码？", "Forgot password?";
 
-    reset_title: "重置密码",
-    reset_subtitle: "通过手机验证码设置新密码，其他设备将退出登录",
-    reset_submit: "重置密码",
-    reset_pending: "正在提交…",
-    reset_done: "密码已重置，请使用新密码登录",
-    back_to_login: "返回登录",
+    register_title: "注册医生账号", "Create a doctor account";
+    register_subtitle: "注册后需完成资质认证方可接诊", "You can see patients once your credentials are verified";
+    register_submit: "注册", "Sign up";
+    register_pending: "正在注册…", "Signing up…";
+    have_account: "已有账号？", "Already registered?";
+    go_login: "登录", "Sign in";
 
-    greeting: |name| format!("{name}，您好"),
-    greeting_anonymous: "医生，您好",
-    account_phone: "登录手机号",
-    verification_title: "资质认证",
-    verification_unverified: "未认证",
-    verification_pending: "审核中",
-    verification_verified: "已认证",
-    verification_rejected: "未通过",
-    verification_needs_reverification: "需重新认证",
-    verification_hint_unverified: "完成身份与执业资质认证后，才能接诊患者。",
-    verification_hint_pending: "资料已提交，医院正在审核。",
-    verification_hint_verified: "资质已通过医院审核。",
-    verification_hint_rejected: "审核未通过，请按意见修改后重新提交。",
-    verification_hint_needs_reverification: "有证件已过期，请更新后重新认证。",
+    reset_title: "重置密码", "Reset password";
+    reset_subtitle:
+        "通过手机验证码设置新密码，其他设备将退出登录",
+        "Set a new password with an SMS code; other devices will be signed out";
+    reset_submit: "重置密码", "Reset password";
+    reset_pending: "正在提交…", "Submitting…";
+    reset_done: "密码已重置，请使用新密码登录", "Password reset; sign in with the new password";
+    back_to_login: "返回登录", "Back to sign in";
 
-    not_found_title: "页面不存在",
-    not_found_body: "您访问的页面不存在或已被移除。",
-    go_home: "返回工作台",
-    dismiss: "关闭",
+    greeting_anonymous: "医生，您好", "Hello, doctor";
+    account_phone: "登录手机号", "Sign-in number";
+    verification_title: "资质认证", "Credential verification";
+    verification_unverified: "未认证", "Not verified";
+    verification_pending: "审核中", "Under review";
+    verification_verified: "已认证", "Verified";
+    verification_rejected: "未通过", "Rejected";
+    verification_needs_reverification: "需重新认证", "Re-verification needed";
+    verification_hint_unverified:
+        "完成身份与执业资质认证后，才能接诊患者。",
+        "Verify your identity and licences before seeing patients.";
+    verification_hint_pending: "资料已提交，医院正在审核。", "Submitted; the hospital is reviewing it.";
+    verification_hint_verified: "资质已通过医院审核。", "The hospital has verified your credentials.";
+    verification_hint_rejected:
+        "审核未通过，请按意见修改后重新提交。",
+        "Not approved; fix what the reviewer asked and resubmit.";
+    verification_hint_needs_reverification:
+        "有证件已过期，请更新后重新认证。",
+        "A document has expired; update it to verify again.";
 
-    nav_onboarding: "资质认证",
-    avatar: "头像",
-    avatar_upload: "上传头像",
-    avatar_saved: "头像已更新",
-    nav_review: "资质审核",
-    onboarding_title: "资质认证",
-    steps_label: "认证步骤",
-    step_profile: "个人资料",
-    step_documents: "上传证件",
-    step_submit: "提交审核",
-    step_status: "审核结果",
-    choose: "请选择",
-    real_name: "真实姓名",
-    display_name: "展示名称",
-    display_name_hint: "患者看到的名称，默认与真实姓名相同；重名时系统会自动加上编号",
-    gender: "性别",
-    gender_male: "男",
-    gender_female: "女",
-    id_number: "身份证号",
-    id_number_hint: "18 位居民身份证号码",
-    hospital: "第一执业机构",
-    department: "科室",
-    title: "职称",
-    title_chief: "主任医师",
-    title_associate: "副主任医师",
-    title_attending: "主治医师",
-    title_resident: "住院医师",
-    practice_category: "执业类别",
-    practice_category_placeholder: "如：临床",
-    practice_scope: "执业范围",
-    practice_scope_placeholder: "如：内科专业",
-    years_of_practice: "独立执业年限",
-    years_hint: "开展互联网诊疗需独立执业满 3 年",
-    specialties: "擅长",
-    bio: "个人简介",
-    save_and_continue: "保存并继续",
-    saving: "正在保存…",
-    doc_id_card_front: "身份证人像面",
-    doc_id_card_back: "身份证国徽面",
-    doc_qualification: "医师资格证",
-    doc_practice: "医师执业证",
-    doc_professional_title: "专业技术资格证",
-    doc_other: "其他证明材料",
-    doc_number: "证书编号",
-    doc_expires_on: "有效期至",
-    doc_expires_hint: "长期有效可不填",
-    doc_caption: "材料名称",
-    doc_caption_placeholder: "如：多机构备案表",
-    choose_file: "拍照或选择文件",
-    choose_again: "重新选择",
-    upload: "上传",
-    cancel: "取消",
-    delete: "删除",
-    replace: "更换",
-    preparing: "正在处理照片…",
-    upload_progress_label: "上传进度",
-    unreadable_photo: "无法读取该图片，请换一张 JPG 或 PNG 照片",
-    unsupported_file: "请选择照片或 PDF 文件",
-    view_file: "查看文件",
-    preview_alt: "证件预览",
-    doc_uploaded: "待提交",
-    doc_submitted: "审核中",
-    doc_approved: "已通过",
-    doc_rejected: "未通过",
-    doc_missing: "未上传",
-    add_other: "添加其他材料",
-    next_step: "下一步",
-    previous_step: "上一步",
-    submit_title: "确认并提交审核",
-    submit_hint: "提交后医院将审核您的资料，审核期间资料不能修改。",
-    submit_button: "提交审核",
-    submitting: "正在提交…",
-    submitted_toast: "已提交，请等待医院审核",
-    status_pending_hint: "医院正在审核您的资料，通常 1–3 个工作日内完成。",
-    status_verified_hint: "您的资质已通过审核，可以开展在线复诊。",
-    status_rejected_hint: "部分证件未通过审核，请根据原因重新上传后再次提交。",
-    fix_documents: "重新上传被驳回的证件",
-    history_title: "提交记录",
-    reason_blurry: "图片模糊，无法辨认",
-    reason_incomplete: "信息不完整",
-    reason_expired: "证件已过期",
-    reason_mismatch: "与填写的信息不符",
-    reason_not_own: "非本人证件",
-    reason_other: "其他原因",
-    go_onboarding: "去认证",
-    review_title: "资质审核",
-    queue_empty: "暂无待审核的申请",
-    open_review: "审核",
-    approve: "通过",
-    reject: "驳回",
-    rejection_reason: "驳回原因",
-    rejection_note: "补充说明",
-    decision_submit: "提交审核结果",
-    decision_done: "已提交审核结果",
-    decided_before: "此前已通过",
-    decision_missing: "请为每份证件选择通过或驳回",
-    back_to_queue: "返回列表",
-    phone_label: "手机号",
-    open_original: "查看原图",
-    step_of: |n, total| format!("第 {n} 步，共 {total} 步"),
-    uploading_pct: |p| format!("正在上传 {p}%"),
-    compressed: |a, b| format!("已压缩：{a} → {b}"),
-    missing_count: |n| format!("还缺 {n} 项必需证件"),
-    display_name_given: |n| format!("已保存。展示名称：{n}"),
-    id_number_saved: |m| format!("已保存 {m}；如需修改请重新输入"),
-    expiring_soon: |doc, date| format!("{doc}将于 {date} 到期，请及时更新"),
-    expired_on: |doc, date| format!("{doc}已于 {date} 过期，请重新上传"),
-    submitted_at: |t| format!("提交于 {t}"),
-    decided_at: |t| format!("审核于 {t}"),
-    nav_review_agreements: "协议管理",
-    go_to_clause: "查看条款",
-    agreements_title: "请阅读并同意",
-    agreements_intro: "使用医生工作台前，请完整阅读以下文件并确认同意。",
-    agreements_updated_intro: "以下文件已更新。请阅读更新说明和条款变更，重新确认后继续使用。",
-    agreements_up_to_date: "您已同意最新版本的服务协议和隐私政策。",
-    kind_service_agreement: "医生注册及服务协议",
-    kind_privacy_policy: "隐私政策",
-    toc_label: "目录",
-    change_summary_title: "更新说明",
-    clause_changes_title: "条款变更",
-    clause_added: "新增",
-    clause_removed: "删除",
-    clause_changed: "修改",
-    clause_preamble: "开头部分",
-    diff_legend: "下划线为新增内容，删除线为删除内容。",
-    consent_health_data: "我单独同意医院按照《隐私政策》处理我在诊疗中接触到的患者健康信息（敏感个人信息）",
-    consent_required: "请勾选此项",
-    read_to_end_hint: "请滑动阅读至文末",
-    read_done_hint: "已阅读至文末",
-    accept_agreements: "同意并继续",
-    accept_pending: "提交中…",
-    decline: "不同意",
-    decline_explained: "不同意将无法使用医生工作台，并将退出登录。",
-    decline_and_sign_out: "不同意并退出",
-    keep_reading: "返回阅读",
-    declined_notice: "您未同意服务协议和隐私政策，因此无法使用医生工作台，已为您退出登录。如需使用，请重新登录并同意；如有疑问请联系医院。",
-    my_agreements: "我的协议",
-    history_intro: "您每次同意的文件版本、时间和来源。",
-    history_empty: "暂无同意记录。",
-    health_consent_given: "已单独同意处理患者健康信息",
-    read_this_version: "查看此版本",
-    text_fingerprint: "文本指纹（SHA-256）",
-    lang_zh: "中文",
-    lang_en: "英文",
-    back: "返回",
-    review_agreements_title: "协议管理",
-    published_versions: "已发布版本",
-    publish_title: "发布新版本",
-    publish_hint: "发布后不可修改；医生下次操作时需阅读并重新同意。",
-    field_kind: "文件",
-    field_version: "版本号",
-    version_hint: "如 1.1.0，须高于当前版本",
-    field_agreement_title: "标题",
-    field_change_summary: "更新说明（一段话）",
-    field_body: "正文（Markdown，用“## ”标记条款）",
-    english_text: "英文版本（可选）",
-    field_agreement_title_en: "英文标题",
-    field_change_summary_en: "英文更新说明",
-    field_body_en: "英文正文（Markdown）",
-    preview: "预览",
-    preview_pending: "生成预览…",
-    publish: "发布",
-    publish_pending: "发布中…",
-    preview_first: "请先预览当前内容，确认无误后再发布。",
-    version_label: |x| format!("版本 {x}"),
-    published_on: |x| format!("{x} 发布"),
-    i_accept: |x| format!("我已阅读并同意《{x}》"),
-    accepted_at: |x| format!("同意于 {x}"),
-    accepted_from: |x| format!("来源 IP：{x}"),
-    published_toast: |x| format!("已发布 {x}"),
-    acceptance_count: |x| format!("{x} 位医生已同意"),
-    nav_inbox: "问诊",
-    nav_settings: "设置",
-    inbox_title: "图文问诊",
-    tab_new: "待接诊",
-    tab_ongoing: "进行中",
-    tab_closed: "已结束",
-    inbox_tabs_label: "问诊状态",
-    search_patient: "搜索患者姓名",
-    inbox_empty: "暂无问诊",
-    load_more: "加载更多",
-    sex_male: "男",
-    sex_female: "女",
-    deadline_passed: "已超时",
-    status_new: "待接诊",
-    status_ongoing: "进行中",
-    status_closed: "已结束",
-    status_declined: "已拒绝",
-    complaint: "主诉",
-    prior_diagnosis: "线下诊断",
-    evidence: "诊断资料",
-    evidence_outpatient_record: "门诊病历",
-    evidence_discharge_summary: "出院小结",
-    evidence_diagnosis_certificate: "诊断证明",
-    patient_photos: "患者图片",
-    confirm_follow_up: "我已核对上述线下诊断资料，本次为该诊断的复诊",
-    accept: "接诊",
-    ask_more: "请患者补充资料",
-    ask_placeholder: "需要补充哪些资料？",
-    send_question: "发送",
-    decline_consultation: "拒绝",
-    decline_reason: "拒绝原因",
-    reason_first_visit: "初诊不宜线上",
-    reason_out_of_scope: "超出执业范围",
-    reason_needs_offline: "需线下就诊",
-    reason_other_text: "其他",
-    decline_text: "补充说明",
-    confirm_decline: "确认拒绝（患者将获退款）",
-    message_placeholder: "输入回复…",
-    message_label: "回复内容",
-    send: "发送",
-    sending: "发送中",
-    send_failed: "发送失败，点击重试",
-    quick_replies: "快捷回复",
-    end_consultation: "结束问诊",
-    assessment: "病情评估",
-    advice: "处理建议",
-    offline_visit: "建议线下就诊",
-    visit_department: "就诊科室",
-    follow_up_advice: "复诊建议",
-    end_submit: "提交建议并结束",
-    advice_title: "诊疗建议",
-    read_only: "问诊已结束，患者的追问次数已用完。",
-    follow_ups_left_note: "问诊已结束，患者还可追问",
-    note_accepted: "医生已接诊",
-    note_declined: "医生已拒绝，已退款",
-    note_closed: "医生已给出建议，问诊结束",
-    note_not_accepted: "超过 24 小时未接诊，已自动关闭并退款",
-    note_no_reply: "超过 48 小时未回复，已自动关闭并退款",
-    refunded: "已退款",
-    settings_title: "问诊设置",
-    service_enabled: "开通图文问诊",
-    price_yuan: "价格（元，0 为免费）",
-    daily_limit: "每日接诊上限",
-    greeting_message: "接诊问候语",
-    follow_up_questions: "结束后可追问次数",
-    save: "保存",
-    saved: "已保存",
-    reply_title: "标题",
-    reply_text: "内容",
-    add_reply: "添加快捷回复",
-    move_up: "上移",
-    unread: |x| format!("{x} 条未读"),
-    time_left: |x| format!("剩余 {x}"),
-    age_years: |x| format!("{x} 岁"),
-};
+    not_found_title: "页面不存在", "Page not found";
+    not_found_body: "您访问的页面不存在或已被移除。", "The page you asked for does not exist or was removed.";
+    go_home: "返回工作台", "Back to home";
+    dismiss: "关闭", "Dismiss";
 
-pub static EN: Texts = Texts {
-    app_name: "Doctor Desk",
-    skip_to_content: "Skip to main content",
-    switch_language: "中文",
-    switch_language_label: "切换到中文",
-    nav_label: "Main navigation",
-    nav_home: "Home",
-    sign_out: "Sign out",
-    signed_out: "You are signed out",
-    loading: "Loading…",
-    retry: "Retry",
-    network_error: "Network error; check your connection and try again",
-    load_failed: "Could not load",
-
-    phone: "Mobile number",
-    phone_placeholder: "11-digit mobile number",
-    password: "Password",
-    new_password: "New password",
-    password_hint: "At least 8 characters with letters and digits",
-    show_password: "Show password",
-    hide_password: "Hide password",
-    sms_code: "Verification code",
-    sms_code_placeholder: "6 digits",
-    send_code: "Get code",
-    resend_in: |n| format!("Resend in {n} s"),
-    code_sent: "Code sent; valid for 5 minutes",
-
-    login_title: "Sign in to Doctor Desk",
-    login_subtitle: "Use the mobile number you registered with",
-    login_tabs_label: "Sign-in method",
-    tab_password: "Password",
-    tab_sms: "SMS code",
-    remember_me: "Keep me signed in for 30 days",
-    login_submit: "Sign in",
-    login_pending: "Signing in…",
-    no_account: "No account yet?",
-    go_register: "Sign up",
-    forgot_password: "Forgot password?",
-
-    register_title: "Create a doctor account",
-    register_subtitle: "You can see patients once your credentials are verified",
-    register_submit: "Sign up",
-    register_pending: "Signing up…",
-    have_account: "Already registered?",
-    go_login: "Sign in",
-
-    reset_title: "Reset password",
-    reset_subtitle: "Set a new password with an SMS code; other devices will be signed out",
-    reset_submit: "Reset password",
-    reset_pending: "Submitting…",
-    reset_done: "Password reset; sign in with the new password",
-    back_to_login: "Back to sign in",
-
-    greeting: |name| format!("Hello, {name}"),
-    greeting_anonymous: "Hello, doctor",
-    account_phone: "Sign-in number",
-    verification_title: "Credential verification",
-    verification_unverified: "Not verified",
-    verification_pending: "Under review",
-    verification_verified: "Verified",
-    verification_rejected: "Rejected",
-    verification_needs_reverification: "Re-verification needed",
-    verification_hint_unverified: "Verify your identity and licences before seeing patients.",
-    verification_hint_pending: "Submitted; the hospital is reviewing it.",
-    verification_hint_verified: "The hospital has verified your credentials.",
-    verification_hint_rejected: "Not approved; fix what the reviewer asked and resubmit.",
-    verification_hint_needs_reverification: "A document has expired; update it to verify again.",
-
-    not_found_title: "Page not found",
-    not_found_body: "The page you asked for does not exist or was removed.",
-    go_home: "Back to home",
-    dismiss: "Dismiss",
-
-    nav_onboarding: "Verification",
-    avatar: "Photo",
-    avatar_upload: "Upload a photo",
-    avatar_saved: "Photo updated",
-    nav_review: "Review",
-    onboarding_title: "Credential verification",
-    steps_label: "Verification steps",
-    step_profile: "Profile",
-    step_documents: "Documents",
-    step_submit: "Submit",
-    step_status: "Result",
-    choose: "Please choose",
-    real_name: "Legal name",
-    display_name: "Display name",
+    nav_onboarding: "资质认证", "Verification";
+    avatar: "头像", "Photo";
+    avatar_upload: "上传头像", "Upload a photo";
+    avatar_saved: "头像已更新", "Photo updated";
+    nav_review: "资质审核", "Review";
+    onboarding_title: "资质认证", "Credential verification";
+    steps_label: "认证步骤", "Verification steps";
+    step_profile: "个人资料", "Profile";
+    step_documents: "上传证件", "Documents";
+    step_submit: "提交审核", "Submit";
+    step_status: "审核结果", "Result";
+    choose: "请选择", "Please choose";
+    real_name: "真实姓名", "Legal name";
+    display_name: "展示名称", "Display name";
     display_name_hint:
-        "What patients see; defaults to your legal name, and gets a number if the name is taken",
-    gender: "Sex",
-    gender_male: "Male",
-    gender_female: "Female",
-    id_number: "ID card number",
-    id_number_hint: "18-character resident ID number",
-    hospital: "Main practice institution",
-    department: "Department",
-    title: "Title",
-    title_chief: "Chief physician",
-    title_associate: "Associate chief physician",
-    title_attending: "Attending physician",
-    title_resident: "Resident physician",
-    practice_category: "Practice category",
-    practice_category_placeholder: "e.g. Clinical",
-    practice_scope: "Practice scope",
-    practice_scope_placeholder: "e.g. Internal medicine",
-    years_of_practice: "Years of independent practice",
-    years_hint: "Online practice needs at least 3 years",
-    specialties: "Specialties",
-    bio: "Biography",
-    save_and_continue: "Save and continue",
-    saving: "Saving…",
-    doc_id_card_front: "ID card (photo side)",
-    doc_id_card_back: "ID card (emblem side)",
-    doc_qualification: "Physician qualification certificate",
-    doc_practice: "Physician practising certificate",
-    doc_professional_title: "Professional title certificate",
-    doc_other: "Other document",
-    doc_number: "Certificate number",
-    doc_expires_on: "Valid until",
-    doc_expires_hint: "Leave empty if it does not expire",
-    doc_caption: "What it is",
-    doc_caption_placeholder: "e.g. Multi-institution filing",
-    choose_file: "Take a photo or choose a file",
-    choose_again: "Choose another",
-    upload: "Upload",
-    cancel: "Cancel",
-    delete: "Delete",
-    replace: "Replace",
-    preparing: "Preparing the photo…",
-    upload_progress_label: "Upload progress",
-    unreadable_photo: "This photo cannot be read; choose a JPG or PNG",
-    unsupported_file: "Choose a photo or a PDF file",
-    view_file: "Open file",
-    preview_alt: "Document preview",
-    doc_uploaded: "Not submitted",
-    doc_submitted: "Under review",
-    doc_approved: "Approved",
-    doc_rejected: "Rejected",
-    doc_missing: "Not uploaded",
-    add_other: "Add another document",
-    next_step: "Next",
-    previous_step: "Back",
-    submit_title: "Confirm and submit",
-    submit_hint: "The hospital will review your details; nothing can be changed meanwhile.",
-    submit_button: "Submit for review",
-    submitting: "Submitting…",
-    submitted_toast: "Submitted; the hospital will review it",
-    status_pending_hint: "The hospital is reviewing your details, usually within 1–3 working days.",
-    status_verified_hint: "You are verified and may see follow-up patients online.",
-    status_rejected_hint: "Some documents were rejected; upload them again as asked and resubmit.",
-    fix_documents: "Replace the rejected documents",
-    history_title: "Submission history",
-    reason_blurry: "Blurry or unreadable",
-    reason_incomplete: "Information incomplete",
-    reason_expired: "Document expired",
-    reason_mismatch: "Does not match the profile",
-    reason_not_own: "Not the doctor's own document",
-    reason_other: "Other reason",
-    go_onboarding: "Get verified",
-    review_title: "Credential review",
-    queue_empty: "Nothing waiting for review",
-    open_review: "Review",
-    approve: "Approve",
-    reject: "Reject",
-    rejection_reason: "Reason",
-    rejection_note: "Note",
-    decision_submit: "Submit decision",
-    decision_done: "Decision recorded",
-    decided_before: "Approved before",
-    decision_missing: "Decide on every document",
-    back_to_queue: "Back to the list",
-    phone_label: "Phone",
-    open_original: "Open full size",
-    step_of: |n, total| format!("Step {n} of {total}"),
-    uploading_pct: |p| format!("Uploading {p}%"),
-    compressed: |a, b| format!("Compressed: {a} → {b}"),
-    missing_count: |n| format!("{n} required documents missing"),
-    display_name_given: |n| format!("Saved. Display name: {n}"),
-    id_number_saved: |m| format!("Saved as {m}; type it again to change it"),
-    expiring_soon: |doc, date| format!("{doc} expires on {date}; renew it in time"),
-    expired_on: |doc, date| format!("{doc} expired on {date}; upload a new one"),
-    submitted_at: |t| format!("Submitted {t}"),
-    decided_at: |t| format!("Decided {t}"),
-    nav_review_agreements: "Agreements",
-    go_to_clause: "Go to the clause",
-    agreements_title: "Please read and accept",
-    agreements_intro: "Before you use Doctor Desk, read the documents below to the end and accept them.",
-    agreements_updated_intro: "These documents have changed. Read what changed and accept again to go on.",
-    agreements_up_to_date: "You have accepted the current service agreement and privacy policy.",
-    kind_service_agreement: "Service agreement",
-    kind_privacy_policy: "Privacy policy",
-    toc_label: "Contents",
-    change_summary_title: "What changed",
-    clause_changes_title: "Changed clauses",
-    clause_added: "Added",
-    clause_removed: "Removed",
-    clause_changed: "Changed",
-    clause_preamble: "Introduction",
-    diff_legend: "Underlined text is new; struck-through text was removed.",
-    consent_health_data: "I separately consent to the hospital processing the patients' health information (sensitive personal information) I handle in my care, as the Privacy Policy describes",
-    consent_required: "Tick this box to go on",
-    read_to_end_hint: "Scroll to the end to go on",
-    read_done_hint: "You have reached the end",
-    accept_agreements: "Accept and continue",
-    accept_pending: "Saving…",
-    decline: "Decline",
-    decline_explained: "Without accepting you cannot use Doctor Desk, and you will be signed out.",
-    decline_and_sign_out: "Decline and sign out",
-    keep_reading: "Keep reading",
-    declined_notice: "You did not accept the service agreement and privacy policy, so Doctor Desk cannot be used and you have been signed out. Sign in again to accept them, or contact the hospital with any questions.",
-    my_agreements: "My agreements",
-    history_intro: "Each version you accepted, when, and from where.",
-    history_empty: "No acceptances yet.",
-    health_consent_given: "Separate consent to process patients' health information",
-    read_this_version: "Read this version",
-    text_fingerprint: "Text fingerprint (SHA-256)",
-    lang_zh: "Chinese",
-    lang_en: "English",
-    back: "Back",
-    review_agreements_title: "Agreements",
-    published_versions: "Published versions",
-    publish_title: "Publish a new version",
-    publish_hint: "A published version cannot be changed; doctors must read and accept it at their next step.",
-    field_kind: "Document",
-    field_version: "Version",
-    version_hint: "e.g. 1.1.0, higher than the current version",
-    field_agreement_title: "Title",
-    field_change_summary: "What changed (one paragraph)",
-    field_body: "Text (Markdown; start each clause with “## ”)",
-    english_text: "English text (optional)",
-    field_agreement_title_en: "English title",
-    field_change_summary_en: "What changed, in English",
-    field_body_en: "English text (Markdown)",
-    preview: "Preview",
-    preview_pending: "Rendering…",
-    publish: "Publish",
-    publish_pending: "Publishing…",
-    preview_first: "Preview the current text and check it before publishing.",
-    version_label: |x| format!("Version {x}"),
-    published_on: |x| format!("Published {x}"),
-    i_accept: |x| format!("I have read and accept the {x}"),
-    accepted_at: |x| format!("Accepted {x}"),
-    accepted_from: |x| format!("From IP {x}"),
-    published_toast: |x| format!("Published {x}"),
-    acceptance_count: |x| format!("{x} doctors accepted"),
-    nav_inbox: "Consultations",
-    nav_settings: "Settings",
-    inbox_title: "Consultations",
-    tab_new: "New",
-    tab_ongoing: "Ongoing",
-    tab_closed: "Closed",
-    inbox_tabs_label: "Consultation status",
-    search_patient: "Search by patient name",
-    inbox_empty: "No consultations here",
-    load_more: "Load more",
-    sex_male: "M",
-    sex_female: "F",
-    deadline_passed: "Overdue",
-    status_new: "New",
-    status_ongoing: "Ongoing",
-    status_closed: "Closed",
-    status_declined: "Declined",
-    complaint: "Complaint",
-    prior_diagnosis: "Offline diagnosis",
-    evidence: "Records",
-    evidence_outpatient_record: "Outpatient record",
-    evidence_discharge_summary: "Discharge summary",
-    evidence_diagnosis_certificate: "Diagnosis certificate",
-    patient_photos: "Patient's photos",
-    confirm_follow_up: "I checked the offline diagnosis above; this is a follow-up of it",
-    accept: "Accept",
-    ask_more: "Ask for more information",
-    ask_placeholder: "What else do you need?",
-    send_question: "Send",
-    decline_consultation: "Decline",
-    decline_reason: "Reason",
-    reason_first_visit: "First visits cannot be online",
-    reason_out_of_scope: "Outside my scope of practice",
-    reason_needs_offline: "Needs an offline visit",
-    reason_other_text: "Other",
-    decline_text: "Details",
-    confirm_decline: "Decline (the patient is refunded)",
-    message_placeholder: "Write a reply…",
-    message_label: "Reply",
-    send: "Send",
-    sending: "Sending",
-    send_failed: "Not sent — tap to retry",
-    quick_replies: "Quick replies",
-    end_consultation: "End consultation",
-    assessment: "Assessment",
-    advice: "Advice",
-    offline_visit: "Recommend an offline visit",
-    visit_department: "Department",
-    follow_up_advice: "Follow-up",
-    end_submit: "Give advice and end",
-    advice_title: "Advice given",
-    read_only: "This consultation has ended and the patient's follow-up questions are used up.",
-    follow_ups_left_note: "Ended; follow-up questions the patient may still ask:",
-    note_accepted: "Accepted",
-    note_declined: "Declined and refunded",
-    note_closed: "Advice given; consultation ended",
-    note_not_accepted: "Not accepted within 24 h: closed and refunded",
-    note_no_reply: "No reply within 48 h: closed and refunded",
-    refunded: "Refunded",
-    settings_title: "Consultation settings",
-    service_enabled: "Offer text-and-image consultations",
-    price_yuan: "Price (yuan, 0 = free)",
-    daily_limit: "Daily limit",
-    greeting_message: "Greeting sent on accepting",
-    follow_up_questions: "Follow-up questions after the end",
-    save: "Save",
-    saved: "Saved",
-    reply_title: "Title",
-    reply_text: "Text",
-    add_reply: "Add quick reply",
-    move_up: "Move up",
-    unread: |x| format!("{x} unread"),
-    time_left: |x| format!("{x} left"),
-    age_years: |x| format!("{x} y"),
-};
+        "患者看到的名称，默认与真实姓名相同；重名时系统会自动加上编号",
+        "What patients see; defaults to your legal name, and gets a number if the name is taken";
+    gender: "性别", "Sex";
+    gender_male: "男", "Male";
+    gender_female: "女", "Female";
+    id_number: "身份证号", "ID card number";
+    id_number_hint: "18 位居民身份证号码", "18-character resident ID number";
+    hospital: "第一执业机构", "Main practice institution";
+    department: "科室", "Department";
+    title: "职称", "Title";
+    title_chief: "主任医师", "Chief physician";
+    title_associate: "副主任医师", "Associate chief physician";
+    title_attending: "主治医师", "Attending physician";
+    title_resident: "住院医师", "Resident physician";
+    practice_category: "执业类别", "Practice category";
+    practice_category_placeholder: "如：临床", "e.g. Clinical";
+    practice_scope: "执业范围", "Practice scope";
+    practice_scope_placeholder: "如：内科专业", "e.g. Internal medicine";
+    years_of_practice: "独立执业年限", "Years of independent practice";
+    years_hint: "开展互联网诊疗需独立执业满 3 年", "Online practice needs at least 3 years";
+    specialties: "擅长", "Specialties";
+    bio: "个人简介", "Biography";
+    save_and_continue: "保存并继续", "Save and continue";
+    saving: "正在保存…", "Saving…";
+    doc_id_card_front: "身份证人像面", "ID card (photo side)";
+    doc_id_card_back: "身份证国徽面", "ID card (emblem side)";
+    doc_qualification: "医师资格证", "Physician qualification certificate";
+    doc_practice: "医师执业证", "Physician practising certificate";
+    doc_professional_title: "专业技术资格证", "Professional title certificate";
+    doc_other: "其他证明材料", "Other document";
+    doc_number: "证书编号", "Certificate number";
+    doc_expires_on: "有效期至", "Valid until";
+    doc_expires_hint: "长期有效可不填", "Leave empty if it does not expire";
+    doc_caption: "材料名称", "What it is";
+    doc_caption_placeholder: "如：多机构备案表", "e.g. Multi-institution filing";
+    choose_file: "拍照或选择文件", "Take a photo or choose a file";
+    choose_again: "重新选择", "Choose another";
+    upload: "上传", "Upload";
+    cancel: "取消", "Cancel";
+    delete: "删除", "Delete";
+    replace: "更换", "Replace";
+    preparing: "正在处理照片…", "Preparing the photo…";
+    upload_progress_label: "上传进度", "Upload progress";
+    unreadable_photo: "无法读取该图片，请换一张 JPG 或 PNG 照片", "This photo cannot be read; choose a JPG or PNG";
+    unsupported_file: "请选择照片或 PDF 文件", "Choose a photo or a PDF file";
+    view_file: "查看文件", "Open file";
+    preview_alt: "证件预览", "Document preview";
+    doc_uploaded: "待提交", "Not submitted";
+    doc_submitted: "审核中", "Under review";
+    doc_approved: "已通过", "Approved";
+    doc_rejected: "未通过", "Rejected";
+    doc_missing: "未上传", "Not uploaded";
+    add_other: "添加其他材料", "Add another document";
+    next_step: "下一步", "Next";
+    previous_step: "上一步", "Back";
+    submit_title: "确认并提交审核", "Confirm and submit";
+    submit_hint:
+        "提交后医院将审核您的资料，审核期间资料不能修改。",
+        "The hospital will review your details; nothing can be changed meanwhile.";
+    submit_button: "提交审核", "Submit for review";
+    submitting: "正在提交…", "Submitting…";
+    submitted_toast: "已提交，请等待医院审核", "Submitted; the hospital will review it";
+    status_pending_hint:
+        "医院正在审核您的资料，通常 1–3 个工作日内完成。",
+        "The hospital is reviewing your details, usually within 1–3 working days.";
+    status_verified_hint:
+        "您的资质已通过审核，可以开展在线复诊。",
+        "You are verified and may see follow-up patients online.";
+    status_rejected_hint:
+        "部分证件未通过审核，请根据原因重新上传后再次提交。",
+        "Some documents were rejected; upload them again as asked and resubmit.";
+    fix_documents: "重新上传被驳回的证件", "Replace the rejected documents";
+    history_title: "提交记录", "Submission history";
+    reason_blurry: "图片模糊，无法辨认", "Blurry or unreadable";
+    reason_incomplete: "信息不完整", "Information incomplete";
+    reason_expired: "证件已过期", "Document expired";
+    reason_mismatch: "与填写的信息不符", "Does not match the profile";
+    reason_not_own: "非本人证件", "Not the doctor's own document";
+    reason_other: "其他原因", "Other reason";
+    go_onboarding: "去认证", "Get verified";
+    review_title: "资质审核", "Credential review";
+    queue_empty: "暂无待审核的申请", "Nothing waiting for review";
+    open_review: "审核", "Review";
+    approve: "通过", "Approve";
+    reject: "驳回", "Reject";
+    rejection_reason_label: "驳回原因", "Reason";
+    rejection_note: "补充说明", "Note";
+    decision_submit: "提交审核结果", "Submit decision";
+    decision_done: "已提交审核结果", "Decision recorded";
+    decided_before: "此前已通过", "Approved before";
+    decision_missing: "请为每份证件选择通过或驳回", "Decide on every document";
+    back_to_queue: "返回列表", "Back to the list";
+    phone_label: "手机号", "Phone";
+    open_original: "查看原图", "Open full size";
+    nav_review_agreements: "协议管理", "Agreements";
+    go_to_clause: "查看条款", "Go to the clause";
+    agreements_title: "请阅读并同意", "Please read and accept";
+    agreements_intro:
+        "使用医生工作台前，请完整阅读以下文件并确认同意。",
+        "Before you use Doctor Desk, read the documents below to the end and accept them.";
+    agreements_updated_intro:
+        "以下文件已更新。请阅读更新说明和条款变更，重新确认后继续使用。",
+        "These documents have changed. Read what changed and accept again to go on.";
+    agreements_up_to_date:
+        "您已同意最新版本的服务协议和隐私政策。",
+        "You have accepted the current service agreement and privacy policy.";
+    kind_service_agreement: "医生注册及服务协议", "Service agreement";
+    kind_privacy_policy: "隐私政策", "Privacy policy";
+    toc_label: "目录", "Contents";
+    change_summary_title: "更新说明", "What changed";
+    clause_changes_title: "条款变更", "Changed clauses";
+    clause_added: "新增", "Added";
+    clause_removed: "删除", "Removed";
+    clause_changed: "修改", "Changed";
+    clause_preamble: "开头部分", "Introduction";
+    diff_legend: "下划线为新增内容，删除线为删除内容。", "Underlined text is new; struck-through text was removed.";
+    consent_health_data:
+        "我单独同意医院按照《隐私政策》处理我在诊疗中接触到的患者健康信息（敏感个人信息）",
+        "I separately consent to the hospital processing the patients' health information (sensitive personal information) I handle in my care, as the Privacy Policy describes";
+    consent_required: "请勾选此项", "Tick this box to go on";
+    read_to_end_hint: "请滑动阅读至文末", "Scroll to the end to go on";
+    read_done_hint: "已阅读至文末", "You have reached the end";
+    accept_agreements: "同意并继续", "Accept and continue";
+    accept_pending: "提交中…", "Saving…";
+    decline: "不同意", "Decline";
+    decline_explained:
+        "不同意将无法使用医生工作台，并将退出登录。",
+        "Without accepting you cannot use Doctor Desk, and you will be signed out.";
+    decline_and_sign_out: "不同意并退出", "Decline and sign out";
+    keep_reading: "返回阅读", "Keep reading";
+    declined_notice:
+        "您未同意服务协议和隐私政策，因此无法使用医生工作台，已为您退出登录。如需使用，请重新登录并同意；如有疑问请联系医院。",
+        "You did not accept the service agreement and privacy policy, so Doctor Desk cannot be used and you have been signed out. Sign in again to accept them, or contact the hospital with any questions.";
+    my_agreements: "我的协议", "My agreements";
+    history_intro: "您每次同意的文件版本、时间和来源。", "Each version you accepted, when, and from where.";
+    history_empty: "暂无同意记录。", "No acceptances yet.";
+    health_consent_given:
+        "已单独同意处理患者健康信息",
+        "Separate consent to process patients' health information";
+    read_this_version: "查看此版本", "Read this version";
+    text_fingerprint: "文本指纹（SHA-256）", "Text fingerprint (SHA-256)";
+    lang_zh: "中文", "Chinese";
+    lang_en: "英文", "English";
+    back: "返回", "Back";
+    review_agreements_title: "协议管理", "Agreements";
+    published_versions: "已发布版本", "Published versions";
+    publish_title: "发布新版本", "Publish a new version";
+    publish_hint:
+        "发布后不可修改；医生下次操作时需阅读并重新同意。",
+        "A published version cannot be changed; doctors must read and accept it at their next step.";
+    field_kind: "文件", "Document";
+    field_version: "版本号", "Version";
+    version_hint: "如 1.1.0，须高于当前版本", "e.g. 1.1.0, higher than the current version";
+    field_agreement_title: "标题", "Title";
+    field_change_summary: "更新说明（一段话）", "What changed (one paragraph)";
+    field_body: "正文（Markdown，用“## ”标记条款）", "Text (Markdown; start each clause with “## ”)";
+    english_text: "英文版本（可选）", "English text (optional)";
+    field_agreement_title_en: "英文标题", "English title";
+    field_change_summary_en: "英文更新说明", "What changed, in English";
+    field_body_en: "英文正文（Markdown）", "English text (Markdown)";
+    preview: "预览", "Preview";
+    preview_pending: "生成预览…", "Rendering…";
+    publish: "发布", "Publish";
+    publish_pending: "发布中…", "Publishing…";
+    preview_first: "请先预览当前内容，确认无误后再发布。", "Preview the current text and check it before publishing.";
+    nav_inbox: "问诊", "Consultations";
+    nav_settings: "设置", "Settings";
+    inbox_title: "图文问诊", "Consultations";
+    tab_new: "待接诊", "New";
+    tab_ongoing: "进行中", "Ongoing";
+    tab_closed: "已结束", "Closed";
+    inbox_tabs_label: "问诊状态", "Consultation status";
+    search_patient: "搜索患者姓名", "Search by patient name";
+    inbox_empty: "暂无问诊", "No consultations here";
+    load_more: "加载更多", "Load more";
+    sex_male: "男", "M";
+    sex_female: "女", "F";
+    deadline_passed: "已超时", "Overdue";
+    status_new: "待接诊", "New";
+    status_ongoing: "进行中", "Ongoing";
+    status_closed: "已结束", "Closed";
+    status_declined: "已拒绝", "Declined";
+    complaint: "主诉", "Complaint";
+    prior_diagnosis: "线下诊断", "Offline diagnosis";
+    evidence: "诊断资料", "Records";
+    evidence_outpatient_record: "门诊病历", "Outpatient record";
+    evidence_discharge_summary: "出院小结", "Discharge summary";
+    evidence_diagnosis_certificate: "诊断证明", "Diagnosis certificate";
+    patient_photos: "患者图片", "Patient's photos";
+    confirm_follow_up:
+        "我已核对上述线下诊断资料，本次为该诊断的复诊",
+        "I checked the offline diagnosis above; this is a follow-up of it";
+    accept: "接诊", "Accept";
+    ask_more: "请患者补充资料", "Ask for more information";
+    ask_placeholder: "需要补充哪些资料？", "What else do you need?";
+    send_question: "发送", "Send";
+    decline_consultation: "拒绝", "Decline";
+    decline_reason: "拒绝原因", "Reason";
+    reason_first_visit: "初诊不宜线上", "First visits cannot be online";
+    reason_out_of_scope: "超出执业范围", "Outside my scope of practice";
+    reason_needs_offline: "需线下就诊", "Needs an offline visit";
+    reason_other_text: "其他", "Other";
+    decline_text: "补充说明", "Details";
+    confirm_decline: "确认拒绝（患者将获退款）", "Decline (the patient is refunded)";
+    message_placeholder: "输入回复…", "Write a reply…";
+    message_label: "回复内容", "Reply";
+    send: "发送", "Send";
+    sending: "发送中", "Sending";
+    send_failed: "发送失败，点击重试", "Not sent — tap to retry";
+    quick_replies: "快捷回复", "Quick replies";
+    end_consultation: "结束问诊", "End consultation";
+    assessment: "病情评估", "Assessment";
+    advice: "处理建议", "Advice";
+    offline_visit: "建议线下就诊", "Recommend an offline visit";
+    visit_department: "就诊科室", "Department";
+    follow_up_advice: "复诊建议", "Follow-up";
+    end_submit: "提交建议并结束", "Give advice and end";
+    advice_title: "诊疗建议", "Advice given";
+    read_only:
+        "问诊已结束，患者的追问次数已用完。",
+        "This consultation has ended and the patient's follow-up questions are used up.";
+    follow_ups_left_note: "问诊已结束，患者还可追问", "Ended; follow-up questions the patient may still ask:";
+    note_accepted: "医生已接诊", "Accepted";
+    note_declined: "医生已拒绝，已退款", "Declined and refunded";
+    note_closed: "医生已给出建议，问诊结束", "Advice given; consultation ended";
+    note_not_accepted: "超过 24 小时未接诊，已自动关闭并退款", "Not accepted within 24 h: closed and refunded";
+    note_no_reply: "超过 48 小时未回复，已自动关闭并退款", "No reply within 48 h: closed and refunded";
+    refunded: "已退款", "Refunded";
+    settings_title: "问诊设置", "Consultation settings";
+    service_enabled: "开通图文问诊", "Offer text-and-image consultations";
+    price_yuan: "价格（元，0 为免费）", "Price (yuan, 0 = free)";
+    daily_limit: "每日接诊上限", "Daily limit";
+    greeting_message: "接诊问候语", "Greeting sent on accepting";
+    follow_up_questions: "结束后可追问次数", "Follow-up questions after the end";
+    save: "保存", "Save";
+    saved: "已保存", "Saved";
+    reply_title: "标题", "Title";
+    reply_text: "内容", "Text";
+    add_reply: "添加快捷回复", "Add quick reply";
+    move_up: "上移", "Move up";
+    move_down: "下移", "Move down";
+    edit: "编辑", "Edit";
+    edit_reply: "编辑快捷回复", "Edit quick reply";
+    send_photo: "发图片", "Photo";
+    photo: "图片", "Photo";
+    photo_only: "请选择一张照片", "Choose a photo";
+    live_offline:
+        "实时连接已中断，正在重新连接；恢复后会自动补齐消息",
+        "Live updates are paused; reconnecting, and nothing missed will be lost";
+}
+
+formats! {
+    resend_in(n: i64):
+        |n| format!("{n} 秒后重发"),
+        |n| format!("Resend in {n} s");
+    greeting(name: &str):
+        |name| format!("{name}，您好"),
+        |name| format!("Hello, {name}");
+    step_of(n: usize, total: usize):
+        |n, total| format!("第 {n} 步，共 {total} 步"),
+        |n, total| format!("Step {n} of {total}");
+    uploading_pct(p: u32):
+        |p| format!("正在上传 {p}%"),
+        |p| format!("Uploading {p}%");
+    compressed(a: &str, b: &str):
+        |a, b| format!("已压缩：{a} → {b}"),
+        |a, b| format!("Compressed: {a} → {b}");
+    missing_count(n: usize):
+        |n| format!("还缺 {n} 项必需证件"),
+        |n| format!("{n} required documents missing");
+    display_name_given(n: &str):
+        |n| format!("已保存。展示名称：{n}"),
+        |n| format!("Saved. Display name: {n}");
+    id_number_saved(m: &str):
+        |m| format!("已保存 {m}；如需修改请重新输入"),
+        |m| format!("Saved as {m}; type it again to change it");
+    expiring_soon(doc: &str, date: &str):
+        |doc, date| format!("{doc}将于 {date} 到期，请及时更新"),
+        |doc, date| format!("{doc} expires on {date}; renew it in time");
+    expired_on(doc: &str, date: &str):
+        |doc, date| format!("{doc}已于 {date} 过期，请重新上传"),
+        |doc, date| format!("{doc} expired on {date}; upload a new one");
+    submitted_at(t: &str):
+        |t| format!("提交于 {t}"),
+        |t| format!("Submitted {t}");
+    decided_at(t: &str):
+        |t| format!("审核于 {t}"),
+        |t| format!("Decided {t}");
+    version_label(x: &str):
+        |x| format!("版本 {x}"),
+        |x| format!("Version {x}");
+    published_on(x: &str):
+        |x| format!("{x} 发布"),
+        |x| format!("Published {x}");
+    i_accept(x: &str):
+        |x| format!("我已阅读并同意《{x}》"),
+        |x| format!("I have read and accept the {x}");
+    accepted_at(x: &str):
+        |x| format!("同意于 {x}"),
+        |x| format!("Accepted {x}");
+    accepted_from(x: &str):
+        |x| format!("来源 IP：{x}"),
+        |x| format!("From IP {x}");
+    published_toast(x: &str):
+        |x| format!("已发布 {x}"),
+        |x| format!("Published {x}");
+    acceptance_count(x: i64):
+        |x| format!("{x} 位医生已同意"),
+        |x| format!("{x} doctors accepted");
+    unread(x: i64):
+        |x| format!("{x} 条未读"),
+        |x| format!("{x} unread");
+    time_left(x: &str):
+        |x| format!("剩余 {x}"),
+        |x| format!("{x} left");
+    age_years(x: i64):
+        |x| format!("{x} 岁"),
+        |x| format!("{x} y");
+}
 
 pub fn texts(lang: Lang) -> &'static Texts {
     match lang {
@@ -1025,7 +519,7 @@ pub fn provide_i18n() -> I18n {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", lang.tag());
         }
-        document().set_title(texts(lang).app_name);
+        document().set_title(texts(lang).app_name());
     });
     CURRENT.with(|c| c.set(stored));
     provide_context(i18n);
@@ -1036,15 +530,15 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
-/// Reactive access to the catalog: `let t = use_texts(); view! { {tr(|t| t.login_title)} }`.
+/// Reactive access to the catalog: `let t = use_texts(); view! { {tr(|t| t.login_title())} }`.
 pub fn use_texts() -> impl Fn() -> &'static Texts + Copy + Send + Sync + 'static {
     let i18n = use_i18n();
     move || i18n.texts()
 }
 
-/// Text that follows the language, for `view!`: `{tr(|t| t.login_title)}`. Every call
+/// Text that follows the language, for `view!`: `{tr(|t| t.login_title())}`. Every call
 /// returns the same closure type, so the wasm holds one copy of the code that renders
-/// text instead of one per string (a `tr(|t| t.x)` closure is a new type each time).
+/// text instead of one per string (a `tr(|t| t.x())` closure is a new type each time).
 pub fn tr(
     pick: fn(&'static Texts) -> &'static str,
 ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
@@ -1061,12 +555,12 @@ impl Texts {
     pub fn document_kind(&self, kind: doctor_desk_api::onboarding::DocumentKind) -> &'static str {
         use doctor_desk_api::onboarding::DocumentKind::*;
         match kind {
-            IdCardFront => self.doc_id_card_front,
-            IdCardBack => self.doc_id_card_back,
-            Qualification => self.doc_qualification,
-            Practice => self.doc_practice,
-            ProfessionalTitle => self.doc_professional_title,
-            Other => self.doc_other,
+            IdCardFront => self.doc_id_card_front(),
+            IdCardBack => self.doc_id_card_back(),
+            Qualification => self.doc_qualification(),
+            Practice => self.doc_practice(),
+            ProfessionalTitle => self.doc_professional_title(),
+            Other => self.doc_other(),
         }
     }
 
@@ -1076,10 +570,10 @@ impl Texts {
     ) -> &'static str {
         use doctor_desk_api::onboarding::DocumentStatus::*;
         match status {
-            Uploaded => self.doc_uploaded,
-            Submitted => self.doc_submitted,
-            Approved => self.doc_approved,
-            Rejected => self.doc_rejected,
+            Uploaded => self.doc_uploaded(),
+            Submitted => self.doc_submitted(),
+            Approved => self.doc_approved(),
+            Rejected => self.doc_rejected(),
         }
     }
 
@@ -1089,22 +583,22 @@ impl Texts {
     ) -> &'static str {
         use doctor_desk_api::onboarding::RejectionReason::*;
         match reason {
-            Blurry => self.reason_blurry,
-            Incomplete => self.reason_incomplete,
-            Expired => self.reason_expired,
-            Mismatch => self.reason_mismatch,
-            NotOwn => self.reason_not_own,
-            Other => self.reason_other,
+            Blurry => self.reason_blurry(),
+            Incomplete => self.reason_incomplete(),
+            Expired => self.reason_expired(),
+            Mismatch => self.reason_mismatch(),
+            NotOwn => self.reason_not_own(),
+            Other => self.reason_other(),
         }
     }
 
     pub fn title_name(&self, title: doctor_desk_api::onboarding::Title) -> &'static str {
         use doctor_desk_api::onboarding::Title::*;
         match title {
-            ChiefPhysician => self.title_chief,
-            AssociateChiefPhysician => self.title_associate,
-            AttendingPhysician => self.title_attending,
-            ResidentPhysician => self.title_resident,
+            ChiefPhysician => self.title_chief(),
+            AssociateChiefPhysician => self.title_associate(),
+            AttendingPhysician => self.title_attending(),
+            ResidentPhysician => self.title_resident(),
         }
     }
 
@@ -1114,26 +608,26 @@ impl Texts {
     ) -> &'static str {
         use doctor_desk_api::auth::VerificationStatus::*;
         match status {
-            Unverified => self.verification_unverified,
-            Pending => self.verification_pending,
-            Verified => self.verification_verified,
-            Rejected => self.verification_rejected,
-            NeedsReverification => self.verification_needs_reverification,
+            Unverified => self.verification_unverified(),
+            Pending => self.verification_pending(),
+            Verified => self.verification_verified(),
+            Rejected => self.verification_rejected(),
+            NeedsReverification => self.verification_needs_reverification(),
         }
     }
 
     pub fn agreement_kind(&self, kind: doctor_desk_api::agreements::AgreementKind) -> &'static str {
         use doctor_desk_api::agreements::AgreementKind::*;
         match kind {
-            ServiceAgreement => self.kind_service_agreement,
-            PrivacyPolicy => self.kind_privacy_policy,
+            ServiceAgreement => self.kind_service_agreement(),
+            PrivacyPolicy => self.kind_privacy_policy(),
         }
     }
 
     pub fn lang_name(&self, lang: doctor_desk_api::Lang) -> &'static str {
         match lang {
-            doctor_desk_api::Lang::Zh => self.lang_zh,
-            doctor_desk_api::Lang::En => self.lang_en,
+            doctor_desk_api::Lang::Zh => self.lang_zh(),
+            doctor_desk_api::Lang::En => self.lang_en(),
         }
     }
 
@@ -1143,11 +637,11 @@ impl Texts {
     ) -> &'static str {
         use doctor_desk_api::auth::VerificationStatus::*;
         match status {
-            Unverified => self.verification_hint_unverified,
-            Pending => self.verification_hint_pending,
-            Verified => self.verification_hint_verified,
-            Rejected => self.verification_hint_rejected,
-            NeedsReverification => self.verification_hint_needs_reverification,
+            Unverified => self.verification_hint_unverified(),
+            Pending => self.verification_hint_pending(),
+            Verified => self.verification_hint_verified(),
+            Rejected => self.verification_hint_rejected(),
+            NeedsReverification => self.verification_hint_needs_reverification(),
         }
     }
 }

@@ -3,6 +3,11 @@
 //! on every (re)connection and whenever the page becomes visible again (a phone waking
 //! up) pages also resync from the API, so nothing is ever missed.
 
+use std::{
+    cell::{Cell, RefCell},
+    rc::{Rc, Weak},
+};
+
 use doctor_desk_api::inbox::InboxEvent;
 use leptos::{prelude::*, task::spawn_local};
 use send_wrapper::SendWrapper;
@@ -18,10 +23,57 @@ pub struct InboxEvents {
     pub resync: RwSignal<u64>,
     /// New requests waiting (待接诊), for the tab bar and the page title.
     pub waiting: RwSignal<u32>,
+    /// The live link is down (set on an error, cleared when it opens again).
+    pub offline: RwSignal<bool>,
 }
 
 pub fn use_inbox_events() -> Option<InboxEvents> {
     use_context::<InboxEvents>()
+}
+
+const EVENT_NAMES: [&str; 3] = ["consultation_new", "message", "status_changed"];
+const FIRST_RETRY_MS: i32 = 1_000;
+const LAST_RETRY_MS: i32 = 30_000;
+
+/// The stream and its handlers. The browser retries a dropped connection by itself, but
+/// gives up for good on an HTTP error (a proxy's 502 during a deploy); then a new stream
+/// is opened after a growing pause.
+struct Link {
+    source: RefCell<Option<web_sys::EventSource>>,
+    on_event: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    on_open: Closure<dyn FnMut()>,
+    on_error: Closure<dyn FnMut()>,
+    reopen: Closure<dyn FnMut()>,
+    delay: Cell<i32>,
+    stopped: Cell<bool>,
+}
+
+impl Link {
+    fn open(&self) {
+        if self.stopped.get() {
+            return;
+        }
+        let url = format!("{}/events", doctor_desk_api::API_PREFIX);
+        let Ok(source) = web_sys::EventSource::new(&url) else {
+            return;
+        };
+        for name in EVENT_NAMES {
+            let _ = source
+                .add_event_listener_with_callback(name, self.on_event.as_ref().unchecked_ref());
+        }
+        source.set_onopen(Some(self.on_open.as_ref().unchecked_ref()));
+        source.set_onerror(Some(self.on_error.as_ref().unchecked_ref()));
+        if let Some(old) = self.source.replace(Some(source)) {
+            old.close();
+        }
+    }
+
+    fn stop(&self) {
+        self.stopped.set(true);
+        if let Some(source) = self.source.take() {
+            source.close();
+        }
+    }
 }
 
 /// Opens the stream for the signed-in doctor; closed when the shell goes away.
@@ -30,27 +82,63 @@ pub fn provide_inbox_events() -> InboxEvents {
         last: RwSignal::new(None),
         resync: RwSignal::new(0),
         waiting: RwSignal::new(0),
+        offline: RwSignal::new(false),
     };
     provide_context(events);
-    let Ok(source) = web_sys::EventSource::new(&format!("{}/events", doctor_desk_api::API_PREFIX))
-    else {
-        return events;
-    };
-    let on_event =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            if let Some(event) = e
-                .data()
-                .as_string()
-                .and_then(|d| serde_json::from_str::<InboxEvent>(&d).ok())
-            {
-                events.last.set(Some(event));
+    let link = Rc::new_cyclic(|me: &Weak<Link>| {
+        let on_event =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                if let Some(event) = e
+                    .data()
+                    .as_string()
+                    .and_then(|d| serde_json::from_str::<InboxEvent>(&d).ok())
+                {
+                    events.last.set(Some(event));
+                }
+            });
+        let link = me.clone();
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            if let Some(link) = link.upgrade() {
+                link.delay.set(FIRST_RETRY_MS);
+            }
+            events.offline.set(false);
+            events.resync.update(|n| *n += 1);
+        });
+        let link = me.clone();
+        let on_error = Closure::<dyn FnMut()>::new(move || {
+            events.offline.set(true);
+            let Some(link) = link.upgrade() else { return };
+            let closed = link
+                .source
+                .borrow()
+                .as_ref()
+                .is_some_and(|s| s.ready_state() == web_sys::EventSource::CLOSED);
+            if closed && !link.stopped.get() {
+                let delay = link.delay.get();
+                link.delay.set((delay * 2).min(LAST_RETRY_MS));
+                let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+                    link.reopen.as_ref().unchecked_ref(),
+                    delay,
+                );
             }
         });
-    for name in ["consultation_new", "message", "status_changed"] {
-        let _ = source.add_event_listener_with_callback(name, on_event.as_ref().unchecked_ref());
-    }
-    let on_open = Closure::<dyn FnMut()>::new(move || events.resync.update(|n| *n += 1));
-    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        let link = me.clone();
+        let reopen = Closure::<dyn FnMut()>::new(move || {
+            if let Some(link) = link.upgrade() {
+                link.open();
+            }
+        });
+        Link {
+            source: RefCell::new(None),
+            on_event,
+            on_open,
+            on_error,
+            reopen,
+            delay: Cell::new(FIRST_RETRY_MS),
+            stopped: Cell::new(false),
+        }
+    });
+    link.open();
     let on_visible = Closure::<dyn FnMut()>::new(move || {
         if document().visibility_state() == web_sys::VisibilityState::Visible {
             events.resync.update(|n| *n += 1);
@@ -58,10 +146,10 @@ pub fn provide_inbox_events() -> InboxEvents {
     });
     let _ = document()
         .add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
-    let kept = SendWrapper::new((source, on_event, on_open, on_visible));
+    let kept = SendWrapper::new((link, on_visible));
     on_cleanup(move || {
-        let (source, _, _, on_visible) = kept.take();
-        source.close();
+        let (link, on_visible) = kept.take();
+        link.stop();
         let _ = document().remove_event_listener_with_callback(
             "visibilitychange",
             on_visible.as_ref().unchecked_ref(),
@@ -80,7 +168,7 @@ pub fn provide_inbox_events() -> InboxEvents {
     });
     let i18n = use_i18n();
     Effect::new(move || {
-        let name = i18n.texts().app_name;
+        let name = i18n.texts().app_name();
         let title = match events.waiting.get() {
             0 => name.to_owned(),
             n => format!("({n}) {name}"),

@@ -549,6 +549,34 @@ async fn inbox_flow(h: &Harness) {
     h.click("add-quick-reply").await;
     h.wait_contains("quick-reply-item", "请两周后复查空腹血糖")
         .await;
+    // A second one; reorder both ways; edit the second.
+    h.fill("title", "用药").await;
+    h.fill("text", "饭前服用。").await;
+    h.click("add-quick-reply").await;
+    let order = |expected: &str| {
+        format!(
+            "return [...document.querySelectorAll(\"[data-testid='quick-reply-item'] strong\")]
+                .map(e => e.innerText).join(',') === {expected:?}"
+        )
+    };
+    h.wait_until("two quick replies", &order("复查,用药")).await;
+    h.click("move-down").await;
+    h.wait_until("moved down", &order("用药,复查")).await;
+    nth(h, "move-up", 1).await.click().await.expect("move up");
+    h.wait_until("moved up", &order("复查,用药")).await;
+    nth(h, "edit-quick-reply", 1)
+        .await
+        .click()
+        .await
+        .expect("edit");
+    h.fill("text", "饭后服用，每日一次。").await;
+    h.click("add-quick-reply").await;
+    h.wait_until(
+        "edited",
+        "return document.querySelectorAll(\"[data-testid='quick-reply-item']\")[1]
+            .innerText.includes('饭后服用，每日一次')",
+    )
+    .await;
 
     h.goto("/inbox").await;
     h.testid("inbox-empty").await;
@@ -598,7 +626,68 @@ async fn inbox_flow(h: &Harness) {
     )
     .await;
     check_tap_targets(h).await;
+
+    // A photo: compressed in the browser, uploaded with progress, then in the thread, and
+    // the patient gets it.
+    h.attach_photo("photo-file", 4000, 3000).await;
+    h.wait_until(
+        "the photo in the thread",
+        "return [...document.querySelectorAll(\"[data-testid='message'] img\")]
+            .some(i => i.complete && i.naturalWidth > 0 && i.naturalWidth <= 2560)",
+    )
+    .await;
+    let thread = patient.messages(id).await.expect("patient's thread");
+    assert!(
+        thread.iter().any(
+            |m| m.image_file_id.is_some() && m.sender == doctor_desk_api::inbox::Sender::Doctor
+        ),
+        "the patient sees the doctor's photo"
+    );
     h.screenshot("thread").await;
+
+    // The doctor's network drops while the patient writes twice. The page says so; a
+    // reply typed meanwhile fails and waits for a retry; once back, everything is there
+    // exactly once.
+    h.network.cut();
+    h.testid("live-offline").await;
+    for text in ["今天空腹 5.8", "餐后两小时 7.9"] {
+        patient.send(id, text, false).await.expect("patient writes");
+    }
+    h.fill("text", "收到，数值不错").await;
+    h.click("send-message").await;
+    h.testid("retry-send").await;
+    h.network.restore();
+    // A JS expression: each text is in exactly one message.
+    let once = |texts: &[&str]| {
+        format!(
+            "(() => {{
+                const seen = [...document.querySelectorAll(\"[data-testid='message'] p\")]
+                    .map(p => p.innerText);
+                return {texts:?}.every(t => seen.filter(s => s === t).length === 1);
+            }})()"
+        )
+    };
+    h.wait_until(
+        "both messages sent while offline, once each",
+        &format!("return {}", once(&["今天空腹 5.8", "餐后两小时 7.9"])),
+    )
+    .await;
+    h.wait_until(
+        "the live link is back",
+        "return !document.querySelector(\"[data-testid='live-offline']\")",
+    )
+    .await;
+    // The unsent reply survives a reload too.
+    h.client.refresh().await.expect("reload");
+    h.click("retry-send").await;
+    h.wait_until(
+        "the retried reply, once",
+        &format!(
+            "return {} && !document.querySelector(\"[data-testid='outgoing']\")",
+            once(&["今天空腹 5.8", "餐后两小时 7.9", "收到，数值不错"])
+        ),
+    )
+    .await;
 
     // Ending with advice.
     h.click("open-end-form").await;
@@ -609,6 +698,152 @@ async fn inbox_flow(h: &Harness) {
     h.wait_contains("advice", "继续原方案").await;
     let mine = patient.consultation(id).await.expect("patient view");
     assert_eq!(mine.follow_ups_left, 2);
+
+    // Two follow-up questions; the doctor answers the last one, then the thread is
+    // read-only on both sides.
+    patient
+        .send(id, "药需要减量吗？", false)
+        .await
+        .expect("first follow-up");
+    patient
+        .send(id, "运动有什么建议？", false)
+        .await
+        .expect("second follow-up");
+    assert!(
+        patient.send(id, "还有一个问题", false).await.is_err(),
+        "no third follow-up"
+    );
+    h.wait_until(
+        "the follow-ups arrive",
+        &format!("return {}", once(&["药需要减量吗？", "运动有什么建议？"])),
+    )
+    .await;
+    h.fill("text", "不需要减量；每天快走半小时。").await;
+    h.click("send-message").await;
+    h.testid("read-only").await;
+    assert!(
+        h.js("return document.querySelector(\"[data-testid='send-message']\") === null")
+            .await
+            .as_bool()
+            .unwrap_or(false),
+        "no composer once the thread is read-only"
+    );
+}
+
+/// Ten thousand consultations: only the rows near the screen are in the page, the next
+/// pages load as the doctor scrolls, and screen readers still hear "n of 10000".
+async fn inbox_scrolls_ten_thousand(h: &Harness) {
+    const ROWS: i64 = 10_000;
+    let phone = unique_phone();
+    sign_up(h, &phone).await;
+    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+        .bind(&phone)
+        .fetch_one(&h.server.state.db)
+        .await
+        .expect("doctor");
+    // Fixture: a year of closed consultations, one patient each, written by SQL.
+    let db = &h.server.state.db;
+    let now = chrono::Utc::now().timestamp();
+    sqlx::query(
+        "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
+         INSERT INTO patients (phone, name, sex, birth_date, created_at)
+         SELECT printf('1660%07d', n), '患者' || n, 'female', '1970-01-01', ?2 FROM seq",
+    )
+    .bind(ROWS)
+    .bind(now)
+    .execute(db)
+    .await
+    .expect("patients");
+    sqlx::query(
+        "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
+         INSERT INTO consultations (doctor_id, patient_id, status, complaint, prior_hospital,
+           prior_diagnosis, prior_visited_on, price_fen, created_at, accepted_at, deadline_at,
+           close_reason, follow_ups_left, last_activity_at, closed_at)
+         SELECT ?2, p.id, 'closed', '第 ' || (n + 1) || ' 位：血压复查', '医院', '高血压',
+                '2026-09-01', 0, ?3 - n * 60, ?3 - n * 60, NULL, 'advice', 0, ?3 - n * 60,
+                ?3 - n * 60
+         FROM seq JOIN patients p ON p.phone = printf('1660%07d', n)",
+    )
+    .bind(ROWS)
+    .bind(doctor_id)
+    .bind(now)
+    .execute(db)
+    .await
+    .expect("consultations");
+
+    h.goto("/inbox").await;
+    h.click("tab-closed").await;
+    h.wait_text("count-closed", "10000").await;
+    h.wait_until(
+        "the newest row first",
+        "const row = document.querySelector(\"[data-testid='consultation-row']\");
+         return !!row && row.innerText.includes('第 1 位')",
+    )
+    .await;
+    // What is in the DOM: how many rows, the first and last place, and the set size.
+    let window =
+        "const rows = [...document.querySelectorAll(\"[data-testid='consultation-row']\")];
+        const at = rows.map(r => Number(r.getAttribute('aria-posinset')));
+        return { count: rows.length, first: at[0], last: at[at.length - 1],
+                 contiguous: at.every((p, i) => i === 0 || p === at[i - 1] + 1),
+                 size: rows[0] && rows[0].getAttribute('aria-setsize') }";
+    let shown = h.js(window).await;
+    assert_eq!(shown["size"], "10000", "{shown}");
+    assert!(shown["count"].as_u64().unwrap() <= 30, "{shown}");
+
+    // Scrolling down loads page after page; the DOM stays small.
+    let mut last = shown["last"].as_u64().unwrap();
+    for _ in 0..6 {
+        h.js("window.scrollTo(0, document.documentElement.scrollHeight); return true")
+            .await;
+        h.wait_until(
+            "rows further down",
+            &format!(
+                "const at = [...document.querySelectorAll(\"[data-testid='consultation-row']\")]
+                    .map(r => Number(r.getAttribute('aria-posinset')));
+                 return Math.max(...at) > {last}"
+            ),
+        )
+        .await;
+        let shown = h.js(window).await;
+        last = shown["last"].as_u64().unwrap();
+        assert!(shown["count"].as_u64().unwrap() <= 30, "{shown}");
+        assert_eq!(shown["contiguous"], true, "{shown}");
+    }
+    assert!(last > 150, "six scrolls reach row {last}");
+    let far = h.js(window).await;
+    assert!(far["first"].as_u64().unwrap() > 100, "{far}");
+    // Each row shows its own consultation (newest first: place k is the k-th).
+    h.wait_until(
+        "the last row rendered is the right one",
+        &format!(
+            "const row = document.querySelector(\"[aria-posinset='{last}']\");
+             return !!row && row.innerText.includes('第 {last} 位')"
+        ),
+    )
+    .await;
+    check_tap_targets(h).await;
+
+    // Back to the top: the first rows again.
+    h.js("window.scrollTo(0, 0); return true").await;
+    h.wait_until(
+        "the first row again",
+        "const first = document.querySelector(\"[data-testid='consultation-row']\");
+         return first && first.getAttribute('aria-posinset') === '1'",
+    )
+    .await;
+}
+
+/// The `n`-th (0-based) element with this test id.
+async fn nth(h: &Harness, id: &str, n: usize) -> fantoccini::elements::Element {
+    let all = h
+        .client
+        .find_all(fantoccini::Locator::Css(&format!("[data-testid='{id}']")))
+        .await
+        .expect("find");
+    all.into_iter()
+        .nth(n)
+        .unwrap_or_else(|| panic!("no {id} number {n}"))
 }
 
 /// In the reviewer console, opens the oldest pending submission.
@@ -655,7 +890,7 @@ async fn check_tap_targets(h: &Harness) {
     }
     let small = h
         .js(
-            "return [...document.querySelectorAll('main button, main input:not([type=checkbox]), main a:not(.prose a), label.checkbox, header button')]
+            "return [...document.querySelectorAll('main button, main input:not([type=checkbox]):not(.file-input), main a:not(.prose a), label.checkbox, header button')]
                 .filter(e => e.getBoundingClientRect().height < 44)
                 .map(e => e.outerHTML.slice(0, 80))",
         )
@@ -734,6 +969,7 @@ cases!(agreements_flow);
 cases!(declining_signs_out, phone);
 cases!(reviewer_publishes_an_agreement, desktop);
 cases!(inbox_flow, phone);
+cases!(inbox_scrolls_ten_thousand, phone);
 
 /// A failing test still leaves no browser, driver or Xvfb behind.
 async fn teardown_after_failure(engine: Engine) {

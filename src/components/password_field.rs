@@ -34,10 +34,12 @@ pub fn PasswordField(
                 class="field-addon"
                 data-testid=format!("{name}-toggle")
                 aria-pressed=move || visible.get().to_string()
-                aria-label=move || if visible.get() { t().hide_password } else { t().show_password }
+                aria-label=move || {
+                    if visible.get() { t().hide_password() } else { t().show_password() }
+                }
                 on:click=move |_| visible.update(|v| *v = !*v)
             >
-                {move || if visible.get() { t().hide_password } else { t().show_password }}
+                {move || if visible.get() { t().hide_password() } else { t().show_password() }}
             </button>
         </FormField>
     }

@@ -15,8 +15,8 @@ pub fn PhoneField(phone: RwSignal<String>, errors: FormErrors) -> impl IntoView 
     view! {
         <FormField
             name="phone"
-            label=Signal::derive(tr(|t| t.phone))
-            placeholder=Signal::derive(tr(|t| t.phone_placeholder))
+            label=Signal::derive(tr(|t| t.phone()))
+            placeholder=Signal::derive(tr(|t| t.phone_placeholder()))
             value=phone
             errors=errors
             input_type="tel"
@@ -38,8 +38,8 @@ pub fn SmsCodeField(
     view! {
         <FormField
             name="sms_code"
-            label=Signal::derive(tr(|t| t.sms_code))
-            placeholder=Signal::derive(tr(|t| t.sms_code_placeholder))
+            label=Signal::derive(tr(|t| t.sms_code()))
+            placeholder=Signal::derive(tr(|t| t.sms_code_placeholder()))
             value=sms_code
             errors=errors
             inputmode="numeric"

@@ -24,10 +24,10 @@ pub fn LanguageSwitch() -> impl IntoView {
             type="button"
             class="lang-switch"
             data-testid="language-switch"
-            aria-label=tr(|t| t.switch_language_label)
+            aria-label=tr(|t| t.switch_language_label())
             on:click=move |_| i18n.toggle()
         >
-            {tr(|t| t.switch_language)}
+            {tr(|t| t.switch_language())}
         </button>
     }
 }
@@ -37,9 +37,9 @@ fn TopBar(#[prop(optional)] children: Option<Children>) -> impl IntoView {
     view! {
         <header class="top-bar">
             <a class="skip-link" href="#main">
-                {tr(|t| t.skip_to_content)}
+                {tr(|t| t.skip_to_content())}
             </a>
-            <span class="brand">{tr(|t| t.app_name)}</span>
+            <span class="brand">{tr(|t| t.app_name())}</span>
             <div class="top-bar-actions">
                 <LanguageSwitch />
                 {children.map(|c| c())}
@@ -136,7 +136,7 @@ pub fn SignedInLayout() -> impl IntoView {
                 <div class="card" role="alert">
                     <p>{message}</p>
                     <button type="button" class="button" on:click=move |_| session.refresh()>
-                        {tr(|t| t.retry)}
+                        {tr(|t| t.retry())}
                     </button>
                 </div>
             </PublicLayout>
@@ -144,7 +144,7 @@ pub fn SignedInLayout() -> impl IntoView {
         .into_any(),
         (false, None) => view! {
             <div class="page-loading" aria-busy="true">
-                {tr(|t| t.loading)}
+                {tr(|t| t.loading())}
             </div>
         }
         .into_any(),
@@ -162,7 +162,7 @@ pub fn use_sign_out(target: &'static str) -> Action<(), Result<(), api::ApiError
         if let Some(result) = sign_out.value().get() {
             match result {
                 Ok(()) => {
-                    toasts.info(t().signed_out);
+                    toasts.info(t().signed_out());
                     session.signed_out();
                     go(target, false);
                 }
@@ -177,8 +177,10 @@ pub fn use_sign_out(target: &'static str) -> Action<(), Result<(), api::ApiError
 fn SignedInShell() -> impl IntoView {
     let session = use_session();
     // The doctor app keeps one event stream open for the inbox and the tab bar badge.
-    let waiting = (use_bundle() == crate::app::Bundle::Doctor)
-        .then(|| crate::inbox_events::provide_inbox_events().waiting);
+    let events = (use_bundle() == crate::app::Bundle::Doctor)
+        .then(crate::inbox_events::provide_inbox_events);
+    let waiting = events.map(|e| e.waiting);
+    let offline = move || events.is_some_and(|e| e.offline.get());
     let has_role = move |role: Role| session.me().is_some_and(|me| me.roles.contains(&role));
     // While agreements are pending there is nowhere else to go.
     let agreed = Memo::new(move |_| {
@@ -199,17 +201,17 @@ fn SignedInShell() -> impl IntoView {
                         sign_out.dispatch(());
                     }
                 >
-                    {tr(|t| t.sign_out)}
+                    {tr(|t| t.sign_out())}
                 </button>
             </TopBar>
             <Show when=move || agreed.get()>
-                <nav class="main-nav" aria-label=tr(|t| t.nav_label)>
-                    <NavLink href="/" icon="⌂" label=|t| t.nav_home testid="nav-home" />
+                <nav class="main-nav" aria-label=tr(|t| t.nav_label())>
+                    <NavLink href="/" icon="⌂" label=|t| t.nav_home() testid="nav-home" />
                     <Show when=move || has_role(Role::Doctor)>
                         <NavLink
                             href="/inbox"
                             icon="✉"
-                            label=|t| t.nav_inbox
+                            label=|t| t.nav_inbox()
                             testid="nav-inbox"
                             badge=Signal::derive(move || waiting.map(|w| w.get()).unwrap_or(0))
                         />
@@ -218,7 +220,7 @@ fn SignedInShell() -> impl IntoView {
                         <NavLink
                             href="/onboarding"
                             icon="✓"
-                            label=|t| t.nav_onboarding
+                            label=|t| t.nav_onboarding()
                             testid="nav-onboarding"
                         />
                     </Show>
@@ -226,19 +228,24 @@ fn SignedInShell() -> impl IntoView {
                         <NavLink
                             href="/review"
                             icon="☰"
-                            label=|t| t.nav_review
+                            label=|t| t.nav_review()
                             testid="nav-review"
                         />
                         <NavLink
                             href="/review/agreements"
                             icon="§"
-                            label=|t| t.nav_review_agreements
+                            label=|t| t.nav_review_agreements()
                             testid="nav-review-agreements"
                         />
                     </Show>
                 </nav>
             </Show>
             <main id="main" class="app-main" tabindex="-1">
+                <Show when=offline>
+                    <p class="notice notice-warn" role="status" data-testid="live-offline">
+                        {tr(|t| t.live_offline())}
+                    </p>
+                </Show>
                 <Outlet />
             </main>
         </div>

@@ -62,7 +62,7 @@ pub fn SmsCodeButton(
         if let Some(result) = send.value().get() {
             match result {
                 Ok(()) => {
-                    toasts.info(t().code_sent);
+                    toasts.info(t().code_sent());
                     start_countdown(RESEND_SECS);
                 }
                 Err(e) => {
@@ -94,7 +94,7 @@ pub fn SmsCodeButton(
             on:click=on_click
         >
             {move || {
-                if waiting() { (t().resend_in)(remaining.get()) } else { t().send_code.to_owned() }
+                if waiting() { t().resend_in(remaining.get()) } else { t().send_code().to_owned() }
             }}
         </button>
     }

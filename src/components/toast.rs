@@ -76,7 +76,7 @@ pub fn ToastRegion() -> impl IntoView {
                     <button
                         type="button"
                         class="toast-dismiss"
-                        aria-label=tr(|t| t.dismiss)
+                        aria-label=tr(|t| t.dismiss())
                         on:click=move |_| toasts.dismiss(toast.id)
                     >
                         "×"

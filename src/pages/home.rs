@@ -21,8 +21,8 @@ pub fn HomePage() -> impl IntoView {
     let greeting = move || {
         let name = me.get().and_then(|m| m.display_name);
         match name {
-            Some(n) => (t().greeting)(&n),
-            None => t().greeting_anonymous.to_owned(),
+            Some(n) => t().greeting(&n),
+            None => t().greeting_anonymous().to_owned(),
         }
     };
     let status = move || me.get().map(|m| m.verification_status);
@@ -31,11 +31,11 @@ pub fn HomePage() -> impl IntoView {
         <section class="page">
             <h1 data-testid="greeting">{greeting}</h1>
             <p class="muted">
-                {tr(|t| t.account_phone)} ": "
+                {tr(|t| t.account_phone())} ": "
                 <span data-testid="phone-masked">{move || me.get().map(|m| m.phone_masked)}</span>
             </p>
             <section class="card status-card" aria-labelledby="verification-title">
-                <h2 id="verification-title">{tr(|t| t.verification_title)}</h2>
+                <h2 id="verification-title">{tr(|t| t.verification_title())}</h2>
                 {move || {
                     status()
                         .map(|s| {
@@ -58,7 +58,7 @@ pub fn HomePage() -> impl IntoView {
                                         class="button button-primary"
                                         testid="go-onboarding"
                                     >
-                                        {tr(|t| t.go_onboarding)}
+                                        {tr(|t| t.go_onboarding())}
                                     </AppLink>
                                 </Show>
                             }
@@ -68,7 +68,7 @@ pub fn HomePage() -> impl IntoView {
             </section>
             <p>
                 <AppLink href="/me/agreements" class="text-link" testid="go-agreements-history">
-                    {tr(|t| t.my_agreements)}
+                    {tr(|t| t.my_agreements())}
                 </AppLink>
             </p>
         </section>
@@ -107,9 +107,9 @@ fn ExpiryWarnings() -> impl IntoView {
                         {move || {
                             let name = t().document_kind(doc.kind);
                             if expired {
-                                (t().expired_on)(name, &date)
+                                t().expired_on(name, &date)
                             } else {
-                                (t().expiring_soon)(name, &date)
+                                t().expiring_soon(name, &date)
                             }
                         }}
                     </p>

@@ -7,11 +7,11 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <PublicLayout>
             <section class="card" data-testid="not-found">
-                <h1>{tr(|t| t.not_found_title)}</h1>
-                <p>{tr(|t| t.not_found_body)}</p>
+                <h1>{tr(|t| t.not_found_title())}</h1>
+                <p>{tr(|t| t.not_found_body())}</p>
                 // A page load: this page also shows in the reviewer bundle.
                 <a href="/" rel="external">
-                    {tr(|t| t.go_home)}
+                    {tr(|t| t.go_home())}
                 </a>
             </section>
         </PublicLayout>

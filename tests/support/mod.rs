@@ -6,6 +6,9 @@
 
 #![allow(dead_code)]
 
+mod network;
+pub use network::Network;
+
 use std::{
     net::TcpListener,
     panic::AssertUnwindSafe,
@@ -81,6 +84,8 @@ impl Viewport {
 pub struct Harness {
     pub client: Client,
     pub server: Running,
+    /// What the browser goes through to reach the server.
+    pub network: Network,
     pub engine: Engine,
     pub viewport: Viewport,
     pub name: String,
@@ -226,9 +231,11 @@ where
              (WebKit needs --automation) and that the browser binary exists"
         ),
         };
+    let network = Network::to(server.addr).await;
     let harness = Harness {
         client,
         server,
+        network,
         engine,
         viewport,
         name: format!("{name}-{}-{}", engine.name(), viewport.name()),
@@ -267,8 +274,14 @@ where
     if outcome.is_err() {
         let _ = tokio::time::timeout(WAIT, harness.screenshot("failure")).await;
     }
-    let Harness { client, server, .. } = harness;
+    let Harness {
+        client,
+        server,
+        network,
+        ..
+    } = harness;
     let _ = tokio::time::timeout(WAIT, client.close()).await;
+    drop(network);
     drop(driver);
     drop(xvfb);
     server.stop().await;
@@ -336,7 +349,7 @@ async fn connect(
 
 impl Harness {
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.server.url())
+        format!("http://{}{path}", self.network.addr)
     }
 
     pub async fn goto(&self, path: &str) {

@@ -312,21 +312,26 @@ async fn download(
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?,
     };
+    send(&state, &id, &content_type).await
+}
+
+/// The stored file `id` as a response, once the caller has checked who may read it.
+pub(crate) async fn send(state: &AppState, id: &str, content_type: &str) -> AppResult<Response> {
     // Ids are ours (random, URL-safe base64), but never trust a path component.
     if !id
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err(not_found);
+        return Err(AppError::Code(ErrorCode::NotFound));
     }
-    let bytes = tokio::fs::read(files_dir(&state).join(&id))
+    let bytes = tokio::fs::read(files_dir(state).join(id))
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     let mut response = Body::from(bytes).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&content_type)
+        HeaderValue::from_str(content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     headers.insert(

@@ -199,13 +199,15 @@ pub async fn spawn(config: Config, addr: &str, clock: Arc<dyn Clock>) -> anyhow:
         .with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
+    let hub = state.hub.clone();
     let handle = tokio::spawn(async move {
         let served = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             let _ = rx.await;
+            hub.close();
         })
         .await;
         sweeper.abort();

@@ -246,6 +246,20 @@ impl PatientClient {
         Ok(serde_json::from_value(body)?)
     }
 
+    /// The whole thread as the patient sees it.
+    pub async fn messages(&self, consultation: i64) -> anyhow::Result<Vec<Message>> {
+        Ok(self
+            .http
+            .get(self.url(&format!(
+                "/api/v1/patient/consultations/{consultation}/messages"
+            )))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?)
+    }
+
     pub async fn consultation(&self, id: i64) -> anyhow::Result<PatientConsultation> {
         Ok(self
             .http

@@ -8,6 +8,7 @@ mod common;
 use axum::http::StatusCode;
 use chrono::Duration;
 use common::{read_events, Browser, TestApp, JPEG, PDF};
+use http_body_util::BodyExt;
 use serde_json::{json, Value};
 
 async fn open_service<'a>(app: &'a TestApp, phone: &str, name: &str) -> (Browser<'a>, i64) {
@@ -663,6 +664,15 @@ async fn events_reach_only_their_doctor_and_resume_after_an_id() {
         .collect();
     assert_eq!(texts, ["第1条", "第2条"]);
     assert!(events.iter().all(|e| e["consultation_id"] == id));
+    // A shutting-down server ends open streams instead of waiting for them forever.
+    app.state.hub.close();
+    let end = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Some(frame) = again.frame().await {
+            frame.expect("a frame");
+        }
+    })
+    .await;
+    assert!(end.is_ok(), "the stream ended when the server closed");
     // Signed out: no stream.
     let mut anonymous = app.browser();
     assert_eq!(
@@ -857,4 +867,35 @@ async fn doctor_photos_are_checked_and_only_their_owner_sends_them() {
         .post_multipart("/api/v1/files", &[], Some(("a.jpg", JPEG)))
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+
+    // The patient opens the photo sent to them and their own uploads; another patient
+    // gets neither, and a doctor's photo never sent to them stays hidden.
+    let path = |f: &Value| format!("/api/v1/patient/files/{}", f.as_str().unwrap());
+    let r = p.get(&path(&mine.json["file_id"])).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "image/jpeg");
+    let own = p
+        .post_multipart("/api/v1/patient/files", &[], Some(("b.jpg", JPEG)))
+        .await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.json);
+    assert_eq!(
+        p.get(&path(&own.json["file_id"])).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        p.get(&path(&theirs.json["file_id"])).await.status,
+        StatusCode::NOT_FOUND,
+        "never sent to this patient"
+    );
+    let mut stranger = patient(&app, "13722220016", "卫二").await;
+    for file in [&mine.json["file_id"], &own.json["file_id"]] {
+        assert_eq!(
+            stranger.get(&path(file)).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+    assert_eq!(
+        anonymous.get(&path(&own.json["file_id"])).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }

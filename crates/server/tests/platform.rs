@@ -198,6 +198,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/v1/events"),
     ("post", "/api/v1/patient/auth/login"),
     ("post", "/api/v1/patient/files"),
+    ("get", "/api/v1/patient/files/{id}"),
     ("post", "/api/v1/patient/consultations"),
     ("get", "/api/v1/patient/consultations/{id}"),
     ("get", "/api/v1/patient/consultations/{id}/messages"),

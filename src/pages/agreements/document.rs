@@ -16,10 +16,10 @@ pub fn AgreementView(doc: AgreementDocument) -> impl IntoView {
     let version = doc.version.clone();
     let published = doc.published_at.map(local_datetime);
     let meta = move || {
-        let mut line = (t().version_label)(&version);
+        let mut line = t().version_label(&version);
         if let Some(at) = &published {
             line.push_str(" · ");
-            line.push_str(&(t().published_on)(at));
+            line.push_str(&t().published_on(at));
         }
         line
     };
@@ -27,14 +27,14 @@ pub fn AgreementView(doc: AgreementDocument) -> impl IntoView {
     let changes = doc.changes.map(|changes| {
         view! {
             <section class="change-summary" data-testid="change-summary">
-                <h3>{tr(|t| t.change_summary_title)}</h3>
+                <h3>{tr(|t| t.change_summary_title())}</h3>
                 <p data-testid="change-summary-text">{summary}</p>
                 <Show when={
                     let any = !changes.is_empty();
                     move || any
                 }>
-                    <h3>{tr(|t| t.clause_changes_title)}</h3>
-                    <p class="muted">{tr(|t| t.diff_legend)}</p>
+                    <h3>{tr(|t| t.clause_changes_title())}</h3>
+                    <p class="muted">{tr(|t| t.diff_legend())}</p>
                 </Show>
                 <ol class="clause-changes">
                     {changes
@@ -81,8 +81,8 @@ pub fn AgreementView(doc: AgreementDocument) -> impl IntoView {
             <h2 id=heading_id.clone()>{doc.title}</h2>
             <p class="muted">{meta}</p>
             {changes}
-            <nav class="toc" aria-label=tr(|t| t.toc_label)>
-                <h3>{tr(|t| t.toc_label)}</h3>
+            <nav class="toc" aria-label=tr(|t| t.toc_label())>
+                <h3>{tr(|t| t.toc_label())}</h3>
                 <ol>{toc}</ol>
             </nav>
             {body}
@@ -95,14 +95,14 @@ fn ClauseChangeView(change: ClauseChange) -> impl IntoView {
     let t = use_texts();
     let (badge, label): (&str, fn(&'static crate::i18n::Texts) -> &'static str) =
         match change.change {
-            ClauseChangeKind::Added => ("ok", |t| t.clause_added),
-            ClauseChangeKind::Removed => ("warn", |t| t.clause_removed),
-            ClauseChangeKind::Changed => ("info", |t| t.clause_changed),
+            ClauseChangeKind::Added => ("ok", |t| t.clause_added()),
+            ClauseChangeKind::Removed => ("warn", |t| t.clause_removed()),
+            ClauseChangeKind::Changed => ("info", |t| t.clause_changed()),
         };
     let title = change.title;
     let title = move || {
         if title.is_empty() {
-            t().clause_preamble.to_owned()
+            t().clause_preamble().to_owned()
         } else {
             title.clone()
         }
@@ -134,7 +134,7 @@ fn ClauseChangeView(change: ClauseChange) -> impl IntoView {
                                     go_to(&anchor);
                                 }
                             >
-                                {tr(|t| t.go_to_clause)}
+                                {tr(|t| t.go_to_clause())}
                             </a>
                         }
                     })}

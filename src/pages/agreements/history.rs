@@ -14,13 +14,13 @@ pub fn AcceptanceHistoryPage() -> impl IntoView {
     let history = LocalResource::new(api::acceptances);
     view! {
         <section class="page">
-            <h1>{tr(|t| t.my_agreements)}</h1>
-            <p class="muted">{tr(|t| t.history_intro)}</p>
+            <h1>{tr(|t| t.my_agreements())}</h1>
+            <p class="muted">{tr(|t| t.history_intro())}</p>
             {move || match history.get() {
-                None => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
+                None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
                 Some(Ok(rows)) if rows.is_empty() => {
-                    view! { <p class="card muted">{tr(|t| t.history_empty)}</p> }.into_any()
+                    view! { <p class="card muted">{tr(|t| t.history_empty())}</p> }.into_any()
                 }
                 Some(Ok(rows)) => {
                     view! {
@@ -49,22 +49,22 @@ pub fn AcceptanceHistoryPage() -> impl IntoView {
                                                 {move || {
                                                     format!(
                                                         "{} · {}",
-                                                        (t().version_label)(&version),
+                                                        t().version_label(&version),
                                                         t().lang_name(a.lang),
                                                     )
                                                 }}
                                             </p>
-                                            <p>{move || (t().accepted_at)(&at)}</p>
-                                            <p class="muted">{move || (t().accepted_from)(&ip)}</p>
+                                            <p>{move || t().accepted_at(&at)}</p>
+                                            <p class="muted">{move || t().accepted_from(&ip)}</p>
                                             <Show when=move || a.health_data_consent>
                                                 <p>
                                                     <span class="badge badge-ok">
-                                                        {tr(|t| t.health_consent_given)}
+                                                        {tr(|t| t.health_consent_given())}
                                                     </span>
                                                 </p>
                                             </Show>
                                             <A href=href attr:class="button">
-                                                {tr(|t| t.read_this_version)}
+                                                {tr(|t| t.read_this_version())}
                                             </A>
                                         </li>
                                     }

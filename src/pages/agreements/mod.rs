@@ -60,15 +60,15 @@ pub fn AgreementsPage() -> impl IntoView {
 
     view! {
         <section class="page agreements-page">
-            <h1>{tr(|t| t.agreements_title)}</h1>
+            <h1>{tr(|t| t.agreements_title())}</h1>
             {move || match documents.get() {
-                None => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
+                None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
                 Some(Err(e)) => {
                     view! {
                         <div class="card" role="alert">
                             <p>{e.message}</p>
                             <button type="button" class="button" on:click=move |_| reload.run(())>
-                                {tr(|t| t.retry)}
+                                {tr(|t| t.retry())}
                             </button>
                         </div>
                     }
@@ -77,13 +77,13 @@ pub fn AgreementsPage() -> impl IntoView {
                 Some(Ok(docs)) if docs.is_empty() => {
                     view! {
                         <div class="card" data-testid="agreements-up-to-date">
-                            <p>{tr(|t| t.agreements_up_to_date)}</p>
+                            <p>{tr(|t| t.agreements_up_to_date())}</p>
                             <AppLink href=next.get_untracked() class="button button-primary">
-                                {tr(|t| t.accept_agreements)}
+                                {tr(|t| t.accept_agreements())}
                             </AppLink>
                             " "
                             <A href="/me/agreements" attr:class="button">
-                                {tr(|t| t.my_agreements)}
+                                {tr(|t| t.my_agreements())}
                             </A>
                         </div>
                     }
@@ -185,12 +185,12 @@ fn AcceptForm(
         let mut ok = true;
         for (kind, _, _, tick) in &requests {
             if !tick.get_untracked() {
-                errors.set_field(accept_field(*kind), t().consent_required.to_owned());
+                errors.set_field(accept_field(*kind), t().consent_required().to_owned());
                 ok = false;
             }
         }
         if needs_health_consent && !health_consent.get_untracked() {
-            errors.set_field("health_data_consent", t().consent_required.to_owned());
+            errors.set_field("health_data_consent", t().consent_required().to_owned());
             ok = false;
         }
         if ok {
@@ -222,7 +222,7 @@ fn AcceptForm(
             let title = d.title.clone();
             view! {
                 <ConsentBox name=accept_field(d.kind) checked=*tick errors>
-                    {move || (t().i_accept)(&title)}
+                    {move || t().i_accept(&title)}
                 </ConsentBox>
             }
         })
@@ -237,28 +237,30 @@ fn AcceptForm(
         // for as long as its parent is on screen, i.e. while the doctor reads.
         <form class="accept-form" novalidate=true on:submit=on_submit>
             <p class="muted" data-testid="agreements-intro">
-                {move || if renewing { t().agreements_updated_intro } else { t().agreements_intro }}
+                {move || {
+                    if renewing { t().agreements_updated_intro() } else { t().agreements_intro() }
+                }}
             </p>
             {articles}
             <div node_ref=end data-testid="agreement-end"></div>
             <div class="card consents">
                 {boxes} <Show when=move || needs_health_consent>
                     <ConsentBox name="health_data_consent" checked=health_consent errors>
-                        {tr(|t| t.consent_health_data)}
+                        {tr(|t| t.consent_health_data())}
                     </ConsentBox>
                 </Show>
             </div>
             <div class="accept-bar">
                 <Show when=move || declining.get()>
                     <div class="decline-confirm" role="alert" data-testid="decline-confirm">
-                        <p>{tr(|t| t.decline_explained)}</p>
+                        <p>{tr(|t| t.decline_explained())}</p>
                         <div class="accept-actions">
                             <button
                                 type="button"
                                 class="button"
                                 on:click=move |_| declining.set(false)
                             >
-                                {tr(|t| t.keep_reading)}
+                                {tr(|t| t.keep_reading())}
                             </button>
                             <button
                                 type="button"
@@ -269,14 +271,18 @@ fn AcceptForm(
                                     sign_out.dispatch(());
                                 }
                             >
-                                {tr(|t| t.decline_and_sign_out)}
+                                {tr(|t| t.decline_and_sign_out())}
                             </button>
                         </div>
                     </div>
                 </Show>
                 <p class="muted accept-hint" aria-live="polite" data-testid="read-hint">
                     {move || {
-                        if read_to_end.get() { t().read_done_hint } else { t().read_to_end_hint }
+                        if read_to_end.get() {
+                            t().read_done_hint()
+                        } else {
+                            t().read_to_end_hint()
+                        }
                     }}
                 </p>
                 <FormError errors />
@@ -287,7 +293,7 @@ fn AcceptForm(
                         data-testid="decline-agreements"
                         on:click=move |_| declining.set(true)
                     >
-                        {tr(|t| t.decline)}
+                        {tr(|t| t.decline())}
                     </button>
                     <button
                         type="submit"
@@ -297,9 +303,9 @@ fn AcceptForm(
                     >
                         {move || {
                             if accept.pending().get() {
-                                t().accept_pending
+                                t().accept_pending()
                             } else {
-                                t().accept_agreements
+                                t().accept_agreements()
                             }
                         }}
                     </button>

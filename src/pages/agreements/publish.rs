@@ -126,7 +126,7 @@ pub fn ReviewAgreementsPage() -> impl IntoView {
     });
     Effect::new(move || match publish.value().get() {
         Some(Ok(v)) => {
-            toasts.info((t().published_toast)(&v.version));
+            toasts.info(t().published_toast(&v.version));
             draft.clear();
             preview.value().set(None);
             published.refetch();
@@ -142,23 +142,23 @@ pub fn ReviewAgreementsPage() -> impl IntoView {
         }
     };
     let kinds = vec![
-        ("", Signal::derive(tr(|t| t.choose))),
+        ("", Signal::derive(tr(|t| t.choose()))),
         (
             AgreementKind::ServiceAgreement.as_str(),
-            Signal::derive(tr(|t| t.kind_service_agreement)),
+            Signal::derive(tr(|t| t.kind_service_agreement())),
         ),
         (
             AgreementKind::PrivacyPolicy.as_str(),
-            Signal::derive(tr(|t| t.kind_privacy_policy)),
+            Signal::derive(tr(|t| t.kind_privacy_policy())),
         ),
     ];
 
     view! {
         <section class="page">
-            <h1>{tr(|t| t.review_agreements_title)}</h1>
-            <h2>{tr(|t| t.published_versions)}</h2>
+            <h1>{tr(|t| t.review_agreements_title())}</h1>
+            <h2>{tr(|t| t.published_versions())}</h2>
             {move || match published.get() {
-                None => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
+                None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
                 Some(Ok(rows)) => {
                     view! {
@@ -180,13 +180,13 @@ pub fn ReviewAgreementsPage() -> impl IntoView {
                                                     format!(
                                                         "{} · {} · {} · {}",
                                                         t().agreement_kind(v.kind),
-                                                        (t().version_label)(&v.version),
-                                                        (t().published_on)(&at),
+                                                        t().version_label(&v.version),
+                                                        t().published_on(&at),
                                                         langs.join(" / "),
                                                     )
                                                 }}
                                             </p>
-                                            <p>{move || (t().acceptance_count)(v.acceptances)}</p>
+                                            <p>{move || t().acceptance_count(v.acceptances)}</p>
                                         </li>
                                     }
                                 })
@@ -197,61 +197,61 @@ pub fn ReviewAgreementsPage() -> impl IntoView {
                 }
             }}
             <form class="card" novalidate=true on:submit=on_preview>
-                <h2>{tr(|t| t.publish_title)}</h2>
-                <p class="muted">{tr(|t| t.publish_hint)}</p>
+                <h2>{tr(|t| t.publish_title())}</h2>
+                <p class="muted">{tr(|t| t.publish_hint())}</p>
                 <FormField
                     name="kind"
-                    label=tr(|t| t.field_kind)
+                    label=tr(|t| t.field_kind())
                     value=draft.kind
                     errors
                     control=Control::Select(kinds)
                 />
                 <FormField
                     name="version"
-                    label=tr(|t| t.field_version)
+                    label=tr(|t| t.field_version())
                     value=draft.version
                     errors
-                    hint=Signal::derive(move || t().version_hint.to_owned())
+                    hint=Signal::derive(move || t().version_hint().to_owned())
                     inputmode="decimal"
                 />
                 <FormField
                     name="title"
-                    label=tr(|t| t.field_agreement_title)
+                    label=tr(|t| t.field_agreement_title())
                     value=draft.title
                     errors
                 />
                 <FormField
                     name="change_summary"
-                    label=tr(|t| t.field_change_summary)
+                    label=tr(|t| t.field_change_summary())
                     value=draft.change_summary
                     errors
                     control=Control::TextArea
                 />
                 <FormField
                     name="body"
-                    label=tr(|t| t.field_body)
+                    label=tr(|t| t.field_body())
                     value=draft.body
                     errors
                     control=Control::TextArea
                 />
                 <details class="english-text">
-                    <summary>{tr(|t| t.english_text)}</summary>
+                    <summary>{tr(|t| t.english_text())}</summary>
                     <FormField
                         name="title_en"
-                        label=tr(|t| t.field_agreement_title_en)
+                        label=tr(|t| t.field_agreement_title_en())
                         value=draft.title_en
                         errors
                     />
                     <FormField
                         name="change_summary_en"
-                        label=tr(|t| t.field_change_summary_en)
+                        label=tr(|t| t.field_change_summary_en())
                         value=draft.change_summary_en
                         errors
                         control=Control::TextArea
                     />
                     <FormField
                         name="body_en"
-                        label=tr(|t| t.field_body_en)
+                        label=tr(|t| t.field_body_en())
                         value=draft.body_en
                         errors
                         control=Control::TextArea
@@ -266,7 +266,11 @@ pub fn ReviewAgreementsPage() -> impl IntoView {
                         disabled=move || preview.pending().get()
                     >
                         {move || {
-                            if preview.pending().get() { t().preview_pending } else { t().preview }
+                            if preview.pending().get() {
+                                t().preview_pending()
+                            } else {
+                                t().preview()
+                            }
                         }}
                     </button>
                     <button
@@ -279,12 +283,16 @@ pub fn ReviewAgreementsPage() -> impl IntoView {
                         }
                     >
                         {move || {
-                            if publish.pending().get() { t().publish_pending } else { t().publish }
+                            if publish.pending().get() {
+                                t().publish_pending()
+                            } else {
+                                t().publish()
+                            }
                         }}
                     </button>
                 </div>
                 <Show when=move || !previewed.get()>
-                    <p class="muted">{tr(|t| t.preview_first)}</p>
+                    <p class="muted">{tr(|t| t.preview_first())}</p>
                 </Show>
             </form>
             {move || {
@@ -295,7 +303,7 @@ pub fn ReviewAgreementsPage() -> impl IntoView {
                     .map(|(_, docs)| {
                         view! {
                             <section class="preview" data-testid="agreement-preview">
-                                <h2>{tr(|t| t.preview)}</h2>
+                                <h2>{tr(|t| t.preview())}</h2>
                                 {docs
                                     .into_iter()
                                     .map(|doc| view! { <AgreementView doc /> })

@@ -37,17 +37,17 @@ pub fn AgreementReadPage() -> impl IntoView {
     view! {
         <section class="page">
             <p>
-                <A href="/me/agreements">{tr(|t| t.back)}</A>
+                <A href="/me/agreements">{tr(|t| t.back())}</A>
             </p>
             {move || match document.get() {
-                None => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
+                None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
                 Some(Ok(doc)) => {
                     let sha = doc.body_sha256.clone();
                     view! {
                         <AgreementView doc />
                         <p class="muted fingerprint">
-                            {tr(|t| t.text_fingerprint)} ": "
+                            {tr(|t| t.text_fingerprint())} ": "
                             <code data-testid="body-sha256">{sha}</code>
                         </p>
                     }

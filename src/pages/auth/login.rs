@@ -91,16 +91,16 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <PublicLayout>
             <section class="card auth-card">
-                <h1>{tr(|t| t.login_title)}</h1>
+                <h1>{tr(|t| t.login_title())}</h1>
                 <Show when=move || declined.get()>
                     <p class="notice notice-warn" role="alert" data-testid="declined-notice">
-                        {tr(|t| t.declined_notice)}
+                        {tr(|t| t.declined_notice())}
                     </p>
                 </Show>
-                <p class="subtitle">{tr(|t| t.login_subtitle)}</p>
-                <div class="tabs" role="tablist" aria-label=tr(|t| t.login_tabs_label)>
-                    {tab(Method::Password, "tab-password", |t| t.tab_password)}
-                    {tab(Method::SmsCode, "tab-sms", |t| t.tab_sms)}
+                <p class="subtitle">{tr(|t| t.login_subtitle())}</p>
+                <div class="tabs" role="tablist" aria-label=tr(|t| t.login_tabs_label())>
+                    {tab(Method::Password, "tab-password", |t| t.tab_password())}
+                    {tab(Method::SmsCode, "tab-sms", |t| t.tab_sms())}
                 </div>
                 <form
                     id="login-panel"
@@ -127,7 +127,7 @@ pub fn LoginPage() -> impl IntoView {
                     >
                         <PasswordField
                             name="password"
-                            label=Signal::derive(tr(|t| t.password))
+                            label=Signal::derive(tr(|t| t.password()))
                             value=password
                             errors=errors
                             autocomplete="current-password"
@@ -140,13 +140,13 @@ pub fn LoginPage() -> impl IntoView {
                             prop:checked=move || remember.get()
                             on:change=move |ev| remember.set(event_target_checked(&ev))
                         />
-                        <span>{tr(|t| t.remember_me)}</span>
+                        <span>{tr(|t| t.remember_me())}</span>
                     </label>
                     <FormError errors=errors />
                     <SubmitButton
                         pending=Signal::derive(move || login.pending().get())
-                        label=|t| t.login_submit
-                        pending_label=|t| t.login_pending
+                        label=|t| t.login_submit()
+                        pending_label=|t| t.login_pending()
                         testid="login-submit"
                     />
                 </form>
@@ -154,14 +154,14 @@ pub fn LoginPage() -> impl IntoView {
                     <A href=move || with_next(
                         "/reset-password",
                         &next.get(),
-                    )>{tr(|t| t.forgot_password)}</A>
+                    )>{tr(|t| t.forgot_password())}</A>
                     <span>
-                        {tr(|t| t.no_account)} " "
+                        {tr(|t| t.no_account())} " "
                         <A
                             href=move || with_next("/register", &next.get())
                             attr:data-testid="go-register"
                         >
-                            {tr(|t| t.go_register)}
+                            {tr(|t| t.go_register())}
                         </A>
                     </span>
                 </p>

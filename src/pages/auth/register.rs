@@ -56,8 +56,8 @@ pub fn RegisterPage() -> impl IntoView {
     view! {
         <PublicLayout>
             <section class="card auth-card">
-                <h1>{tr(|t| t.register_title)}</h1>
-                <p class="subtitle">{tr(|t| t.register_subtitle)}</p>
+                <h1>{tr(|t| t.register_title())}</h1>
+                <p class="subtitle">{tr(|t| t.register_subtitle())}</p>
                 <form novalidate=true on:submit=on_submit>
                     <PhoneField phone=phone errors=errors />
                     <SmsCodeField
@@ -68,8 +68,8 @@ pub fn RegisterPage() -> impl IntoView {
                     />
                     <PasswordField
                         name="password"
-                        label=Signal::derive(tr(|t| t.password))
-                        hint=Signal::derive(move || t().password_hint.to_owned())
+                        label=Signal::derive(tr(|t| t.password()))
+                        hint=Signal::derive(move || t().password_hint().to_owned())
                         value=password
                         errors=errors
                         autocomplete="new-password"
@@ -77,15 +77,15 @@ pub fn RegisterPage() -> impl IntoView {
                     <FormError errors=errors />
                     <SubmitButton
                         pending=Signal::derive(move || register.pending().get())
-                        label=|t| t.register_submit
-                        pending_label=|t| t.register_pending
+                        label=|t| t.register_submit()
+                        pending_label=|t| t.register_pending()
                         testid="register-submit"
                     />
                 </form>
                 <p class="auth-links">
                     <span>
-                        {tr(|t| t.have_account)} " "
-                        <A href=move || with_next("/login", &next.get())>{tr(|t| t.go_login)}</A>
+                        {tr(|t| t.have_account())} " "
+                        <A href=move || with_next("/login", &next.get())>{tr(|t| t.go_login())}</A>
                     </span>
                 </p>
             </section>

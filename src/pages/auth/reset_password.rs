@@ -39,7 +39,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     });
     Effect::new(move || match reset.value().get() {
         Some(Ok(())) => {
-            toasts.info(t().reset_done);
+            toasts.info(t().reset_done());
             // Other sessions ended on the server; ask again who we are.
             session.refresh();
             navigate(
@@ -66,8 +66,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
     view! {
         <PublicLayout>
             <section class="card auth-card">
-                <h1>{tr(|t| t.reset_title)}</h1>
-                <p class="subtitle">{tr(|t| t.reset_subtitle)}</p>
+                <h1>{tr(|t| t.reset_title())}</h1>
+                <p class="subtitle">{tr(|t| t.reset_subtitle())}</p>
                 <form novalidate=true on:submit=on_submit>
                     <PhoneField phone=phone errors=errors />
                     <SmsCodeField
@@ -78,8 +78,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     />
                     <PasswordField
                         name="new_password"
-                        label=Signal::derive(tr(|t| t.new_password))
-                        hint=Signal::derive(move || t().password_hint.to_owned())
+                        label=Signal::derive(tr(|t| t.new_password()))
+                        hint=Signal::derive(move || t().password_hint().to_owned())
                         value=new_password
                         errors=errors
                         autocomplete="new-password"
@@ -87,13 +87,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <FormError errors=errors />
                     <SubmitButton
                         pending=Signal::derive(move || reset.pending().get())
-                        label=|t| t.reset_submit
-                        pending_label=|t| t.reset_pending
+                        label=|t| t.reset_submit()
+                        pending_label=|t| t.reset_pending()
                         testid="reset-submit"
                     />
                 </form>
                 <p class="auth-links">
-                    <A href=move || with_next("/login", &next.get())>{tr(|t| t.back_to_login)}</A>
+                    <A href=move || with_next("/login", &next.get())>{tr(|t| t.back_to_login())}</A>
                 </p>
             </section>
         </PublicLayout>

@@ -27,9 +27,9 @@ use crate::{
 type Label = fn(&'static Texts) -> &'static str;
 
 const TABS: [(&str, Label); 3] = [
-    ("new", |t| t.tab_new),
-    ("ongoing", |t| t.tab_ongoing),
-    ("closed", |t| t.tab_closed),
+    ("new", |t| t.tab_new()),
+    ("ongoing", |t| t.tab_ongoing()),
+    ("closed", |t| t.tab_closed()),
 ];
 
 /// A clock for countdowns, ticking every 30 s while the page is open.
@@ -46,24 +46,51 @@ pub fn use_now() -> ReadSignal<chrono::DateTime<Utc>> {
 
 pub fn patient_line(t: &'static Texts, p: &PatientSummary) -> String {
     let sex = match p.sex {
-        Gender::Male => t.sex_male,
-        Gender::Female => t.sex_female,
+        Gender::Male => t.sex_male(),
+        Gender::Female => t.sex_female(),
     };
     format!(
         "{} · {} · {}",
         p.masked_name,
         sex,
-        (t.age_years)(p.age as i64)
+        t.age_years(p.age as i64)
     )
 }
 
 pub fn status_label(t: &'static Texts, s: ConsultationStatus) -> &'static str {
     match s {
-        ConsultationStatus::New => t.status_new,
-        ConsultationStatus::Ongoing => t.status_ongoing,
-        ConsultationStatus::Closed => t.status_closed,
-        ConsultationStatus::Declined => t.status_declined,
+        ConsultationStatus::New => t.status_new(),
+        ConsultationStatus::Ongoing => t.status_ongoing(),
+        ConsultationStatus::Closed => t.status_closed(),
+        ConsultationStatus::Declined => t.status_declined(),
     }
+}
+
+/// Rows rendered beyond the visible ones, above and below.
+const OVERSCAN: usize = 6;
+
+/// Which tab shows a consultation in this status.
+fn tab_of(status: ConsultationStatus) -> &'static str {
+    match status {
+        ConsultationStatus::New => "new",
+        ConsultationStatus::Ongoing => "ongoing",
+        ConsultationStatus::Closed | ConsultationStatus::Declined => "closed",
+    }
+}
+
+/// A reloaded first page on top of the rows loaded below it (so a doctor deep in the
+/// list stays where they are): older rows stay unless the page has them now.
+fn merge(page: Vec<ConsultationRow>, old: Vec<ConsultationRow>) -> Vec<ConsultationRow> {
+    let Some(oldest) = page.last().map(|r| (r.last_activity_at, r.id)) else {
+        return page;
+    };
+    let mut rows = page;
+    let below: Vec<_> = old
+        .into_iter()
+        .filter(|r| (r.last_activity_at, r.id) < oldest && !rows.iter().any(|p| p.id == r.id))
+        .collect();
+    rows.extend(below);
+    rows
 }
 
 #[component]
@@ -80,27 +107,117 @@ pub fn InboxPage() -> impl IntoView {
         let (status, q) = (tab.get(), query.get());
         async move { api::consultations(status, &q, None).await }
     });
-    // Pages after the first, loaded with "load more"; dropped when the first one changes.
-    let more = RwSignal::new(Vec::<ConsultationRow>::new());
+    // Every row loaded so far (the first page, then pages loaded while scrolling); only
+    // those near the screen are in the DOM, so ten thousand rows scroll like thirty.
+    let rows = RwSignal::new(Vec::<ConsultationRow>::new());
     let cursor = RwSignal::new(None::<String>);
+    let shown = RwSignal::new((tab.get_untracked(), query.get_untracked()));
     Effect::new(move || {
-        if let Some(Ok(page)) = first.get() {
-            more.set(Vec::new());
+        let Some(Ok(page)) = first.get() else { return };
+        let same_list = shown.get_untracked() == (tab.get_untracked(), query.get_untracked());
+        let deep = same_list && rows.with_untracked(|r| r.len() > page.items.len());
+        if deep {
+            // Rows below the first page that left this tab go too.
+            let moved = events
+                .and_then(|e| e.last.get_untracked())
+                .filter(|e| tab_of(e.status) != tab.get_untracked())
+                .map(|e| e.consultation_id);
+            let old = rows
+                .get_untracked()
+                .into_iter()
+                .filter(|r| Some(r.id) != moved)
+                .collect();
+            rows.set(merge(page.items, old));
+        } else {
+            shown.set((tab.get_untracked(), query.get_untracked()));
+            rows.set(page.items);
             cursor.set(page.next_cursor);
         }
     });
-    let load_more = move |_| {
+    let loading = RwSignal::new(false);
+    let load_more = move || {
         let Some(c) = cursor.get_untracked() else {
             return;
         };
+        if loading.get_untracked() {
+            return;
+        }
+        loading.set(true);
         let (status, q) = (tab.get_untracked(), query.get_untracked());
         spawn_local(async move {
             if let Ok(page) = api::consultations(status, &q, Some(&c)).await {
-                more.update(|m| m.extend(page.items));
-                cursor.set(page.next_cursor);
+                if (status, q) == (tab.get_untracked(), query.get_untracked()) {
+                    rows.update(|r| {
+                        for row in page.items {
+                            if !r.iter().any(|x| x.id == row.id) {
+                                r.push(row);
+                            }
+                        }
+                    });
+                    cursor.set(page.next_cursor);
+                }
             }
+            loading.set(false);
         });
     };
+
+    // The window of rows in the DOM follows the scroll position; every row has the same
+    // height (CSS), measured from the first one rendered.
+    let list = NodeRef::<leptos::html::Ul>::new();
+    let range = RwSignal::new((0usize, 2 * OVERSCAN));
+    let pitch = RwSignal::new(0.0f64);
+    let measure = move || {
+        let Some(ul) = list.get_untracked() else {
+            return;
+        };
+        if let Some(row) = ul.first_element_child() {
+            let h = row.get_bounding_client_rect().height();
+            if h > 0.0 && (h - pitch.get_untracked()).abs() > 0.5 {
+                pitch.set(h);
+            }
+        }
+        let p = pitch.get_untracked().max(1.0);
+        let top = ul.get_bounding_client_rect().top();
+        let screen = window()
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(800.0);
+        let n = rows.with_untracked(Vec::len);
+        let from = ((-top / p).floor().max(0.0) as usize).saturating_sub(OVERSCAN);
+        let to = (((screen - top) / p).ceil().max(0.0) as usize + OVERSCAN).min(n);
+        let next = (from.min(to), to);
+        if range.get_untracked() != next {
+            range.set(next);
+        }
+        if n - to < 2 * OVERSCAN {
+            load_more();
+        }
+    };
+    let on_scroll = window_event_listener(leptos::ev::scroll, move |_| measure());
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || {
+        on_scroll.remove();
+        on_resize.remove();
+    });
+    Effect::new(move || {
+        rows.track();
+        request_animation_frame(measure);
+    });
+    let px = move |n: usize| format!("{}px", (n as f64 * pitch.get()).round() as i64);
+    let visible = move || {
+        let (from, to) = range.get();
+        rows.with(|r| {
+            let to = to.min(r.len());
+            r[from.min(to)..to]
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, row)| (from + i + 1, row))
+                .collect::<Vec<_>>()
+        })
+    };
+
     let now = use_now();
     let counts = Memo::new(move |_| {
         first
@@ -109,11 +226,19 @@ pub fn InboxPage() -> impl IntoView {
             .map(|p| p.counts)
             .unwrap_or_default()
     });
+    let total = move || {
+        let c = counts.get();
+        match tab.get() {
+            "new" => c.new,
+            "ongoing" => c.ongoing,
+            _ => c.closed,
+        }
+    };
 
     view! {
         <section class="page inbox">
-            <h1>{tr(|t| t.inbox_title)}</h1>
-            <div class="tabs" role="tablist" aria-label=tr(|t| t.inbox_tabs_label)>
+            <h1>{tr(|t| t.inbox_title())}</h1>
+            <div class="tabs" role="tablist" aria-label=tr(|t| t.inbox_tabs_label())>
                 {TABS
                     .into_iter()
                     .map(|(key, label)| {
@@ -146,37 +271,45 @@ pub fn InboxPage() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="inbox-search" class="visually-hidden">
-                    {tr(|t| t.search_patient)}
+                    {tr(|t| t.search_patient())}
                 </label>
                 <input
                     id="inbox-search"
                     type="search"
                     data-testid="inbox-search"
-                    placeholder=tr(|t| t.search_patient)
+                    placeholder=tr(|t| t.search_patient())
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
             </div>
             {move || match first.get() {
-                None => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
+                None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
                 Some(Ok(page)) if page.items.is_empty() => {
                     view! {
                         <p class="card muted" data-testid="inbox-empty">
-                            {tr(|t| t.inbox_empty)}
+                            {tr(|t| t.inbox_empty())}
                         </p>
                     }
                         .into_any()
                 }
-                Some(Ok(page)) => {
+                Some(Ok(_)) => {
                     view! {
-                        <ul class="consultations">
-                            {page
-                                .items
-                                .into_iter()
-                                .map(|row| view! { <Row row now /> })
-                                .collect_view()} <For each=move || more.get() key=|r| r.id let:row>
-                                <Row row now />
+                        <ul
+                            class="consultations"
+                            node_ref=list
+                            data-testid="consultations"
+                            style:padding-top=move || px(range.get().0)
+                            style:padding-bottom=move || {
+                                px(rows.with(Vec::len).saturating_sub(range.get().1))
+                            }
+                        >
+                            <For
+                                each=visible
+                                key=|(_, r)| (r.id, r.unread, r.status, r.last_activity_at)
+                                let:item
+                            >
+                                <Row row=item.1 position=item.0 total now />
                             </For>
                         </ul>
                     }
@@ -184,8 +317,14 @@ pub fn InboxPage() -> impl IntoView {
                 }
             }}
             <Show when=move || cursor.get().is_some()>
-                <button type="button" class="button" on:click=load_more>
-                    {tr(|t| t.load_more)}
+                <button
+                    type="button"
+                    class="button"
+                    data-testid="load-more"
+                    disabled=move || loading.get()
+                    on:click=move |_| load_more()
+                >
+                    {tr(|t| t.load_more())}
                 </button>
             </Show>
             <p>
@@ -194,7 +333,7 @@ pub fn InboxPage() -> impl IntoView {
                     class="text-link"
                     testid="go-consultation-settings"
                 >
-                    {tr(|t| t.settings_title)}
+                    {tr(|t| t.settings_title())}
                 </AppLink>
             </p>
         </section>
@@ -202,20 +341,32 @@ pub fn InboxPage() -> impl IntoView {
 }
 
 #[component]
-fn Row(row: ConsultationRow, now: ReadSignal<chrono::DateTime<Utc>>) -> impl IntoView {
+fn Row(
+    row: ConsultationRow,
+    /// 1-based place in the whole list, and its length: screen readers announce "3 of
+    /// 240" though only a few rows exist in the DOM.
+    position: usize,
+    total: impl Fn() -> u32 + Send + Sync + 'static,
+    now: ReadSignal<chrono::DateTime<Utc>>,
+) -> impl IntoView {
     let t = use_texts();
     let deadline = row.deadline_at;
     let left = move || {
         deadline.map(|d| match time_left(d, now.get()) {
-            Some(left) => (t().time_left)(&left),
-            None => t().deadline_passed.to_owned(),
+            Some(left) => t().time_left(&left),
+            None => t().deadline_passed().to_owned(),
         })
     };
     let patient = row.patient.clone();
     let status = row.status;
     view! {
-        <li class="card consultation-row" data-testid="consultation-row">
-            <A href=format!("/inbox/{}", row.id)>
+        <li
+            class="consultation-row"
+            data-testid="consultation-row"
+            aria-posinset=position
+            aria-setsize=total
+        >
+            <A href=format!("/inbox/{}", row.id) attr:class="card">
                 <span class="row-head">
                     <strong>{move || patient_line(t(), &patient)}</strong>
                     <span class="muted">{left}</span>
@@ -225,7 +376,7 @@ fn Row(row: ConsultationRow, now: ReadSignal<chrono::DateTime<Utc>>) -> impl Int
                     <span class="badge badge-neutral">{move || status_label(t(), status)}</span>
                     <Show when=move || { row.unread > 0 }>
                         <span class="badge badge-warn" data-testid="unread">
-                            {move || (t().unread)(row.unread as i64)}
+                            {move || t().unread(row.unread as i64)}
                         </span>
                     </Show>
                 </span>

@@ -42,7 +42,7 @@ pub fn ConsultationSettingsPage() -> impl IntoView {
     Effect::new(move || match save.value().get() {
         Some(Ok(s)) => {
             show(s);
-            toasts.info(t().saved);
+            toasts.info(t().saved());
         }
         Some(Err(e)) => errors.show(e),
         None => {}
@@ -72,7 +72,7 @@ pub fn ConsultationSettingsPage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <h1>{tr(|t| t.settings_title)}</h1>
+            <h1>{tr(|t| t.settings_title())}</h1>
             <form class="card" novalidate=true on:submit=on_submit>
                 <label class="checkbox">
                     <input
@@ -81,32 +81,32 @@ pub fn ConsultationSettingsPage() -> impl IntoView {
                         prop:checked=move || enabled.get()
                         on:change=move |ev| enabled.set(event_target_checked(&ev))
                     />
-                    <span>{tr(|t| t.service_enabled)}</span>
+                    <span>{tr(|t| t.service_enabled())}</span>
                 </label>
                 <FormField
                     name="price_fen"
-                    label=tr(|t| t.price_yuan)
+                    label=tr(|t| t.price_yuan())
                     value=price
                     errors
                     inputmode="decimal"
                 />
                 <FormField
                     name="daily_limit"
-                    label=tr(|t| t.daily_limit)
+                    label=tr(|t| t.daily_limit())
                     value=limit
                     errors
                     inputmode="numeric"
                 />
                 <FormField
                     name="greeting"
-                    label=tr(|t| t.greeting_message)
+                    label=tr(|t| t.greeting_message())
                     value=greeting
                     errors
                     control=Control::TextArea
                 />
                 <FormField
                     name="follow_up_questions"
-                    label=tr(|t| t.follow_up_questions)
+                    label=tr(|t| t.follow_up_questions())
                     value=follow_ups
                     errors
                     inputmode="numeric"
@@ -114,8 +114,8 @@ pub fn ConsultationSettingsPage() -> impl IntoView {
                 <FormError errors />
                 <SubmitButton
                     pending=Signal::derive(move || save.pending().get())
-                    label=|t| t.save
-                    pending_label=|t| t.saving
+                    label=|t| t.save()
+                    pending_label=|t| t.saving()
                     testid="save-settings"
                 />
             </form>
@@ -124,19 +124,29 @@ pub fn ConsultationSettingsPage() -> impl IntoView {
     }
 }
 
+/// Quick replies: one form adds a new one or edits the one picked; each can move up or
+/// down a place (buttons, so it works by keyboard and on phones) or be deleted.
 #[component]
 fn QuickReplies() -> impl IntoView {
     let toasts = use_toasts();
+    let t = use_texts();
     let list = RwSignal::new(Vec::<QuickReply>::new());
     let errors = FormErrors::new();
     let title = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
+    let editing = RwSignal::new(None::<i64>);
     let apply = move |result: api::ApiResult<Vec<QuickReply>>| match result {
         Ok(replies) => list.set(replies),
         Err(e) => toasts.error(e.message),
     };
     spawn_local(async move { apply(api::quick_replies().await) });
-    let add = move |ev: leptos::ev::SubmitEvent| {
+    let reset = move || {
+        editing.set(None);
+        title.set(String::new());
+        text.set(String::new());
+        errors.check(Default::default());
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = QuickReplyInput {
             title: title.get_untracked(),
@@ -146,75 +156,120 @@ fn QuickReplies() -> impl IntoView {
         if !errors.check(input.validate()) {
             return;
         }
+        let id = editing.get_untracked();
         spawn_local(async move {
-            match api::add_quick_reply(&input).await {
+            let saved = match id {
+                Some(id) => api::update_quick_reply(id, &input).await,
+                None => api::add_quick_reply(&input).await,
+            };
+            match saved {
                 Ok(replies) => {
                     list.set(replies);
-                    title.set(String::new());
-                    text.set(String::new());
+                    reset();
                 }
                 Err(e) => errors.show(e),
             }
         });
     };
+    let move_to = move |r: &QuickReply, position: i64| {
+        let (id, input) = (
+            r.id,
+            QuickReplyInput {
+                title: r.title.clone(),
+                text: r.text.clone(),
+                position: Some(position),
+            },
+        );
+        spawn_local(async move { apply(api::update_quick_reply(id, &input).await) });
+    };
     view! {
         <section class="card">
-            <h2>{tr(|t| t.quick_replies)}</h2>
+            <h2>{tr(|t| t.quick_replies())}</h2>
             <ol class="quick-reply-list">
-                <For each=move || list.get() key=|r| (r.id, r.position, r.title.clone()) let:r>
+                <For
+                    each=move || list.get()
+                    key=|r| (r.id, r.position, r.title.clone(), r.text.clone())
+                    let:r
+                >
                     {
-                        let (id, up) = (r.id, r.position);
-                        let input = QuickReplyInput {
-                            title: r.title.clone(),
-                            text: r.text.clone(),
-                            position: Some((up - 1).max(0)),
-                        };
+                        let (id, at) = (r.id, r.position);
+                        let (up, down, edit) = (r.clone(), r.clone(), r.clone());
                         view! {
                             <li data-testid="quick-reply-item">
                                 <strong>{r.title.clone()}</strong>
                                 <p class="muted">{r.text.clone()}</p>
-                                <button
-                                    type="button"
-                                    class="button"
-                                    disabled=up == 0
-                                    on:click=move |_| {
-                                        let input = input.clone();
-                                        spawn_local(async move {
-                                            apply(api::update_quick_reply(id, &input).await)
-                                        });
-                                    }
-                                >
-                                    {tr(|t| t.move_up)}
-                                </button>
-                                " "
-                                <button
-                                    type="button"
-                                    class="button"
-                                    on:click=move |_| {
-                                        spawn_local(async move {
-                                            apply(api::delete_quick_reply(id).await)
-                                        });
-                                    }
-                                >
-                                    {tr(|t| t.delete)}
-                                </button>
+                                <div class="row-actions">
+                                    <button
+                                        type="button"
+                                        class="button"
+                                        data-testid="edit-quick-reply"
+                                        on:click=move |_| {
+                                            editing.set(Some(edit.id));
+                                            title.set(edit.title.clone());
+                                            text.set(edit.text.clone());
+                                        }
+                                    >
+                                        {tr(|t| t.edit())}
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="button"
+                                        data-testid="move-up"
+                                        disabled=at == 0
+                                        on:click=move |_| move_to(&up, at - 1)
+                                    >
+                                        {tr(|t| t.move_up())}
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="button"
+                                        data-testid="move-down"
+                                        disabled=move || list.with(|l| at + 1 >= l.len() as i64)
+                                        on:click=move |_| move_to(&down, at + 1)
+                                    >
+                                        {tr(|t| t.move_down())}
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="button"
+                                        on:click=move |_| {
+                                            spawn_local(async move {
+                                                apply(api::delete_quick_reply(id).await)
+                                            });
+                                        }
+                                    >
+                                        {tr(|t| t.delete())}
+                                    </button>
+                                </div>
                             </li>
                         }
                     }
                 </For>
             </ol>
-            <form novalidate=true on:submit=add>
-                <FormField name="title" label=tr(|t| t.reply_title) value=title errors />
+            <form novalidate=true on:submit=submit>
+                <h3>
+                    {move || {
+                        if editing.get().is_some() { t().edit_reply() } else { t().add_reply() }
+                    }}
+                </h3>
+                <FormField name="title" label=tr(|t| t.reply_title()) value=title errors />
                 <FormField
                     name="text"
-                    label=tr(|t| t.reply_text)
+                    label=tr(|t| t.reply_text())
                     value=text
                     errors
                     control=Control::TextArea
                 />
-                <button type="submit" class="button" data-testid="add-quick-reply">
-                    {tr(|t| t.add_reply)}
-                </button>
+                <div class="row-actions">
+                    <button type="submit" class="button" data-testid="add-quick-reply">
+                        {move || if editing.get().is_some() { t().save() } else { t().add_reply() }}
+                    </button>
+                    <Show when=move || editing.get().is_some()>
+                        <button type="button" class="button" on:click=move |_| reset()>
+                            {tr(|t| t.cancel())}
+                        </button>
+                    </Show>
+                </div>
             </form>
         </section>
     }

@@ -23,7 +23,25 @@ use crate::{
 struct Outgoing {
     client_id: String,
     text: String,
+    /// A photo: its local preview (object URL) and, once uploaded, its file id.
+    preview: Option<String>,
+    file_id: Option<String>,
+    /// Upload progress in percent.
+    progress: Option<u32>,
     failed: bool,
+}
+
+impl Outgoing {
+    fn text(text: String) -> Outgoing {
+        Outgoing {
+            client_id: new_client_id(),
+            text,
+            preview: None,
+            file_id: None,
+            progress: None,
+            failed: false,
+        }
+    }
 }
 
 /// 32 random hex digits: unique enough to tell one message from another (it is an
@@ -38,25 +56,62 @@ fn draft_key(id: i64) -> String {
     format!("dd_draft_{id}")
 }
 
+fn outbox_key(id: i64) -> String {
+    format!("dd_outbox_{id}")
+}
+
+/// Texts not yet confirmed by the server survive a reload: they come back as failed
+/// (tap to retry with the same client id, so nothing is sent twice).
+fn load_outbox(id: i64) -> Vec<Outgoing> {
+    storage()
+        .and_then(|s| s.get_item(&outbox_key(id)).ok().flatten())
+        .and_then(|json| serde_json::from_str::<Vec<(String, String)>>(&json).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(client_id, text)| Outgoing {
+            client_id,
+            failed: true,
+            ..Outgoing::text(text)
+        })
+        .collect()
+}
+
+fn save_outbox(id: i64, items: &[Outgoing]) {
+    let texts: Vec<(&str, &str)> = items
+        .iter()
+        .filter(|o| o.preview.is_none())
+        .map(|o| (o.client_id.as_str(), o.text.as_str()))
+        .collect();
+    if let Some(s) = storage() {
+        let _ = match serde_json::to_string(&texts) {
+            Ok(json) if !texts.is_empty() => s.set_item(&outbox_key(id), &json),
+            _ => s.remove_item(&outbox_key(id)),
+        };
+    }
+}
+
+/// Photos on their way (compressed, kept for a retry of the upload), by client id.
+type Photos = StoredValue<Vec<(String, web_sys::Blob)>, LocalStorage>;
+
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
 fn note_text(t: &'static Texts, key: &str) -> &'static str {
     match key {
-        "accepted" => t.note_accepted,
-        "declined" => t.note_declined,
-        "closed" => t.note_closed,
-        "not_accepted" => t.note_not_accepted,
-        _ => t.note_no_reply,
+        "accepted" => t.note_accepted(),
+        "declined" => t.note_declined(),
+        "closed" => t.note_closed(),
+        "not_accepted" => t.note_not_accepted(),
+        _ => t.note_no_reply(),
     }
 }
 
 fn evidence_label(t: &'static Texts, kind: EvidenceKind) -> &'static str {
     match kind {
-        EvidenceKind::OutpatientRecord => t.evidence_outpatient_record,
-        EvidenceKind::DischargeSummary => t.evidence_discharge_summary,
-        EvidenceKind::DiagnosisCertificate => t.evidence_diagnosis_certificate,
+        EvidenceKind::OutpatientRecord => t.evidence_outpatient_record(),
+        EvidenceKind::DischargeSummary => t.evidence_discharge_summary(),
+        EvidenceKind::DiagnosisCertificate => t.evidence_diagnosis_certificate(),
     }
 }
 
@@ -72,6 +127,11 @@ pub fn ConsultationThreadPage() -> impl IntoView {
     let consultation = RwSignal::new(None::<Consultation>);
     let load_error = RwSignal::new(None::<String>);
     let messages = RwSignal::new(Vec::<Message>::new());
+    // Ours on their way: kept here, not in the composer, which is rebuilt when the
+    // consultation changes (a patient's message arriving must not drop a failed reply).
+    let outgoing = RwSignal::new(load_outbox(id));
+    Effect::new(move || outgoing.with(|o| save_outbox(id, o)));
+    let photos: Photos = StoredValue::new_local(Vec::new());
 
     let reload = move || {
         spawn_local(async move {
@@ -129,11 +189,11 @@ pub fn ConsultationThreadPage() -> impl IntoView {
                             {(status == ConsultationStatus::New)
                                 .then(|| view! { <NewActions id consultation /> })}
                             <Thread messages />
-                            <Composer id c answering messages consultation />
+                            <Composer id c answering messages consultation outgoing photos />
                         }
                     })
             }} <p class="muted" hidden=move || shape.with(|s| s.is_some())>
-                {tr(|t| t.loading)}
+                {tr(|t| t.loading())}
             </p>
         </section>
     }
@@ -161,18 +221,18 @@ fn Request(c: Consultation) -> impl IntoView {
                 " "
                 <span class="muted" data-testid="time-left">
                     {move || {
-                        deadline.and_then(|d| time_left(d, now.get())).map(|l| (t().time_left)(&l))
+                        deadline.and_then(|d| time_left(d, now.get())).map(|l| t().time_left(&l))
                     }}
                 </span>
                 <Show when=move || {
                     c.refunded
-                }>" " <span class="badge badge-warn">{tr(|t| t.refunded)}</span></Show>
+                }>" " <span class="badge badge-warn">{tr(|t| t.refunded())}</span></Show>
             </p>
-            <h2>{tr(|t| t.complaint)}</h2>
+            <h2>{tr(|t| t.complaint())}</h2>
             <p class="prose-text">{c.complaint.clone()}</p>
-            <h2>{tr(|t| t.prior_diagnosis)}</h2>
+            <h2>{tr(|t| t.prior_diagnosis())}</h2>
             <p data-testid="prior-diagnosis">{diagnosis}</p>
-            <h2>{tr(|t| t.evidence)}</h2>
+            <h2>{tr(|t| t.evidence())}</h2>
             <ul class="evidence">
                 {c
                     .evidence
@@ -204,7 +264,7 @@ fn Request(c: Consultation) -> impl IntoView {
                         view! {
                             <li>
                                 <a href=href target="_blank" rel="noopener">
-                                    <img src=url alt=tr(|t| t.patient_photos) loading="lazy" />
+                                    <img src=url alt=tr(|t| t.patient_photos()) loading="lazy" />
                                 </a>
                             </li>
                         }
@@ -217,7 +277,7 @@ fn Request(c: Consultation) -> impl IntoView {
                 .map(|a| {
                     view! {
                         <section class="advice" data-testid="advice">
-                            <h2>{tr(|t| t.advice_title)}</h2>
+                            <h2>{tr(|t| t.advice_title())}</h2>
                             <p>{a.assessment}</p>
                             <p>{a.advice}</p>
                             <p>{a.department}</p>
@@ -271,16 +331,19 @@ fn NewActions(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl Int
         None => {}
     });
     let reasons = vec![
-        ("first_visit", Signal::derive(tr(|t| t.reason_first_visit))),
+        (
+            "first_visit",
+            Signal::derive(tr(|t| t.reason_first_visit())),
+        ),
         (
             "out_of_scope",
-            Signal::derive(tr(|t| t.reason_out_of_scope)),
+            Signal::derive(tr(|t| t.reason_out_of_scope())),
         ),
         (
             "needs_offline_visit",
-            Signal::derive(tr(|t| t.reason_needs_offline)),
+            Signal::derive(tr(|t| t.reason_needs_offline())),
         ),
-        ("other", Signal::derive(tr(|t| t.reason_other_text))),
+        ("other", Signal::derive(tr(|t| t.reason_other_text()))),
     ];
     view! {
         <section class="card actions">
@@ -304,7 +367,7 @@ fn NewActions(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl Int
                             errors.clear_field("follow_up_confirmed");
                         }
                     />
-                    <span>{tr(|t| t.confirm_follow_up)}</span>
+                    <span>{tr(|t| t.confirm_follow_up())}</span>
                 </label>
                 <p class="field-error" data-testid="follow_up_confirmed-error">
                     {move || errors.field("follow_up_confirmed").get()}
@@ -316,11 +379,11 @@ fn NewActions(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl Int
                     data-testid="accept-consultation"
                     disabled=move || accept.pending().get()
                 >
-                    {tr(|t| t.accept)}
+                    {tr(|t| t.accept())}
                 </button>
             </form>
             <details>
-                <summary>{tr(|t| t.ask_more)}</summary>
+                <summary>{tr(|t| t.ask_more())}</summary>
                 <form
                     novalidate=true
                     on:submit=move |ev| {
@@ -333,18 +396,18 @@ fn NewActions(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl Int
                 >
                     <FormField
                         name="question"
-                        label=tr(|t| t.ask_placeholder)
+                        label=tr(|t| t.ask_placeholder())
                         value=question
                         errors
                         control=Control::TextArea
                     />
                     <button type="submit" class="button" disabled=move || ask.pending().get()>
-                        {tr(|t| t.send_question)}
+                        {tr(|t| t.send_question())}
                     </button>
                 </form>
             </details>
             <details>
-                <summary data-testid="open-decline">{tr(|t| t.decline_consultation)}</summary>
+                <summary data-testid="open-decline">{tr(|t| t.decline_consultation())}</summary>
                 <form
                     novalidate=true
                     on:submit=move |ev| {
@@ -366,14 +429,14 @@ fn NewActions(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl Int
                 >
                     <FormField
                         name="reason"
-                        label=tr(|t| t.decline_reason)
+                        label=tr(|t| t.decline_reason())
                         value=reason
                         errors
                         control=Control::Select(reasons)
                     />
                     <FormField
                         name="text"
-                        label=tr(|t| t.decline_text)
+                        label=tr(|t| t.decline_text())
                         value=reason_text
                         errors
                         control=Control::TextArea
@@ -384,7 +447,7 @@ fn NewActions(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl Int
                         data-testid="decline-consultation"
                         disabled=move || decline.pending().get()
                     >
-                        {tr(|t| t.confirm_decline)}
+                        {tr(|t| t.confirm_decline())}
                     </button>
                 </form>
             </details>
@@ -455,6 +518,8 @@ fn Composer(
     answering: bool,
     messages: RwSignal<Vec<Message>>,
     consultation: RwSignal<Option<Consultation>>,
+    outgoing: RwSignal<Vec<Outgoing>>,
+    photos: Photos,
 ) -> impl IntoView {
     let ended = c.status == ConsultationStatus::Closed;
     let can_write = c.status == ConsultationStatus::Ongoing
@@ -466,7 +531,7 @@ fn Composer(
             .then(|| {
                 view! {
                     <p class="card muted" data-testid="read-only">
-                        {tr(|t| t.read_only)}
+                        {tr(|t| t.read_only())}
                     </p>
                 }
             })
@@ -487,7 +552,13 @@ fn Composer(
             };
         }
     });
-    let outgoing = RwSignal::new(Vec::<Outgoing>::new());
+    let update = move |client_id: &str, change: &dyn Fn(&mut Outgoing)| {
+        outgoing.update(|o| {
+            o.iter_mut()
+                .filter(|x| x.client_id == client_id)
+                .for_each(change)
+        })
+    };
     let send = move |item: Outgoing| {
         outgoing.update(|o| {
             o.retain(|x| x.client_id != item.client_id);
@@ -497,25 +568,74 @@ fn Composer(
             });
         });
         spawn_local(async move {
+            let client_id = item.client_id.clone();
+            let mut file_id = item.file_id.clone();
+            if item.preview.is_some() && file_id.is_none() {
+                let blob = photos.with_value(|p| {
+                    p.iter()
+                        .find(|(c, _)| *c == client_id)
+                        .map(|(_, b)| b.clone())
+                });
+                let id = client_id.clone();
+                let progress = move |pct| update(&id, &|x| x.progress = Some(pct));
+                file_id = match blob {
+                    Some(blob) => upload_photo(blob, progress).await,
+                    None => None,
+                };
+                let Some(uploaded) = file_id.clone() else {
+                    update(&client_id, &|x| x.failed = true);
+                    return;
+                };
+                update(&client_id, &|x| x.file_id = Some(uploaded.clone()));
+            }
             let req = SendMessage {
-                client_id: item.client_id.clone(),
-                text: Some(item.text.clone()),
-                image_file_id: None,
+                client_id: client_id.clone(),
+                text: file_id.is_none().then(|| item.text.clone()),
+                image_file_id: file_id,
             };
             match api::send_message(id, &req).await {
                 Ok(msg) => {
-                    outgoing.update(|o| o.retain(|x| x.client_id != item.client_id));
+                    outgoing.update(|o| o.retain(|x| x.client_id != client_id));
+                    photos.update_value(|p| p.retain(|(c, _)| *c != client_id));
+                    if let Some(url) = &item.preview {
+                        let _ = web_sys::Url::revoke_object_url(url);
+                    }
                     messages.update(|m| {
                         if !m.iter().any(|x| x.id == msg.id) {
                             m.push(msg);
                         }
                     });
                 }
-                Err(_) => outgoing.update(|o| {
-                    if let Some(x) = o.iter_mut().find(|x| x.client_id == item.client_id) {
-                        x.failed = true;
-                    }
-                }),
+                Err(_) => update(&client_id, &|x| x.failed = true),
+            }
+        });
+    };
+    let photo_error = RwSignal::new(None::<&'static str>);
+    let t = use_texts();
+    let on_photo = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        photo_error.set(None);
+        spawn_local(async move {
+            match crate::photo::prepare(&file).await {
+                Ok(p) if !p.is_pdf => {
+                    let client_id = new_client_id();
+                    let preview = web_sys::Url::create_object_url_with_blob(&p.blob).ok();
+                    photos.update_value(|v| v.push((client_id.clone(), p.blob)));
+                    send(Outgoing {
+                        client_id,
+                        preview: Some(preview.unwrap_or_default()),
+                        progress: Some(0),
+                        ..Outgoing::text(String::new())
+                    });
+                }
+                Err(crate::photo::PrepareError::Unreadable) => {
+                    photo_error.set(Some(t().unreadable_photo()))
+                }
+                _ => photo_error.set(Some(t().photo_only())),
             }
         });
     };
@@ -524,12 +644,21 @@ fn Composer(
     keep_above_keyboard();
     view! {
         <ol class="thread outgoing">
-            <For each=move || outgoing.get() key=|o| (o.client_id.clone(), o.failed) let:item>
+            <For
+                each=move || outgoing.get()
+                key=|o| (o.client_id.clone(), o.failed, o.progress)
+                let:item
+            >
                 {
                     let retry = item.clone();
+                    let progress = item.progress.filter(|_| item.file_id.is_none());
                     view! {
                         <li class="message mine pending" data-testid="outgoing">
-                            <p>{item.text.clone()}</p>
+                            {item
+                                .preview
+                                .clone()
+                                .map(|src| view! { <img src=src alt=tr(|t| t.photo()) /> })}
+                            {(!item.text.is_empty()).then(|| view! { <p>{item.text.clone()}</p> })}
                             {if item.failed {
                                 view! {
                                     <button
@@ -538,12 +667,19 @@ fn Composer(
                                         data-testid="retry-send"
                                         on:click=move |_| send(retry.clone())
                                     >
-                                        {tr(|t| t.send_failed)}
+                                        {tr(|t| t.send_failed())}
                                     </button>
                                 }
                                     .into_any()
                             } else {
-                                view! { <span class="message-time">{tr(|t| t.sending)}</span> }
+                                view! {
+                                    <span class="message-time" aria-live="polite">
+                                        {move || match progress {
+                                            Some(pct) => t().uploading_pct(pct),
+                                            None => t().sending().to_owned(),
+                                        }}
+                                    </span>
+                                }
                                     .into_any()
                             }}
                         </li>
@@ -561,14 +697,10 @@ fn Composer(
                     return;
                 }
                 draft.set(String::new());
-                send(Outgoing {
-                    client_id: new_client_id(),
-                    text,
-                    failed: false,
-                });
+                send(Outgoing::text(text));
             }
         >
-            <div class="quick-replies" role="group" aria-label=tr(|t| t.quick_replies)>
+            <div class="quick-replies" role="group" aria-label=tr(|t| t.quick_replies())>
                 {move || {
                     replies
                         .get()
@@ -592,16 +724,40 @@ fn Composer(
                 }}
             </div>
             <FormField
-                name="message"
-                label=tr(|t| t.message_label)
+                name="text"
+                label=tr(|t| t.message_label())
                 value=draft
                 errors
                 control=Control::TextArea
-                placeholder=tr(|t| t.message_placeholder)
+                placeholder=tr(|t| t.message_placeholder())
             />
-            <button type="submit" class="button button-primary" data-testid="send-message">
-                {tr(|t| t.send)}
-            </button>
+            <div class="composer-actions">
+                <input
+                    type="file"
+                    class="file-input"
+                    id="photo-file"
+                    accept="image/*"
+                    data-testid="photo-file"
+                    on:change=on_photo
+                />
+                <label for="photo-file" class="button">
+                    {tr(|t| t.send_photo())}
+                </label>
+                <button type="submit" class="button button-primary" data-testid="send-message">
+                    {tr(|t| t.send())}
+                </button>
+            </div>
+            {move || {
+                photo_error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p role="alert" class="field-error">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
         </form>
         {(!ended).then(|| view! { <EndForm id consultation /> })}
     }
@@ -666,7 +822,7 @@ fn EndForm(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl IntoVi
     });
     view! {
         <details class="card end-form">
-            <summary data-testid="open-end-form">{tr(|t| t.end_consultation)}</summary>
+            <summary data-testid="open-end-form">{tr(|t| t.end_consultation())}</summary>
             <form
                 novalidate=true
                 on:submit=move |ev| {
@@ -685,14 +841,14 @@ fn EndForm(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl IntoVi
             >
                 <FormField
                     name="assessment"
-                    label=tr(|t| t.assessment)
+                    label=tr(|t| t.assessment())
                     value=assessment
                     errors
                     control=Control::TextArea
                 />
                 <FormField
                     name="advice"
-                    label=tr(|t| t.advice)
+                    label=tr(|t| t.advice())
                     value=advice
                     errors
                     control=Control::TextArea
@@ -704,19 +860,19 @@ fn EndForm(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl IntoVi
                         prop:checked=move || offline.get()
                         on:change=move |ev| offline.set(event_target_checked(&ev))
                     />
-                    <span>{tr(|t| t.offline_visit)}</span>
+                    <span>{tr(|t| t.offline_visit())}</span>
                 </label>
                 <Show when=move || offline.get()>
                     <FormField
                         name="department"
-                        label=tr(|t| t.visit_department)
+                        label=tr(|t| t.visit_department())
                         value=department
                         errors
                     />
                 </Show>
                 <FormField
                     name="follow_up"
-                    label=tr(|t| t.follow_up_advice)
+                    label=tr(|t| t.follow_up_advice())
                     value=follow_up
                     errors
                     control=Control::TextArea
@@ -728,9 +884,22 @@ fn EndForm(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl IntoVi
                     data-testid="end-consultation"
                     disabled=move || close.pending().get()
                 >
-                    {tr(|t| t.end_submit)}
+                    {tr(|t| t.end_submit())}
                 </button>
             </form>
         </details>
     }
+}
+
+/// Uploads a compressed photo (progress in percent as it goes); its file id, or `None`.
+async fn upload_photo(blob: web_sys::Blob, progress: impl Fn(u32) + 'static) -> Option<String> {
+    let form = web_sys::FormData::new().ok()?;
+    form.append_with_blob_and_filename("file", &blob, "photo.jpg")
+        .ok()?;
+    let (_task, result) =
+        api::upload::<doctor_desk_api::onboarding::StoredFile>("/files", &form, move |p| {
+            progress((p * 100.0).round() as u32)
+        })
+        .ok()?;
+    result.await.ok().map(|f| f.file_id)
 }

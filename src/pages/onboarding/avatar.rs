@@ -31,12 +31,12 @@ pub fn AvatarPicker(current: Option<String>) -> impl IntoView {
             let prepared = match photo::prepare(&file).await {
                 Ok(p) if !p.is_pdf => p,
                 Ok(_) | Err(PrepareError::Unsupported) => {
-                    error.set(Some(t().unsupported_file.to_owned()));
+                    error.set(Some(t().unsupported_file().to_owned()));
                     progress.set(None);
                     return;
                 }
                 Err(PrepareError::Unreadable) => {
-                    error.set(Some(t().unreadable_photo.to_owned()));
+                    error.set(Some(t().unreadable_photo().to_owned()));
                     progress.set(None);
                     return;
                 }
@@ -56,7 +56,7 @@ pub fn AvatarPicker(current: Option<String>) -> impl IntoView {
             match outcome {
                 Ok(stored) => {
                     file_id.set(Some(stored.file_id));
-                    toasts.info(t().avatar_saved);
+                    toasts.info(t().avatar_saved());
                 }
                 Err(UploadError::Failed(e)) => error.set(Some(e.message)),
                 Err(UploadError::Cancelled) => {}
@@ -66,7 +66,7 @@ pub fn AvatarPicker(current: Option<String>) -> impl IntoView {
 
     view! {
         <div class="field avatar-field">
-            <span class="field-label">{tr(|t| t.avatar)}</span>
+            <span class="field-label">{tr(|t| t.avatar())}</span>
             <div class="avatar-row">
                 {move || {
                     file_id
@@ -76,7 +76,7 @@ pub fn AvatarPicker(current: Option<String>) -> impl IntoView {
                                 <img
                                     class="avatar"
                                     src=api::file_url(&id)
-                                    alt=tr(|t| t.avatar)
+                                    alt=tr(|t| t.avatar())
                                     data-testid="avatar-image"
                                 />
                             }
@@ -90,12 +90,12 @@ pub fn AvatarPicker(current: Option<String>) -> impl IntoView {
                     data-testid="avatar-file"
                     on:change=on_file
                 /> <label for="avatar-file" class="button">
-                    {tr(|t| t.avatar_upload)}
+                    {tr(|t| t.avatar_upload())}
                 </label>
                 {move || {
                     progress
                         .get()
-                        .map(|p| view! { <span aria-live="polite">{(t().uploading_pct)(p)}</span> })
+                        .map(|p| view! { <span aria-live="polite">{t().uploading_pct(p)}</span> })
                 }}
             </div>
             <p class="field-error" aria-live="polite" data-testid="avatar-error">

@@ -105,8 +105,8 @@ pub fn DocumentCard(
                 }
                 Err(e) => {
                     let message = match e {
-                        PrepareError::Unsupported => t().unsupported_file,
-                        PrepareError::Unreadable => t().unreadable_photo,
+                        PrepareError::Unsupported => t().unsupported_file(),
+                        PrepareError::Unreadable => t().unreadable_photo(),
                     };
                     errors.set_field("file", message.to_owned());
                     phase.set(Phase::Idle);
@@ -208,7 +208,7 @@ pub fn DocumentCard(
                     }
                     data-testid=tid("status")
                 >
-                    {move || status().map(|s| t().document_status(s)).unwrap_or(t().doc_missing)}
+                    {move || status().map(|s| t().document_status(s)).unwrap_or(t().doc_missing())}
                 </span>
             </header>
             {move || {
@@ -239,11 +239,11 @@ pub fn DocumentCard(
                                             <img
                                                 class="doc-thumb"
                                                 src=url.clone()
-                                                alt=tr(|t| t.preview_alt)
+                                                alt=tr(|t| t.preview_alt())
                                             />
                                         }
                                     })} <a href=url target="_blank" rel="noopener">
-                                    {tr(|t| t.view_file)}
+                                    {tr(|t| t.view_file())}
                                 </a>
                                 {d.number.clone().map(|n| view! { <span class="muted">{n}</span> })}
                                 {d
@@ -251,7 +251,7 @@ pub fn DocumentCard(
                                     .map(|e| {
                                         view! {
                                             <span class="muted">
-                                                {format!("{} {e}", t().doc_expires_on)}
+                                                {format!("{} {e}", t().doc_expires_on())}
                                             </span>
                                         }
                                     })}
@@ -269,7 +269,7 @@ pub fn DocumentCard(
                             <FormField
                                 name="number"
                                 scope=scope.get_value()
-                                label=Signal::derive(tr(|t| t.doc_number))
+                                label=Signal::derive(tr(|t| t.doc_number()))
                                 value=number
                                 errors=errors
                                 maxlength=40
@@ -282,8 +282,8 @@ pub fn DocumentCard(
                             <FormField
                                 name="caption"
                                 scope=scope.get_value()
-                                label=Signal::derive(tr(|t| t.doc_caption))
-                                placeholder=Signal::derive(tr(|t| t.doc_caption_placeholder))
+                                label=Signal::derive(tr(|t| t.doc_caption()))
+                                placeholder=Signal::derive(tr(|t| t.doc_caption_placeholder()))
                                 value=caption
                                 errors=errors
                                 maxlength=40
@@ -296,8 +296,8 @@ pub fn DocumentCard(
                             <FormField
                                 name="expires_on"
                                 scope=scope.get_value()
-                                label=Signal::derive(tr(|t| t.doc_expires_on))
-                                hint=Signal::derive(move || t().doc_expires_hint.to_owned())
+                                label=Signal::derive(tr(|t| t.doc_expires_on()))
+                                hint=Signal::derive(move || t().doc_expires_hint().to_owned())
                                 value=expires_on
                                 errors=errors
                                 input_type="date"
@@ -313,7 +313,7 @@ pub fn DocumentCard(
                             <img
                                 class="doc-preview"
                                 src=src
-                                alt=tr(|t| t.preview_alt)
+                                alt=tr(|t| t.preview_alt())
                                 data-testid=tid("preview")
                             />
                         }
@@ -347,7 +347,7 @@ pub fn DocumentCard(
                                 {if is_pdf {
                                     name
                                 } else {
-                                    (t().compressed)(&bytes(before), &bytes(after))
+                                    t().compressed(&bytes(before), &bytes(after))
                                 }}
                             </p>
                         }
@@ -357,7 +357,7 @@ pub fn DocumentCard(
                 Phase::Preparing => {
                     view! {
                         <p class="muted" aria-live="polite">
-                            {tr(|t| t.preparing)}
+                            {tr(|t| t.preparing())}
                         </p>
                     }
                         .into_any()
@@ -369,10 +369,10 @@ pub fn DocumentCard(
                             <progress
                                 max="100"
                                 value=pct
-                                aria-label=tr(|t| t.upload_progress_label)
+                                aria-label=tr(|t| t.upload_progress_label())
                                 data-testid=tid("progress")
                             ></progress>
-                            <span aria-live="polite">{move || (t().uploading_pct)(pct)}</span>
+                            <span aria-live="polite">{move || t().uploading_pct(pct)}</span>
                             <button
                                 type="button"
                                 class="button"
@@ -385,7 +385,7 @@ pub fn DocumentCard(
                                     })
                                 }
                             >
-                                {tr(|t| t.cancel)}
+                                {tr(|t| t.cancel())}
                             </button>
                         </div>
                     }
@@ -419,11 +419,11 @@ pub fn DocumentCard(
                     <label for=file_input_id.clone() class="button" class:button-disabled=busy>
                         {move || {
                             if choosing() {
-                                t().choose_again
+                                t().choose_again()
                             } else if document.get().is_some() {
-                                t().replace
+                                t().replace()
                             } else {
-                                t().choose_file
+                                t().choose_file()
                             }
                         }}
                     </label>
@@ -436,9 +436,9 @@ pub fn DocumentCard(
                         >
                             {move || {
                                 if matches!(phase.get(), Phase::Failed(_)) {
-                                    t().retry
+                                    t().retry()
                                 } else {
-                                    t().upload
+                                    t().upload()
                                 }
                             }}
                         </button>
@@ -455,7 +455,7 @@ pub fn DocumentCard(
                                 }
                             }
                         >
-                            {tr(|t| t.delete)}
+                            {tr(|t| t.delete())}
                         </button>
                     </Show>
                 </div>

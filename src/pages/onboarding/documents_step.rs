@@ -103,10 +103,10 @@ pub fn DocumentsStep(flow: Flow) -> impl IntoView {
                     class="button"
                     on:click=move |_| flow.go(OnboardingStep::Profile)
                 >
-                    {tr(|t| t.previous_step)}
+                    {tr(|t| t.previous_step())}
                 </button>
                 <p class="muted" aria-live="polite">
-                    {move || (missing() > 0).then(|| (t().missing_count)(missing()))}
+                    {move || (missing() > 0).then(|| t().missing_count(missing()))}
                 </p>
                 <button
                     type="button"
@@ -115,7 +115,7 @@ pub fn DocumentsStep(flow: Flow) -> impl IntoView {
                     disabled=move || { missing() > 0 }
                     on:click=move |_| flow.go(OnboardingStep::Submit)
                 >
-                    {tr(|t| t.next_step)}
+                    {tr(|t| t.next_step())}
                 </button>
             </div>
         </div>

@@ -105,16 +105,16 @@ pub fn OnboardingPage() -> impl IntoView {
         )
     };
     let label = move |s: OnboardingStep| match s {
-        OnboardingStep::Profile => t().step_profile,
-        OnboardingStep::Documents => t().step_documents,
-        OnboardingStep::Submit => t().step_submit,
-        OnboardingStep::Status => t().step_status,
+        OnboardingStep::Profile => t().step_profile(),
+        OnboardingStep::Documents => t().step_documents(),
+        OnboardingStep::Submit => t().step_submit(),
+        OnboardingStep::Status => t().step_status(),
     };
 
     view! {
         <section class="page onboarding">
-            <h1>{tr(|t| t.onboarding_title)}</h1>
-            <ol class="stepper" aria-label=tr(|t| t.steps_label)>
+            <h1>{tr(|t| t.onboarding_title())}</h1>
+            <ol class="stepper" aria-label=tr(|t| t.steps_label())>
                 {STEPS
                     .iter()
                     .enumerate()
@@ -130,7 +130,7 @@ pub fn OnboardingPage() -> impl IntoView {
                                     aria-label=move || {
                                         format!(
                                             "{} · {}",
-                                            (t().step_of)(i + 1, STEPS.len()),
+                                            t().step_of(i + 1, STEPS.len()),
                                             label(s),
                                         )
                                     }
@@ -156,13 +156,15 @@ pub fn OnboardingPage() -> impl IntoView {
                         <div class="card" role="alert">
                             <p>{message}</p>
                             <button type="button" class="button" on:click=move |_| data.refetch()>
-                                {tr(|t| t.retry)}
+                                {tr(|t| t.retry())}
                             </button>
                         </div>
                     }
                         .into_any()
                 }
-                (None, None) => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
+                (None, None) => {
+                    view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any()
+                }
                 (None, Some(OnboardingStep::Profile)) => {
                     view! { <profile_step::ProfileStep flow=flow /> }.into_any()
                 }

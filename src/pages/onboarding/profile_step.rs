@@ -52,7 +52,7 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
     });
     Effect::new(move || match save.value().get() {
         Some(Ok(profile)) => {
-            toasts.info((t().display_name_given)(&profile.display_name));
+            toasts.info(t().display_name_given(&profile.display_name));
             flow.go(OnboardingStep::Documents);
         }
         Some(Err(e)) => errors.show(e),
@@ -95,14 +95,14 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
         }
     };
 
-    let choose = Signal::derive(tr(|t| t.choose));
+    let choose = Signal::derive(tr(|t| t.choose()));
     view! {
         <form class="card" novalidate=true on:submit=on_submit data-testid="profile-form">
-            <h2>{tr(|t| t.step_profile)}</h2>
+            <h2>{tr(|t| t.step_profile())}</h2>
             <super::avatar::AvatarPicker current=avatar />
             <FormField
                 name="real_name"
-                label=Signal::derive(tr(|t| t.real_name))
+                label=Signal::derive(tr(|t| t.real_name()))
                 value=real_name
                 errors=errors
                 autocomplete="name"
@@ -110,31 +110,31 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             />
             <FormField
                 name="display_name"
-                label=Signal::derive(tr(|t| t.display_name))
-                hint=Signal::derive(move || t().display_name_hint.to_owned())
+                label=Signal::derive(tr(|t| t.display_name()))
+                hint=Signal::derive(move || t().display_name_hint().to_owned())
                 value=display_name
                 errors=errors
                 maxlength=20
             />
             <FormField
                 name="gender"
-                label=Signal::derive(tr(|t| t.gender))
+                label=Signal::derive(tr(|t| t.gender()))
                 value=gender
                 errors=errors
                 control=Control::Select(
                     vec![
                         ("", choose),
-                        ("male", Signal::derive(tr(|t| t.gender_male))),
-                        ("female", Signal::derive(tr(|t| t.gender_female))),
+                        ("male", Signal::derive(tr(|t| t.gender_male()))),
+                        ("female", Signal::derive(tr(|t| t.gender_female()))),
                     ],
                 )
             />
             <FormField
                 name="id_number"
-                label=Signal::derive(tr(|t| t.id_number))
+                label=Signal::derive(tr(|t| t.id_number()))
                 hint=Signal::derive(move || match &saved_id {
-                    Some(masked) => (t().id_number_saved)(masked),
-                    None => t().id_number_hint.to_owned(),
+                    Some(masked) => t().id_number_saved(masked),
+                    None => t().id_number_hint().to_owned(),
                 })
                 value=id_number
                 errors=errors
@@ -143,7 +143,7 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             />
             <FormField
                 name="hospital"
-                label=Signal::derive(tr(|t| t.hospital))
+                label=Signal::derive(tr(|t| t.hospital()))
                 value=hospital
                 errors=errors
                 maxlength=60
@@ -151,14 +151,14 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             />
             <FormField
                 name="department"
-                label=Signal::derive(tr(|t| t.department))
+                label=Signal::derive(tr(|t| t.department()))
                 value=department
                 errors=errors
                 maxlength=30
             />
             <FormField
                 name="title"
-                label=Signal::derive(tr(|t| t.title))
+                label=Signal::derive(tr(|t| t.title()))
                 value=title
                 errors=errors
                 control=Control::Select(
@@ -173,24 +173,24 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             />
             <FormField
                 name="practice_category"
-                label=Signal::derive(tr(|t| t.practice_category))
-                placeholder=Signal::derive(tr(|t| t.practice_category_placeholder))
+                label=Signal::derive(tr(|t| t.practice_category()))
+                placeholder=Signal::derive(tr(|t| t.practice_category_placeholder()))
                 value=practice_category
                 errors=errors
                 maxlength=30
             />
             <FormField
                 name="practice_scope"
-                label=Signal::derive(tr(|t| t.practice_scope))
-                placeholder=Signal::derive(tr(|t| t.practice_scope_placeholder))
+                label=Signal::derive(tr(|t| t.practice_scope()))
+                placeholder=Signal::derive(tr(|t| t.practice_scope_placeholder()))
                 value=practice_scope
                 errors=errors
                 maxlength=60
             />
             <FormField
                 name="years_of_practice"
-                label=Signal::derive(tr(|t| t.years_of_practice))
-                hint=Signal::derive(move || t().years_hint.to_owned())
+                label=Signal::derive(tr(|t| t.years_of_practice()))
+                hint=Signal::derive(move || t().years_hint().to_owned())
                 value=years
                 errors=errors
                 input_type="number"
@@ -199,7 +199,7 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             />
             <FormField
                 name="specialties"
-                label=Signal::derive(tr(|t| t.specialties))
+                label=Signal::derive(tr(|t| t.specialties()))
                 value=specialties
                 errors=errors
                 control=Control::TextArea
@@ -207,7 +207,7 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             />
             <FormField
                 name="bio"
-                label=Signal::derive(tr(|t| t.bio))
+                label=Signal::derive(tr(|t| t.bio()))
                 value=bio
                 errors=errors
                 control=Control::TextArea
@@ -216,8 +216,8 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             <FormError errors=errors />
             <SubmitButton
                 pending=Signal::derive(move || save.pending().get())
-                label=|t| t.save_and_continue
-                pending_label=|t| t.saving
+                label=|t| t.save_and_continue()
+                pending_label=|t| t.saving()
                 testid="profile-submit"
             />
         </form>

@@ -21,9 +21,9 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                 .map(|v| {
                     let status = v.status;
                     let hint = move || match status {
-                        VerificationStatus::Pending => t().status_pending_hint,
-                        VerificationStatus::Verified => t().status_verified_hint,
-                        VerificationStatus::Rejected => t().status_rejected_hint,
+                        VerificationStatus::Pending => t().status_pending_hint(),
+                        VerificationStatus::Verified => t().status_verified_hint(),
+                        VerificationStatus::Rejected => t().status_rejected_hint(),
                         other => t().verification_hint(other),
                     };
                     view! {
@@ -44,12 +44,12 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                                     data-testid="fix-documents"
                                     on:click=move |_| flow.go(OnboardingStep::Documents)
                                 >
-                                    {tr(|t| t.fix_documents)}
+                                    {tr(|t| t.fix_documents())}
                                 </button>
                             </Show>
                         </section>
                         <section class="card">
-                            <h2>{tr(|t| t.history_title)}</h2>
+                            <h2>{tr(|t| t.history_title())}</h2>
                             <ol class="history">
                                 {v
                                     .submissions
@@ -67,13 +67,13 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                                                 <p>
                                                     <strong>{move || t().verification_status(badge)}</strong>
                                                     " · "
-                                                    {move || (t().submitted_at)(&submitted)}
+                                                    {move || t().submitted_at(&submitted)}
                                                     {decided
                                                         .clone()
                                                         .map(|d| {
                                                             view! {
                                                                 " · "
-                                                                {move || (t().decided_at)(&d)}
+                                                                {move || t().decided_at(&d)}
                                                             }
                                                         })}
                                                 </p>

@@ -24,7 +24,7 @@ pub fn SubmitStep(flow: Flow) -> impl IntoView {
     let submit = Action::new_local(|_: &()| async { api::submit_verification().await });
     Effect::new(move || match submit.value().get() {
         Some(Ok(_)) => {
-            toasts.info(t().submitted_toast);
+            toasts.info(t().submitted_toast());
             flow.go(OnboardingStep::Status);
         }
         Some(Err(e)) => errors.show(e),
@@ -33,7 +33,7 @@ pub fn SubmitStep(flow: Flow) -> impl IntoView {
 
     view! {
         <section class="card">
-            <h2>{tr(|t| t.submit_title)}</h2>
+            <h2>{tr(|t| t.submit_title())}</h2>
             {move || {
                 loaded()
                     .and_then(|l| l.profile)
@@ -42,17 +42,17 @@ pub fn SubmitStep(flow: Flow) -> impl IntoView {
                             <Summary
                                 testid="summary"
                                 rows=vec![
-                                    (|t| t.real_name, Signal::stored(p.real_name.clone())),
-                                    (|t| t.display_name, Signal::stored(p.display_name.clone())),
-                                    (|t| t.id_number, Signal::stored(p.id_number_masked.clone())),
+                                    (|t| t.real_name(), Signal::stored(p.real_name.clone())),
+                                    (|t| t.display_name(), Signal::stored(p.display_name.clone())),
+                                    (|t| t.id_number(), Signal::stored(p.id_number_masked.clone())),
                                     (
-                                        |t| t.hospital,
+                                        |t| t.hospital(),
                                         Signal::stored(
                                             format!("{} · {}", p.hospital, p.department),
                                         ),
                                     ),
                                     (
-                                        |t| t.title,
+                                        |t| t.title(),
                                         Signal::derive(move || t().title_name(p.title).to_owned()),
                                     ),
                                 ]
@@ -80,7 +80,7 @@ pub fn SubmitStep(flow: Flow) -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            <p class="muted">{tr(|t| t.submit_hint)}</p>
+            <p class="muted">{tr(|t| t.submit_hint())}</p>
             <FormError errors=errors />
             <div class="step-nav">
                 <button
@@ -88,7 +88,7 @@ pub fn SubmitStep(flow: Flow) -> impl IntoView {
                     class="button"
                     on:click=move |_| flow.go(OnboardingStep::Documents)
                 >
-                    {tr(|t| t.previous_step)}
+                    {tr(|t| t.previous_step())}
                 </button>
                 <button
                     type="button"
@@ -100,7 +100,7 @@ pub fn SubmitStep(flow: Flow) -> impl IntoView {
                     }
                 >
                     {move || {
-                        if submit.pending().get() { t().submitting } else { t().submit_button }
+                        if submit.pending().get() { t().submitting() } else { t().submit_button() }
                     }}
                 </button>
             </div>

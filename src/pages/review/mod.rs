@@ -34,14 +34,14 @@ pub fn ReviewQueuePage() -> impl IntoView {
     let queue = LocalResource::new(|| api::review_queue("pending"));
     view! {
         <section class="page">
-            <h1>{tr(|t| t.review_title)}</h1>
+            <h1>{tr(|t| t.review_title())}</h1>
             {move || match queue.get() {
-                None => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
+                None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
                 Some(Ok(items)) if items.is_empty() => {
                     view! {
                         <p class="card muted" data-testid="queue-empty">
-                            {tr(|t| t.queue_empty)}
+                            {tr(|t| t.queue_empty())}
                         </p>
                     }
                         .into_any()
@@ -66,13 +66,13 @@ pub fn ReviewQueuePage() -> impl IntoView {
                                                         )
                                                     }}
                                                 </span>
-                                                <p class="muted">{move || (t().submitted_at)(&at)}</p>
+                                                <p class="muted">{move || t().submitted_at(&at)}</p>
                                             </div>
                                             <A
                                                 href=format!("/review/{}", item.id)
                                                 attr:class="button button-primary"
                                             >
-                                                {tr(|t| t.open_review)}
+                                                {tr(|t| t.open_review())}
                                             </A>
                                         </li>
                                     }

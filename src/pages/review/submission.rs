@@ -39,10 +39,10 @@ pub fn ReviewSubmissionPage() -> impl IntoView {
     view! {
         <section class="page">
             <p>
-                <A href="/review">{tr(|t| t.back_to_queue)}</A>
+                <A href="/review">{tr(|t| t.back_to_queue())}</A>
             </p>
             {move || match submission.get() {
-                None => view! { <p class="page-loading">{tr(|t| t.loading)}</p> }.into_any(),
+                None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
                 Some(Ok(s)) => view! { <Decide submission=s /> }.into_any(),
             }}
@@ -79,7 +79,7 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
     });
     Effect::new(move || match decide.value().get() {
         Some(Ok(_)) => {
-            toasts.info(t().decision_done);
+            toasts.info(t().decision_done());
             navigate("/review", Default::default());
         }
         Some(Err(e)) => errors.show(e),
@@ -90,7 +90,7 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
         let mut documents = Vec::new();
         for c in choices.get_value() {
             let Some(approve) = c.approve.get_untracked() else {
-                errors.form.set(Some(t().decision_missing.to_owned()));
+                errors.form.set(Some(t().decision_missing().to_owned()));
                 return;
             };
             documents.push(DocumentDecision {
@@ -107,7 +107,7 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
     };
 
     let reasons = move || {
-        std::iter::once(("", Signal::derive(tr(|t| t.choose))))
+        std::iter::once(("", Signal::derive(tr(|t| t.choose()))))
             .chain(
                 RejectionReason::ALL
                     .into_iter()
@@ -121,17 +121,17 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
         <Summary
             testid="review-profile"
             rows=vec![
-                (|t| t.real_name, Signal::stored(p.real_name.clone())),
-                (|t| t.id_number, Signal::stored(submission.id_number.clone())),
-                (|t| t.phone_label, Signal::stored(submission.phone_masked.clone())),
-                (|t| t.hospital, Signal::stored(format!("{} · {}", p.hospital, p.department))),
-                (|t| t.title, Signal::derive(move || t().title_name(p.title).to_owned())),
+                (|t| t.real_name(), Signal::stored(p.real_name.clone())),
+                (|t| t.id_number(), Signal::stored(submission.id_number.clone())),
+                (|t| t.phone_label(), Signal::stored(submission.phone_masked.clone())),
+                (|t| t.hospital(), Signal::stored(format!("{} · {}", p.hospital, p.department))),
+                (|t| t.title(), Signal::derive(move || t().title_name(p.title).to_owned())),
                 (
-                    |t| t.practice_category,
+                    |t| t.practice_category(),
                     Signal::stored(format!("{} · {}", p.practice_category, p.practice_scope)),
                 ),
-                (|t| t.years_of_practice, Signal::stored(p.years_of_practice.to_string())),
-                (|t| t.specialties, Signal::stored(p.specialties.clone())),
+                (|t| t.years_of_practice(), Signal::stored(p.years_of_practice.to_string())),
+                (|t| t.specialties(), Signal::stored(p.specialties.clone())),
             ]
         />
         <form novalidate=true on:submit=on_submit>
@@ -167,7 +167,7 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                                 .map(|e| {
                                     view! {
                                         <p class="muted">
-                                            {move || format!("{} {e}", t().doc_expires_on)}
+                                            {move || format!("{} {e}", t().doc_expires_on())}
                                         </p>
                                     }
                                 })}
@@ -183,13 +183,13 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                                 })}
                             <p>
                                 <a href=url target="_blank" rel="noopener">
-                                    {tr(|t| t.open_original)}
+                                    {tr(|t| t.open_original())}
                                 </a>
                             </p>
                             {match choice {
                                 None => {
                                     view! {
-                                        <p class="badge badge-ok">{tr(|t| t.decided_before)}</p>
+                                        <p class="badge badge-ok">{tr(|t| t.decided_before())}</p>
                                     }
                                         .into_any()
                                 }
@@ -205,7 +205,7 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                                                     data-testid=format!("approve-{}", kind.as_str())
                                                     on:change=move |_| c.approve.set(Some(true))
                                                 />
-                                                <span>{tr(|t| t.approve)}</span>
+                                                <span>{tr(|t| t.approve())}</span>
                                             </label>
                                             <label class="checkbox">
                                                 <input
@@ -214,13 +214,13 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                                                     data-testid=format!("reject-{}", kind.as_str())
                                                     on:change=move |_| c.approve.set(Some(false))
                                                 />
-                                                <span>{tr(|t| t.reject)}</span>
+                                                <span>{tr(|t| t.reject())}</span>
                                             </label>
                                             <Show when=move || c.approve.get() == Some(false)>
                                                 <FormField
                                                     name="reason"
                                                     scope=kind.as_str().to_owned()
-                                                    label=Signal::derive(tr(|t| t.rejection_reason))
+                                                    label=Signal::derive(tr(|t| t.rejection_reason_label()))
                                                     value=c.reason
                                                     errors=errors
                                                     control=Control::Select(reasons())
@@ -228,7 +228,7 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                                                 <FormField
                                                     name="note"
                                                     scope=kind.as_str().to_owned()
-                                                    label=Signal::derive(tr(|t| t.rejection_note))
+                                                    label=Signal::derive(tr(|t| t.rejection_note()))
                                                     value=c.note
                                                     errors=errors
                                                     control=Control::TextArea
@@ -254,7 +254,7 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                 data-testid="decision-submit"
                 disabled=move || decide.pending().get()
             >
-                {tr(|t| t.decision_submit)}
+                {tr(|t| t.decision_submit())}
             </button>
         </form>
     }

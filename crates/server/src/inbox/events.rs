@@ -11,23 +11,26 @@ use axum::{
     response::sse::{Event, KeepAlive, Sse},
 };
 use doctor_desk_api::inbox::{ConsultationStatus, EventKind, InboxEvent};
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use sqlx::SqliteConnection;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use super::messages::message_by_id;
 use crate::{clock::from_unix, error::AppResult, extractor::Doctor, state::AppState};
 
-/// Wakes the event streams of a doctor when something was recorded for them.
+/// Wakes the event streams of a doctor when something was recorded for them, and ends
+/// every stream when the server shuts down.
 pub struct Hub {
     tx: broadcast::Sender<i64>,
+    closing: watch::Sender<bool>,
 }
 
 impl Default for Hub {
     fn default() -> Self {
         Hub {
             tx: broadcast::channel(1024).0,
+            closing: watch::channel(false).0,
         }
     }
 }
@@ -36,6 +39,12 @@ impl Hub {
     /// Call after the transaction that recorded events for `doctor_id` committed.
     pub fn notify(&self, doctor_id: i64) {
         let _ = self.tx.send(doctor_id);
+    }
+
+    /// Ends every open stream, so a graceful shutdown (a deploy) does not wait for
+    /// doctors' browsers, which reconnect with `Last-Event-ID` to the next server.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
     }
 }
 
@@ -119,6 +128,7 @@ struct Stream_ {
     doctor_id: i64,
     last: i64,
     rx: broadcast::Receiver<i64>,
+    closing: watch::Receiver<bool>,
     buffer: VecDeque<InboxEvent>,
 }
 
@@ -152,15 +162,20 @@ pub async fn stream(
         .unwrap_or(0),
     };
     let rx = state.hub.tx.subscribe();
+    let closing = state.hub.closing.subscribe();
     let start = Stream_ {
         state,
         doctor_id: me.account_id,
         last,
         rx,
+        closing,
         buffer: VecDeque::new(),
     };
     let events = futures_util::stream::unfold(start, |mut s| async move {
         loop {
+            if *s.closing.borrow() {
+                return None;
+            }
             if let Some(event) = s.buffer.pop_front() {
                 s.last = event.id;
                 let sse = Event::default()
@@ -183,7 +198,11 @@ pub async fn stream(
             }
             // Nothing new: sleep until this doctor has news (or a missed wake-up).
             loop {
-                match s.rx.recv().await {
+                let woken = tokio::select! {
+                    woken = s.rx.recv() => woken,
+                    _ = s.closing.changed() => return None,
+                };
+                match woken {
                     Ok(id) if id == s.doctor_id => break,
                     Ok(_) => continue,
                     Err(broadcast::error::RecvError::Lagged(_)) => break,
@@ -192,5 +211,12 @@ pub async fn stream(
             }
         }
     });
-    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))))
+    // Browsers wait 3–5 s before reconnecting by default; after a phone's network blip
+    // two seconds is enough (the replay makes up for anything missed meanwhile).
+    let retry =
+        futures_util::stream::once(async { Ok(Event::default().retry(Duration::from_secs(2))) });
+    Ok(
+        Sse::new(retry.chain(events))
+            .keep_alive(KeepAlive::new().interval(Duration::from_secs(20))),
+    )
 }

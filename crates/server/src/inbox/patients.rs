@@ -42,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(upload))
+        .routes(routes!(download))
         .routes(routes!(create))
         .routes(routes!(get_one))
         .routes(routes!(list_messages, send_message))
@@ -186,6 +187,36 @@ async fn upload(
     tx.commit().await?;
     kept.committed();
     Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// A file the patient may see: their own upload, or a photo their doctor sent them in
+/// one of their consultations. Anything else is 404, whoever owns it.
+#[utoipa::path(get, path = "/patient/files/{id}", tag = "patient",
+    params(("id" = String, Path, description = "File id")),
+    responses(
+        (status = 200, description = "The file, with its sniffed content type"),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+async fn download(
+    State(state): State<AppState>,
+    me: Patient,
+    Path(id): Path<String>,
+) -> AppResult<axum::response::Response> {
+    let content_type: Option<String> = sqlx::query_scalar(
+        "SELECT content_type FROM patient_files WHERE id = ?1 AND patient_id = ?2
+         UNION ALL
+         SELECT f.content_type FROM files f
+         WHERE f.id = ?1 AND EXISTS (
+           SELECT 1 FROM messages m JOIN consultations c ON c.id = m.consultation_id
+           WHERE m.image_file_id = f.id AND m.sender = 'doctor' AND c.patient_id = ?2)",
+    )
+    .bind(&id)
+    .bind(me.id)
+    .fetch_optional(&state.db)
+    .await?;
+    let content_type = content_type.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    files::send(&state, &id, &content_type).await
 }
 
 /// Whether the doctor takes consultations now: a verified doctor who accepted the
