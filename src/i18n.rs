@@ -384,6 +384,8 @@ strings! {
     add_reply: "添加快捷回复", "Add quick reply";
     move_up: "上移", "Move up";
     move_down: "下移", "Move down";
+    badge_waiting: "项待处理", "waiting";
+    close: "关闭", "Close";
     edit: "编辑", "Edit";
     edit_reply: "编辑快捷回复", "Edit quick reply";
     send_photo: "发图片", "Photo";

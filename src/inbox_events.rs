@@ -21,7 +21,8 @@ pub struct InboxEvents {
     pub last: RwSignal<Option<InboxEvent>>,
     /// Bumped when pages should reload what they show (reconnected, visible again).
     pub resync: RwSignal<u64>,
-    /// New requests waiting (待接诊), for the tab bar and the page title.
+    /// What waits for the doctor: new requests (待接诊) and unread patient messages, for
+    /// the tab bar and the page title.
     pub waiting: RwSignal<u32>,
     /// The live link is down (set on an error, cleared when it opens again).
     pub offline: RwSignal<bool>,
@@ -156,13 +157,13 @@ pub fn provide_inbox_events() -> InboxEvents {
         );
     });
 
-    // The waiting count follows every event and resync; the title shows it.
+    // The count follows every event and resync; the title shows it.
     Effect::new(move || {
         events.last.track();
         events.resync.track();
         spawn_local(async move {
             if let Ok(page) = api::consultations("new", "", None).await {
-                events.waiting.set(page.counts.new);
+                events.waiting.set(page.counts.new + page.counts.unread);
             }
         });
     });

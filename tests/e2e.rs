@@ -588,10 +588,32 @@ async fn inbox_flow(h: &Harness) {
     let id = patient.ask(doctor_id).await.expect("consultation");
     h.wait_contains("consultation-row", "张*").await;
     h.wait_text("nav-inbox-badge", "1").await;
+    h.wait_until(
+        "the title counts it",
+        "return document.title.startsWith('(1) ')",
+    )
+    .await;
     h.screenshot("inbox").await;
     h.click("consultation-row").await;
     h.wait_path(&format!("/inbox/{id}")).await;
     h.wait_contains("prior-diagnosis", "杭州市第一人民医院")
+        .await;
+    // Tap to zoom: the record full screen; Escape (the focus is on its close button)
+    // closes it, and so does the button.
+    let closed = "return !document.querySelector(\"[data-testid='image-viewer']\")";
+    h.click("zoomable").await;
+    h.testid("image-viewer").await;
+    h.client
+        .active_element()
+        .await
+        .expect("focus")
+        .send_keys("\u{E00C}")
+        .await
+        .expect("Escape");
+    h.wait_until("the viewer closed by Escape", closed).await;
+    h.click("zoomable").await;
+    h.click("close-viewer").await;
+    h.wait_until("the viewer closed by its button", closed)
         .await;
 
     // Accepting needs the follow-up confirmation.

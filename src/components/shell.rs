@@ -285,7 +285,7 @@ fn NavLink(
     icon: &'static str,
     label: fn(&'static crate::i18n::Texts) -> &'static str,
     testid: &'static str,
-    /// A count shown on the entry (new consultations).
+    /// A count shown on the entry (what waits for the doctor).
     #[prop(optional, into)]
     badge: Option<Signal<u32>>,
 ) -> impl IntoView {
@@ -303,6 +303,7 @@ fn NavLink(
                             <span class="nav-badge" data-testid=format!("{testid}-badge")>
                                 {move || b.get()}
                             </span>
+                            <span class="visually-hidden">{tr(|t| t.badge_waiting())}</span>
                         </Show>
                     }
                 })}

@@ -99,6 +99,9 @@ pub enum EvidenceKind {
 pub struct Evidence {
     pub kind: EvidenceKind,
     pub file_id: String,
+    /// `image/jpeg`, `image/png`, `image/webp` or `application/pdf` (sniffed on upload).
+    #[serde(default)]
+    pub content_type: String,
 }
 
 /// The earlier offline diagnosis this consultation follows up.
@@ -151,6 +154,11 @@ pub struct StatusCounts {
     pub ongoing: u32,
     /// Closed and declined.
     pub closed: u32,
+    /// Patient messages the doctor has not opened yet where an answer is due: ongoing
+    /// consultations and follow-up questions after advice (a new request counts once, in
+    /// `new`; closed-without-advice and declined ones need nothing more).
+    #[serde(default)]
+    pub unread: u32,
 }
 
 /// `GET /consultations`: newest activity first, one page.

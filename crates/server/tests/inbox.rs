@@ -76,7 +76,10 @@ async fn a_consultation_from_request_to_read_only() {
 
     // The inbox shows it under 待接诊 with masked name, age, sex, first line, deadline.
     let page = d.get("/api/v1/consultations?status=new").await.json;
-    assert_eq!(page["counts"], json!({"new": 1, "ongoing": 0, "closed": 0}));
+    assert_eq!(
+        page["counts"],
+        json!({"new": 1, "ongoing": 0, "closed": 0, "unread": 0})
+    );
     let row = &page["items"][0];
     assert_eq!(row["id"], id);
     assert_eq!(
@@ -165,6 +168,15 @@ async fn a_consultation_from_request_to_read_only() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    // Unread until the doctor opens the thread: counted for the tab bar too.
+    let counts = |page: Value| page["counts"].clone();
+    let page = d.get("/api/v1/consultations?status=ongoing").await.json;
+    assert_eq!(page["items"][0]["unread"], 1);
+    assert_eq!(counts(page)["unread"], 1);
+    d.get(&format!("/api/v1/consultations/{id}/messages?after=0"))
+        .await;
+    let page = d.get("/api/v1/consultations?status=ongoing").await.json;
+    assert_eq!(counts(page)["unread"], 0);
     app.clock.advance(Duration::hours(10));
     let r = d
         .post(
@@ -492,7 +504,10 @@ async fn deadlines_close_and_refund() {
         .json;
     assert_eq!(mine["refunded"], true);
     let page = d.get("/api/v1/consultations?status=closed").await.json;
-    assert_eq!(page["counts"], json!({"new": 0, "ongoing": 0, "closed": 2}));
+    assert_eq!(
+        page["counts"],
+        json!({"new": 0, "ongoing": 0, "closed": 2, "unread": 0})
+    );
 }
 
 #[tokio::test]

@@ -90,6 +90,80 @@ fn save_outbox(id: i64, items: &[Outgoing]) {
     }
 }
 
+/// The photo shown full screen (its URL and description), if any.
+#[derive(Clone, Copy)]
+struct Viewer(RwSignal<Option<(String, String)>>);
+
+/// A thumbnail that opens full screen in the page (tap to zoom) instead of leaving the
+/// app; the link still works for "open in new tab".
+#[component]
+fn Zoomable(
+    src: String,
+    alt: Signal<String>,
+    #[prop(optional)] caption: Option<Signal<String>>,
+) -> impl IntoView {
+    let Viewer(shown) = expect_context::<Viewer>();
+    let (url, href) = (src.clone(), src.clone());
+    view! {
+        <a
+            href=href
+            target="_blank"
+            rel="noopener"
+            data-testid="zoomable"
+            on:click=move |ev| {
+                ev.prevent_default();
+                shown.set(Some((url.clone(), alt.get_untracked())));
+            }
+        >
+            <img src=src alt=alt loading="lazy" />
+            {caption.map(|c| view! { <span>{c}</span> })}
+        </a>
+    }
+}
+
+/// The full-screen photo: the browser's pinch zoom works on it; the close button (which
+/// takes the focus), Escape or a tap anywhere closes it.
+#[component]
+fn ImageViewer() -> impl IntoView {
+    let Viewer(shown) = expect_context::<Viewer>();
+    let close = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move || {
+        if let Some(button) = close.get() {
+            let _ = button.focus();
+        }
+    });
+    move || {
+        shown.get().map(|(src, alt)| {
+            let label = alt.clone();
+            view! {
+                <div
+                    class="viewer"
+                    role="dialog"
+                    aria-modal="true"
+                    aria-label=label
+                    data-testid="image-viewer"
+                    on:click=move |_| shown.set(None)
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            shown.set(None);
+                        }
+                    }
+                >
+                    <img src=src alt=alt />
+                    <button
+                        type="button"
+                        class="button viewer-close"
+                        node_ref=close
+                        data-testid="close-viewer"
+                    >
+                        {tr(|t| t.close())}
+                    </button>
+                </div>
+            }
+        })
+    }
+}
+
 /// Photos on their way (compressed, kept for a retry of the upload), by client id.
 type Photos = StoredValue<Vec<(String, web_sys::Blob)>, LocalStorage>;
 
@@ -132,6 +206,7 @@ pub fn ConsultationThreadPage() -> impl IntoView {
     let outgoing = RwSignal::new(load_outbox(id));
     Effect::new(move || outgoing.with(|o| save_outbox(id, o)));
     let photos: Photos = StoredValue::new_local(Vec::new());
+    provide_context(Viewer(RwSignal::new(None)));
 
     let reload = move || {
         spawn_local(async move {
@@ -177,6 +252,7 @@ pub fn ConsultationThreadPage() -> impl IntoView {
         consultation.with(|c| c.as_ref().map(|c| (c.status, c.follow_ups_left, answering)))
     });
     view! {
+        <ImageViewer />
         <section class="page thread-page">
             {move || load_error.get().map(|m| view! { <p role="alert">{m}</p> })}
             {move || {
@@ -239,19 +315,25 @@ fn Request(c: Consultation) -> impl IntoView {
                     .iter()
                     .map(|e| {
                         let url = api::file_url(&e.file_id);
-                        let href = url.clone();
                         let kind = e.kind;
-                        view! {
-                            <li>
-                                <a href=href target="_blank" rel="noopener">
-                                    <img
-                                        src=url
-                                        alt=move || evidence_label(t(), kind)
-                                        loading="lazy"
-                                    />
-                                    <span>{move || evidence_label(t(), kind)}</span>
-                                </a>
-                            </li>
+                        let label = Signal::derive(move || evidence_label(t(), kind).to_owned());
+                        if e.content_type == "application/pdf" {
+                            view! {
+                                <li>
+                                    <a href=url target="_blank" rel="noopener" class="pdf-link">
+                                        "PDF · "
+                                        {label}
+                                    </a>
+                                </li>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <li>
+                                    <Zoomable src=url alt=label caption=label />
+                                </li>
+                            }
+                                .into_any()
                         }
                     })
                     .collect_view()}
@@ -259,13 +341,10 @@ fn Request(c: Consultation) -> impl IntoView {
                     .images
                     .iter()
                     .map(|f| {
-                        let url = api::file_url(f);
-                        let href = url.clone();
+                        let alt = Signal::derive(move || t().patient_photos().to_owned());
                         view! {
                             <li>
-                                <a href=href target="_blank" rel="noopener">
-                                    <img src=url alt=tr(|t| t.patient_photos()) loading="lazy" />
-                                </a>
+                                <Zoomable src=api::file_url(f) alt />
                             </li>
                         }
                     })
@@ -479,14 +558,8 @@ fn Thread(messages: RwSignal<Vec<Message>>) -> impl IntoView {
                                     .into_any()
                             }
                             (_, _, Some(file)) => {
-                                let url = api::file_url(&file);
-                                let href = url.clone();
-                                view! {
-                                    <a href=href target="_blank" rel="noopener">
-                                        <img src=url alt="" loading="lazy" />
-                                    </a>
-                                }
-                                    .into_any()
+                                let alt = Signal::derive(move || t().photo().to_owned());
+                                view! { <Zoomable src=api::file_url(&file) alt /> }.into_any()
                             }
                             (_, text, _) => view! { <p>{text}</p> }.into_any(),
                         };

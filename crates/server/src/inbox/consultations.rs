@@ -146,6 +146,16 @@ pub async fn list(
             _ => counts.closed += n,
         }
     }
+    // Few rows have unread messages: the partial index finds just those.
+    let unread: Option<i64> = sqlx::query_scalar(
+        "SELECT SUM(doctor_unread) FROM consultations
+         WHERE doctor_id = ? AND doctor_unread > 0
+           AND (status = 'ongoing' OR (status = 'closed' AND close_reason = 'advice'))",
+    )
+    .bind(me.account_id)
+    .fetch_one(&state.db)
+    .await?;
+    counts.unread = unread.unwrap_or(0).max(0) as u32;
     Ok(Json(ConsultationPage {
         items,
         next_cursor,

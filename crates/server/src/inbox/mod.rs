@@ -214,25 +214,28 @@ pub fn summary(name: &str, sex: &str, birth: &str, today: NaiveDate) -> PatientS
 
 /// The doctor's full view of one consultation.
 pub async fn view(state: &AppState, row: &Row) -> AppResult<Consultation> {
-    let files: Vec<(String, String)> = sqlx::query_as(
-        "SELECT kind, file_id FROM consultation_files WHERE consultation_id = ? ORDER BY position",
+    let files: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT cf.kind, cf.file_id, pf.content_type
+         FROM consultation_files cf JOIN patient_files pf ON pf.id = cf.file_id
+         WHERE cf.consultation_id = ? ORDER BY cf.position",
     )
     .bind(row.id)
     .fetch_all(&state.db)
     .await?;
     let evidence = files
         .iter()
-        .filter_map(|(kind, id)| {
+        .filter_map(|(kind, id, content_type)| {
             Some(Evidence {
                 kind: parse_evidence_kind(kind)?,
                 file_id: id.clone(),
+                content_type: content_type.clone(),
             })
         })
         .collect();
     let images = files
         .iter()
-        .filter(|(kind, _)| kind == "image")
-        .map(|(_, id)| id.clone())
+        .filter(|(kind, _, _)| kind == "image")
+        .map(|(_, id, _)| id.clone())
         .collect();
     Ok(Consultation {
         id: row.id,

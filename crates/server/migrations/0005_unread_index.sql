@@ -1,0 +1,3 @@
+-- The inbox shows the total of unread patient messages on every list request; only a
+-- few consultations have any, so index just those.
+CREATE INDEX consultations_unread ON consultations(doctor_id) WHERE doctor_unread > 0;
