@@ -44,6 +44,16 @@ pub fn time_left(deadline: DateTime<Utc>, now: DateTime<Utc>) -> Option<String> 
     (minutes >= 0).then(|| format!("{}:{:02}", minutes / 60, minutes % 60))
 }
 
+/// How pressing a deadline is, as a CSS class: the countdown turns amber with less than
+/// six hours left and red in the last hour (doctors expect escalating reminders).
+pub fn urgency(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> &'static str {
+    match deadline.map(|d| (d - now).num_minutes()) {
+        Some(m) if m < 60 => "time-left urgent",
+        Some(m) if m < 360 => "time-left soon",
+        _ => "time-left",
+    }
+}
+
 /// `11-29` for a day separator; with the year when it is not this year's.
 pub fn local_day(at: DateTime<Utc>) -> String {
     let t = at.with_timezone(&china());

@@ -386,6 +386,9 @@ strings! {
     move_down: "下移", "Move down";
     badge_waiting: "项待处理", "waiting";
     close: "关闭", "Close";
+    guardian_needed:
+        "患者未满 6 周岁：问诊须有监护人陪同，请确认由监护人代为沟通",
+        "The patient is under 6: a guardian must be present; make sure you are talking with them";
     edit: "编辑", "Edit";
     edit_reply: "编辑快捷回复", "Edit quick reply";
     send_photo: "发图片", "Photo";

@@ -18,7 +18,7 @@ use leptos_router::components::A;
 use crate::{
     api,
     components::shell::AppLink,
-    format::time_left,
+    format::{time_left, urgency},
     i18n::{tr, use_texts, Texts},
     inbox_events::use_inbox_events,
 };
@@ -369,7 +369,7 @@ fn Row(
             <A href=format!("/inbox/{}", row.id) attr:class="card">
                 <span class="row-head">
                     <strong>{move || patient_line(t(), &patient)}</strong>
-                    <span class="muted">{left}</span>
+                    <span class=move || urgency(deadline, now.get())>{left}</span>
                 </span>
                 <span class="row-complaint">{row.complaint_preview.clone()}</span>
                 <span class="row-meta">

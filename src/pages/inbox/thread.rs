@@ -12,7 +12,7 @@ use crate::{
         form_field::{Control, FormError, FormErrors, FormField},
         toast::use_toasts,
     },
-    format::{local_day, local_time, time_left},
+    format::{local_day, local_time, time_left, urgency},
     i18n::{tr, use_texts, Texts},
     inbox_events::use_inbox_events,
 };
@@ -295,7 +295,7 @@ fn Request(c: Consultation) -> impl IntoView {
                     {move || status_label(t(), status)}
                 </span>
                 " "
-                <span class="muted" data-testid="time-left">
+                <span class=move || urgency(deadline, now.get()) data-testid="time-left">
                     {move || {
                         deadline.and_then(|d| time_left(d, now.get())).map(|l| t().time_left(&l))
                     }}
@@ -304,6 +304,14 @@ fn Request(c: Consultation) -> impl IntoView {
                     c.refunded
                 }>" " <span class="badge badge-warn">{tr(|t| t.refunded())}</span></Show>
             </p>
+            {(c.patient.age < 6)
+                .then(|| {
+                    view! {
+                        <p class="notice notice-warn" data-testid="guardian-needed">
+                            {tr(|t| t.guardian_needed())}
+                        </p>
+                    }
+                })}
             <h2>{tr(|t| t.complaint())}</h2>
             <p class="prose-text">{c.complaint.clone()}</p>
             <h2>{tr(|t| t.prior_diagnosis())}</h2>
