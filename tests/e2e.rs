@@ -583,8 +583,15 @@ async fn inbox_flow(h: &Harness) {
     check_tap_targets(h).await;
 
     // A patient asks; the request appears live, with the tab bar badge.
-    let patient = PatientClient::new(&h.server.url(), &unique_phone(), "张三").expect("client");
+    let patient_phone = unique_phone();
+    let patient = PatientClient::new(&h.server.url(), &patient_phone, "张三").expect("client");
     patient.sign_in().await.expect("patient signs in");
+    // Fixture: a four-year-old (type 1 diabetes), so the guardian reminder must show.
+    sqlx::query("UPDATE patients SET birth_date = date('now', '-4 years') WHERE phone = ?")
+        .bind(&patient_phone)
+        .execute(&h.server.state.db)
+        .await
+        .expect("birth date");
     let id = patient.ask(doctor_id).await.expect("consultation");
     h.wait_contains("consultation-row", "张*").await;
     h.wait_text("nav-inbox-badge", "1").await;
@@ -598,6 +605,7 @@ async fn inbox_flow(h: &Harness) {
     h.wait_path(&format!("/inbox/{id}")).await;
     h.wait_contains("prior-diagnosis", "杭州市第一人民医院")
         .await;
+    h.wait_contains("guardian-needed", "监护人").await;
     // Tap to zoom: the record full screen; Escape (the focus is on its close button)
     // closes it, and so does the button.
     let closed = "return !document.querySelector(\"[data-testid='image-viewer']\")";

@@ -531,8 +531,19 @@ impl Harness {
         size.as_u64().expect("blob size")
     }
 
+    /// Clicks the element; if the page re-rendered it between finding and clicking (a
+    /// live update), finds it again.
     pub async fn click(&self, id: &str) {
-        self.testid(id).await.click().await.expect("click");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.testid(id).await.click().await {
+                Ok(_) => return,
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                        && Instant::now() < deadline => {}
+                Err(e) => panic!("click {id}: {e:?}"),
+            }
+        }
     }
 
     pub async fn js(&self, script: &str) -> Value {

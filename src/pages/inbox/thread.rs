@@ -210,12 +210,12 @@ pub fn ConsultationThreadPage() -> impl IntoView {
 
     let reload = move || {
         spawn_local(async move {
-            match api::consultation(id).await {
-                Ok(c) => consultation.set(Some(c)),
-                Err(e) => load_error.set(Some(e.message)),
-            }
+            // Both fetched before either is shown, so the page renders once per reload (a
+            // consultation without its newest messages would rebuild the composer twice).
             let after = messages.with_untracked(|m| m.last().map(|m| m.id).unwrap_or(0));
-            if let Ok(new) = api::messages(id, after).await {
+            let c = api::consultation(id).await;
+            let new = api::messages(id, after).await;
+            if let Ok(new) = new {
                 messages.update(|m| {
                     for msg in new {
                         if !m.iter().any(|x| x.id == msg.id) {
@@ -223,6 +223,10 @@ pub fn ConsultationThreadPage() -> impl IntoView {
                         }
                     }
                 });
+            }
+            match c {
+                Ok(c) => consultation.set(Some(c)),
+                Err(e) => load_error.set(Some(e.message)),
             }
         });
     };
