@@ -80,6 +80,14 @@ pub enum ErrorCode {
     ServiceUnavailable,
     /// The doctor's daily limit of new consultations is reached.
     DailyLimitReached,
+    /// After verification the identity fields (real name, sex, ID number) cannot change.
+    ProfileLocked,
+    /// A reviewer never decides their own submission.
+    OwnSubmission,
+    /// Nothing in the submission is left for a reviewer to decide.
+    NothingToReview,
+    /// Someone decided this already (another reviewer, or a double submit).
+    AlreadyDecided,
     /// Something broke on our side; the log has the details under the request id.
     Internal,
 }
@@ -106,7 +114,11 @@ impl ErrorCode {
             | ErrorCode::InvalidTransition
             | ErrorCode::EvidenceMissing
             | ErrorCode::ServiceUnavailable
-            | ErrorCode::DailyLimitReached => 409,
+            | ErrorCode::DailyLimitReached
+            | ErrorCode::ProfileLocked
+            | ErrorCode::NothingToReview
+            | ErrorCode::AlreadyDecided => 409,
+            ErrorCode::OwnSubmission => 403,
             ErrorCode::FollowUpUnconfirmed => 422,
             ErrorCode::SmsCodeInvalid | ErrorCode::EmptyFile => 422,
             ErrorCode::RateLimited | ErrorCode::LoginLocked => 429,
@@ -214,6 +226,22 @@ impl ErrorCode {
             ErrorCode::DailyLimitReached => lang.pick(
                 "该医生今日问诊已满，请明天再试",
                 "This doctor takes no more consultations today; try again tomorrow",
+            ),
+            ErrorCode::ProfileLocked => lang.pick(
+                "认证通过后，姓名、性别和身份证号不能修改",
+                "After verification your name, sex and ID number cannot be changed",
+            ),
+            ErrorCode::OwnSubmission => lang.pick(
+                "不能审核自己的认证资料",
+                "You cannot review your own submission",
+            ),
+            ErrorCode::NothingToReview => lang.pick(
+                "没有需要审核的内容",
+                "There is nothing to review",
+            ),
+            ErrorCode::AlreadyDecided => lang.pick(
+                "已有审核结果，请刷新",
+                "This has been decided already; reload",
             ),
             ErrorCode::Internal => lang.pick(
                 "服务器开小差了，请稍后再试",
