@@ -219,6 +219,16 @@ pub async fn messages(id: i64, after: i64) -> ApiResult<Vec<Message>> {
     .await
 }
 
+/// The doctor has seen the thread (clears its unread count and the badge's share).
+pub async fn mark_read(id: i64) -> ApiResult<()> {
+    call(
+        Method::POST,
+        &format!("/consultations/{id}/read"),
+        None::<&()>,
+    )
+    .await
+}
+
 pub async fn send_message(id: i64, req: &SendMessage) -> ApiResult<Message> {
     call(
         Method::POST,

@@ -26,6 +26,8 @@ pub struct InboxEvents {
     pub waiting: RwSignal<u32>,
     /// The live link is down (set on an error, cleared when it opens again).
     pub offline: RwSignal<bool>,
+    /// Bumped when the count changed without an event (the doctor read a thread).
+    pub recount: RwSignal<u64>,
 }
 
 pub fn use_inbox_events() -> Option<InboxEvents> {
@@ -82,6 +84,7 @@ pub fn provide_inbox_events() -> InboxEvents {
     let events = InboxEvents {
         last: RwSignal::new(None),
         resync: RwSignal::new(0),
+        recount: RwSignal::new(0),
         waiting: RwSignal::new(0),
         offline: RwSignal::new(false),
     };
@@ -161,6 +164,7 @@ pub fn provide_inbox_events() -> InboxEvents {
     Effect::new(move || {
         events.last.track();
         events.resync.track();
+        events.recount.track();
         spawn_local(async move {
             if let Ok(page) = api::consultations("new", "", None).await {
                 events.waiting.set(page.counts.new + page.counts.unread);

@@ -88,6 +88,8 @@ pub enum ErrorCode {
     NothingToReview,
     /// Someone decided this already (another reviewer, or a double submit).
     AlreadyDecided,
+    /// A list is full (e.g. 50 quick replies): remove one first.
+    LimitReached,
     /// Something broke on our side; the log has the details under the request id.
     Internal,
 }
@@ -117,7 +119,8 @@ impl ErrorCode {
             | ErrorCode::DailyLimitReached
             | ErrorCode::ProfileLocked
             | ErrorCode::NothingToReview
-            | ErrorCode::AlreadyDecided => 409,
+            | ErrorCode::AlreadyDecided
+            | ErrorCode::LimitReached => 409,
             ErrorCode::OwnSubmission => 403,
             ErrorCode::FollowUpUnconfirmed => 422,
             ErrorCode::SmsCodeInvalid | ErrorCode::EmptyFile => 422,
@@ -242,6 +245,10 @@ impl ErrorCode {
             ErrorCode::AlreadyDecided => lang.pick(
                 "已有审核结果，请刷新",
                 "This has been decided already; reload",
+            ),
+            ErrorCode::LimitReached => lang.pick(
+                "已达数量上限，请先删除一些再添加",
+                "The list is full; remove an item before adding another",
             ),
             ErrorCode::Internal => lang.pick(
                 "服务器开小差了，请稍后再试",

@@ -36,6 +36,7 @@ pub async fn inbox(opts: Options) -> anyhow::Result<()> {
     let mut config = Config::new(dir.path());
     config.dev = true;
     config.limits.sms_ip_per_hour = 1_000_000;
+    config.limits.sms_requests_per_ip_per_hour = 1_000_000;
     let running = crate::spawn(config, "127.0.0.1:0", Arc::new(SystemClock)).await?;
     let base = running.url();
 

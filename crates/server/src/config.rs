@@ -18,6 +18,12 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Take the client IP from `X-Forwarded-For` (only behind a proxy you run).
     pub trust_proxy: bool,
+    /// How many proxies of ours stand in front (with `trust_proxy`): the client IP is the
+    /// entry the outermost of them appended, counted from the right; what the client wrote
+    /// itself further left is ignored.
+    pub trusted_proxies: usize,
+    /// Allow `dev` (the open SMS outbox) on an address other than loopback.
+    pub dev_allow_remote: bool,
     pub limits: Limits,
 }
 
@@ -31,6 +37,8 @@ impl Config {
             demo_data: false,
             secure_cookies: false,
             trust_proxy: false,
+            trusted_proxies: 1,
+            dev_allow_remote: false,
             limits: Limits::default(),
         }
     }
@@ -58,13 +66,28 @@ pub struct Limits {
     pub sms_code_ttl_secs: i64,
     /// Wrong guesses before a code is burnt.
     pub sms_code_max_attempts: i64,
-    /// Failed sign-ins for one phone before the lockout.
+    /// Failed password sign-ins for one phone from one client IP before that pair is locked.
     pub login_failures_before_lock: i64,
+    /// Failed password sign-ins for one phone from anywhere before its password sign-in is
+    /// locked (SMS-code sign-in still works, so strangers cannot lock a doctor out).
+    pub login_failures_per_phone: i64,
     pub login_lock_secs: i64,
+    /// Code requests (sent or refused) per client IP in one hour: bounds probing which
+    /// phones are registered.
+    pub sms_requests_per_ip_per_hour: i64,
     /// Session lifetime with "remember me".
     pub session_remember_secs: i64,
     /// Session lifetime without it (the cookie also ends with the browser).
     pub session_browser_secs: i64,
+    /// A session unused this long ends, whatever its lifetime.
+    pub session_idle_secs: i64,
+    /// How often an open event stream checks that its session is still live (expiry; an
+    /// ended session closes its streams at once).
+    pub stream_session_check_secs: u64,
+    /// Quick replies per doctor.
+    pub quick_replies_max: i64,
+    /// Uploads that nothing refers to are deleted after this long.
+    pub unreferenced_upload_secs: i64,
 }
 
 impl Default for Limits {
@@ -76,9 +99,15 @@ impl Default for Limits {
             sms_code_ttl_secs: 5 * 60,
             sms_code_max_attempts: 5,
             login_failures_before_lock: 5,
+            login_failures_per_phone: 20,
             login_lock_secs: 15 * 60,
+            sms_requests_per_ip_per_hour: 60,
             session_remember_secs: 30 * 24 * 3600,
             session_browser_secs: 12 * 3600,
+            session_idle_secs: 7 * 24 * 3600,
+            stream_session_check_secs: 60,
+            quick_replies_max: 50,
+            unreferenced_upload_secs: 24 * 3600,
         }
     }
 }

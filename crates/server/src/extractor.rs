@@ -45,6 +45,9 @@ where
 pub struct SignedIn {
     pub account_id: i64,
     pub token_hash: Vec<u8>,
+    /// The account has the doctor role (every signed-up doctor; not reviewer-only staff).
+    pub doctor: bool,
+    pub reviewer: bool,
 }
 
 impl<S> FromRequestParts<S> for SignedIn
@@ -64,12 +67,15 @@ where
     }
 }
 
-/// A signed-in account that has accepted the current agreements. Every doctor endpoint
+/// A signed-in doctor who has accepted the current agreements. Every doctor endpoint
 /// takes this, so nothing but sign-in, `/me` and the agreements themselves can be reached
-/// before acceptance: 401 when signed out, 403 `agreement_required` until accepted.
+/// before acceptance: 401 when signed out, 403 for staff without the doctor role, 403
+/// `agreement_required` until accepted.
 #[derive(Debug, Clone)]
 pub struct Doctor {
     pub account_id: i64,
+    /// The session it came with: a long-lived event stream ends when this session does.
+    pub token_hash: Vec<u8>,
 }
 
 impl<S> FromRequestParts<S> for Doctor
@@ -81,10 +87,14 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let signed_in = <SignedIn as FromRequestParts<S>>::from_request_parts(parts, state).await?;
+        if !signed_in.doctor {
+            return Err(AppError::Code(ErrorCode::Forbidden));
+        }
         crate::agreements::ensure_accepted(&AppState::from_ref(state), signed_in.account_id)
             .await?;
         Ok(Doctor {
             account_id: signed_in.account_id,
+            token_hash: signed_in.token_hash,
         })
     }
 }
@@ -104,14 +114,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let signed_in = <SignedIn as FromRequestParts<S>>::from_request_parts(parts, state).await?;
-        let state = AppState::from_ref(state);
-        if crate::auth::account::has_role(
-            &state,
-            signed_in.account_id,
-            doctor_desk_api::auth::Role::Reviewer,
-        )
-        .await?
-        {
+        if signed_in.reviewer {
             Ok(Reviewer {
                 account_id: signed_in.account_id,
             })
@@ -180,12 +183,13 @@ where
             .config
             .trust_proxy
             .then(|| {
-                parts
+                let header: Vec<&str> = parts
                     .headers
-                    .get("x-forwarded-for")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.split(',').next())
-                    .map(|v| v.trim().to_owned())
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .collect();
+                forwarded_client(&header.join(","), state.config.trusted_proxies)
             })
             .flatten();
         let ip = forwarded.unwrap_or_else(|| {
@@ -207,6 +211,27 @@ where
     }
 }
 
+/// The client's address in `X-Forwarded-For` behind `proxies` proxies of ours. Each proxy
+/// appends the address it was reached from, so the trustworthy entry is the one the
+/// outermost of ours appended: `proxies`-th from the right. Everything left of it the
+/// client may have written itself. `None` when the header is too short or not an address.
+pub fn forwarded_client(header: &str, proxies: usize) -> Option<String> {
+    let entries: Vec<&str> = header
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    if proxies == 0 || entries.len() < proxies {
+        return None;
+    }
+    let entry = entries[entries.len() - proxies];
+    entry
+        .parse::<std::net::IpAddr>()
+        .or_else(|_| entry.parse::<SocketAddr>().map(|a| a.ip()))
+        .ok()
+        .map(|ip| ip.to_string())
+}
+
 /// Value of one cookie of the request.
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
     cookie_in(&parts.headers, name)
@@ -222,4 +247,38 @@ pub fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> 
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
         .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_client;
+
+    #[test]
+    fn the_client_cannot_choose_its_forwarded_address() {
+        // One proxy of ours: it appended the real peer; the rest is the client's own text.
+        assert_eq!(
+            forwarded_client("6.6.6.6, 203.0.113.7", 1).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            forwarded_client("203.0.113.7", 1).as_deref(),
+            Some("203.0.113.7")
+        );
+        // Two proxies: the outer one appended the client, the inner one the outer proxy.
+        assert_eq!(
+            forwarded_client("6.6.6.6, 203.0.113.7, 10.0.0.2", 2).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            forwarded_client("10.0.0.2", 2),
+            None,
+            "too short: not via both"
+        );
+        assert_eq!(forwarded_client("", 1), None);
+        assert_eq!(forwarded_client("junk", 1), None);
+        assert_eq!(
+            forwarded_client("[2001:db8::1]:443", 1).as_deref(),
+            Some("2001:db8::1")
+        );
+    }
 }

@@ -36,18 +36,28 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(download))
         .routes(routes!(upload_image))
-        .layer(axum::extract::DefaultBodyLimit::max(
-            MAX_UPLOAD_BYTES + 256 * 1024,
-        ))
+        .layer(upload_body_limit())
 }
 
-/// A photo for the doctor to send in a consultation (JPEG, PNG or WebP, by content).
+/// The body limit of every upload route: `MAX_UPLOAD_BYTES` (10 MB) of file plus room for
+/// the multipart framing and text fields. The file itself is held to the exact limit while
+/// it streams in (413 `payload_too_large` beyond).
+pub fn upload_body_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 256 * 1024)
+}
+
+/// A photo for the doctor to send in a consultation (JPEG, PNG or WebP, by content;
+/// 10 MB at most).
 #[utoipa::path(post, path = "/files", tag = "files",
     request_body(content_type = "multipart/form-data", description = "`file`"),
     responses(
         (status = 201, body = doctor_desk_api::onboarding::StoredFile),
+        (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 413, description = "Larger than 10 MB", body = ErrorBody),
         (status = 415, body = ErrorBody),
+        (status = 422, description = "Empty file", body = ErrorBody),
     ))]
 async fn upload_image(
     State(state): State<AppState>,
@@ -97,7 +107,7 @@ pub fn sniff(head: &[u8]) -> Option<&'static str> {
     }
 }
 
-pub(crate) fn files_dir(state: &AppState) -> PathBuf {
+pub fn files_dir(state: &AppState) -> PathBuf {
     state.config.data_dir.join("files")
 }
 
@@ -252,6 +262,38 @@ pub async fn delete(state: &AppState, tx: &mut SqliteConnection, file_id: &str) 
     Ok(())
 }
 
+/// Deletes uploads older than `unreferenced_upload_secs` that nothing refers to (a photo
+/// picked and never sent, a document replaced before review). A new table that refers to
+/// files must be added here.
+pub async fn purge_unreferenced(state: &AppState) -> AppResult<u64> {
+    let before = state.clock.unix() - state.config.limits.unreferenced_upload_secs;
+    let mut ids: Vec<String> = sqlx::query_scalar(
+        "DELETE FROM files WHERE created_at < ?
+            AND id NOT IN (SELECT file_id FROM documents)
+            AND id NOT IN (SELECT avatar_file_id FROM accounts WHERE avatar_file_id IS NOT NULL)
+            AND id NOT IN (SELECT image_file_id FROM messages WHERE image_file_id IS NOT NULL)
+         RETURNING id",
+    )
+    .bind(before)
+    .fetch_all(&state.db)
+    .await?;
+    let patients: Vec<String> = sqlx::query_scalar(
+        "DELETE FROM patient_files WHERE created_at < ?
+            AND id NOT IN (SELECT file_id FROM consultation_files)
+            AND id NOT IN (SELECT image_file_id FROM messages WHERE image_file_id IS NOT NULL)
+         RETURNING id",
+    )
+    .bind(before)
+    .fetch_all(&state.db)
+    .await?;
+    ids.extend(patients);
+    let dir = files_dir(state);
+    for id in &ids {
+        remove_quietly(&dir.join(id)).await;
+    }
+    Ok(ids.len() as u64)
+}
+
 async fn remove_quietly(path: &Path) {
     if let Err(e) = tokio::fs::remove_file(path).await {
         tracing::warn!(error = %e, path = %path.display(), "could not remove a file");
@@ -334,13 +376,28 @@ pub(crate) async fn send(state: &AppState, id: &str, content_type: &str) -> AppR
         HeaderValue::from_str(content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
+    // Health records and licences: never kept by the browser or a shared cache.
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=86400"),
+        HeaderValue::from_static("private, no-store"),
     );
+    // Only images show inline (in <img>); a PDF opened on our origin could run its own
+    // scripts in some viewers, so it downloads instead.
+    let disposition = if IMAGES.contains(&content_type) {
+        "inline"
+    } else {
+        "attachment"
+    };
     headers.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("inline"),
+        HeaderValue::from_static(disposition),
+    );
+    // Whatever a file holds, opened on its own it runs nothing and reaches nothing.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        ),
     );
     Ok(response)
 }

@@ -14,8 +14,10 @@ pub mod error;
 pub mod extractor;
 pub mod files;
 mod health;
+pub mod housekeeping;
 pub mod inbox;
 pub mod onboarding;
+pub mod rate_limit;
 mod review;
 pub mod security;
 pub mod simulate;
@@ -144,7 +146,13 @@ fn router(state: AppState) -> anyhow::Result<Router> {
             security::csrf,
         ))
         .layer(middleware::from_fn(error::render))
-        .layer(middleware::from_fn_with_state(csp, security::headers)))
+        .layer(middleware::from_fn_with_state(
+            security::Policy {
+                csp,
+                hsts: state.config.secure_cookies,
+            },
+            security::headers,
+        )))
 }
 
 /// A server running in the background; stops when `stop` is called or it is dropped.
@@ -180,7 +188,33 @@ impl Drop for Running {
 
 /// Binds `addr` (use port 0 for a free one) and serves until stopped.
 pub async fn spawn(config: Config, addr: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let addr = listener.local_addr()?;
+    // Dev mode hands every SMS code to whoever asks (the outbox): only on this machine.
+    if config.dev && !config.dev_allow_remote && !addr.ip().is_loopback() {
+        anyhow::bail!(
+            "--dev serves the SMS outbox to anyone who can reach {addr}: listen on 127.0.0.1 \
+             or add --dev-allow-remote if that network is yours alone"
+        );
+    }
     let (app, state) = app(config, clock).await?;
+    match housekeeping::remove_partial_uploads(&state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(removed = n, "removed uploads interrupted by a crash"),
+        Err(e) => tracing::warn!(error = %e, "could not look for interrupted uploads"),
+    }
+    let housekeeper = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+            loop {
+                tick.tick().await;
+                housekeeping::daily(&state).await;
+            }
+        })
+    };
     // Deadlines pass whether or not anybody looks: close and refund in the background too.
     let sweeper = {
         let state = state.clone();
@@ -194,10 +228,6 @@ pub async fn spawn(config: Config, addr: &str, clock: Arc<dyn Clock>) -> anyhow:
             }
         })
     };
-    let listener = TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
-    let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     let hub = state.hub.clone();
     let handle = tokio::spawn(async move {
@@ -211,6 +241,7 @@ pub async fn spawn(config: Config, addr: &str, clock: Arc<dyn Clock>) -> anyhow:
         })
         .await;
         sweeper.abort();
+        housekeeper.abort();
         if let Err(e) = served {
             tracing::error!(error = %e, "server stopped with an error");
         }

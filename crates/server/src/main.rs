@@ -48,6 +48,18 @@ struct Cli {
     /// Trust X-Forwarded-For for the client IP (only behind your own proxy).
     #[arg(long, env = "DOCTOR_DESK_TRUST_PROXY", global = true)]
     trust_proxy: bool,
+    /// With --trust-proxy: how many proxies of yours stand in front (the client IP is the
+    /// entry the outermost one appended to X-Forwarded-For).
+    #[arg(
+        long,
+        env = "DOCTOR_DESK_TRUSTED_PROXIES",
+        default_value_t = 1,
+        global = true
+    )]
+    trusted_proxies: usize,
+    /// Allow --dev on an address other than loopback (the SMS outbox is open to anyone).
+    #[arg(long, env = "DOCTOR_DESK_DEV_ALLOW_REMOTE", global = true)]
+    dev_allow_remote: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -156,11 +168,14 @@ async fn main() -> anyhow::Result<()> {
         demo_data: cli.demo,
         secure_cookies: cli.secure_cookies,
         trust_proxy: cli.trust_proxy,
+        trusted_proxies: cli.trusted_proxies,
+        dev_allow_remote: cli.dev_allow_remote,
         ..Config::new(cli.data_dir)
     };
     if config.dev {
         // Simulated patients all come from this machine; there is no real SMS to protect.
         config.limits.sms_ip_per_hour = 1_000_000;
+        config.limits.sms_requests_per_ip_per_hour = 1_000_000;
     }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config, &cli.addr).await,

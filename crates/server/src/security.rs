@@ -28,11 +28,29 @@ pub fn content_security_policy(inline_script_hashes: &[String]) -> String {
     )
 }
 
-/// Adds the security headers that every response carries.
-pub async fn headers(State(csp): State<HeaderValue>, request: Request, next: Next) -> Response {
+/// What `headers` adds: the app's CSP, and HSTS when served over https.
+#[derive(Clone)]
+pub struct Policy {
+    pub csp: HeaderValue,
+    /// Set with `--secure-cookies` (the app is behind https): browsers then refuse plain
+    /// http to us for a year, so a network in between cannot strip TLS.
+    pub hsts: bool,
+}
+
+/// Adds the security headers that every response carries. A response that set its own
+/// CSP (a stored file, sandboxed) keeps it.
+pub async fn headers(State(policy): State<Policy>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, policy.csp);
+    }
+    if policy.hsts {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -162,7 +162,7 @@ async fn a_new_version_closes_the_door_again_and_old_ones_cannot_be_accepted() {
         .json["body_sha256"]
         .clone();
 
-    app.clock.advance(Duration::days(20));
+    app.clock.advance(Duration::days(6));
     let mut v2 = samples::first_version(AgreementKind::ServiceAgreement);
     v2.version = "1.1.0".into();
     v2.change_summary = "新增“服务时效”条款；费用条款写明结算周期。".into();
@@ -250,7 +250,7 @@ async fn a_new_version_closes_the_door_again_and_old_ones_cannot_be_accepted() {
         ]
     );
     assert_eq!(history[2]["body_sha256"], first_sha);
-    assert_eq!(history[0]["accepted_at"], "2026-12-19T08:01:01Z");
+    assert_eq!(history[0]["accepted_at"], "2026-12-05T08:01:01Z");
     assert_eq!(
         history[0]["client_ip"], "unknown",
         "oneshot tests have no socket"

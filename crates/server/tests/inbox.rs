@@ -141,6 +141,11 @@ async fn a_consultation_from_request_to_read_only() {
         .get(&format!("/api/v1/consultations/{id}/messages"))
         .await
         .json;
+    // Shown on screen: the SPA says so.
+    let r = d
+        .post(&format!("/api/v1/consultations/{id}/read"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
     let lines: Vec<(String, String)> = thread
         .as_array()
         .unwrap()
@@ -173,8 +178,15 @@ async fn a_consultation_from_request_to_read_only() {
     let page = d.get("/api/v1/consultations?status=ongoing").await.json;
     assert_eq!(page["items"][0]["unread"], 1);
     assert_eq!(counts(page)["unread"], 1);
+    // Reading the thread is no side effect: only the doctor's "read" clears it.
     d.get(&format!("/api/v1/consultations/{id}/messages?after=0"))
         .await;
+    let page = d.get("/api/v1/consultations?status=ongoing").await.json;
+    assert_eq!(counts(page)["unread"], 1);
+    let r = d
+        .post(&format!("/api/v1/consultations/{id}/read"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
     let page = d.get("/api/v1/consultations?status=ongoing").await.json;
     assert_eq!(counts(page)["unread"], 0);
     app.clock.advance(Duration::hours(10));

@@ -631,6 +631,11 @@ async fn an_expired_document_requires_reverification() {
     let account_id = b.get("/api/v1/me").await.json["id"].as_i64().unwrap();
 
     app.clock.advance(Duration::days(21));
+    // Three weeks away: the idle session ended, the doctor signs in again.
+    assert_eq!(
+        b.login("13911110001", "secret123").await.status,
+        StatusCode::OK
+    );
     assert_eq!(
         b.get("/api/v1/me").await.json["verification_status"],
         "needs_reverification"

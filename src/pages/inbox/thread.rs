@@ -215,6 +215,15 @@ pub fn ConsultationThreadPage() -> impl IntoView {
             let after = messages.with_untracked(|m| m.last().map(|m| m.id).unwrap_or(0));
             let c = api::consultation(id).await;
             let new = api::messages(id, after).await;
+            // Seen on screen now: tell the server (reading the thread changes nothing).
+            let seen = new
+                .as_ref()
+                .is_ok_and(|n| n.iter().any(|m| m.sender == Sender::Patient));
+            if seen && api::mark_read(id).await.is_ok() {
+                if let Some(e) = events {
+                    e.recount.update(|n| *n += 1);
+                }
+            }
             if let Ok(new) = new {
                 messages.update(|m| {
                     for msg in new {

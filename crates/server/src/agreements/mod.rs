@@ -349,13 +349,14 @@ async fn accept(
     if let Some(id) = existing {
         return Ok((StatusCode::OK, Json(acceptance(&state, id).await?)));
     }
-    let id: i64 = sqlx::query_scalar(
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO agreement_acceptances
            (account_id, version_id, kind, version, lang, body_sha256, health_data_consent,
             accepted_at, client_ip, user_agent)
          SELECT ?, v.id, v.kind, v.version, t.lang, t.body_sha256, ?, ?, ?, ?
          FROM agreement_versions v JOIN agreement_texts t ON t.version_id = v.id
          WHERE v.id = ? AND t.lang = ?
+         ON CONFLICT (account_id, version_id) DO NOTHING
          RETURNING id",
     )
     .bind(me.account_id)
@@ -365,8 +366,20 @@ async fn accept(
     .bind(&client.user_agent)
     .bind(version_id)
     .bind(&lang)
-    .fetch_one(&state.db)
+    .fetch_optional(&state.db)
     .await?;
+    // A double submit that raced past the look-up above: the unique index kept one
+    // record, which both answers show.
+    let Some(id) = id else {
+        let id: i64 = sqlx::query_scalar(
+            "SELECT id FROM agreement_acceptances WHERE account_id = ? AND version_id = ?",
+        )
+        .bind(me.account_id)
+        .bind(version_id)
+        .fetch_one(&state.db)
+        .await?;
+        return Ok((StatusCode::OK, Json(acceptance(&state, id).await?)));
+    };
     tracing::info!(account = me.account_id, kind = kind.as_str(), %version, "agreement accepted");
     Ok((StatusCode::CREATED, Json(acceptance(&state, id).await?)))
 }

@@ -55,6 +55,19 @@ async fn send_sms_code(
 ) -> AppResult<StatusCode> {
     req.phone = normalize_phone(&req.phone);
     AppError::check(req.validate())?;
+    // The answer says whether a phone is registered (doctors need that message), so the
+    // lookups themselves are limited per client.
+    crate::rate_limit::take(
+        &state,
+        crate::rate_limit::Bucket {
+            name: "sms_request_ip",
+            limit: state.config.limits.sms_requests_per_ip_per_hour,
+            window_secs: 3600,
+        },
+        &client.ip,
+        ErrorCode::RateLimited,
+    )
+    .await?;
     let exists = account::by_phone(&state, &req.phone).await?.is_some();
     match (req.purpose, exists) {
         (SmsPurpose::Register, true) => {
@@ -109,7 +122,7 @@ async fn register(
         (status = 200, description = "Signed in (session cookie set)", body = Me),
         (status = 401, description = "Wrong phone or password", body = ErrorBody),
         (status = 422, body = ErrorBody),
-        (status = 429, description = "Locked after repeated failures; see Retry-After", body = ErrorBody),
+        (status = 429, description = "Password sign-in locked after repeated failures from this client or for this phone (SMS-code sign-in still works); see Retry-After", body = ErrorBody),
     ))]
 async fn login(
     State(state): State<AppState>,
@@ -118,16 +131,14 @@ async fn login(
 ) -> AppResult<WithCookie<Json<Me>>> {
     req.phone = normalize_phone(&req.phone);
     AppError::check(req.validate())?;
-    lockout::ensure_unlocked(&state, &req.phone).await?;
-    let account = match prove_identity(&state, &req).await {
-        Ok(account) => account,
-        Err(e @ AppError::OnField(..)) => {
-            lockout::record_failure(&state, &req.phone).await?;
-            return Err(e);
-        }
-        Err(e) => return Err(e),
-    };
-    lockout::clear(&state, &req.phone).await?;
+    let by_password = req.password.is_some();
+    if by_password {
+        lockout::take_attempt(&state, &req.phone, &client.ip).await?;
+    }
+    let account = prove_identity(&state, &req).await?;
+    if by_password {
+        lockout::succeeded(&state, &req.phone, &client.ip).await?;
+    }
     let cookie = session::start(&state, account.id, req.remember, &client).await?;
     Ok((
         [(SET_COOKIE, cookie)],
@@ -141,11 +152,16 @@ async fn prove_identity(state: &AppState, req: &LoginRequest) -> AppResult<accou
     let found = account::by_phone(state, &req.phone).await?;
     match (&req.password, &req.sms_code) {
         (Some(pw), None) => {
-            let account = found.ok_or_else(wrong_password)?;
-            if password::verify(pw.clone(), account.password_hash.clone()).await? {
-                Ok(account)
-            } else {
-                Err(wrong_password())
+            // An unknown phone costs the same hash as a known one: the answer's timing
+            // must not tell which phones have accounts.
+            let stored = match &found {
+                Some(account) => account.password_hash.clone(),
+                None => password::dummy_hash().to_owned(),
+            };
+            let matches = password::verify(pw.clone(), stored).await?;
+            match found {
+                Some(account) if matches => Ok(account),
+                _ => Err(wrong_password()),
             }
         }
         (None, Some(code)) => {

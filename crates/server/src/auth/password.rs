@@ -29,3 +29,17 @@ pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
     .await
     .context("verify task panicked")?
 }
+
+/// A hash of a random password, checked when a sign-in names an unknown phone so that it
+/// takes as long as a wrong password for a real account.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        let secret = crate::auth::session::new_token();
+        Argon2::default()
+            .hash_password(secret.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}

@@ -37,8 +37,8 @@ pub async fn start(
         limits.session_browser_secs
     };
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, ip, user_agent)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, ip, user_agent, last_seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(token_hash(&token))
     .bind(account_id)
@@ -46,6 +46,7 @@ pub async fn start(
     .bind(now + lifetime)
     .bind(&client.ip)
     .bind(&client.user_agent)
+    .bind(now)
     .execute(&state.db)
     .await?;
     // Without "remember" the cookie has no Max-Age, so it ends with the browser session.
@@ -53,41 +54,93 @@ pub async fn start(
     Ok(cookie_header(state, &token, max_age))
 }
 
-/// The session behind a token, if it is still live.
+/// How often `last_seen_at` is written: often enough for the idle timeout, rarely enough
+/// that reading a page is not a database write.
+const LAST_SEEN_RESOLUTION_SECS: i64 = 300;
+
+/// The session behind a token, if it is still live: not expired and used within the idle
+/// timeout. Also says which roles the account has, so extractors need no second query.
 pub async fn lookup(state: &AppState, token: &str) -> AppResult<Option<SignedIn>> {
-    let hash = token_hash(token);
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT account_id FROM sessions WHERE token_hash = ? AND expires_at > ?")
+    lookup_hash(state, token_hash(token)).await
+}
+
+pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<SignedIn>> {
+    let now = state.clock.unix();
+    let row: Option<(i64, i64, bool, bool)> = sqlx::query_as(
+        "SELECT s.account_id, s.last_seen_at,
+                EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = s.account_id AND r.role = 'doctor'),
+                EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = s.account_id AND r.role = 'reviewer')
+           FROM sessions s WHERE s.token_hash = ? AND s.expires_at > ?",
+    )
+    .bind(&hash)
+    .bind(now)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some((account_id, last_seen_at, doctor, reviewer)) = row else {
+        return Ok(None);
+    };
+    if last_seen_at <= now - state.config.limits.session_idle_secs {
+        end(state, &hash).await?;
+        return Ok(None);
+    }
+    if last_seen_at <= now - LAST_SEEN_RESOLUTION_SECS {
+        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+            .bind(now)
             .bind(&hash)
-            .bind(state.clock.unix())
-            .fetch_optional(&state.db)
+            .execute(&state.db)
             .await?;
-    Ok(row.map(|(account_id,)| SignedIn {
+    }
+    Ok(Some(SignedIn {
         account_id,
         token_hash: hash,
+        doctor,
+        reviewer,
     }))
 }
 
+/// Ends one session, and with it every event stream it holds open.
 pub async fn end(state: &AppState, token_hash: &[u8]) -> AppResult<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
         .bind(token_hash)
         .execute(&state.db)
         .await?;
+    state.hub.session_ended(token_hash);
     Ok(())
 }
 
-/// Ends every session of an account except `keep` (the one making the request, if any).
+/// Ends every session of an account except `keep` (the one making the request, if any),
+/// and the event streams they hold open.
 pub async fn end_all_others(
     state: &AppState,
     account_id: i64,
     keep: Option<&[u8]>,
 ) -> AppResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE account_id = ? AND token_hash IS NOT ?")
-        .bind(account_id)
-        .bind(keep)
+    let ended: Vec<Vec<u8>> = sqlx::query_scalar(
+        "DELETE FROM sessions WHERE account_id = ? AND token_hash IS NOT ? RETURNING token_hash",
+    )
+    .bind(account_id)
+    .bind(keep)
+    .fetch_all(&state.db)
+    .await?;
+    for hash in ended {
+        state.hub.session_ended(&hash);
+    }
+    Ok(())
+}
+
+/// Removes sessions (doctors' and patients') that expired or went idle; the daily purge.
+pub async fn purge(state: &AppState) -> AppResult<u64> {
+    let now = state.clock.unix();
+    let doctors = sqlx::query("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?")
+        .bind(now)
+        .bind(now - state.config.limits.session_idle_secs)
         .execute(&state.db)
         .await?;
-    Ok(())
+    let patients = sqlx::query("DELETE FROM patient_sessions WHERE expires_at <= ?")
+        .bind(now)
+        .execute(&state.db)
+        .await?;
+    Ok(doctors.rows_affected() + patients.rows_affected())
 }
 
 /// `Set-Cookie` that removes the session cookie.

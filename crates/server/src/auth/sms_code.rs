@@ -21,48 +21,19 @@ fn too_many(retry_after_secs: i64) -> AppError {
     }
 }
 
-/// Sends a fresh code, unless a limit says no.
+/// Sends a fresh code, unless a limit says no. The limits are checked by the statement
+/// that records the code, so concurrent requests cannot all pass one check.
 pub async fn issue(state: &AppState, phone: &str, purpose: SmsPurpose, ip: &str) -> AppResult<()> {
     let now = state.clock.unix();
     let limits = &state.config.limits;
-
-    let (last,): (Option<i64>,) =
-        sqlx::query_as("SELECT MAX(created_at) FROM sms_codes WHERE phone = ?")
-            .bind(phone)
-            .fetch_one(&state.db)
-            .await?;
-    if let Some(last) = last {
-        if now - last < limits.sms_phone_interval_secs {
-            return Err(too_many(last + limits.sms_phone_interval_secs - now));
-        }
-    }
-    let day = 24 * 3600;
-    let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), MIN(created_at) FROM sms_codes WHERE phone = ? AND created_at > ?",
-    )
-    .bind(phone)
-    .bind(now - day)
-    .fetch_one(&state.db)
-    .await?;
-    if count >= limits.sms_phone_per_day {
-        return Err(too_many(oldest.unwrap_or(now) + day - now));
-    }
-    let hour = 3600;
-    let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), MIN(created_at) FROM sms_codes WHERE ip = ? AND created_at > ?",
-    )
-    .bind(ip)
-    .bind(now - hour)
-    .fetch_one(&state.db)
-    .await?;
-    if count >= limits.sms_ip_per_hour {
-        return Err(too_many(oldest.unwrap_or(now) + hour - now));
-    }
-
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
-    let id: i64 = sqlx::query_scalar(
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO sms_codes (phone, purpose, code_hash, ip, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6
+          WHERE NOT EXISTS (SELECT 1 FROM sms_codes WHERE phone = ?1 AND created_at > ?5 - ?7)
+            AND (SELECT COUNT(*) FROM sms_codes WHERE phone = ?1 AND created_at > ?5 - 86400) < ?8
+            AND (SELECT COUNT(*) FROM sms_codes WHERE ip = ?4 AND created_at > ?5 - 3600) < ?9
+         RETURNING id",
     )
     .bind(phone)
     .bind(purpose.as_str())
@@ -70,8 +41,14 @@ pub async fn issue(state: &AppState, phone: &str, purpose: SmsPurpose, ip: &str)
     .bind(ip)
     .bind(now)
     .bind(now + limits.sms_code_ttl_secs)
-    .fetch_one(&state.db)
+    .bind(limits.sms_phone_interval_secs)
+    .bind(limits.sms_phone_per_day)
+    .bind(limits.sms_ip_per_hour)
+    .fetch_optional(&state.db)
     .await?;
+    let Some(id) = id else {
+        return Err(refusal(state, phone, ip).await?);
+    };
 
     if let Err(e) = state
         .sms
@@ -88,6 +65,41 @@ pub async fn issue(state: &AppState, phone: &str, purpose: SmsPurpose, ip: &str)
     Ok(())
 }
 
+/// Which limit refused a code, as a 429 with the wait until it lifts.
+async fn refusal(state: &AppState, phone: &str, ip: &str) -> AppResult<AppError> {
+    let now = state.clock.unix();
+    let limits = &state.config.limits;
+    let (last,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(created_at) FROM sms_codes WHERE phone = ?")
+            .bind(phone)
+            .fetch_one(&state.db)
+            .await?;
+    if let Some(last) = last {
+        if now - last < limits.sms_phone_interval_secs {
+            return Ok(too_many(last + limits.sms_phone_interval_secs - now));
+        }
+    }
+    let day = 24 * 3600;
+    let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(created_at) FROM sms_codes WHERE phone = ? AND created_at > ?",
+    )
+    .bind(phone)
+    .bind(now - day)
+    .fetch_one(&state.db)
+    .await?;
+    if count >= limits.sms_phone_per_day {
+        return Ok(too_many(oldest.unwrap_or(now) + day - now));
+    }
+    let hour = 3600;
+    let oldest: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(created_at) FROM sms_codes WHERE ip = ? AND created_at > ?")
+            .bind(ip)
+            .bind(now - hour)
+            .fetch_one(&state.db)
+            .await?;
+    Ok(too_many((oldest.unwrap_or(now) + hour - now).max(1)))
+}
+
 /// Uses up the latest code sent to `phone` for `purpose`, if `code` matches it.
 pub async fn consume(
     state: &AppState,
@@ -97,38 +109,50 @@ pub async fn consume(
 ) -> AppResult<()> {
     let invalid = AppError::OnField(ErrorCode::SmsCodeInvalid, "sms_code");
     let now = state.clock.unix();
-    let row: Option<(i64, Vec<u8>, i64)> = sqlx::query_as(
-        "SELECT id, code_hash, failed_attempts FROM sms_codes
-         WHERE phone = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
-         ORDER BY created_at DESC, id DESC LIMIT 1",
+    // Each guess takes one of the code's attempts before it is compared, in one
+    // statement: 40 guesses at once get `sms_code_max_attempts` comparisons, not 40.
+    let row: Option<(i64, Vec<u8>)> = sqlx::query_as(
+        "UPDATE sms_codes SET failed_attempts = failed_attempts + 1
+          WHERE id = (SELECT id FROM sms_codes
+                       WHERE phone = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
+                       ORDER BY created_at DESC, id DESC LIMIT 1)
+            AND failed_attempts < ?
+         RETURNING id, code_hash",
     )
     .bind(phone)
     .bind(purpose.as_str())
     .bind(now)
+    .bind(state.config.limits.sms_code_max_attempts)
     .fetch_optional(&state.db)
     .await?;
-    let Some((id, stored, failed)) = row else {
+    let Some((id, stored)) = row else {
         return Err(invalid);
     };
-    if failed >= state.config.limits.sms_code_max_attempts {
-        return Err(invalid);
-    }
     if stored != code_hash(phone, purpose, code) {
-        sqlx::query("UPDATE sms_codes SET failed_attempts = failed_attempts + 1 WHERE id = ?")
-            .bind(id)
-            .execute(&state.db)
-            .await?;
         return Err(invalid);
     }
-    // The `used_at IS NULL` guard makes two concurrent uses of one code succeed once.
-    let used = sqlx::query("UPDATE sms_codes SET used_at = ? WHERE id = ? AND used_at IS NULL")
-        .bind(now)
-        .bind(id)
-        .execute(&state.db)
-        .await?;
+    // The right code: it was no failed attempt. `used_at IS NULL` makes two concurrent
+    // uses of one code succeed once.
+    let used = sqlx::query(
+        "UPDATE sms_codes SET used_at = ?, failed_attempts = failed_attempts - 1
+          WHERE id = ? AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&state.db)
+    .await?;
     if used.rows_affected() == 1 {
         Ok(())
     } else {
         Err(invalid)
     }
+}
+
+/// Removes codes sent more than a day ago (no limit looks further back); the daily purge.
+pub async fn purge(state: &AppState) -> AppResult<u64> {
+    let done = sqlx::query("DELETE FROM sms_codes WHERE created_at < ?")
+        .bind(state.clock.unix() - 24 * 3600)
+        .execute(&state.db)
+        .await?;
+    Ok(done.rows_affected())
 }

@@ -343,6 +343,7 @@ pub async fn ask(
     request_body = Decline,
     responses(
         (status = 200, body = Consultation),
+        (status = 403, description = "`verification_required`", body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "`invalid_transition`", body = ErrorBody),
         (status = 422, body = ErrorBody),
@@ -353,6 +354,9 @@ pub async fn decline(
     Path(id): Path<i64>,
     AppJson(request): AppJson<Decline>,
 ) -> AppResult<Json<Consultation>> {
+    // Declining is a medical judgement (not a follow-up, out of scope): verified doctors only.
+    load_for_doctor(&state, me.account_id, id).await?;
+    crate::onboarding::verification::ensure_verified(&state, me.account_id).await?;
     AppError::check(request.validate())?;
     let reason = decline_reason_name(request.reason);
     let text = request.text.trim().to_owned();
@@ -393,6 +397,7 @@ pub async fn decline(
     request_body = Advice,
     responses(
         (status = 200, body = Consultation),
+        (status = 403, description = "`verification_required`", body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "`invalid_transition`", body = ErrorBody),
         (status = 422, body = ErrorBody),
@@ -403,6 +408,9 @@ pub async fn close(
     Path(id): Path<i64>,
     AppJson(request): AppJson<Advice>,
 ) -> AppResult<Json<Consultation>> {
+    // Advice is medical work: verified doctors only, like accepting.
+    load_for_doctor(&state, me.account_id, id).await?;
+    crate::onboarding::verification::ensure_verified(&state, me.account_id).await?;
     AppError::check(request.validate())?;
     let follow_ups = settings::load(&state, me.account_id)
         .await?

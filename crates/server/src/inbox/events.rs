@@ -19,10 +19,11 @@ use tokio::sync::{broadcast, watch};
 use super::messages::message_by_id;
 use crate::{clock::from_unix, error::AppResult, extractor::Doctor, state::AppState};
 
-/// Wakes the event streams of a doctor when something was recorded for them, and ends
-/// every stream when the server shuts down.
+/// Wakes the event streams of a doctor when something was recorded for them, ends the
+/// streams of a session that ended, and ends every stream when the server shuts down.
 pub struct Hub {
     tx: broadcast::Sender<i64>,
+    ended_sessions: broadcast::Sender<Vec<u8>>,
     closing: watch::Sender<bool>,
 }
 
@@ -30,6 +31,7 @@ impl Default for Hub {
     fn default() -> Self {
         Hub {
             tx: broadcast::channel(1024).0,
+            ended_sessions: broadcast::channel(256).0,
             closing: watch::channel(false).0,
         }
     }
@@ -39,6 +41,12 @@ impl Hub {
     /// Call after the transaction that recorded events for `doctor_id` committed.
     pub fn notify(&self, doctor_id: i64) {
         let _ = self.tx.send(doctor_id);
+    }
+
+    /// Call when a session ended (sign-out, password reset, expiry): its streams close,
+    /// so a revoked session receives nothing more.
+    pub fn session_ended(&self, token_hash: &[u8]) {
+        let _ = self.ended_sessions.send(token_hash.to_vec());
     }
 
     /// Ends every open stream, so a graceful shutdown (a deploy) does not wait for
@@ -126,10 +134,43 @@ pub struct EventsQuery {
 struct Stream_ {
     state: AppState,
     doctor_id: i64,
+    token_hash: Vec<u8>,
     last: i64,
     rx: broadcast::Receiver<i64>,
+    ended_sessions: broadcast::Receiver<Vec<u8>>,
+    session_check: tokio::time::Interval,
     closing: watch::Receiver<bool>,
     buffer: VecDeque<InboxEvent>,
+}
+
+impl Stream_ {
+    /// Whether an end of this stream's session was announced since the last look (a busy
+    /// stream checks before each event, not only while it sleeps).
+    async fn ended(&mut self) -> bool {
+        loop {
+            match self.ended_sessions.try_recv() {
+                Ok(hash) if hash == self.token_hash => return true,
+                Ok(_) => continue,
+                Err(broadcast::error::TryRecvError::Lagged(_)) => {
+                    return !self.session_live().await
+                }
+                Err(broadcast::error::TryRecvError::Empty) => return false,
+                Err(broadcast::error::TryRecvError::Closed) => return true,
+            }
+        }
+    }
+
+    /// Whether the stream's session still stands (it may have expired or gone idle, or
+    /// a wake-up about its end may have been lost to lag).
+    async fn session_live(&self) -> bool {
+        match crate::auth::session::lookup_hash(&self.state, self.token_hash.clone()).await {
+            Ok(found) => found.is_some(),
+            Err(e) => {
+                tracing::warn!(error = %e, "event stream could not check its session");
+                false
+            }
+        }
+    }
 }
 
 /// The signed-in doctor's events as Server-Sent Events: new consultations, messages and
@@ -162,18 +203,25 @@ pub async fn stream(
         .unwrap_or(0),
     };
     let rx = state.hub.tx.subscribe();
+    let ended_sessions = state.hub.ended_sessions.subscribe();
     let closing = state.hub.closing.subscribe();
+    let period = Duration::from_secs(state.config.limits.stream_session_check_secs.max(1));
+    let mut session_check = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    session_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let start = Stream_ {
         state,
         doctor_id: me.account_id,
+        token_hash: me.token_hash,
         last,
         rx,
+        ended_sessions,
+        session_check,
         closing,
         buffer: VecDeque::new(),
     };
     let events = futures_util::stream::unfold(start, |mut s| async move {
         loop {
-            if *s.closing.borrow() {
+            if *s.closing.borrow() || s.ended().await {
                 return None;
             }
             if let Some(event) = s.buffer.pop_front() {
@@ -196,11 +244,25 @@ pub async fn stream(
                     return None;
                 }
             }
-            // Nothing new: sleep until this doctor has news (or a missed wake-up).
+            // Nothing new: sleep until this doctor has news (or a missed wake-up), unless
+            // the session ends meanwhile.
             loop {
                 let woken = tokio::select! {
                     woken = s.rx.recv() => woken,
                     _ = s.closing.changed() => return None,
+                    ended = s.ended_sessions.recv() => {
+                        match ended {
+                            Ok(hash) if hash == s.token_hash => return None,
+                            Ok(_) => continue,
+                            Err(broadcast::error::RecvError::Lagged(_)) => {
+                                if s.session_live().await { continue } else { return None }
+                            }
+                            Err(broadcast::error::RecvError::Closed) => return None,
+                        }
+                    }
+                    _ = s.session_check.tick() => {
+                        if s.session_live().await { continue } else { return None }
+                    }
                 };
                 match woken {
                     Ok(id) if id == s.doctor_id => break,

@@ -244,11 +244,14 @@ impl AfterQuery {
     }
 }
 
-/// The thread, oldest first; opening it clears the unread count.
+/// The thread, oldest first. Reading changes nothing: the client says when the doctor
+/// has seen it (`POST …/read`).
 #[utoipa::path(get, path = "/consultations/{id}/messages", tag = "inbox",
     params(("id" = i64, Path, description = "Consultation id"), AfterQuery),
     responses(
         (status = 200, body = Vec<Message>),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
         (status = 404, description = "Not this doctor's", body = ErrorBody),
     ))]
 pub async fn list(
@@ -257,6 +260,24 @@ pub async fn list(
     Path(id): Path<i64>,
     Query(q): Query<AfterQuery>,
 ) -> AppResult<Json<Vec<Message>>> {
+    load_for_doctor(&state, me.account_id, id).await?;
+    Ok(Json(after(&state, id, q.after.unwrap_or(0)).await?))
+}
+
+/// The doctor has seen the thread: its unread count goes to zero.
+#[utoipa::path(post, path = "/consultations/{id}/read", tag = "inbox",
+    params(("id" = i64, Path, description = "Consultation id")),
+    responses(
+        (status = 204, description = "Marked read"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, description = "Not this doctor's", body = ErrorBody),
+    ))]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    me: Doctor,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
     let row = load_for_doctor(&state, me.account_id, id).await?;
     if row.doctor_unread > 0 {
         sqlx::query("UPDATE consultations SET doctor_unread = 0 WHERE id = ?")
@@ -264,7 +285,7 @@ pub async fn list(
             .execute(&state.db)
             .await?;
     }
-    Ok(Json(after(&state, id, q.after.unwrap_or(0)).await?))
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Sends a text or an image. The same `client_id` twice makes one message (200 the

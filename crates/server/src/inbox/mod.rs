@@ -38,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(consultations::decline))
         .routes(routes!(consultations::close))
         .routes(routes!(messages::list, messages::send))
+        .routes(routes!(messages::mark_read))
         .routes(routes!(settings::get_settings, settings::put_settings))
         .routes(routes!(settings::list_replies, settings::create_reply))
         .routes(routes!(settings::update_reply, settings::delete_reply))

@@ -39,9 +39,15 @@ pub const PATIENT_COOKIE: &str = "dd_patient";
 const PATIENT_SESSION_SECS: i64 = 30 * 24 * 3600;
 
 pub fn router() -> OpenApiRouter<AppState> {
+    // Every upload route has the one documented limit (`MAX_UPLOAD_BYTES`), not axum's
+    // 2 MB default: a patient's phone photo is as big as a doctor's.
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(upload))
+        .layer(files::upload_body_limit());
     OpenApiRouter::new()
         .routes(routes!(login))
-        .routes(routes!(upload))
+        .routes(routes!(logout))
+        .merge(uploads)
         .routes(routes!(download))
         .routes(routes!(create))
         .routes(routes!(get_one))
@@ -151,13 +157,38 @@ async fn login(
     Ok(([(header::SET_COOKIE, cookie)], Json(PatientMe { id, name })))
 }
 
-/// Uploads a record or photo (JPEG, PNG, WebP or PDF, checked by content).
+/// Ends the patient's session.
+#[utoipa::path(post, path = "/patient/auth/logout", tag = "patient",
+    responses((status = 204, description = "Signed out (patient cookie cleared)")))]
+async fn logout(
+    State(state): State<AppState>,
+    parts: axum::http::HeaderMap,
+) -> AppResult<impl IntoResponse> {
+    if let Some(token) = crate::extractor::cookie_in(&parts, PATIENT_COOKIE) {
+        sqlx::query("DELETE FROM patient_sessions WHERE token_hash = ?")
+            .bind(session::token_hash(&token))
+            .execute(&state.db)
+            .await?;
+    }
+    let mut cookie =
+        format!("{PATIENT_COOKIE}=; Path=/api/v1/patient; HttpOnly; SameSite=Lax; Max-Age=0");
+    if state.config.secure_cookies {
+        cookie.push_str("; Secure");
+    }
+    let cookie = HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.into()))?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]))
+}
+
+/// Uploads a record or photo (JPEG, PNG, WebP or PDF, checked by content; 10 MB at most).
 #[utoipa::path(post, path = "/patient/files", tag = "patient",
     request_body(content_type = "multipart/form-data", description = "`file`"),
     responses(
         (status = 201, body = StoredFile),
+        (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
+        (status = 413, description = "Larger than 10 MB", body = ErrorBody),
         (status = 415, body = ErrorBody),
+        (status = 422, description = "Empty file", body = ErrorBody),
     ))]
 async fn upload(
     State(state): State<AppState>,

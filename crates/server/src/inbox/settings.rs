@@ -146,14 +146,29 @@ pub async fn list_replies(
 /// Adds a quick reply (last, or at `position`); answers with all of them in order.
 #[utoipa::path(post, path = "/me/quick-replies", tag = "inbox",
     request_body = QuickReplyInput,
-    responses((status = 201, body = Vec<QuickReply>), (status = 422, body = ErrorBody)))]
+    responses(
+        (status = 201, body = Vec<QuickReply>),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 409, description = "`limit_reached`: 50 quick replies already", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ))]
 pub async fn create_reply(
     State(state): State<AppState>,
     me: Doctor,
     AppJson(input): AppJson<QuickReplyInput>,
 ) -> AppResult<(StatusCode, Json<Vec<QuickReply>>)> {
     AppError::check(input.validate())?;
+    // BEGIN IMMEDIATE: the count and the insert hold the write lock together, so
+    // concurrent adds cannot pass the cap.
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM quick_replies WHERE doctor_id = ?")
+        .bind(me.account_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if count >= state.config.limits.quick_replies_max {
+        return Err(AppError::Code(ErrorCode::LimitReached));
+    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO quick_replies (doctor_id, title, text, position)
          VALUES (?, ?, ?, (SELECT COALESCE(MAX(position) + 1, 0) FROM quick_replies WHERE doctor_id = ?))

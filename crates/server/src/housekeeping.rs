@@ -1,0 +1,43 @@
+//! What keeps the database and the file store from growing without bound: expired and
+//! idle sessions, old SMS codes and rate-limit hits, uploads nothing refers to, and the
+//! `.part` files an interrupted upload leaves behind.
+
+use crate::{auth, error::AppResult, files, rate_limit, state::AppState};
+
+/// The daily purge. Each part logs what it removed; one failing does not stop the rest.
+pub async fn daily(state: &AppState) {
+    let parts: [(&str, AppResult<u64>); 4] = [
+        ("sessions", auth::session::purge(state).await),
+        ("sms codes", auth::sms_code::purge(state).await),
+        ("rate-limit hits", rate_limit::purge(state).await),
+        (
+            "unreferenced uploads",
+            files::purge_unreferenced(state).await,
+        ),
+    ];
+    for (what, result) in parts {
+        match result {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "purged {what}"),
+            Err(e) => tracing::warn!(error = %e, "purging {what} failed"),
+        }
+    }
+}
+
+/// At start: no upload is in flight yet, so every `.part` file is left from a crash.
+pub async fn remove_partial_uploads(state: &AppState) -> std::io::Result<u64> {
+    let dir = files::files_dir(state);
+    let mut entries = match tokio::fs::read_dir(&dir).await {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    while let Some(entry) = entries.next_entry().await? {
+        if entry.file_name().to_string_lossy().ends_with(".part") {
+            tokio::fs::remove_file(entry.path()).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
