@@ -85,6 +85,15 @@ async fn queue(
     ))
 }
 
+async fn decided_meanwhile(state: &AppState, id: i64) -> AppResult<bool> {
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM verification_submissions WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&state.db)
+            .await?;
+    Ok(status.as_deref() != Some("pending"))
+}
+
 async fn load(state: &AppState, id: i64, reviewer: &Reviewer) -> AppResult<ReviewSubmission> {
     let (account_id, submission) = verification::load_submission(state, id)
         .await?
@@ -171,6 +180,10 @@ async fn decide(
     let mut expected = undecided.clone();
     expected.sort_unstable();
     if decided != expected {
+        // Read as pending, its documents as decided: another decision came in between.
+        if decided_meanwhile(&state, id).await? {
+            return Err(AppError::Code(ErrorCode::AlreadyDecided));
+        }
         return Err(AppError::Validation(vec![(
             "documents",
             FieldError::ReasonRequired,
