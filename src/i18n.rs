@@ -237,6 +237,27 @@ strings! {
     back_to_queue: "返回列表", "Back to the list";
     phone_label: "手机号", "Phone";
     open_original: "查看原图", "Open full size";
+    identity_locked_hint:
+        "认证通过后，姓名、性别和身份证号不能修改；如有错误请联系医院。",
+        "After verification your name, sex and ID number cannot be changed; contact the hospital if they are wrong.";
+    practice_change_pending:
+        "执业信息的修改已提交医院审核，通过前仍以原信息为准。",
+        "Your change of practice details is with the hospital; the approved details apply until it is approved.";
+    practice_change_submitted: "执业信息的修改已提交审核", "Change of practice details sent for review";
+    renewals_title: "证件更新", "Document renewals";
+    kind_full: "资质认证", "Verification";
+    kind_renewal: "证件更新", "Document renewal";
+    kind_profile_change: "执业信息修改", "Change of practice details";
+    review_own_submission:
+        "这是你本人的认证资料，需由其他审核员审核。",
+        "This is your own submission: another reviewer must decide it.";
+    renewal_review_hint:
+        "医生在原证件到期前上传的新证件；通过后替换原证件。",
+        "A new document uploaded before the current one expires; approving it replaces the current one.";
+    change_field: "项目", "Field";
+    change_before: "原信息", "Approved";
+    change_after: "申请修改为", "Requested";
+    change_decision: "执业信息修改", "Change of practice details";
     nav_review_agreements: "协议管理", "Agreements";
     go_to_clause: "查看条款", "Go to the clause";
     agreements_title: "请阅读并同意", "Please read and accept";
@@ -424,6 +445,15 @@ formats! {
     id_number_saved(m: &str):
         |m| format!("已保存 {m}；如需修改请重新输入"),
         |m| format!("Saved as {m}; type it again to change it");
+    pending_review_value(v: &str):
+        |v| format!("待审核：{v}"),
+        |v| format!("Awaiting review: {v}");
+    renewal_pending(doc: &str):
+        |doc| format!("{doc}：新证件审核中，原证件到期前继续有效"),
+        |doc| format!("{doc}: the new document is under review; the current one stays valid until it expires");
+    renewal_rejected(doc: &str, reason: &str):
+        |doc, reason| format!("{doc}：新证件未通过（{reason}），原证件到期前继续有效，请重新上传"),
+        |doc, reason| format!("{doc}: the new document was rejected ({reason}); the current one stays valid until it expires. Upload another one.");
     expiring_soon(doc: &str, date: &str):
         |doc, date| format!("{doc}将于 {date} 到期，请及时更新"),
         |doc, date| format!("{doc} expires on {date}; renew it in time");
@@ -618,6 +648,18 @@ impl Texts {
             Verified => self.verification_verified(),
             Rejected => self.verification_rejected(),
             NeedsReverification => self.verification_needs_reverification(),
+        }
+    }
+
+    pub fn submission_kind(
+        &self,
+        kind: doctor_desk_api::onboarding::SubmissionKind,
+    ) -> &'static str {
+        use doctor_desk_api::onboarding::SubmissionKind::*;
+        match kind {
+            Full => self.kind_full(),
+            Renewal => self.kind_renewal(),
+            ProfileChange => self.kind_profile_change(),
         }
     }
 

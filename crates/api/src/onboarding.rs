@@ -84,6 +84,52 @@ pub struct Profile {
     pub bio: String,
     /// `GET /files/{id}` of the avatar.
     pub avatar_file_id: Option<String>,
+    /// Verified once: real name, sex and ID number can no longer change, and the practice
+    /// fields change only through a reviewer (`pending_change`).
+    #[serde(default)]
+    pub identity_locked: bool,
+    /// Practice fields the doctor asked to change, waiting for a reviewer; the fields above
+    /// keep the approved values until then.
+    #[serde(default)]
+    pub pending_change: Option<PracticeFields>,
+}
+
+impl Profile {
+    pub fn practice(&self) -> PracticeFields {
+        PracticeFields {
+            hospital: self.hospital.clone(),
+            department: self.department.clone(),
+            title: self.title,
+            practice_category: self.practice_category.clone(),
+            practice_scope: self.practice_scope.clone(),
+            years_of_practice: self.years_of_practice,
+        }
+    }
+}
+
+/// Where and how the doctor practises (执业信息): after verification these change only
+/// when a reviewer approves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PracticeFields {
+    pub hospital: String,
+    pub department: String,
+    pub title: Title,
+    pub practice_category: String,
+    pub practice_scope: String,
+    pub years_of_practice: u32,
+}
+
+/// A verified doctor's request to change the practice fields, and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfileChange {
+    /// The approved values when the change was asked for.
+    pub before: PracticeFields,
+    pub after: PracticeFields,
+    /// `None` until decided.
+    pub approved: Option<bool>,
+    pub rejection: Option<Rejection>,
 }
 
 /// `PUT /me/profile`.
@@ -164,6 +210,18 @@ impl ProfileUpdate {
         );
         check(&mut errors, "bio", validate::optional_text(&self.bio, 1000));
         errors
+    }
+
+    /// The practice fields asked for, trimmed as they are stored.
+    pub fn practice(&self) -> PracticeFields {
+        PracticeFields {
+            hospital: self.hospital.trim().to_owned(),
+            department: self.department.trim().to_owned(),
+            title: self.title,
+            practice_category: self.practice_category.trim().to_owned(),
+            practice_scope: self.practice_scope.trim().to_owned(),
+            years_of_practice: self.years_of_practice,
+        }
     }
 }
 
@@ -294,6 +352,10 @@ pub struct Document {
     /// The reviewer's reason when rejected.
     pub rejection: Option<Rejection>,
     pub uploaded_at: DateTime<Utc>,
+    /// A renewal: the approved document this one replaces once a reviewer approves it
+    /// (the old one stays in force until then, or until it expires).
+    #[serde(default)]
+    pub replaces: Option<i64>,
 }
 
 /// Why a reviewer turned a document down.
@@ -369,6 +431,40 @@ pub enum SubmissionStatus {
     Rejected,
 }
 
+/// What a submission asks the reviewer to decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionKind {
+    /// The profile and every document, to become (or be again) verified.
+    #[default]
+    Full,
+    /// A verified doctor replaces one document before it expires.
+    Renewal,
+    /// A verified doctor changes the practice fields of the profile.
+    ProfileChange,
+}
+
+impl SubmissionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubmissionKind::Full => "full",
+            SubmissionKind::Renewal => "renewal",
+            SubmissionKind::ProfileChange => "profile_change",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SubmissionKind> {
+        [
+            SubmissionKind::Full,
+            SubmissionKind::Renewal,
+            SubmissionKind::ProfileChange,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
 /// One document's outcome inside a submission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -383,10 +479,15 @@ pub struct SubmittedDocument {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Submission {
     pub id: i64,
+    #[serde(default)]
+    pub kind: SubmissionKind,
     pub status: SubmissionStatus,
     pub submitted_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
     pub documents: Vec<SubmittedDocument>,
+    /// A `profile_change` submission: the fields asked for, beside the approved ones.
+    #[serde(default)]
+    pub profile_change: Option<ProfileChange>,
 }
 
 /// `GET /me/verification`: status, the step to show, warnings and history (newest first).
@@ -399,6 +500,10 @@ pub struct Verification {
     pub missing: Vec<DocumentKind>,
     /// Current documents expiring within 30 days (or already expired).
     pub expiring: Vec<Document>,
+    /// Replacements of approved documents: under review, or rejected (with the reason)
+    /// until the doctor uploads another one. The replaced document stays in force meanwhile.
+    #[serde(default)]
+    pub renewals: Vec<Document>,
     pub submissions: Vec<Submission>,
 }
 
@@ -416,6 +521,8 @@ pub struct StoredFile {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueItem {
     pub id: i64,
+    #[serde(default)]
+    pub kind: SubmissionKind,
     pub doctor_name: String,
     pub hospital: String,
     pub title: Title,
@@ -432,6 +539,10 @@ pub struct ReviewSubmission {
     /// Full ID number: reviewers must compare it with the ID card.
     pub id_number: String,
     pub phone_masked: String,
+    /// The reviewer's own submission (an account that is doctor and reviewer): it may be
+    /// seen but never decided by them.
+    #[serde(default)]
+    pub own: bool,
 }
 
 /// One reviewer decision about one document.
@@ -451,14 +562,43 @@ pub struct DocumentDecision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionRequest {
+    #[serde(default)]
     pub documents: Vec<DocumentDecision>,
+    /// Required for a `profile_change` submission, refused for the others.
+    #[serde(default)]
+    pub profile_change: Option<ChangeDecision>,
+}
+
+/// The reviewer's decision about a change of the practice fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeDecision {
+    pub approve: bool,
+    #[serde(default)]
+    pub reason: Option<RejectionReason>,
+    #[serde(default)]
+    pub note: String,
 }
 
 impl DecisionRequest {
     pub fn validate(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
-        if self.documents.is_empty() {
+        if self.documents.is_empty() && self.profile_change.is_none() {
             errors.push(("documents", FieldError::Required));
+        }
+        if let Some(c) = &self.profile_change {
+            if !c.approve {
+                match c.reason {
+                    None => errors.push(("profile_change", FieldError::ReasonRequired)),
+                    Some(RejectionReason::Other) if c.note.trim().is_empty() => {
+                        errors.push(("profile_change", FieldError::ReasonRequired))
+                    }
+                    _ => {}
+                }
+            }
+            if c.note.chars().count() > 200 {
+                errors.push(("profile_change", FieldError::TooLong));
+            }
         }
         for d in &self.documents {
             if !d.approve {
@@ -574,10 +714,12 @@ mod tests {
                 d(true, None, ""),
                 d(false, Some(RejectionReason::Blurry), ""),
             ],
+            profile_change: None,
         };
         assert!(ok.validate().is_empty());
         let missing = DecisionRequest {
             documents: vec![d(false, None, "")],
+            profile_change: None,
         };
         assert_eq!(
             missing.validate(),
@@ -585,6 +727,7 @@ mod tests {
         );
         let other = DecisionRequest {
             documents: vec![d(false, Some(RejectionReason::Other), " ")],
+            profile_change: None,
         };
         assert_eq!(
             other.validate(),

@@ -5,9 +5,10 @@ use axum::{
     Json,
 };
 use doctor_desk_api::{
-    auth::VerificationStatus,
-    onboarding::{DecisionRequest, QueueItem, ReviewSubmission, SubmissionStatus, Title},
-    validate::mask_phone,
+    onboarding::{
+        DecisionRequest, QueueItem, ReviewSubmission, SubmissionKind, SubmissionStatus, Title,
+    },
+    validate::{mask_phone, FieldError},
     ErrorBody, ErrorCode,
 };
 use serde::Deserialize;
@@ -35,36 +36,41 @@ struct QueueQuery {
     status: Option<String>,
 }
 
-/// Submissions in one state, oldest first.
+/// Submissions in one state, oldest first; never the reviewer's own (an account that is
+/// doctor and reviewer does not review itself).
 #[utoipa::path(get, path = "/review/submissions", tag = "review", params(QueueQuery),
     responses(
         (status = 200, body = Vec<QueueItem>),
         (status = 401, body = ErrorBody),
         (status = 403, description = "Not a reviewer", body = ErrorBody),
+        (status = 404, description = "Unknown status", body = ErrorBody),
+        (status = 500, body = ErrorBody),
     ))]
 async fn queue(
     State(state): State<AppState>,
-    _reviewer: Reviewer,
+    reviewer: Reviewer,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<Json<Vec<QueueItem>>> {
     let status = match q.status.as_deref().unwrap_or("pending") {
         s @ ("pending" | "approved" | "rejected") => s.to_owned(),
         _ => return Err(AppError::Code(ErrorCode::NotFound)),
     };
-    let rows: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT s.id, s.submitted_at, s.status, COALESCE(a.display_name, p.real_name), p.hospital, p.title
+    let rows: Vec<(i64, String, i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT s.id, s.kind, s.submitted_at, s.status, COALESCE(a.display_name, p.real_name), p.hospital, p.title
          FROM verification_submissions s
          JOIN accounts a ON a.id = s.account_id
          JOIN doctor_profiles p ON p.account_id = s.account_id
-         WHERE s.status = ? ORDER BY s.submitted_at, s.id",
+         WHERE s.status = ? AND s.account_id != ? ORDER BY s.submitted_at, s.id",
     )
     .bind(&status)
+    .bind(reviewer.account_id)
     .fetch_all(&state.db)
     .await?;
     Ok(Json(
         rows.into_iter()
-            .map(|(id, at, status, name, hospital, title)| QueueItem {
+            .map(|(id, kind, at, status, name, hospital, title)| QueueItem {
                 id,
+                kind: SubmissionKind::parse(&kind).unwrap_or_default(),
                 doctor_name: name,
                 hospital,
                 title: Title::parse(&title).unwrap_or(Title::ResidentPhysician),
@@ -79,7 +85,16 @@ async fn queue(
     ))
 }
 
-async fn load(state: &AppState, id: i64) -> AppResult<ReviewSubmission> {
+async fn decided_meanwhile(state: &AppState, id: i64) -> AppResult<bool> {
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM verification_submissions WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&state.db)
+            .await?;
+    Ok(status.as_deref() != Some("pending"))
+}
+
+async fn load(state: &AppState, id: i64, reviewer: &Reviewer) -> AppResult<ReviewSubmission> {
     let (account_id, submission) = verification::load_submission(state, id)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
@@ -91,39 +106,52 @@ async fn load(state: &AppState, id: i64) -> AppResult<ReviewSubmission> {
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     Ok(ReviewSubmission {
         submission,
-        profile: row.to_profile(),
+        profile: profile::view(state, account_id, &row).await?,
         id_number: row.id_number.clone(),
         phone_masked: mask_phone(&acc.phone),
+        own: account_id == reviewer.account_id,
     })
 }
 
-/// One submission with the doctor's profile and every document.
+/// One submission with the doctor's profile (the approved values; a practice change is in
+/// `submission.profile_change`) and every document. `own` marks the reviewer's own
+/// submission, which they may see but not decide.
 #[utoipa::path(get, path = "/review/submissions/{id}", tag = "review",
     params(("id" = i64, Path, description = "Submission id")),
     responses(
         (status = 200, body = ReviewSubmission),
-        (status = 403, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not a reviewer", body = ErrorBody),
         (status = 404, body = ErrorBody),
+        (status = 500, body = ErrorBody),
     ))]
 async fn submission(
     State(state): State<AppState>,
-    _reviewer: Reviewer,
+    reviewer: Reviewer,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ReviewSubmission>> {
-    Ok(Json(load(&state, id).await?))
+    Ok(Json(load(&state, id, &reviewer).await?))
 }
 
-/// Decide every undecided document; the submission (and the doctor) is approved when all
-/// documents are, rejected otherwise. Who decided and when is recorded per document.
+/// Decide every undecided document (and, for a `profile_change`, the change); a `full`
+/// submission (and the doctor) is approved when all documents are, rejected otherwise.
+/// A renewal or a practice change never takes the verification away: approved, the new
+/// document or values take over; rejected, the old ones stay. Who decided and when is
+/// recorded. Exactly one decision wins: the submission must still be pending when the
+/// decision is written (`already_decided` otherwise), and nobody decides their own.
 #[utoipa::path(post, path = "/review/submissions/{id}/decision", tag = "review",
     params(("id" = i64, Path, description = "Submission id")),
     request_body = DecisionRequest,
     responses(
         (status = 200, body = ReviewSubmission),
-        (status = 403, body = ErrorBody),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not a reviewer, or `own_submission`", body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "Already decided", body = ErrorBody),
-        (status = 422, body = ErrorBody),
+        (status = 409, description = "`already_decided`", body = ErrorBody),
+        (status = 415, body = ErrorBody),
+        (status = 422, description = "A decision missing, one too many, or a rejection without a reason", body = ErrorBody),
+        (status = 500, body = ErrorBody),
     ))]
 async fn decide(
     State(state): State<AppState>,
@@ -135,8 +163,11 @@ async fn decide(
     let (account_id, submission) = verification::load_submission(&state, id)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    if account_id == reviewer.account_id {
+        return Err(AppError::Code(ErrorCode::OwnSubmission));
+    }
     if submission.status != SubmissionStatus::Pending {
-        return Err(AppError::Code(ErrorCode::Conflict));
+        return Err(AppError::Code(ErrorCode::AlreadyDecided));
     }
     let undecided: Vec<i64> = submission
         .documents
@@ -149,9 +180,20 @@ async fn decide(
     let mut expected = undecided.clone();
     expected.sort_unstable();
     if decided != expected {
+        // Read as pending, its documents as decided: another decision came in between.
+        if decided_meanwhile(&state, id).await? {
+            return Err(AppError::Code(ErrorCode::AlreadyDecided));
+        }
         return Err(AppError::Validation(vec![(
             "documents",
-            doctor_desk_api::validate::FieldError::ReasonRequired,
+            FieldError::ReasonRequired,
+        )]));
+    }
+    let is_change = submission.kind == SubmissionKind::ProfileChange;
+    if is_change != req.profile_change.is_some() {
+        return Err(AppError::Validation(vec![(
+            "profile_change",
+            FieldError::ReasonRequired,
         )]));
     }
 
@@ -161,12 +203,30 @@ async fn decide(
         .iter()
         .filter(|d| d.approved.is_some())
         .all(|d| d.approved == Some(true))
-        && req.documents.iter().all(|d| d.approve);
+        && req.documents.iter().all(|d| d.approve)
+        && req.profile_change.as_ref().is_none_or(|c| c.approve);
+    let submission_status = if all_approved { "approved" } else { "rejected" };
     let mut tx = state.db.begin().await?;
+    // The first statement writes, so it takes SQLite's write lock before reading anything:
+    // of concurrent decisions, exactly one finds the submission still pending.
+    let claimed = sqlx::query(
+        "UPDATE verification_submissions SET status = ?, decided_at = ?, decided_by = ?
+          WHERE id = ? AND status = 'pending'",
+    )
+    .bind(submission_status)
+    .bind(now)
+    .bind(reviewer.account_id)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if claimed != 1 {
+        return Err(AppError::Code(ErrorCode::AlreadyDecided));
+    }
     for d in &req.documents {
-        sqlx::query(
+        let written = sqlx::query(
             "UPDATE submission_documents SET approved = ?, reason = ?, note = ?, decided_at = ?, decided_by = ?
-             WHERE submission_id = ? AND document_id = ?",
+             WHERE submission_id = ? AND document_id = ? AND approved IS NULL",
         )
         .bind(d.approve)
         .bind((!d.approve).then(|| d.reason.map(|r| r.as_str())).flatten())
@@ -176,39 +236,89 @@ async fn decide(
         .bind(id)
         .bind(d.document_id)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if written != 1 {
+            return Err(AppError::Code(ErrorCode::AlreadyDecided));
+        }
         sqlx::query("UPDATE documents SET status = ? WHERE id = ?")
             .bind(if d.approve { "approved" } else { "rejected" })
             .bind(d.document_id)
             .execute(&mut *tx)
             .await?;
+        // An approved renewal takes over: the document it replaces retires.
+        if d.approve {
+            sqlx::query(
+                "UPDATE documents SET removed_at = ?
+                  WHERE id = (SELECT replaces FROM documents WHERE id = ?) AND removed_at IS NULL",
+            )
+            .bind(now)
+            .bind(d.document_id)
+            .execute(&mut *tx)
+            .await?;
+        }
     }
-    let (submission_status, doctor_status) = if all_approved {
-        ("approved", VerificationStatus::Verified)
-    } else {
-        ("rejected", VerificationStatus::Rejected)
-    };
-    sqlx::query("UPDATE verification_submissions SET status = ?, decided_at = ?, decided_by = ? WHERE id = ?")
-        .bind(submission_status)
+    if let Some(c) = &req.profile_change {
+        let written = sqlx::query(
+            "UPDATE profile_changes SET approved = ?, reason = ?, note = ?, decided_at = ?, decided_by = ?
+             WHERE submission_id = ? AND approved IS NULL",
+        )
+        .bind(c.approve)
+        .bind((!c.approve).then(|| c.reason.map(|r| r.as_str())).flatten())
+        .bind(c.note.trim())
         .bind(now)
         .bind(reviewer.account_id)
         .bind(id)
         .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE accounts SET verification_status = ? WHERE id = ?")
-        .bind(match doctor_status {
-            VerificationStatus::Verified => "verified",
-            _ => "rejected",
-        })
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if written != 1 {
+            return Err(AppError::Code(ErrorCode::AlreadyDecided));
+        }
+        if c.approve {
+            sqlx::query(
+                "UPDATE doctor_profiles SET (hospital, department, title, practice_category,
+                     practice_scope, years_of_practice, updated_at) =
+                   (SELECT hospital, department, title, practice_category, practice_scope,
+                           years_of_practice, ? FROM profile_changes WHERE submission_id = ?)
+                 WHERE account_id = ?",
+            )
+            .bind(now)
+            .bind(id)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    match submission.kind {
+        SubmissionKind::Full => {
+            sqlx::query("UPDATE accounts SET verification_status = ? WHERE id = ?")
+                .bind(if all_approved { "verified" } else { "rejected" })
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // The renewed document was the one that expired meanwhile: verified again (the
+        // expiry check below takes it back if another one expired too).
+        SubmissionKind::Renewal if all_approved => {
+            sqlx::query(
+                "UPDATE accounts SET verification_status = 'verified'
+                  WHERE id = ? AND verification_status = 'needs_reverification'",
+            )
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        SubmissionKind::Renewal | SubmissionKind::ProfileChange => {}
+    }
     tx.commit().await?;
+    verification::current_status(&state, account_id).await?;
     tracing::info!(
         submission = id,
+        kind = submission.kind.as_str(),
         reviewer = reviewer.account_id,
         outcome = submission_status,
         "submission decided"
     );
-    Ok(Json(load(&state, id).await?))
+    Ok(Json(load(&state, id, &reviewer).await?))
 }

@@ -97,12 +97,14 @@ pub fn OnboardingPage() -> impl IntoView {
             .map(|l| l.verification.status)
     });
     let step = Memo::new(move |_| flow.chosen.get().or(server_step.get()));
-    // While under review (or once verified) only the status can be shown.
-    let locked = move || {
-        matches!(
-            status.get(),
-            Some(VerificationStatus::Pending | VerificationStatus::Verified)
-        )
+    // While under review only the status can be shown; once verified, also the profile
+    // (display name and bio change at once, practice details through a reviewer).
+    let locked = move |s: OnboardingStep| match status.get() {
+        Some(VerificationStatus::Pending) => s != OnboardingStep::Status,
+        Some(VerificationStatus::Verified) => {
+            !matches!(s, OnboardingStep::Status | OnboardingStep::Profile)
+        }
+        _ => false,
     };
     let label = move |s: OnboardingStep| match s {
         OnboardingStep::Profile => t().step_profile(),
@@ -135,8 +137,7 @@ pub fn OnboardingPage() -> impl IntoView {
                                         )
                                     }
                                     disabled=move || {
-                                        step.get().is_none()
-                                            || (locked() && s != OnboardingStep::Status)
+                                        step.get().is_none() || locked(s)
                                     }
                                     on:click=move |_| flow.chosen.set(Some(s))
                                 >

@@ -1,4 +1,7 @@
-use doctor_desk_api::onboarding::{Gender, OnboardingStep, ProfileUpdate, Title};
+use doctor_desk_api::{
+    auth::VerificationStatus,
+    onboarding::{Gender, OnboardingStep, PracticeFields, ProfileUpdate, Title},
+};
 use leptos::prelude::*;
 
 use super::Flow;
@@ -7,12 +10,18 @@ use crate::{
     components::{
         form_field::{Control, FormError, FormErrors, FormField},
         submit_button::SubmitButton,
+        summary::Summary,
         toast::use_toasts,
     },
-    i18n::{tr, use_texts},
+    i18n::{tr, use_texts, Texts},
 };
 
-/// Step 1: who the doctor is and where they practise.
+/// One practice field as the doctor reads it.
+type Shown = fn(&PracticeFields, &'static Texts) -> String;
+
+/// Step 1: who the doctor is and where they practise. Once verified, who they are is fixed
+/// (shown, not editable) and a change of where they practise waits for a reviewer: the
+/// form shows the approved values with the requested ones marked "awaiting review".
 #[component]
 pub fn ProfileStep(flow: Flow) -> impl IntoView {
     let t = use_texts();
@@ -45,6 +54,26 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
     let saved_id = existing.as_ref().map(|p| p.id_number_masked.clone());
     let avatar = existing.as_ref().and_then(|p| p.avatar_file_id.clone());
     let errors = FormErrors::new();
+    let identity_locked = existing.as_ref().is_some_and(|p| p.identity_locked);
+    let identity = existing
+        .as_ref()
+        .map(|p| (p.real_name.clone(), p.gender, p.id_number_masked.clone()));
+    let pending = existing.as_ref().and_then(|p| p.pending_change.clone());
+    let live = existing.as_ref().map(|p| p.practice());
+    let has_pending = pending.is_some();
+    // "Awaiting review: …" beside a field whose change a reviewer has not decided yet.
+    let pending_hint = move |shown: Shown| {
+        let (pending, live) = (pending.clone(), live.clone());
+        Signal::derive(move || match (&pending, &live) {
+            (Some(p), Some(l)) if shown(p, t()) != shown(l, t()) => {
+                t().pending_review_value(&shown(p, t()))
+            }
+            _ => String::new(),
+        })
+    };
+    let verified = flow
+        .loaded()
+        .is_some_and(|l| l.verification.status == VerificationStatus::Verified);
 
     let save = Action::new_local(move |update: &ProfileUpdate| {
         let update = update.clone();
@@ -53,7 +82,14 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
     Effect::new(move || match save.value().get() {
         Some(Ok(profile)) => {
             toasts.info(t().display_name_given(&profile.display_name));
-            flow.go(OnboardingStep::Documents);
+            if profile.pending_change.is_some() {
+                toasts.info(t().practice_change_submitted());
+            }
+            flow.go(if verified {
+                OnboardingStep::Status
+            } else {
+                OnboardingStep::Documents
+            });
         }
         Some(Err(e)) => errors.show(e),
         None => {}
@@ -100,14 +136,71 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
         <form class="card" novalidate=true on:submit=on_submit data-testid="profile-form">
             <h2>{tr(|t| t.step_profile())}</h2>
             <super::avatar::AvatarPicker current=avatar />
-            <FormField
-                name="real_name"
-                label=Signal::derive(tr(|t| t.real_name()))
-                value=real_name
-                errors=errors
-                autocomplete="name"
-                maxlength=30
-            />
+            {if identity_locked {
+                let (name, gender, id_masked) = identity
+                    .clone()
+                    .unwrap_or((String::new(), Gender::Male, String::new()));
+                view! {
+                    <Summary
+                        testid="identity-locked"
+                        rows=vec![
+                            (|t| t.real_name(), Signal::stored(name)),
+                            (
+                                |t| t.gender(),
+                                Signal::derive(move || {
+                                    match gender {
+                                        Gender::Male => t().gender_male(),
+                                        Gender::Female => t().gender_female(),
+                                    }
+                                        .to_owned()
+                                }),
+                            ),
+                            (|t| t.id_number(), Signal::stored(id_masked)),
+                        ]
+                    />
+                    <p class="muted" data-testid="identity-locked-hint">
+                        {tr(|t| t.identity_locked_hint())}
+                    </p>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <FormField
+                        name="real_name"
+                        label=Signal::derive(tr(|t| t.real_name()))
+                        value=real_name
+                        errors=errors
+                        autocomplete="name"
+                        maxlength=30
+                    />
+                    <FormField
+                        name="gender"
+                        label=Signal::derive(tr(|t| t.gender()))
+                        value=gender
+                        errors=errors
+                        control=Control::Select(
+                            vec![
+                                ("", choose),
+                                ("male", Signal::derive(tr(|t| t.gender_male()))),
+                                ("female", Signal::derive(tr(|t| t.gender_female()))),
+                            ],
+                        )
+                    />
+                    <FormField
+                        name="id_number"
+                        label=Signal::derive(tr(|t| t.id_number()))
+                        hint=Signal::derive(move || match &saved_id {
+                            Some(masked) => t().id_number_saved(masked),
+                            None => t().id_number_hint().to_owned(),
+                        })
+                        value=id_number
+                        errors=errors
+                        maxlength=18
+                        autocomplete="off"
+                    />
+                }
+                    .into_any()
+            }}
             <FormField
                 name="display_name"
                 label=Signal::derive(tr(|t| t.display_name()))
@@ -116,34 +209,15 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
                 errors=errors
                 maxlength=20
             />
-            <FormField
-                name="gender"
-                label=Signal::derive(tr(|t| t.gender()))
-                value=gender
-                errors=errors
-                control=Control::Select(
-                    vec![
-                        ("", choose),
-                        ("male", Signal::derive(tr(|t| t.gender_male()))),
-                        ("female", Signal::derive(tr(|t| t.gender_female()))),
-                    ],
-                )
-            />
-            <FormField
-                name="id_number"
-                label=Signal::derive(tr(|t| t.id_number()))
-                hint=Signal::derive(move || match &saved_id {
-                    Some(masked) => t().id_number_saved(masked),
-                    None => t().id_number_hint().to_owned(),
-                })
-                value=id_number
-                errors=errors
-                maxlength=18
-                autocomplete="off"
-            />
+            <Show when=move || has_pending>
+                <p class="muted" role="status" data-testid="practice-change-pending">
+                    {tr(|t| t.practice_change_pending())}
+                </p>
+            </Show>
             <FormField
                 name="hospital"
                 label=Signal::derive(tr(|t| t.hospital()))
+                hint=pending_hint(|p, _| p.hospital.clone())
                 value=hospital
                 errors=errors
                 maxlength=60
@@ -152,6 +226,7 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             <FormField
                 name="department"
                 label=Signal::derive(tr(|t| t.department()))
+                hint=pending_hint(|p, _| p.department.clone())
                 value=department
                 errors=errors
                 maxlength=30
@@ -159,6 +234,7 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             <FormField
                 name="title"
                 label=Signal::derive(tr(|t| t.title()))
+                hint=pending_hint(|p, t| t.title_name(p.title).to_owned())
                 value=title
                 errors=errors
                 control=Control::Select(
@@ -174,6 +250,7 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             <FormField
                 name="practice_category"
                 label=Signal::derive(tr(|t| t.practice_category()))
+                hint=pending_hint(|p, _| p.practice_category.clone())
                 placeholder=Signal::derive(tr(|t| t.practice_category_placeholder()))
                 value=practice_category
                 errors=errors
@@ -182,6 +259,7 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             <FormField
                 name="practice_scope"
                 label=Signal::derive(tr(|t| t.practice_scope()))
+                hint=pending_hint(|p, _| p.practice_scope.clone())
                 placeholder=Signal::derive(tr(|t| t.practice_scope_placeholder()))
                 value=practice_scope
                 errors=errors
@@ -190,7 +268,17 @@ pub fn ProfileStep(flow: Flow) -> impl IntoView {
             <FormField
                 name="years_of_practice"
                 label=Signal::derive(tr(|t| t.years_of_practice()))
-                hint=Signal::derive(move || t().years_hint().to_owned())
+                hint={
+                    let pending = pending_hint(|p, _| p.years_of_practice.to_string());
+                    Signal::derive(move || {
+                        let pending = pending.get();
+                        if pending.is_empty() {
+                            t().years_hint().to_owned()
+                        } else {
+                            format!("{} {pending}", t().years_hint())
+                        }
+                    })
+                }
                 value=years
                 errors=errors
                 input_type="number"

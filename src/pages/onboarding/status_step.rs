@@ -20,6 +20,7 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
             verification()
                 .map(|v| {
                     let status = v.status;
+                    let renewals = v.renewals.clone();
                     let hint = move || match status {
                         VerificationStatus::Pending => t().status_pending_hint(),
                         VerificationStatus::Verified => t().status_verified_hint(),
@@ -48,6 +49,46 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                                 </button>
                             </Show>
                         </section>
+                        {(!renewals.is_empty())
+                            .then(|| {
+                                view! {
+                                    <section class="card" data-testid="renewals">
+                                        <h2>{tr(|t| t.renewals_title())}</h2>
+                                        <ul>
+                                            {renewals
+                                                .into_iter()
+                                                .map(|d| {
+                                                    let kind = d.kind;
+                                                    let rejection = d.rejection.clone();
+                                                    let rejected = rejection.is_some();
+                                                    let note = rejection
+                                                        .as_ref()
+                                                        .map(|r| r.note.clone())
+                                                        .filter(|n| !n.is_empty());
+                                                    view! {
+                                                        <li
+                                                            class:rejection=rejected
+                                                            data-testid="renewal"
+                                                        >
+                                                            {move || match &rejection {
+                                                                Some(r) => {
+                                                                    t()
+                                                                        .renewal_rejected(
+                                                                            t().document_kind(kind),
+                                                                            t().rejection_reason(r.reason),
+                                                                        )
+                                                                }
+                                                                None => t().renewal_pending(t().document_kind(kind)),
+                                                            }}
+                                                            {note.map(|n| format!("（{n}）"))}
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    </section>
+                                }
+                            })}
                         <section class="card">
                             <h2>{tr(|t| t.history_title())}</h2>
                             <ol class="history">
@@ -57,6 +98,11 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                                     .map(|s| {
                                         let submitted = local_datetime(s.submitted_at);
                                         let decided = s.decided_at.map(local_datetime);
+                                        let kind = s.kind;
+                                        let change_rejection = s
+                                            .profile_change
+                                            .as_ref()
+                                            .and_then(|c| c.rejection.clone());
                                         let badge = match s.status {
                                             SubmissionStatus::Pending => VerificationStatus::Pending,
                                             SubmissionStatus::Approved => VerificationStatus::Verified,
@@ -65,6 +111,8 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                                         view! {
                                             <li data-testid="submission">
                                                 <p>
+                                                    {move || t().submission_kind(kind)}
+                                                    " · "
                                                     <strong>{move || t().verification_status(badge)}</strong>
                                                     " · "
                                                     {move || t().submitted_at(&submitted)}
@@ -97,6 +145,21 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                                                             }
                                                         })
                                                         .collect_view()}
+                                                    {change_rejection
+                                                        .map(|r| {
+                                                            view! {
+                                                                <li class="rejection" data-testid="rejection-reason">
+                                                                    {move || {
+                                                                        format!(
+                                                                            "{}：{}",
+                                                                            t().kind_profile_change(),
+                                                                            t().rejection_reason(r.reason),
+                                                                        )
+                                                                    }}
+                                                                    {(!r.note.is_empty()).then(|| format!("（{}）", r.note))}
+                                                                </li>
+                                                            }
+                                                        })}
                                                 </ul>
                                             </li>
                                         }

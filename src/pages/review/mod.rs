@@ -5,7 +5,7 @@ mod submission;
 
 pub use submission::ReviewSubmissionPage;
 
-use doctor_desk_api::auth::Role;
+use doctor_desk_api::{auth::Role, onboarding::SubmissionKind};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -57,6 +57,16 @@ pub fn ReviewQueuePage() -> impl IntoView {
                                         <li class="card queue-item" data-testid="queue-item">
                                             <div>
                                                 <strong>{item.doctor_name.clone()}</strong>
+                                                {(item.kind != SubmissionKind::Full)
+                                                    .then(|| {
+                                                        let kind = item.kind;
+                                                        view! {
+                                                            " "
+                                                            <span class="badge" data-testid="queue-kind">
+                                                                {move || t().submission_kind(kind)}
+                                                            </span>
+                                                        }
+                                                    })}
                                                 <span class="muted">
                                                     {move || {
                                                         format!(

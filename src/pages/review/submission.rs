@@ -1,5 +1,6 @@
 use doctor_desk_api::onboarding::{
-    DecisionRequest, DocumentDecision, RejectionReason, ReviewSubmission,
+    ChangeDecision, DecisionRequest, DocumentDecision, PracticeFields, RejectionReason,
+    ReviewSubmission, SubmissionKind,
 };
 use leptos::prelude::*;
 use leptos_router::{
@@ -15,9 +16,30 @@ use crate::{
         summary::Summary,
         toast::use_toasts,
     },
-    i18n::{tr, use_texts},
+    i18n::{tr, use_texts, Texts},
     pages::not_found::NotFoundPage,
 };
+
+/// One practice field: its label, and its value as a reviewer reads it.
+type PracticeRow = (
+    fn(&'static Texts) -> &'static str,
+    fn(&PracticeFields, &'static Texts) -> String,
+);
+
+const PRACTICE_ROWS: [PracticeRow; 6] = [
+    (|t| t.hospital(), |p, _| p.hospital.clone()),
+    (|t| t.department(), |p, _| p.department.clone()),
+    (|t| t.title(), |p, t| t.title_name(p.title).to_owned()),
+    (
+        |t| t.practice_category(),
+        |p, _| p.practice_category.clone(),
+    ),
+    (|t| t.practice_scope(), |p, _| p.practice_scope.clone()),
+    (
+        |t| t.years_of_practice(),
+        |p, _| p.years_of_practice.to_string(),
+    ),
+];
 
 /// A reviewer's choice for one document, while deciding.
 #[derive(Clone, Copy)]
@@ -72,6 +94,19 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
         })
         .collect();
     let choices = StoredValue::new(choices);
+    let kind = submission.submission.kind;
+    // The reviewer's own submission: shown, never decided by them (the server refuses too).
+    let own = submission.own;
+    let change = submission.submission.profile_change.clone();
+    let change_choice = change
+        .as_ref()
+        .filter(|c| c.approved.is_none())
+        .map(|_| Choice {
+            document_id: 0,
+            approve: RwSignal::new(None),
+            reason: RwSignal::new(String::new()),
+            note: RwSignal::new(String::new()),
+        });
 
     let decide = Action::new_local(move |req: &DecisionRequest| {
         let req = req.clone();
@@ -100,7 +135,24 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                 note: c.note.get_untracked(),
             });
         }
-        let req = DecisionRequest { documents };
+        let profile_change = match change_choice {
+            None => None,
+            Some(c) => {
+                let Some(approve) = c.approve.get_untracked() else {
+                    errors.form.set(Some(t().decision_missing().to_owned()));
+                    return;
+                };
+                Some(ChangeDecision {
+                    approve,
+                    reason: RejectionReason::parse(&c.reason.get_untracked()),
+                    note: c.note.get_untracked(),
+                })
+            }
+        };
+        let req = DecisionRequest {
+            documents,
+            profile_change,
+        };
         if errors.check(req.validate()) {
             decide.dispatch(req);
         }
@@ -116,8 +168,101 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
             .collect::<Vec<_>>()
     };
 
+    let change_view = change.map(|c| {
+        let rows = PRACTICE_ROWS
+            .into_iter()
+            .map(|(label, shown)| {
+                let (before, after) = (c.before.clone(), c.after.clone());
+                let changed = shown(&before, t()) != shown(&after, t());
+                view! {
+                    <tr class:changed=changed>
+                        <th scope="row">{move || label(t())}</th>
+                        <td>{move || shown(&before, t())}</td>
+                        <td>{move || shown(&after, t())}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let decide_change = change_choice.filter(|_| !own).map(|c| {
+            let errors = FormErrors::new();
+            view! {
+                <fieldset class="decision">
+                    <legend>{tr(|t| t.change_decision())}</legend>
+                    <label class="checkbox">
+                        <input
+                            type="radio"
+                            name="decision-profile-change"
+                            data-testid="approve-profile-change"
+                            on:change=move |_| c.approve.set(Some(true))
+                        />
+                        <span>{tr(|t| t.approve())}</span>
+                    </label>
+                    <label class="checkbox">
+                        <input
+                            type="radio"
+                            name="decision-profile-change"
+                            data-testid="reject-profile-change"
+                            on:change=move |_| c.approve.set(Some(false))
+                        />
+                        <span>{tr(|t| t.reject())}</span>
+                    </label>
+                    <Show when=move || c.approve.get() == Some(false)>
+                        <FormField
+                            name="reason"
+                            scope="profile-change".to_owned()
+                            label=Signal::derive(tr(|t| t.rejection_reason_label()))
+                            value=c.reason
+                            errors=errors
+                            control=Control::Select(reasons())
+                        />
+                        <FormField
+                            name="note"
+                            scope="profile-change".to_owned()
+                            label=Signal::derive(tr(|t| t.rejection_note()))
+                            value=c.note
+                            errors=errors
+                            control=Control::TextArea
+                            maxlength=200
+                        />
+                    </Show>
+                </fieldset>
+            }
+        });
+        view! {
+            <article class="card" data-testid="profile-change">
+                <h2>{tr(|t| t.kind_profile_change())}</h2>
+                <table class="change-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr(|t| t.change_field())}</th>
+                            <th scope="col">{tr(|t| t.change_before())}</th>
+                            <th scope="col">{tr(|t| t.change_after())}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+                {decide_change}
+            </article>
+        }
+    });
+
     view! {
         <h1>{p.display_name.clone()}</h1>
+        <p>
+            <span class="badge" data-testid="submission-kind">
+                {move || t().submission_kind(kind)}
+            </span>
+        </p>
+        {(kind == SubmissionKind::Renewal)
+            .then(|| view! { <p class="muted">{tr(|t| t.renewal_review_hint())}</p> })}
+        {own
+            .then(|| {
+                view! {
+                    <p class="card" role="alert" data-testid="own-submission">
+                        {tr(|t| t.review_own_submission())}
+                    </p>
+                }
+            })}
         <Summary
             testid="review-profile"
             rows=vec![
@@ -135,6 +280,7 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
             ]
         />
         <form novalidate=true on:submit=on_submit>
+            {change_view}
             {submission
                 .submission
                 .documents
@@ -186,7 +332,8 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                                     {tr(|t| t.open_original())}
                                 </a>
                             </p>
-                            {match choice {
+                            {match choice.filter(|_| !own) {
+                                None if own => ().into_any(),
                                 None => {
                                     view! {
                                         <p class="badge badge-ok">{tr(|t| t.decided_before())}</p>
@@ -248,14 +395,16 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
             <p class="field-error" aria-live="polite">
                 {move || errors.field("documents").get()}
             </p>
-            <button
-                type="submit"
-                class="button button-primary"
-                data-testid="decision-submit"
-                disabled=move || decide.pending().get()
-            >
-                {tr(|t| t.decision_submit())}
-            </button>
+            <Show when=move || !own>
+                <button
+                    type="submit"
+                    class="button button-primary"
+                    data-testid="decision-submit"
+                    disabled=move || decide.pending().get()
+                >
+                    {tr(|t| t.decision_submit())}
+                </button>
+            </Show>
         </form>
     }
 }

@@ -39,10 +39,11 @@ struct DocumentRow {
     created_at: i64,
     reason: Option<String>,
     note: Option<String>,
+    replaces: Option<i64>,
 }
 
 const SELECT: &str = "SELECT d.id, d.kind, d.number, d.expires_on, d.caption, d.file_id, f.content_type, f.size,
-        d.status, d.created_at,
+        d.status, d.created_at, d.replaces,
         (SELECT sd.reason FROM submission_documents sd WHERE sd.document_id = d.id AND sd.approved = 0
           ORDER BY sd.decided_at DESC LIMIT 1) AS reason,
         (SELECT sd.note FROM submission_documents sd WHERE sd.document_id = d.id AND sd.approved = 0
@@ -80,14 +81,36 @@ impl DocumentRow {
             status,
             rejection,
             uploaded_at: from_unix(self.created_at),
+            replaces: self.replaces,
         }
     }
 }
 
-/// The doctor's current documents (not replaced or removed), in kind order.
+/// The SQL condition of a document in force: not removed, and not a replacement still
+/// waiting for (or refused by) a reviewer.
+pub const IN_FORCE: &str = "removed_at IS NULL AND (replaces IS NULL OR status = 'approved')";
+
+/// The doctor's current documents (not replaced or removed), in kind order. A renewal
+/// waiting for review is not among them: the document it replaces still is.
 pub async fn current(state: &AppState, account_id: i64) -> AppResult<Vec<Document>> {
     let rows: Vec<DocumentRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE d.account_id = ? AND d.removed_at IS NULL ORDER BY d.id"
+        "{SELECT} WHERE d.account_id = ? AND d.removed_at IS NULL
+           AND (d.replaces IS NULL OR d.status = 'approved') ORDER BY d.id"
+    ))
+    .bind(account_id)
+    .fetch_all(&state.db)
+    .await?;
+    let mut docs: Vec<Document> = rows.iter().map(DocumentRow::to_document).collect();
+    docs.sort_by_key(|d| d.kind);
+    Ok(docs)
+}
+
+/// Replacements of approved documents not (yet) in force: under review, or rejected until
+/// the doctor uploads another one.
+pub async fn renewals(state: &AppState, account_id: i64) -> AppResult<Vec<Document>> {
+    let rows: Vec<DocumentRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE d.account_id = ? AND d.removed_at IS NULL
+           AND d.replaces IS NOT NULL AND d.status != 'approved' ORDER BY d.id"
     ))
     .bind(account_id)
     .fetch_all(&state.db)
@@ -162,23 +185,32 @@ pub async fn list(State(state): State<AppState>, me: Doctor) -> AppResult<Json<V
 }
 
 /// Upload a document (multipart: `kind`, `number`, `expires_on` YYYY-MM-DD, `caption`,
-/// `file`). A required kind replaces the current document of that kind.
+/// `file`). A required kind replaces the current document of that kind. A verified doctor
+/// renewing an approved document (within 30 days of its expiry) gets a renewal: the new
+/// document goes to the reviewers on its own and the old one stays in force until then.
 #[utoipa::path(post, path = "/me/documents", tag = "onboarding",
     request_body(content_type = "multipart/form-data",
         description = "fields kind, number, expires_on, caption, and file (JPEG, PNG, WebP or PDF, ≤ 10 MB)"),
     responses(
         (status = 201, body = Document),
-        (status = 409, description = "Under review, or the document it replaces is approved", body = ErrorBody),
+        (status = 400, description = "Not a readable multipart body", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "`agreement_required`", body = ErrorBody),
+        (status = 409, description = "Under review (or a renewal of this kind is), or the document it replaces is approved and not about to expire", body = ErrorBody),
         (status = 413, body = ErrorBody),
         (status = 415, description = "Not a JPEG, PNG, WebP or PDF by content", body = ErrorBody),
         (status = 422, body = ErrorBody),
+        (status = 500, body = ErrorBody),
     ))]
 pub async fn upload(
     State(state): State<AppState>,
     me: Doctor,
     mut multipart: Multipart,
 ) -> AppResult<(StatusCode, Json<Document>)> {
-    ensure_not_under_review(&state, me.account_id).await?;
+    let status = verification::current_status(&state, me.account_id).await?;
+    if status == VerificationStatus::Pending {
+        return Err(AppError::Code(ErrorCode::UnderReview));
+    }
     let mut fields = DocumentFields::default();
     let mut upload = None;
     let mut bad_kind = false;
@@ -228,19 +260,36 @@ pub async fn upload(
     let upload = upload.ok_or(AppError::OnField(ErrorCode::EmptyFile, "file"))?;
     let kind = fields.kind.expect("validated");
 
-    let replaced = if kind.is_required() {
-        current(&state, me.account_id)
-            .await?
-            .into_iter()
-            .find(|d| d.kind == kind)
+    let (replaced, earlier_renewal) = if kind.is_required() {
+        let current = current(&state, me.account_id).await?;
+        let renewals = renewals(&state, me.account_id).await?;
+        (
+            current.into_iter().find(|d| d.kind == kind),
+            renewals.into_iter().find(|d| d.kind == kind),
+        )
     } else {
-        None
+        (None, None)
     };
+    // A replacement under review is decided before another one may follow.
+    if earlier_renewal
+        .as_ref()
+        .is_some_and(|d| d.status == DocumentStatus::Submitted)
+    {
+        return Err(AppError::Code(ErrorCode::UnderReview));
+    }
     if let Some(old) = &replaced {
         if !replaceable(old, today) {
             return Err(AppError::Code(ErrorCode::DocumentLocked));
         }
     }
+    // A verified doctor renewing an approved document before it expires: the new one goes
+    // to the reviewers on its own, and the old one stays in force until it is approved
+    // (or until the old one expires).
+    let renewal_of = replaced
+        .as_ref()
+        .filter(|old| old.status == DocumentStatus::Approved)
+        .filter(|_| status == VerificationStatus::Verified)
+        .map(|old| old.id);
 
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
@@ -248,12 +297,16 @@ pub async fn upload(
     let kept = upload
         .keep(&mut tx, crate::files::Owner::Account(me.account_id), now)
         .await?;
-    if let Some(old) = &replaced {
+    if let Some(earlier) = &earlier_renewal {
+        remove(&state, &mut tx, earlier).await?;
+    }
+    if let (Some(old), None) = (&replaced, renewal_of) {
         remove(&state, &mut tx, old).await?;
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO documents (account_id, kind, number, expires_on, caption, file_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO documents (account_id, kind, number, expires_on, caption, file_id, created_at,
+             replaces, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(me.account_id)
     .bind(kind.as_str())
@@ -262,10 +315,27 @@ pub async fn upload(
     .bind(&fields.caption)
     .bind(&file_id)
     .bind(now)
+    .bind(renewal_of)
+    .bind(if renewal_of.is_some() {
+        "submitted"
+    } else {
+        "uploaded"
+    })
     .fetch_one(&mut *tx)
     .await?;
+    if renewal_of.is_some() {
+        verification::open_renewal(&mut tx, me.account_id, id, now).await?;
+    }
     tx.commit().await?;
     kept.committed();
+    if let Some(old) = renewal_of {
+        tracing::info!(
+            account_id = me.account_id,
+            old,
+            new = id,
+            "renewal submitted for review"
+        );
+    }
 
     let doc = by_ids(&state, &[id])
         .await?
@@ -274,21 +344,25 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(doc)))
 }
 
-/// Delete a document that is not approved (nor under review).
+/// Delete a document that is not approved (nor under review); also a rejected renewal.
 #[utoipa::path(delete, path = "/me/documents/{id}", tag = "onboarding",
     params(("id" = i64, Path, description = "Document id")),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "`agreement_required`", body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody),
+        (status = 409, description = "Under review, or approved", body = ErrorBody),
+        (status = 500, body = ErrorBody),
     ))]
 pub async fn delete(
     State(state): State<AppState>,
     me: Doctor,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
-    let doc = current(&state, me.account_id)
-        .await?
+    let mut mine = current(&state, me.account_id).await?;
+    mine.extend(renewals(&state, me.account_id).await?);
+    let doc = mine
         .into_iter()
         .find(|d| d.id == id)
         .ok_or(AppError::Code(ErrorCode::NotFound))?;

@@ -46,11 +46,7 @@ impl ProfileRow {
                 .display_name
                 .clone()
                 .unwrap_or_else(|| self.real_name.clone()),
-            gender: if self.gender == "female" {
-                Gender::Female
-            } else {
-                Gender::Male
-            },
+            gender: self.gender(),
             id_number_masked: mask_id_number(&self.id_number),
             hospital: self.hospital.clone(),
             department: self.department.clone(),
@@ -61,8 +57,52 @@ impl ProfileRow {
             specialties: self.specialties.clone(),
             bio: self.bio.clone(),
             avatar_file_id: self.avatar_file_id.clone(),
+            identity_locked: false,
+            pending_change: None,
         }
     }
+
+    fn gender(&self) -> Gender {
+        if self.gender == "female" {
+            Gender::Female
+        } else {
+            Gender::Male
+        }
+    }
+}
+
+fn gender_name(gender: Gender) -> &'static str {
+    match gender {
+        Gender::Male => "male",
+        Gender::Female => "female",
+    }
+}
+
+/// Whether the hospital has verified the doctor at least once: from then on the identity
+/// fields are fixed and the practice fields change only through a reviewer.
+pub async fn identity_locked(state: &AppState, account_id: i64) -> AppResult<bool> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?
+                          AND verification_status IN ('verified', 'needs_reverification'))
+             OR EXISTS (SELECT 1 FROM verification_submissions WHERE account_id = ?
+                          AND kind = 'full' AND status = 'approved')",
+    )
+    .bind(account_id)
+    .bind(account_id)
+    .fetch_one(&state.db)
+    .await?)
+}
+
+/// The profile as the doctor sees it: the approved values, whether identity is locked, and
+/// a change of the practice fields waiting for a reviewer.
+pub async fn view(state: &AppState, account_id: i64, row: &ProfileRow) -> AppResult<Profile> {
+    Ok(Profile {
+        identity_locked: identity_locked(state, account_id).await?,
+        pending_change: verification::pending_profile_change(state, account_id)
+            .await?
+            .map(|c| c.after()),
+        ..row.to_profile()
+    })
 }
 
 pub async fn load(state: &AppState, account_id: i64) -> AppResult<Option<ProfileRow>> {
@@ -75,23 +115,40 @@ pub async fn load(state: &AppState, account_id: i64) -> AppResult<Option<Profile
     .await?)
 }
 
-/// The signed-in doctor's profile; 404 until it has been filled in.
+/// The signed-in doctor's profile (with a practice change waiting for review); 404 until
+/// it has been filled in.
 #[utoipa::path(get, path = "/me/profile", tag = "onboarding",
-    responses((status = 200, body = Profile), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses(
+        (status = 200, body = Profile),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "`agreement_required`", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 500, body = ErrorBody),
+    ))]
 pub async fn get_profile(State(state): State<AppState>, me: Doctor) -> AppResult<Json<Profile>> {
     let row = load(&state, me.account_id)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    Ok(Json(row.to_profile()))
+    Ok(Json(view(&state, me.account_id, &row).await?))
 }
 
 /// Create or update the profile. The display name (default: the real name) is made unique
 /// with a suffix such as `张伟(2)`; the answer shows the name actually given.
+///
+/// Once verified, real name, sex and ID number are fixed (`profile_locked` when they
+/// differ), and a change of the practice fields is held for a reviewer (`pending_change`)
+/// while the profile keeps the approved values; display name, specialties and bio change
+/// at once.
 #[utoipa::path(put, path = "/me/profile", tag = "onboarding", request_body = ProfileUpdate,
     responses(
         (status = 200, body = Profile),
-        (status = 409, description = "Under review", body = ErrorBody),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "`agreement_required`", body = ErrorBody),
+        (status = 409, description = "`under_review` (the submission, or an earlier practice change, is being reviewed) or `profile_locked` (identity fields after verification)", body = ErrorBody),
+        (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody),
+        (status = 500, body = ErrorBody),
     ))]
 pub async fn put_profile(
     State(state): State<AppState>,
@@ -110,7 +167,10 @@ pub async fn put_profile(
         .filter(|s| !s.is_empty())
     {
         Some(id) => id.to_ascii_uppercase(),
-        None => existing.map(|p| p.id_number).unwrap_or_default(),
+        None => existing
+            .as_ref()
+            .map(|p| p.id_number.clone())
+            .unwrap_or_default(),
     };
     let wanted = update
         .display_name
@@ -120,6 +180,11 @@ pub async fn put_profile(
         .unwrap_or(update.real_name.trim())
         .to_owned();
 
+    if let Some(old) = &existing {
+        if identity_locked(&state, me.account_id).await? {
+            return update_verified(&state, me.account_id, old, &update, &id_number, &wanted).await;
+        }
+    }
     let mut tx = state.db.begin().await?;
     sqlx::query(
         "INSERT INTO doctor_profiles (account_id, real_name, gender, id_number, hospital, department, title,
@@ -133,10 +198,7 @@ pub async fn put_profile(
     )
     .bind(me.account_id)
     .bind(update.real_name.trim())
-    .bind(match update.gender {
-        Gender::Male => "male",
-        Gender::Female => "female",
-    })
+    .bind(gender_name(update.gender))
     .bind(&id_number)
     .bind(update.hospital.trim())
     .bind(update.department.trim())
@@ -155,7 +217,106 @@ pub async fn put_profile(
     let row = load(&state, me.account_id)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    Ok(Json(row.to_profile()))
+    Ok(Json(view(&state, me.account_id, &row).await?))
+}
+
+/// `PUT /me/profile` of a doctor verified once: identity fixed, practice fields through a
+/// reviewer, the rest at once.
+async fn update_verified(
+    state: &AppState,
+    account_id: i64,
+    old: &ProfileRow,
+    update: &ProfileUpdate,
+    id_number: &str,
+    wanted_display_name: &str,
+) -> AppResult<Json<Profile>> {
+    if update.real_name.trim() != old.real_name {
+        return Err(AppError::OnField(ErrorCode::ProfileLocked, "real_name"));
+    }
+    if update.gender != old.gender() {
+        return Err(AppError::OnField(ErrorCode::ProfileLocked, "gender"));
+    }
+    if id_number != old.id_number {
+        return Err(AppError::OnField(ErrorCode::ProfileLocked, "id_number"));
+    }
+    let asked = update.practice();
+    let live = old.to_profile().practice();
+    let pending = verification::pending_profile_change(state, account_id).await?;
+    // Sending the approved values (a form filled from them) or the pending ones again asks
+    // for nothing new.
+    let change = asked != live && pending.as_ref().map(|p| p.after()) != Some(asked.clone());
+    if change && pending.is_some() {
+        return Err(AppError::Code(ErrorCode::UnderReview));
+    }
+
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "UPDATE doctor_profiles SET specialties = ?, bio = ?, updated_at = ? WHERE account_id = ?",
+    )
+    .bind(update.specialties.trim())
+    .bind(update.bio.trim())
+    .bind(now)
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?;
+    assign_display_name(&mut tx, account_id, wanted_display_name).await?;
+    if change {
+        // Only one practice change at a time: a second request that raced past the check
+        // above finds it here, in the same write transaction.
+        let raced: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM profile_changes pc JOIN verification_submissions s ON s.id = pc.submission_id
+              WHERE pc.account_id = ? AND s.status = 'pending'",
+        )
+        .bind(account_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if raced.is_some() {
+            return Err(AppError::Code(ErrorCode::UnderReview));
+        }
+        let submission: i64 = sqlx::query_scalar(
+            "INSERT INTO verification_submissions (account_id, kind, submitted_at)
+             VALUES (?, 'profile_change', ?) RETURNING id",
+        )
+        .bind(account_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO profile_changes (submission_id, account_id,
+                 old_hospital, old_department, old_title, old_practice_category, old_practice_scope,
+                 old_years_of_practice, hospital, department, title, practice_category,
+                 practice_scope, years_of_practice)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(submission)
+        .bind(account_id)
+        .bind(&live.hospital)
+        .bind(&live.department)
+        .bind(live.title.as_str())
+        .bind(&live.practice_category)
+        .bind(&live.practice_scope)
+        .bind(live.years_of_practice as i64)
+        .bind(&asked.hospital)
+        .bind(&asked.department)
+        .bind(asked.title.as_str())
+        .bind(&asked.practice_category)
+        .bind(&asked.practice_scope)
+        .bind(asked.years_of_practice as i64)
+        .execute(&mut *tx)
+        .await?;
+        tracing::info!(
+            account_id,
+            submission,
+            "practice fields change submitted for review"
+        );
+    }
+    tx.commit().await?;
+
+    let row = load(state, account_id)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    Ok(Json(view(state, account_id, &row).await?))
 }
 
 /// Gives the account `wanted`, or `wanted(2)`, `wanted(3)`, … whichever is free first.

@@ -5,11 +5,13 @@ use axum::{extract::State, http::StatusCode, Json};
 use doctor_desk_api::{
     auth::VerificationStatus,
     onboarding::{
-        DocumentKind, DocumentStatus, OnboardingStep, Rejection, RejectionReason, Submission,
-        SubmissionStatus, SubmittedDocument, Verification, EXPIRY_WARNING_DAYS,
+        DocumentKind, DocumentStatus, OnboardingStep, PracticeFields, ProfileChange, Rejection,
+        RejectionReason, Submission, SubmissionKind, SubmissionStatus, SubmittedDocument, Title,
+        Verification, EXPIRY_WARNING_DAYS,
     },
     ErrorBody, ErrorCode,
 };
+use sqlx::SqliteConnection;
 
 use super::{documents, profile, today};
 use crate::{
@@ -33,10 +35,13 @@ pub async fn current_status(state: &AppState, account_id: i64) -> AppResult<Veri
         return Ok(status);
     }
     let today = today(state).to_string();
-    let expired: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM documents WHERE account_id = ? AND removed_at IS NULL AND kind != 'other'
+    // Documents in force only: a renewal waiting for review does not count (the document
+    // it replaces does, until its own expiry).
+    let expired: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT 1 FROM documents WHERE account_id = ? AND {} AND kind != 'other'
            AND expires_on IS NOT NULL AND expires_on < ? LIMIT 1",
-    )
+        documents::IN_FORCE
+    ))
     .bind(account_id)
     .bind(&today)
     .fetch_optional(&state.db)
@@ -67,9 +72,128 @@ pub async fn ensure_verified(state: &AppState, account_id: i64) -> AppResult<()>
 #[derive(sqlx::FromRow)]
 struct SubmissionRow {
     id: i64,
+    kind: String,
     status: String,
     submitted_at: i64,
     decided_at: Option<i64>,
+}
+
+/// Puts a renewal (the new document `document_id`, already stored as `submitted`) in the
+/// reviewers' queue on its own.
+pub async fn open_renewal(
+    tx: &mut SqliteConnection,
+    account_id: i64,
+    document_id: i64,
+    now: i64,
+) -> AppResult<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO verification_submissions (account_id, kind, submitted_at) VALUES (?, 'renewal', ?)
+         RETURNING id",
+    )
+    .bind(account_id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO submission_documents (submission_id, document_id) VALUES (?, ?)")
+        .bind(id)
+        .bind(document_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ProfileChangeRow {
+    pub old_hospital: String,
+    pub old_department: String,
+    pub old_title: String,
+    pub old_practice_category: String,
+    pub old_practice_scope: String,
+    pub old_years_of_practice: i64,
+    pub hospital: String,
+    pub department: String,
+    pub title: String,
+    pub practice_category: String,
+    pub practice_scope: String,
+    pub years_of_practice: i64,
+    pub approved: Option<bool>,
+    pub reason: Option<String>,
+    pub note: String,
+}
+
+fn practice(
+    hospital: &str,
+    department: &str,
+    title: &str,
+    category: &str,
+    scope: &str,
+    years: i64,
+) -> PracticeFields {
+    PracticeFields {
+        hospital: hospital.to_owned(),
+        department: department.to_owned(),
+        title: Title::parse(title).unwrap_or(Title::ResidentPhysician),
+        practice_category: category.to_owned(),
+        practice_scope: scope.to_owned(),
+        years_of_practice: years.max(0) as u32,
+    }
+}
+
+impl ProfileChangeRow {
+    pub fn after(&self) -> PracticeFields {
+        practice(
+            &self.hospital,
+            &self.department,
+            &self.title,
+            &self.practice_category,
+            &self.practice_scope,
+            self.years_of_practice,
+        )
+    }
+
+    pub fn to_change(&self) -> ProfileChange {
+        ProfileChange {
+            before: practice(
+                &self.old_hospital,
+                &self.old_department,
+                &self.old_title,
+                &self.old_practice_category,
+                &self.old_practice_scope,
+                self.old_years_of_practice,
+            ),
+            after: self.after(),
+            approved: self.approved,
+            rejection: rejection(self.approved, self.reason.as_deref(), &self.note),
+        }
+    }
+}
+
+fn rejection(approved: Option<bool>, reason: Option<&str>, note: &str) -> Option<Rejection> {
+    (approved == Some(false))
+        .then(|| {
+            reason
+                .and_then(RejectionReason::parse)
+                .map(|reason| Rejection {
+                    reason,
+                    note: note.to_owned(),
+                })
+        })
+        .flatten()
+}
+
+/// The practice fields a verified doctor asked for and no reviewer has decided yet.
+pub async fn pending_profile_change(
+    state: &AppState,
+    account_id: i64,
+) -> AppResult<Option<ProfileChangeRow>> {
+    Ok(sqlx::query_as(
+        "SELECT pc.* FROM profile_changes pc
+           JOIN verification_submissions s ON s.id = pc.submission_id
+          WHERE pc.account_id = ? AND s.status = 'pending'",
+    )
+    .bind(account_id)
+    .fetch_optional(&state.db)
+    .await?)
 }
 
 #[derive(sqlx::FromRow)]
@@ -81,19 +205,20 @@ struct SubmittedRow {
 }
 
 pub async fn load_submission(state: &AppState, id: i64) -> AppResult<Option<(i64, Submission)>> {
-    let row: Option<(i64, i64, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT account_id, id, status, submitted_at, decided_at FROM verification_submissions WHERE id = ?",
+    let row: Option<(i64, i64, String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT account_id, id, kind, status, submitted_at, decided_at FROM verification_submissions WHERE id = ?",
     )
     .bind(id)
     .fetch_optional(&state.db)
     .await?;
-    let Some((account_id, id, status, submitted_at, decided_at)) = row else {
+    let Some((account_id, id, kind, status, submitted_at, decided_at)) = row else {
         return Ok(None);
     };
     let submission = to_submission(
         state,
         SubmissionRow {
             id,
+            kind,
             status,
             submitted_at,
             decided_at,
@@ -118,22 +243,24 @@ async fn to_submission(state: &AppState, row: SubmissionRow) -> AppResult<Submis
         .map(|(part, document)| SubmittedDocument {
             document,
             approved: part.approved,
-            rejection: (part.approved == Some(false))
-                .then(|| {
-                    part.reason
-                        .as_deref()
-                        .and_then(RejectionReason::parse)
-                        .map(|reason| Rejection {
-                            reason,
-                            note: part.note.clone(),
-                        })
-                })
-                .flatten(),
+            rejection: rejection(part.approved, part.reason.as_deref(), &part.note),
         })
         .collect();
     documents.sort_by_key(|d| d.document.kind);
+    let kind = SubmissionKind::parse(&row.kind).unwrap_or_default();
+    let profile_change = if kind == SubmissionKind::ProfileChange {
+        let change: Option<ProfileChangeRow> =
+            sqlx::query_as("SELECT * FROM profile_changes WHERE submission_id = ?")
+                .bind(row.id)
+                .fetch_optional(&state.db)
+                .await?;
+        change.map(|c| c.to_change())
+    } else {
+        None
+    };
     Ok(Submission {
         id: row.id,
+        kind,
         status: match row.status.as_str() {
             "approved" => SubmissionStatus::Approved,
             "rejected" => SubmissionStatus::Rejected,
@@ -142,12 +269,19 @@ async fn to_submission(state: &AppState, row: SubmissionRow) -> AppResult<Submis
         submitted_at: from_unix(row.submitted_at),
         decided_at: row.decided_at.map(from_unix),
         documents,
+        profile_change,
     })
 }
 
-/// Status, the step to resume at, missing and expiring documents, and every submission.
+/// Status, the step to resume at, missing and expiring documents, renewals under review,
+/// and every submission.
 #[utoipa::path(get, path = "/me/verification", tag = "onboarding",
-    responses((status = 200, body = Verification), (status = 401, body = ErrorBody)))]
+    responses(
+        (status = 200, body = Verification),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "`agreement_required`", body = ErrorBody),
+        (status = 500, body = ErrorBody),
+    ))]
 pub async fn get_verification(
     State(state): State<AppState>,
     me: Doctor,
@@ -188,7 +322,7 @@ async fn view(state: &AppState, account_id: i64) -> AppResult<Verification> {
         }
     };
     let rows: Vec<SubmissionRow> = sqlx::query_as(
-        "SELECT id, status, submitted_at, decided_at FROM verification_submissions
+        "SELECT id, kind, status, submitted_at, decided_at FROM verification_submissions
          WHERE account_id = ? ORDER BY submitted_at DESC, id DESC",
     )
     .bind(account_id)
@@ -203,15 +337,22 @@ async fn view(state: &AppState, account_id: i64) -> AppResult<Verification> {
         step,
         missing,
         expiring,
+        renewals: documents::renewals(state, account_id).await?,
         submissions,
     })
 }
 
-/// Submit the profile and current documents for review.
+/// Submit the profile and current documents for review. Documents approved earlier stay
+/// approved and the reviewer decides the rest; when nothing else is left (the doctor only
+/// removed a rejected optional document), the reviewer looks at the whole file again, so
+/// a submission always has something to decide.
 #[utoipa::path(post, path = "/me/verification", tag = "onboarding",
     responses(
         (status = 201, description = "Submitted", body = Verification),
-        (status = 409, description = "Incomplete, still rejected documents, or already under review / verified", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "`agreement_required`", body = ErrorBody),
+        (status = 409, description = "`incomplete` (or still rejected documents), `under_review`, or `nothing_to_review` (verified: renewals and profile changes go to the reviewers on their own)", body = ErrorBody),
+        (status = 500, body = ErrorBody),
     ))]
 pub async fn submit(
     State(state): State<AppState>,
@@ -220,7 +361,7 @@ pub async fn submit(
     let status = current_status(&state, me.account_id).await?;
     match status {
         VerificationStatus::Pending => return Err(AppError::Code(ErrorCode::UnderReview)),
-        VerificationStatus::Verified => return Err(AppError::Code(ErrorCode::Conflict)),
+        VerificationStatus::Verified => return Err(AppError::Code(ErrorCode::NothingToReview)),
         _ => {}
     }
     let today = today(&state);
@@ -246,9 +387,12 @@ pub async fn submit(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    // Documents approved earlier stay approved; the reviewer decides the rest. With nothing
+    // else to decide, every document is looked at again (never a verification without a
+    // reviewer: the profile may have changed since).
+    let review_all = docs.iter().all(|d| d.status == DocumentStatus::Approved);
     for doc in &docs {
-        // Documents approved earlier stay approved; the reviewer decides the rest.
-        let approved = (doc.status == DocumentStatus::Approved).then_some(true);
+        let approved = (doc.status == DocumentStatus::Approved && !review_all).then_some(true);
         sqlx::query(
             "INSERT INTO submission_documents (submission_id, document_id, approved, decided_at) VALUES (?, ?, ?, ?)",
         )
@@ -259,10 +403,15 @@ pub async fn submit(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("UPDATE documents SET status = 'submitted' WHERE account_id = ? AND removed_at IS NULL AND status != 'approved'")
-        .bind(me.account_id)
-        .execute(&mut *tx)
-        .await?;
+    for doc in docs
+        .iter()
+        .filter(|d| review_all || d.status != DocumentStatus::Approved)
+    {
+        sqlx::query("UPDATE documents SET status = 'submitted' WHERE id = ?")
+            .bind(doc.id)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query("UPDATE accounts SET verification_status = 'pending' WHERE id = ?")
         .bind(me.account_id)
         .execute(&mut *tx)

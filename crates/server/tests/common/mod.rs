@@ -129,6 +129,32 @@ impl TestApp {
         b
     }
 
+    /// Sends every request at once, each through its own clone of the router on its own
+    /// task (run the test on a multi-thread runtime for real parallelism); the replies
+    /// come back in the order of the requests.
+    pub async fn send_concurrently(&self, requests: Vec<Request<Body>>) -> Vec<Reply> {
+        let tasks: Vec<_> = requests
+            .into_iter()
+            .map(|req| {
+                let router = self.router.clone();
+                tokio::spawn(async move { router.oneshot(req).await.expect("infallible") })
+            })
+            .collect();
+        let mut replies = Vec::with_capacity(tasks.len());
+        for response in futures_util::future::join_all(tasks).await {
+            let response = response.expect("the request task ran");
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            replies.push(Reply {
+                status,
+                headers,
+                json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            });
+        }
+        replies
+    }
+
     pub fn browser(&self) -> Browser<'_> {
         Browser {
             app: self,
@@ -232,6 +258,19 @@ impl Browser<'_> {
         req = self.with_cookies(req, csrf);
         self.dispatch(req.body(body.map(Body::from).unwrap_or_default()).unwrap())
             .await
+    }
+
+    /// A JSON request as this browser would send it (cookies, CSRF header), to send later,
+    /// e.g. many at once with `TestApp::send_concurrently`.
+    pub async fn request(&mut self, method: Method, path: &str, body: Value) -> Request<Body> {
+        self.ensure_csrf().await;
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json");
+        self.with_cookies(req, true)
+            .body(Body::from(body.to_string()))
+            .unwrap()
     }
 
     async fn ensure_csrf(&mut self) {
