@@ -76,6 +76,11 @@ async fn verified_with_expiring_practice<'a>(
     (b, rv, practice["id"].as_i64().unwrap())
 }
 
+/// Renewals span weeks: the reviewer's session must outlive the week-long idle timeout.
+async fn renewal_app() -> TestApp {
+    TestApp::with_config(|c| c.limits.session_idle_secs = 365 * 24 * 3600).await
+}
+
 /// Moves the clock on; the doctor (whose browser session would have lapsed) signs in again.
 async fn days_later(app: &TestApp, b: &mut Browser<'_>, days: i64) {
     app.clock.advance(Duration::days(days));
@@ -113,7 +118,7 @@ fn current_practice(docs: &Value) -> Value {
 
 #[tokio::test]
 async fn a_renewed_document_is_reviewed_on_its_own_and_takes_over_when_approved() {
-    let app = TestApp::new().await;
+    let app = renewal_app().await;
     let (mut b, mut rv, old) = verified_with_expiring_practice(&app, 40).await;
     days_later(&app, &mut b, 15).await; // 25 days left: may be renewed
 
@@ -180,7 +185,7 @@ async fn a_renewed_document_is_reviewed_on_its_own_and_takes_over_when_approved(
 
 #[tokio::test]
 async fn a_renewal_undecided_when_the_old_document_expires_needs_reverification() {
-    let app = TestApp::new().await;
+    let app = renewal_app().await;
     let (mut b, _rv, _old) = verified_with_expiring_practice(&app, 40).await;
     days_later(&app, &mut b, 15).await;
     let new = renew_practice(&app, &mut b).await;
@@ -208,7 +213,7 @@ async fn a_renewal_undecided_when_the_old_document_expires_needs_reverification(
 
 #[tokio::test]
 async fn a_rejected_renewal_keeps_the_old_document_until_it_expires() {
-    let app = TestApp::new().await;
+    let app = renewal_app().await;
     let (mut b, mut rv, old) = verified_with_expiring_practice(&app, 40).await;
     days_later(&app, &mut b, 15).await;
     let new = renew_practice(&app, &mut b).await;
@@ -641,7 +646,7 @@ async fn of_concurrent_decisions_exactly_one_wins() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn of_concurrent_decisions_on_a_renewal_exactly_one_wins() {
-    let app = TestApp::new().await;
+    let app = renewal_app().await;
     let (mut b, mut first, _old) = verified_with_expiring_practice(&app, 40).await;
     days_later(&app, &mut b, 15).await;
     let new = renew_practice(&app, &mut b).await;
