@@ -245,6 +245,11 @@ strings! {
         "Your change of practice details is with the hospital; the approved details apply until it is approved.";
     practice_change_submitted: "执业信息的修改已提交审核", "Change of practice details sent for review";
     renewals_title: "证件更新", "Document renewals";
+    expiring_title: "证件即将到期", "Documents about to expire";
+    expiring_hint: "请在到期前上传新证件，审核通过后替换原证件；审核期间原证件继续有效。",
+        "Upload the new document before the current one expires; it replaces the current one once approved, which stays valid meanwhile.";
+    renew_documents: "更新证件", "Renew documents";
+    done_step: "完成", "Done";
     kind_full: "资质认证", "Verification";
     kind_renewal: "证件更新", "Document renewal";
     kind_profile_change: "执业信息修改", "Change of practice details";
@@ -448,6 +453,9 @@ formats! {
     pending_review_value(v: &str):
         |v| format!("待审核：{v}"),
         |v| format!("Awaiting review: {v}");
+    expires_on_date(doc: &str, date: &str):
+        |doc, date| format!("{doc}：{date} 到期"),
+        |doc, date| format!("{doc}: expires on {date}");
     renewal_pending(doc: &str):
         |doc| format!("{doc}：新证件审核中，原证件到期前继续有效"),
         |doc| format!("{doc}: the new document is under review; the current one stays valid until it expires");

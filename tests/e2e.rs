@@ -176,6 +176,9 @@ async fn onboarding_review_flow(h: &Harness) {
     h.testid("doc-id_card_front-preview").await;
     h.click("doc-id_card_front-upload").await;
     h.wait_text("doc-id_card_front-status", "待提交").await;
+    // The practice certificate runs out in 20 days: renewed below, once verified.
+    let china_today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let practice_expiry = (china_today + chrono::Duration::days(20)).to_string();
     for (kind, number) in [
         ("id_card_back", None),
         ("qualification", Some("199833110000123")),
@@ -184,6 +187,9 @@ async fn onboarding_review_flow(h: &Harness) {
     ] {
         if let Some(n) = number {
             h.fill(&format!("{kind}-number"), n).await;
+        }
+        if kind == "practice" {
+            h.set_value("practice-expires_on", &practice_expiry).await;
         }
         h.attach_photo(&format!("doc-{kind}-file"), 800, 600).await;
         h.testid(&format!("doc-{kind}-prepared")).await;
@@ -267,6 +273,49 @@ async fn onboarding_review_flow(h: &Harness) {
     sign_in(h, &phone, PASSWORD).await;
     h.wait_text("verification-status", "已认证").await;
     h.screenshot("verified").await;
+
+    // The practice certificate is about to expire: the doctor renews it from the status
+    // page, stays verified meanwhile, and the reviewer decides the renewal on its own.
+    h.click("go-onboarding").await;
+    h.wait_contains("expiring-document", &practice_expiry).await;
+    h.click("renew-documents").await;
+    h.wait_text("doc-practice-status", "已通过").await;
+    h.fill("practice-number", "110330100000789").await;
+    h.set_value(
+        "practice-expires_on",
+        &(china_today + chrono::Duration::days(5 * 365)).to_string(),
+    )
+    .await;
+    h.attach_photo("doc-practice-file", 800, 600).await;
+    h.testid("doc-practice-prepared").await;
+    h.click("doc-practice-upload").await;
+    h.wait_text("doc-practice-status", "审核中").await;
+    h.click("documents-next").await;
+    h.wait_contains("renewal", "新证件审核中").await;
+    h.wait_text("onboarding-status", "已认证").await;
+    h.screenshot("renewal-pending").await;
+    sign_out(h).await;
+
+    sign_in(h, "13800000009", &reviewer_password).await;
+    h.goto("/review").await;
+    open_first_submission(h).await;
+    h.click("approve-practice").await;
+    h.click("decision-submit").await;
+    h.testid("queue-empty").await;
+    sign_out(h).await;
+
+    sign_in(h, &phone, PASSWORD).await;
+    h.wait_text("verification-status", "已认证").await;
+    h.click("go-onboarding").await;
+    h.wait_text("onboarding-status", "已认证").await;
+    h.wait_contains("submission", "证件更新").await;
+    assert!(
+        h.client
+            .find(fantoccini::Locator::Css("[data-testid='expiring']"))
+            .await
+            .is_err(),
+        "nothing left to renew"
+    );
 }
 
 /// Publishes a version from the server side, as `admin publish-agreement` does.

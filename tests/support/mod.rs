@@ -480,6 +480,23 @@ impl Harness {
         input.send_keys(text).await.expect("type");
     }
 
+    /// Sets an input's value as a picker would (date inputs take typed keys differently in
+    /// each engine and locale), then tells the page with an `input` event.
+    pub async fn set_value(&self, id: &str, value: &str) {
+        self.testid(id).await;
+        let script = r#"
+            const [testid, value] = arguments;
+            const el = document.querySelector(`[data-testid='${testid}']`);
+            el.value = value;
+            el.dispatchEvent(new Event('input', { bubbles: true }));
+            el.dispatchEvent(new Event('change', { bubbles: true }));
+        "#;
+        self.client
+            .execute(script, vec![id.into(), value.into()])
+            .await
+            .expect("set value");
+    }
+
     /// Chooses an option of the `<select>` with this `data-testid`.
     pub async fn select(&self, id: &str, value: &str) {
         self.testid(id)

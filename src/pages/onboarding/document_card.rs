@@ -183,12 +183,23 @@ pub fn DocumentCard(
     });
 
     let status = move || document.get().map(|d| d.status);
+    // An approved document can be replaced only when it is about to expire (the server
+    // sends the new one to review on its own and keeps the old one until then).
+    let expiring = move || {
+        document.get().is_some_and(|d| {
+            d.expires_on.is_some_and(|e| {
+                (e - crate::format::today()).num_days()
+                    <= doctor_desk_api::onboarding::EXPIRY_WARNING_DAYS
+            })
+        })
+    };
     let changeable = move || {
         !locked.get()
-            && !matches!(
-                status(),
-                Some(DocumentStatus::Approved | DocumentStatus::Submitted)
-            )
+            && match status() {
+                Some(DocumentStatus::Submitted) => false,
+                Some(DocumentStatus::Approved) => expiring(),
+                _ => true,
+            }
     };
     let choosing = move || matches!(phase.get(), Phase::Ready | Phase::Failed(_));
     let file_input_id = scope.with_value(|s| format!("file-{s}"));
@@ -443,7 +454,12 @@ pub fn DocumentCard(
                             }}
                         </button>
                     </Show>
-                    <Show when=move || document.get().is_some() && phase.get() == Phase::Idle>
+                    // An approved document is replaced, never deleted (a renewal keeps it
+                    // in force until the new one is approved).
+                    <Show when=move || {
+                        document.get().is_some_and(|d| d.status != DocumentStatus::Approved)
+                            && phase.get() == Phase::Idle
+                    }>
                         <button
                             type="button"
                             class="button button-quiet"

@@ -1,4 +1,7 @@
-use doctor_desk_api::onboarding::{Document, DocumentKind, DocumentStatus, OnboardingStep};
+use doctor_desk_api::{
+    auth::VerificationStatus,
+    onboarding::{Document, DocumentKind, DocumentStatus, OnboardingStep},
+};
 use leptos::prelude::*;
 
 use super::{DocumentCard, Flow};
@@ -18,6 +21,15 @@ pub fn DocumentsStep(flow: Flow) -> impl IntoView {
         }
     });
     let locked = Signal::derive(|| false);
+    // A verified doctor is here to renew a document: each renewal goes to review by itself,
+    // so there is nothing to submit afterwards.
+    let verified = move || {
+        flow.data.with(|d| {
+            d.as_ref()
+                .and_then(|d| d.as_ref().ok())
+                .is_some_and(|l| l.verification.status == VerificationStatus::Verified)
+        })
+    };
     let on_uploaded = Callback::new(move |doc: Document| {
         documents.update(|list| {
             if doc.kind != DocumentKind::Other {
@@ -113,9 +125,11 @@ pub fn DocumentsStep(flow: Flow) -> impl IntoView {
                     class="button button-primary"
                     data-testid="documents-next"
                     disabled=move || { missing() > 0 }
-                    on:click=move |_| flow.go(OnboardingStep::Submit)
+                    on:click=move |_| {
+                        flow.go(if verified() { OnboardingStep::Status } else { OnboardingStep::Submit })
+                    }
                 >
-                    {tr(|t| t.next_step())}
+                    {move || if verified() { t().done_step() } else { t().next_step() }}
                 </button>
             </div>
         </div>

@@ -98,12 +98,11 @@ pub fn OnboardingPage() -> impl IntoView {
     });
     let step = Memo::new(move |_| flow.chosen.get().or(server_step.get()));
     // While under review only the status can be shown; once verified, also the profile
-    // (display name and bio change at once, practice details through a reviewer).
+    // (display name and bio change at once, practice details through a reviewer) and the
+    // documents (one about to expire is renewed there, reviewed on its own).
     let locked = move |s: OnboardingStep| match status.get() {
         Some(VerificationStatus::Pending) => s != OnboardingStep::Status,
-        Some(VerificationStatus::Verified) => {
-            !matches!(s, OnboardingStep::Status | OnboardingStep::Profile)
-        }
+        Some(VerificationStatus::Verified) => s == OnboardingStep::Submit,
         _ => false,
     };
     let label = move |s: OnboardingStep| match s {

@@ -21,6 +21,13 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                 .map(|v| {
                     let status = v.status;
                     let renewals = v.renewals.clone();
+                    // About to expire and not being renewed yet: the doctor should act.
+                    let to_renew: Vec<_> = v
+                        .expiring
+                        .iter()
+                        .filter(|d| !renewals.iter().any(|r| r.kind == d.kind && r.rejection.is_none()))
+                        .cloned()
+                        .collect();
                     let hint = move || match status {
                         VerificationStatus::Pending => t().status_pending_hint(),
                         VerificationStatus::Verified => t().status_verified_hint(),
@@ -49,6 +56,40 @@ pub fn StatusStep(flow: Flow) -> impl IntoView {
                                 </button>
                             </Show>
                         </section>
+                        {(status == VerificationStatus::Verified && !to_renew.is_empty())
+                            .then(|| {
+                                view! {
+                                    <section class="card" data-testid="expiring">
+                                        <h2>{tr(|t| t.expiring_title())}</h2>
+                                        <p>{tr(|t| t.expiring_hint())}</p>
+                                        <ul>
+                                            {to_renew
+                                                .into_iter()
+                                                .map(|d| {
+                                                    let kind = d.kind;
+                                                    let date = d
+                                                        .expires_on
+                                                        .map(|e| e.to_string())
+                                                        .unwrap_or_default();
+                                                    view! {
+                                                        <li data-testid="expiring-document">
+                                                            {move || t().expires_on_date(t().document_kind(kind), &date)}
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                        <button
+                                            type="button"
+                                            class="button button-primary"
+                                            data-testid="renew-documents"
+                                            on:click=move |_| flow.go(OnboardingStep::Documents)
+                                        >
+                                            {tr(|t| t.renew_documents())}
+                                        </button>
+                                    </section>
+                                }
+                            })}
                         {(!renewals.is_empty())
                             .then(|| {
                                 view! {
