@@ -926,3 +926,61 @@ async fn doctor_photos_are_checked_and_only_their_owner_sends_them() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// Declining and ending with advice are medical work: a doctor no longer verified (a
+/// licence expired) may do neither, like accepting; another doctor still gets 404.
+#[tokio::test]
+async fn declining_and_advice_need_a_verified_doctor() {
+    let app = TestApp::new().await;
+    let (mut d, doctor_id) = open_service(&app, "13911112031", "周敏").await;
+    let mut p = patient(&app, "13722220031", "钱八").await;
+    let ongoing = ask_for(&mut p, doctor_id).await;
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{ongoing}/accept"),
+            json!({"follow_up_confirmed": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let fresh = ask_for(&mut p, doctor_id).await;
+
+    // A required document expired: verification must be renewed.
+    sqlx::query("UPDATE accounts SET verification_status = 'needs_reverification' WHERE id = ?")
+        .bind(doctor_id)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let r = d
+        .post(&format!("/api/v1/consultations/{ongoing}/close"), advice())
+        .await;
+    assert_eq!(
+        (r.status, r.error_code()),
+        (StatusCode::FORBIDDEN, "verification_required")
+    );
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{fresh}/decline"),
+            json!({"reason": "first_visit"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_code()),
+        (StatusCode::FORBIDDEN, "verification_required")
+    );
+    let mut other = app.doctor("13911112032").await;
+    let r = other
+        .post(
+            &format!("/api/v1/consultations/{fresh}/decline"),
+            json!({"reason": "first_visit"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Nothing changed.
+    let c = d
+        .get(&format!("/api/v1/consultations/{ongoing}"))
+        .await
+        .json;
+    assert_eq!(c["status"], "ongoing");
+    let c = d.get(&format!("/api/v1/consultations/{fresh}")).await.json;
+    assert_eq!(c["status"], "new");
+}
