@@ -10,6 +10,9 @@ ALTER TABLE verification_submissions ADD COLUMN kind TEXT NOT NULL DEFAULT 'full
 -- force (not removed) until the new one is approved, or until its own expiry.
 ALTER TABLE documents ADD COLUMN replaces INTEGER REFERENCES documents(id);
 CREATE INDEX documents_replacing ON documents(replaces) WHERE replaces IS NOT NULL;
+-- One renewal of a document under review at a time, even when two uploads race.
+CREATE UNIQUE INDEX documents_one_renewal ON documents(replaces)
+    WHERE replaces IS NOT NULL AND status = 'submitted' AND removed_at IS NULL;
 
 -- A change of the practice fields of a verified doctor, held apart from the live profile
 -- until a reviewer approves it. `old_*` is what the profile said when it was asked for.

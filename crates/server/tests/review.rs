@@ -689,3 +689,60 @@ async fn of_concurrent_decisions_on_a_renewal_exactly_one_wins() {
     assert_eq!((ok, conflicts), (1, 39), "{others:?}");
     assert_eq!(status(&mut b).await, "verified");
 }
+
+/// The same document renewed from two devices at once: one renewal goes to review, the
+/// other upload is told a renewal is under review already.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_concurrent_renewals_of_one_document_one_is_kept() {
+    let app = renewal_app().await;
+    let (mut b, mut rv, _old) = verified_with_expiring_practice(&app, 40).await;
+    days_later(&app, &mut b, 15).await;
+    let cookies: String = b
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let csrf = b.cookies["dd_csrf"].clone();
+    let boundary = "----renewal-race";
+    let requests = (0..10)
+        .map(|i| {
+            let mut body = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\npractice\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"number\"\r\n\r\n11033010000{i:04}\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            )
+            .into_bytes();
+            body.extend(JPEG);
+            body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+            axum::http::Request::builder()
+                .method(Method::POST)
+                .uri("/api/v1/me/documents")
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header("cookie", &cookies)
+                .header("x-csrf-token", &csrf)
+                .body(axum::body::Body::from(body))
+                .unwrap()
+        })
+        .collect();
+    let replies = app.send_concurrently(requests).await;
+    let created = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    let refused = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CONFLICT && r.error_code() == "under_review")
+        .count();
+    assert_eq!(
+        (created, refused),
+        (1, 9),
+        "{:?}",
+        replies.iter().map(|r| &r.json).collect::<Vec<_>>()
+    );
+    let renewals = pending_queue(&mut rv).await;
+    assert_eq!(renewals.len(), 1, "one renewal to decide: {renewals:?}");
+}

@@ -14,9 +14,7 @@ use axum::{
 };
 use chrono::Duration;
 use common::{TestApp, JPEG, PDF};
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
 const PHONE: &str = "13912340001";
 const PASSWORD: &str = "secret123";
@@ -53,26 +51,11 @@ fn request(
 
 /// Sends every request at the same time; answers in the same order.
 async fn all_at_once(app: &TestApp, requests: Vec<Request<Body>>) -> Vec<(StatusCode, Value)> {
-    let tasks: Vec<_> = requests
+    app.send_concurrently(requests)
+        .await
         .into_iter()
-        .map(|req| {
-            let router = app.router.clone();
-            tokio::spawn(async move {
-                let response = router.oneshot(req).await.unwrap();
-                let status = response.status();
-                let bytes = response.into_body().collect().await.unwrap().to_bytes();
-                (
-                    status,
-                    serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-                )
-            })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for task in tasks {
-        answers.push(task.await.unwrap());
-    }
-    answers
+        .map(|r| (r.status, r.json))
+        .collect()
 }
 
 fn tally(answers: &[(StatusCode, Value)]) -> BTreeMap<u16, usize> {

@@ -322,7 +322,14 @@ pub async fn upload(
         "uploaded"
     })
     .fetch_one(&mut *tx)
-    .await?;
+    .await
+    .map_err(|e| match &e {
+        // Another upload renewed the same document a moment ago.
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            AppError::Code(ErrorCode::UnderReview)
+        }
+        _ => e.into(),
+    })?;
     if renewal_of.is_some() {
         verification::open_renewal(&mut tx, me.account_id, id, now).await?;
     }
