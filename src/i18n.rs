@@ -249,6 +249,7 @@ strings! {
     expiring_hint: "请在到期前上传新证件，审核通过后替换原证件；审核期间原证件继续有效。",
         "Upload the new document before the current one expires; it replaces the current one once approved, which stays valid meanwhile.";
     renew_documents: "更新证件", "Renew documents";
+    my_credentials: "资料与证件", "Profile and documents";
     done_step: "完成", "Done";
     kind_full: "资质认证", "Verification";
     kind_renewal: "证件更新", "Document renewal";

@@ -177,7 +177,9 @@ pub fn use_sign_out(target: &'static str) -> Action<(), Result<(), api::ApiError
 fn SignedInShell() -> impl IntoView {
     let session = use_session();
     // The doctor app keeps one event stream open for the inbox and the tab bar badge.
-    let events = (use_bundle() == crate::app::Bundle::Doctor)
+    // Staff without the doctor role (reviewers) have no inbox: the server refuses them.
+    let is_doctor = untrack(|| session.me()).is_some_and(|me| me.roles.contains(&Role::Doctor));
+    let events = (use_bundle() == crate::app::Bundle::Doctor && is_doctor)
         .then(crate::inbox_events::provide_inbox_events);
     let waiting = events.map(|e| e.waiting);
     let offline = move || events.is_some_and(|e| e.offline.get());

@@ -49,16 +49,25 @@ pub fn HomePage() -> impl IntoView {
                                     </span>
                                 </p>
                                 <p class="muted">{move || t().verification_hint(s)}</p>
-                                <Show when=move || {
-                                    s != VerificationStatus::Verified
-                                        && s != VerificationStatus::Pending
-                                }>
+                                // Verified doctors come back here to renew a document
+                                // about to expire or to edit their profile.
+                                <Show when=move || s != VerificationStatus::Pending>
                                     <AppLink
                                         href="/onboarding"
-                                        class="button button-primary"
+                                        class=if s == VerificationStatus::Verified {
+                                            "button"
+                                        } else {
+                                            "button button-primary"
+                                        }
                                         testid="go-onboarding"
                                     >
-                                        {tr(|t| t.go_onboarding())}
+                                        {move || {
+                                            if s == VerificationStatus::Verified {
+                                                t().my_credentials()
+                                            } else {
+                                                t().go_onboarding()
+                                            }
+                                        }}
                                     </AppLink>
                                 </Show>
                             }
