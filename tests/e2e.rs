@@ -280,14 +280,15 @@ async fn onboarding_review_flow(h: &Harness) {
     h.wait_contains("expiring-document", &practice_expiry).await;
     h.click("renew-documents").await;
     h.wait_text("doc-practice-status", "已通过").await;
+    // The new certificate's details show once its photo is chosen.
+    h.attach_photo("doc-practice-file", 800, 600).await;
+    h.testid("doc-practice-prepared").await;
     h.fill("practice-number", "110330100000789").await;
     h.set_value(
         "practice-expires_on",
         &(china_today + chrono::Duration::days(5 * 365)).to_string(),
     )
     .await;
-    h.attach_photo("doc-practice-file", 800, 600).await;
-    h.testid("doc-practice-prepared").await;
     h.click("doc-practice-upload").await;
     h.wait_text("doc-practice-status", "审核中").await;
     h.click("documents-next").await;
