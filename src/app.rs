@@ -171,6 +171,9 @@ where
     N: IntoView,
 {
     use wasm_bindgen::JsCast;
+    // Readable panics in the console while developing; release builds leave out the
+    // hook and its formatting machinery (a panic there still stops the app).
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     let document = document();
     let root = document

@@ -1,7 +1,9 @@
-//! Real time for the doctor app: one `EventSource` on `/api/v1/events`. The browser
-//! reconnects by itself and sends `Last-Event-ID`, so the server replays what was missed;
-//! on every (re)connection and whenever the page becomes visible again (a phone waking
-//! up) pages also resync from the API, so nothing is ever missed.
+//! Real time for the doctor app: one `EventSource` on `/api/v1/events`. It opens once the
+//! first page of consultations is known, from that page's `last_event_id`, so the server
+//! replays anything that happened after the page and the first connection reloads
+//! nothing. The browser reconnects by itself and sends `Last-Event-ID`, so the server
+//! replays what was missed; on every *re*connection and whenever the page becomes visible
+//! again (a phone waking up) pages also resync from the API, so nothing is ever missed.
 
 use std::{
     cell::{Cell, RefCell},
@@ -28,6 +30,30 @@ pub struct InboxEvents {
     pub offline: RwSignal<bool>,
     /// Bumped when the count changed without an event (the doctor read a thread).
     pub recount: RwSignal<u64>,
+    /// The inbox list is on screen: it fetches the counts with its first page, so the
+    /// badge does not ask for them a second time.
+    pub list_open: RwSignal<bool>,
+    /// Where the stream starts: the newest event of the first page the app read (-1 when
+    /// that page could not be read).
+    from: RwSignal<Option<i64>>,
+}
+
+impl InboxEvents {
+    /// What a first page of consultations says: the counts for the badge and, the first
+    /// time, where the event stream starts.
+    pub fn page_read(&self, page: &doctor_desk_api::inbox::ConsultationPage) {
+        self.waiting.set(page.counts.new + page.counts.unread);
+        if self.from.get_untracked().is_none() {
+            self.from.set(Some(page.last_event_id));
+        }
+    }
+
+    /// The first page could not be read (offline): the stream still opens, from now.
+    pub fn page_failed(&self) {
+        if self.from.get_untracked().is_none() {
+            self.from.set(Some(-1));
+        }
+    }
 }
 
 pub fn use_inbox_events() -> Option<InboxEvents> {
@@ -49,6 +75,10 @@ struct Link {
     reopen: Closure<dyn FnMut()>,
     delay: Cell<i32>,
     stopped: Cell<bool>,
+    /// The newest event id seen (or the start): a new stream resumes after it.
+    after: Cell<i64>,
+    /// Whether a stream opened before: only a reopening makes pages resync.
+    opened: Cell<bool>,
 }
 
 impl Link {
@@ -56,7 +86,14 @@ impl Link {
         if self.stopped.get() {
             return;
         }
-        let url = format!("{}/events", doctor_desk_api::API_PREFIX);
+        let url = match self.after.get() {
+            // Start unknown (the first page could not be read): from now on.
+            after if after < 0 => format!("{}/events", doctor_desk_api::API_PREFIX),
+            after => format!(
+                "{}/events?last_event_id={after}",
+                doctor_desk_api::API_PREFIX
+            ),
+        };
         let Ok(source) = web_sys::EventSource::new(&url) else {
             return;
         };
@@ -87,9 +124,12 @@ pub fn provide_inbox_events() -> InboxEvents {
         recount: RwSignal::new(0),
         waiting: RwSignal::new(0),
         offline: RwSignal::new(false),
+        list_open: RwSignal::new(false),
+        from: RwSignal::new(None),
     };
     provide_context(events);
     let link = Rc::new_cyclic(|me: &Weak<Link>| {
+        let link = me.clone();
         let on_event =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 if let Some(event) = e
@@ -97,16 +137,21 @@ pub fn provide_inbox_events() -> InboxEvents {
                     .as_string()
                     .and_then(|d| serde_json::from_str::<InboxEvent>(&d).ok())
                 {
+                    if let Some(link) = link.upgrade() {
+                        link.after.set(link.after.get().max(event.id));
+                    }
                     events.last.set(Some(event));
                 }
             });
         let link = me.clone();
         let on_open = Closure::<dyn FnMut()>::new(move || {
-            if let Some(link) = link.upgrade() {
-                link.delay.set(FIRST_RETRY_MS);
-            }
             events.offline.set(false);
-            events.resync.update(|n| *n += 1);
+            let Some(link) = link.upgrade() else { return };
+            link.delay.set(FIRST_RETRY_MS);
+            // The first stream starts where the first page ended: nothing to reload.
+            if link.opened.replace(true) {
+                events.resync.update(|n| *n += 1);
+            }
         });
         let link = me.clone();
         let on_error = Closure::<dyn FnMut()>::new(move || {
@@ -140,9 +185,25 @@ pub fn provide_inbox_events() -> InboxEvents {
             reopen,
             delay: Cell::new(FIRST_RETRY_MS),
             stopped: Cell::new(false),
+            after: Cell::new(0),
+            opened: Cell::new(false),
         }
     });
-    link.open();
+    // Opened once the first page is known (the badge's count or the inbox list).
+    {
+        let link = SendWrapper::new(link.clone());
+        Effect::new(move || {
+            let Some(from) = events.from.get() else {
+                return;
+            };
+            if link.source.borrow().is_none() {
+                link.after.set(from);
+                // Without a known start the first connection must resync like a reconnect.
+                link.opened.set(from < 0);
+                link.open();
+            }
+        });
+    }
     let on_visible = Closure::<dyn FnMut()>::new(move || {
         if document().visibility_state() == web_sys::VisibilityState::Visible {
             events.resync.update(|n| *n += 1);
@@ -160,14 +221,19 @@ pub fn provide_inbox_events() -> InboxEvents {
         );
     });
 
-    // The count follows every event and resync; the title shows it.
+    // The count follows every event and resync; the title shows it. While the inbox list
+    // is on screen its own first page carries the counts.
     Effect::new(move || {
         events.last.track();
         events.resync.track();
         events.recount.track();
+        if events.list_open.get_untracked() {
+            return;
+        }
         spawn_local(async move {
-            if let Ok(page) = api::consultations("new", "", None).await {
-                events.waiting.set(page.counts.new + page.counts.unread);
+            match api::consultations("new", "", None).await {
+                Ok(page) => events.page_read(&page),
+                Err(_) => events.page_failed(),
             }
         });
     });

@@ -169,6 +169,10 @@ pub struct ConsultationPage {
     /// Pass as `cursor` for the next page; `None` on the last one.
     pub next_cursor: Option<String>,
     pub counts: StatusCounts,
+    /// The doctor's newest event when this page was read: an event stream opened with
+    /// `last_event_id` = this misses nothing that happened after the page.
+    #[serde(default)]
+    pub last_event_id: i64,
 }
 
 /// Structured advice that ends a consultation (also the body of `POST …/close`).

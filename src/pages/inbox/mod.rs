@@ -98,6 +98,10 @@ pub fn InboxPage() -> impl IntoView {
     let tab = RwSignal::new("new");
     let query = RwSignal::new(String::new());
     let events = use_inbox_events();
+    if let Some(e) = events {
+        e.list_open.set(true);
+        on_cleanup(move || e.list_open.set(false));
+    }
     let first = LocalResource::new(move || {
         // Any event or resync reloads the first page: the list is newest-first.
         if let Some(e) = events {
@@ -113,7 +117,19 @@ pub fn InboxPage() -> impl IntoView {
     let cursor = RwSignal::new(None::<String>);
     let shown = RwSignal::new((tab.get_untracked(), query.get_untracked()));
     Effect::new(move || {
-        let Some(Ok(page)) = first.get() else { return };
+        let page = match first.get() {
+            Some(Ok(page)) => page,
+            Some(Err(_)) => {
+                if let Some(e) = events {
+                    e.page_failed();
+                }
+                return;
+            }
+            None => return,
+        };
+        if let Some(e) = events {
+            e.page_read(&page);
+        }
         let same_list = shown.get_untracked() == (tab.get_untracked(), query.get_untracked());
         let deep = same_list && rows.with_untracked(|r| r.len() > page.items.len());
         if deep {

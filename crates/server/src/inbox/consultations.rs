@@ -53,6 +53,15 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<ConsultationPage>> {
     deadlines::sweep(&state).await?;
+    // Read before the page: whatever happens after it is replayed to a stream that starts
+    // from here (a change seen twice only reloads the page once more).
+    let last_event_id: i64 = sqlx::query_scalar::<_, Option<i64>>(
+        "SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?",
+    )
+    .bind(me.account_id)
+    .fetch_one(&state.db)
+    .await?
+    .unwrap_or(0);
     let statuses = match q.status.as_deref().unwrap_or("new") {
         "new" => "('new')",
         "ongoing" => "('ongoing')",
@@ -160,6 +169,7 @@ pub async fn list(
         items,
         next_cursor,
         counts,
+        last_event_id,
     }))
 }
 
