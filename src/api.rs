@@ -20,7 +20,7 @@ use doctor_desk_api::{
         DecisionRequest, Document, Profile, ProfileUpdate, QueueItem, ReviewSubmission,
         Verification,
     },
-    ErrorBody, ErrorCode, Lang, API_PREFIX, CSRF_COOKIE, CSRF_HEADER,
+    preload, ErrorBody, ErrorCode, Lang, API_PREFIX, CSRF_COOKIE, CSRF_HEADER,
 };
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::reactive::owner::Owner;
@@ -58,7 +58,7 @@ impl ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 pub async fn me() -> ApiResult<Me> {
-    call(Method::GET, "/me", None::<&()>).await
+    call(Method::GET, preload::ME, None::<&()>).await
 }
 
 pub async fn send_sms_code(req: &SmsCodeRequest) -> ApiResult<()> {
@@ -103,7 +103,7 @@ pub async fn delete_document(id: i64) -> ApiResult<()> {
 }
 
 pub async fn verification() -> ApiResult<Verification> {
-    call(Method::GET, "/me/verification", None::<&()>).await
+    call(Method::GET, preload::VERIFICATION, None::<&()>).await
 }
 
 pub async fn submit_verification() -> ApiResult<Verification> {
@@ -195,6 +195,10 @@ pub async fn consultations(
     q: &str,
     cursor: Option<&str>,
 ) -> ApiResult<ConsultationPage> {
+    // The page every doctor page asks for first: exactly the preloaded request.
+    if (status, q, cursor) == ("new", "", None) {
+        return call(Method::GET, preload::NEW_CONSULTATIONS, None::<&()>).await;
+    }
     let mut path = format!(
         "/consultations?status={status}&limit=50&q={}",
         js_sys::encode_uri_component(q)
@@ -436,7 +440,25 @@ async fn send<T: DeserializeOwned>(
     });
 
     let mutating = !matches!(method, Method::GET | Method::HEAD);
-    let mut builder = RequestBuilder::new(&url)
+    // gloo-net appends "&" and its own (empty) query to a URL that already has one: give it
+    // the query as parameters, so the browser asks for exactly our URL (the one the
+    // server preloaded).
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let params: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| {
+                js_sys::decode_uri_component(s)
+                    .map(String::from)
+                    .unwrap_or_else(|_| s.to_owned())
+            };
+            (decode(name), decode(value))
+        })
+        .collect();
+    let mut builder = RequestBuilder::new(path)
+        .query(params.iter().map(|(n, v)| (n.as_str(), v.as_str())))
         .method(method)
         .abort_signal(signal.as_ref())
         .header("Accept", "application/json")

@@ -69,6 +69,77 @@ async fn sign_up_sign_in_flow(h: &Harness) {
     h.click("login-submit").await;
     h.wait_path("/?from=e2e").await;
     h.wait_text("greeting", "医生，您好").await;
+
+    // A page load asks for each thing once; in Chromium the requests the server preloaded
+    // (they run while the wasm downloads) are the ones the app uses.
+    h.goto("/inbox").await;
+    h.wait_text("count-new", "0").await;
+    h.testid("inbox-empty").await;
+    requested_once(
+        h,
+        &["/api/v1/me", "/api/v1/consultations?status=new&limit=50&q="],
+    )
+    .await;
+    h.goto("/").await;
+    h.wait_text("verification-status", "未认证").await;
+    requested_once(
+        h,
+        &[
+            "/api/v1/me",
+            "/api/v1/consultations?status=new&limit=50&q=",
+            "/api/v1/me/verification",
+        ],
+    )
+    .await;
+}
+
+/// Checks the Resource Timing entries of this page load: no API request made twice, and
+/// each of `preloaded` asked once: in Chromium by the server's preload, which the app's
+/// own request then used.
+async fn requested_once(h: &Harness, preloaded: &[&str]) {
+    // Give requests started with the page a moment to show up in the timeline.
+    let entries = h
+        .client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               setTimeout(() => done(performance.getEntriesByType('resource')
+                   .filter(e => e.name.includes('/api/'))
+                   .map(e => [new URL(e.name).pathname + new URL(e.name).search, e.initiatorType])), 500);"#,
+            vec![],
+        )
+        .await
+        .expect("resource timing");
+    let entries: Vec<(String, String)> = serde_json::from_value(entries).expect("entries");
+    // The same request whatever the spelling of its query ("…&q=" and "…&q=&").
+    let entries: Vec<(String, String)> = entries
+        .into_iter()
+        .map(|(p, kind)| (p.trim_end_matches(['&', '?']).to_owned(), kind))
+        .collect();
+    eprintln!("[{}] API requests of the page load: {entries:?}", h.name);
+    let fetched = |path: &str| {
+        entries
+            .iter()
+            .filter(|(p, kind)| p == path && kind != "link")
+            .count()
+    };
+    for (path, _) in &entries {
+        assert!(fetched(path) <= 1, "{path} fetched twice: {entries:?}");
+    }
+    for path in preloaded {
+        let path = &path.trim_end_matches(['&', '?']);
+        let all: Vec<&str> = entries
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, kind)| kind.as_str())
+            .collect();
+        // Chromium uses what the server preloaded; WebKit would fetch it again, so the
+        // server preloads nothing for it.
+        let expected = match h.engine {
+            Engine::Chromium => ["link"],
+            Engine::WebKit => ["fetch"],
+        };
+        assert_eq!(all, expected, "{path}: {entries:?}");
+    }
 }
 
 async fn wrong_password_keeps_what_was_typed(h: &Harness) {

@@ -14,8 +14,8 @@ use crate::{
 pub fn HomePage() -> impl IntoView {
     let t = use_texts();
     let session = use_session();
-    // The display name and status may have changed elsewhere (profile, the hospital's review).
-    session.refresh();
+    // The display name and status may have changed elsewhere (profile, the hospital's
+    // review): the shell asks again on every navigation, and a page load asks anyway.
     let me = Memo::new(move |_| session.me());
 
     let greeting = move || {

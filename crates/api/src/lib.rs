@@ -10,6 +10,7 @@ pub mod error;
 pub mod i18n;
 pub mod inbox;
 pub mod onboarding;
+pub mod preload;
 pub mod validate;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

@@ -15,7 +15,7 @@ use axum::{
     Router,
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
-use doctor_desk_api::bundle::Bundle;
+use doctor_desk_api::{bundle::Bundle, preload};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use tower_http::services::ServeDir;
@@ -81,8 +81,17 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
     let page = spa
         .pages
         .get(&Bundle::for_path(path))
-        .unwrap_or(&spa.pages[&Bundle::Doctor])
-        .clone();
+        .unwrap_or(&spa.pages[&Bundle::Doctor]);
+    let user_agent = request
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let page = if reuses_fetch_preloads(user_agent) {
+        with_preloads(page, path)
+    } else {
+        page.clone()
+    };
     (
         [(
             header::CONTENT_TYPE,
@@ -91,6 +100,36 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
         Body::from(page),
     )
         .into_response()
+}
+
+/// Chromium (Chrome, Android WeChat's XWeb, Edge) hands a `fetch` the answer of a matching
+/// `<link rel="preload" as="fetch">`. WebKit (Safari, every iOS browser, iOS WeChat)
+/// downloads the preload and then fetches again (seen in the e2e test), which would
+/// double each request: those browsers get no preloads.
+fn reuses_fetch_preloads(user_agent: &str) -> bool {
+    user_agent.contains("Chrome/")
+}
+
+/// The page with `<link rel="preload">` for the API requests it starts with
+/// (`doctor_desk_api::preload`): they run while the wasm downloads instead of after it.
+/// `crossorigin` makes them CORS-mode same-origin requests, like the SPA's `fetch`, so
+/// the browser can hand the SPA the preloaded answer.
+fn with_preloads(page: &Bytes, path: &str) -> Bytes {
+    let html = std::str::from_utf8(page).unwrap_or_default();
+    let Some(head_end) = html.find("</head>") else {
+        return page.clone();
+    };
+    let links: String = preload::first_requests(path)
+        .iter()
+        .map(|p| {
+            format!(
+                r#"<link rel="preload" as="fetch" crossorigin href="{}{}">"#,
+                doctor_desk_api::API_PREFIX,
+                p.replace('&', "&amp;")
+            )
+        })
+        .collect();
+    Bytes::from(format!("{}{links}{}", &html[..head_end], &html[head_end..]))
 }
 
 async fn cache_control(request: Request, next: Next) -> Response {

@@ -292,10 +292,10 @@ mod spa {
         ] {
             let (status, _, body) = get(&app, path, None).await;
             assert_eq!(status, StatusCode::OK, "{path}");
-            assert_eq!(String::from_utf8(body).unwrap(), ACCOUNT_INDEX, "{path}");
+            assert_eq!(without_preloads(body), ACCOUNT_INDEX, "{path}");
         }
         let (_, _, body) = get(&app, "/me", None).await;
-        assert_eq!(String::from_utf8(body).unwrap(), INDEX);
+        assert_eq!(without_preloads(body), INDEX);
     }
 
     #[tokio::test]
@@ -304,18 +304,86 @@ mod spa {
         for path in ["/review", "/review/", "/review/42"] {
             let (status, _, body) = get(&app, path, None).await;
             assert_eq!(status, StatusCode::OK, "{path}");
-            assert_eq!(String::from_utf8(body).unwrap(), REVIEW_INDEX, "{path}");
+            assert_eq!(without_preloads(body), REVIEW_INDEX, "{path}");
         }
         let (_, _, body) = get(&app, "/reviewers-guide", None).await;
-        assert_eq!(
-            String::from_utf8(body).unwrap(),
-            INDEX,
-            "only /review and below"
-        );
+        assert_eq!(without_preloads(body), INDEX, "only /review and below");
         // Every page's loader is allowed by the CSP.
         let (_, headers, _) = get(&app, "/review", None).await;
         let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
         assert_eq!(csp.matches("'sha256-").count(), 3, "{csp}");
+    }
+
+    /// The page as built: what the server added for preloading taken out again.
+    fn without_preloads(body: Vec<u8>) -> String {
+        let mut html = String::from_utf8(body).unwrap();
+        while let Some(start) = html.find(r#"<link rel="preload" as="fetch""#) {
+            let end = start + html[start..].find('>').unwrap() + 1;
+            html.replace_range(start..end, "");
+        }
+        html
+    }
+
+    fn preloads(body: &[u8]) -> Vec<String> {
+        let html = std::str::from_utf8(body).unwrap();
+        html.match_indices(r#"<link rel="preload" as="fetch" crossorigin href=""#)
+            .map(|(i, m)| {
+                let rest = &html[i + m.len()..];
+                rest[..rest.find('"').unwrap()].replace("&amp;", "&")
+            })
+            .collect()
+    }
+
+    /// Each page names the API requests it starts with, so they run while the wasm
+    /// downloads; they are exactly the paths the SPA asks for (`doctor_desk_api::preload`).
+    const ANDROID_WECHAT: &str = "Mozilla/5.0 (Linux; Android 14; V2309A Build/UP1A) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/130.0.6723.103 Mobile Safari/537.36 XWEB/1300259 MicroMessenger/8.0.54.2760(0x28003637) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
+    const IPHONE_WECHAT: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.54(0x18003631) NetType/WIFI Language/zh_CN";
+
+    async fn page_for(app: &TestApp, path: &str, user_agent: &str) -> Vec<u8> {
+        let req = axum::http::Request::get(path).header(header::USER_AGENT, user_agent);
+        let res = app
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        res.into_body().collect().await.unwrap().to_bytes().to_vec()
+    }
+
+    #[tokio::test]
+    async fn pages_preload_their_first_api_requests() {
+        let (app, _dist) = app_with_dist().await;
+        // WebKit would fetch a preloaded request a second time: no preloads for it.
+        let home = page_for(&app, "/", IPHONE_WECHAT).await;
+        assert_eq!(preloads(&home), Vec::<String>::new());
+        assert_eq!(without_preloads(home), INDEX);
+        let home = page_for(&app, "/", ANDROID_WECHAT).await;
+        assert_eq!(
+            preloads(&home),
+            [
+                "/api/v1/me",
+                "/api/v1/consultations?status=new&limit=50&q=",
+                "/api/v1/me/verification"
+            ]
+        );
+        let inbox = page_for(&app, "/inbox", ANDROID_WECHAT).await;
+        assert_eq!(
+            preloads(&inbox),
+            ["/api/v1/me", "/api/v1/consultations?status=new&limit=50&q="]
+        );
+        for path in ["/login", "/review", "/agreements"] {
+            let page = page_for(&app, path, ANDROID_WECHAT).await;
+            assert_eq!(preloads(&page), ["/api/v1/me"], "{path}");
+        }
+        let head_end = std::str::from_utf8(&home).unwrap().find("</head>").unwrap();
+        let last_link = std::str::from_utf8(&home)
+            .unwrap()
+            .rfind("rel=\"preload\"")
+            .unwrap();
+        assert!(
+            last_link < head_end,
+            "in the head, where the browser sees them first"
+        );
     }
 
     async fn app_with_dist() -> (TestApp, tempfile::TempDir) {
@@ -373,7 +441,7 @@ mod spa {
         for path in ["/", "/login", "/register", "/some/deep/route"] {
             let (status, headers, body) = get(&app, path, None).await;
             assert_eq!(status, StatusCode::OK, "{path}");
-            assert_eq!(String::from_utf8(body).unwrap(), INDEX);
+            assert_eq!(without_preloads(body), INDEX);
             assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
             assert!(headers[header::CONTENT_TYPE]
                 .to_str()

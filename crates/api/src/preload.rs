@@ -1,0 +1,44 @@
+//! What a page asks the API for as soon as it starts, in one table for both sides. The
+//! server names these requests in `<link rel="preload" as="fetch">` of the page it sends,
+//! so their answers are on the way while the wasm downloads; the SPA asks for exactly
+//! these paths (`api.rs` builds them from the same constants), so the browser hands it
+//! the preloaded answers instead of asking twice.
+
+use crate::bundle::Bundle;
+
+/// Who is signed in: every page asks first.
+pub const ME: &str = "/me";
+/// Where verification stands (the home page's status card and expiry warnings).
+pub const VERIFICATION: &str = "/me/verification";
+/// The first page of new consultations: the inbox list, and the tab bar badge's count
+/// on every other page of the doctor app.
+pub const NEW_CONSULTATIONS: &str = "/consultations?status=new&limit=50&q=";
+
+/// Paths (under `API_PREFIX`) that the page at `path` requests first.
+pub fn first_requests(path: &str) -> &'static [&'static str] {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    if Bundle::for_path(path) != Bundle::Doctor {
+        return &[ME];
+    }
+    match path.trim_end_matches('/') {
+        // Signed out: nothing but the session check.
+        "/login" | "/register" | "/reset-password" => &[ME],
+        "" => &[ME, NEW_CONSULTATIONS, VERIFICATION],
+        _ => &[ME, NEW_CONSULTATIONS],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_page_names_what_it_asks_for_first() {
+        assert_eq!(first_requests("/"), [ME, NEW_CONSULTATIONS, VERIFICATION]);
+        assert_eq!(first_requests("/inbox"), [ME, NEW_CONSULTATIONS]);
+        assert_eq!(first_requests("/inbox/12?x=1"), [ME, NEW_CONSULTATIONS]);
+        assert_eq!(first_requests("/login"), [ME]);
+        assert_eq!(first_requests("/onboarding"), [ME]);
+        assert_eq!(first_requests("/review/3"), [ME]);
+    }
+}
