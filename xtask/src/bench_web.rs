@@ -592,7 +592,9 @@ fn lighthouse_run(
         ))
         .env("CHROME_PATH", CHROMIUM);
     if let Some(cookie) = cookie {
-        // Lighthouse sends these headers with every request of the page.
+        // Lighthouse sends these headers with every request of the page. The browser's
+        // cookie jar stays empty, so the SPA cannot read dd_csrf and its POSTs fail (403):
+        // reported as warnings, see `failed_requests`.
         cmd.arg(format!("--extra-headers={}", json!({ "Cookie": cookie })));
     }
     let status = cmd.status().map_err(|e| format!("cannot run node: {e}"));
@@ -645,6 +647,7 @@ fn figures_of(lhr: &Value) -> Figures {
     if let Some(error) = lhr["runtimeError"]["code"].as_str() {
         warnings.push(format!("runtime error {error}"));
     }
+    warnings.extend(failed_requests(lhr));
     Figures {
         score: lhr["categories"]["performance"]["score"]
             .as_f64()
@@ -659,6 +662,24 @@ fn figures_of(lhr: &Value) -> Figures {
         report: PathBuf::new(),
         warnings,
     }
+}
+
+/// Requests the server refused, except the signed-out `/me` probe (401 is its answer).
+/// Known one: the SPA echoes `dd_csrf` from `document.cookie`, which a cookie sent by
+/// `--extra-headers` never reaches, so its POSTs (marking a consultation read) get 403.
+fn failed_requests(lhr: &Value) -> Vec<String> {
+    let items = lhr["audits"]["network-requests"]["details"]["items"].as_array();
+    items
+        .into_iter()
+        .flatten()
+        .filter_map(|item| {
+            let status = item["statusCode"].as_i64()?;
+            let url = item["url"].as_str()?;
+            let path = url.splitn(4, '/').nth(3).map(|p| format!("/{p}"))?;
+            (status >= 400 && !(status == 401 && path == "/api/v1/me"))
+                .then(|| format!("HTTP {status} {path}"))
+        })
+        .collect()
 }
 
 /// Transferred bytes of what the app needs before it can draw: the HTML document, the
@@ -832,7 +853,8 @@ mod tests {
                     {"url": "http://x/app-1.js", "resourceType": "Script", "transferSize": 7000},
                     {"url": "http://x/app-1_bg.wasm", "resourceType": "Fetch", "transferSize": 200000},
                     {"url": "http://x/app-1.css", "resourceType": "Stylesheet", "transferSize": 5000},
-                    {"url": "http://x/api/v1/me", "resourceType": "Fetch", "transferSize": 900},
+                    {"url": "http://x/api/v1/me", "resourceType": "Fetch", "transferSize": 900, "statusCode": 401},
+                    {"url": "http://x/api/v1/consultations/3/read", "resourceType": "Fetch", "transferSize": 90, "statusCode": 403},
                     {"url": "http://x/logo.svg", "resourceType": "Image", "transferSize": 3000}
                 ]}}
             },
@@ -842,7 +864,7 @@ mod tests {
         assert_eq!(f.score.round(), 87.0);
         assert_eq!(f.first_load_bytes, 213_000);
         assert_eq!(f.total_bytes, 250_000);
-        assert!(f.warnings.is_empty());
+        assert_eq!(f.warnings, ["HTTP 403 /api/v1/consultations/3/read"]);
     }
 
     #[test]
