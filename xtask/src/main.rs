@@ -4,8 +4,9 @@
 //! - `test`  every check and test suite; ends with `N passed, N failed`
 //! - `build` build the SPA into `dist/` (with precompressed copies)
 //! - `size`  raw / gzip / brotli sizes of `dist/` and of the first load
-//! - `bench` benchmarks that print figures (`bench inbox`)
+//! - `bench` benchmarks that print figures (`bench inbox`, `bench web`)
 
+mod bench_web;
 mod build;
 mod size;
 mod steps;
@@ -25,7 +26,7 @@ fn main() -> ExitCode {
         "bench" => bench(&rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [server flags]   build the SPA and serve it with demo data (http://127.0.0.1:8080)\n  test [suite …]       run every check and test suite (or only the named ones: {})\n  build                build the SPA into dist/\n  size                 print the size report of dist/\n  bench inbox [flags]  inbox list / send throughput and latency, event delivery latency",
+                "usage: cargo xtask <command>\n\n  run [server flags]   build the SPA and serve it with demo data (http://127.0.0.1:8080)\n  test [suite …]       run every check and test suite (or only the named ones: {})\n  build                build the SPA into dist/\n  size                 print the size report of dist/\n  bench inbox [flags]  inbox list / send throughput and latency, event delivery latency\n  bench web [flags]    Lighthouse (mobile, slow 4G) of the release SPA: --runs N, --pages login,home,inbox,consultation, --no-build",
                 steps::SUITES.join(", ")
             );
             return ExitCode::from(2);
@@ -40,12 +41,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs a benchmark of the server (release build, fresh temporary database); flags after
-/// the target go to it (`--consultations`, `--messages`, `--clients`, `--seconds`, …).
+/// Runs a benchmark: `web` is Lighthouse on the release SPA (see bench_web.rs); any other
+/// target is the server's own (release build, fresh temporary database), and the flags
+/// after the target go to it (`--consultations`, `--messages`, `--clients`, `--seconds`, …).
 fn bench(args: &[String]) -> Result<(), String> {
     let Some(target) = args.first() else {
-        return Err("which benchmark? `cargo xtask bench inbox`".into());
+        return Err("which benchmark? `cargo xtask bench inbox` or `cargo xtask bench web`".into());
     };
+    // The web benchmark drives a browser, not the server's own benchmark code.
+    if target == "web" {
+        return bench_web::run(&args[1..]);
+    }
     let status = std::process::Command::new(env!("CARGO"))
         .args([
             "run",

@@ -91,7 +91,7 @@ pub const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrow
 
 /// Both browser engines of the end-to-end tests, their WebDriver servers, Xvfb for WebKit,
 /// Mesa (WebKit aborts without EGL) and a CJK font.
-fn ensure_browsers() -> Result<(), String> {
+pub fn ensure_browsers() -> Result<(), String> {
     let on_path = |bin: &str| {
         std::env::var_os("PATH")
             .map(|p| std::env::split_paths(&p).any(|d| d.join(bin).is_file()))
@@ -157,7 +157,7 @@ pub fn output_of(program: &str, args: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-fn run_install(program: &str, args: &[&str]) -> Result<(), String> {
+pub fn run_install(program: &str, args: &[&str]) -> Result<(), String> {
     println!("xtask: installing: {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
