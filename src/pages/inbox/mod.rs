@@ -253,7 +253,18 @@ pub fn InboxPage() -> impl IntoView {
 
     view! {
         <section class="page inbox">
-            <h1>{tr(|t| t.inbox_title())}</h1>
+            // The settings link sits above the list: below it, it would jump down when
+            // the rows arrive (a layout shift on every visit).
+            <div class="page-title-row">
+                <h1>{tr(|t| t.inbox_title())}</h1>
+                <AppLink
+                    href="/settings/consultation"
+                    class="text-link"
+                    testid="go-consultation-settings"
+                >
+                    {tr(|t| t.settings_title())}
+                </AppLink>
+            </div>
             <div class="tabs" role="tablist" aria-label=tr(|t| t.inbox_tabs_label())>
                 {TABS
                     .into_iter()
@@ -343,15 +354,6 @@ pub fn InboxPage() -> impl IntoView {
                     {tr(|t| t.load_more())}
                 </button>
             </Show>
-            <p>
-                <AppLink
-                    href="/settings/consultation"
-                    class="text-link"
-                    testid="go-consultation-settings"
-                >
-                    {tr(|t| t.settings_title())}
-                </AppLink>
-            </p>
         </section>
     }
 }
