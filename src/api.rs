@@ -440,20 +440,6 @@ async fn send<T: DeserializeOwned>(
     });
 
     let mutating = !matches!(method, Method::GET | Method::HEAD);
-    // One of the page's first requests, already on its way since the app started.
-    let early = if mutating {
-        None
-    } else {
-        crate::early::take(&url)
-    };
-    if let Some(answer) = early {
-        let response = wasm_bindgen_futures::JsFuture::from(answer)
-            .await
-            .ok()
-            .and_then(|r| r.dyn_into::<web_sys::Response>().ok())
-            .ok_or_else(ApiError::network)?;
-        return decode(gloo_net::http::Response::from(response)).await;
-    }
     // gloo-net appends "&" and its own (empty) query to a URL that already has one: give it
     // the query as parameters, so the browser asks for exactly our URL (the one the
     // server preloaded).
@@ -498,11 +484,6 @@ async fn send<T: DeserializeOwned>(
         None => builder.build().map_err(|_| ApiError::network())?,
     };
     let response = request.send().await.map_err(|_| ApiError::network())?;
-    decode(response).await
-}
-
-/// The answer as `T`, or the API's error.
-async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> ApiResult<T> {
     let status = response.status();
     if (200..300).contains(&status) {
         if status == 204 {

@@ -175,9 +175,6 @@ where
     // hook and its formatting machinery (a panic there still stops the app).
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    if let Ok(path) = window().location().pathname() {
-        crate::early::start(&path);
-    }
     let document = document();
     let root = document
         .get_element_by_id("app")

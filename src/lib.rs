@@ -3,7 +3,6 @@
 pub mod api;
 pub mod app;
 pub mod components;
-pub mod early;
 pub mod format;
 pub mod i18n;
 pub mod inbox_events;
