@@ -14,7 +14,7 @@ use doctor_desk_api::{
     auth::{LoginRequest, Me, PasswordResetRequest, RegisterRequest, SmsCodeRequest},
     inbox::{
         AcceptRequest, Advice, Consultation, ConsultationPage, ConsultationSettings, Decline,
-        Message, QuickReply, QuickReplyInput, SendMessage,
+        Message, QuickReply, QuickReplyInput, SendMessage, StatusCounts,
     },
     onboarding::{
         DecisionRequest, Document, Profile, ProfileUpdate, QueueItem, ReviewSubmission,
@@ -211,20 +211,21 @@ pub async fn consultations(
 }
 
 pub async fn consultation(id: i64) -> ApiResult<Consultation> {
-    call(Method::GET, &format!("/consultations/{id}"), None::<&()>).await
+    call(Method::GET, &preload::consultation(id), None::<&()>).await
 }
 
 pub async fn messages(id: i64, after: i64) -> ApiResult<Vec<Message>> {
-    call(
-        Method::GET,
-        &format!("/consultations/{id}/messages?after={after}"),
-        None::<&()>,
-    )
-    .await
+    // The whole thread is what the consultation page preloads.
+    let path = if after == 0 {
+        preload::thread(id)
+    } else {
+        format!("/consultations/{id}/messages?after={after}")
+    };
+    call(Method::GET, &path, None::<&()>).await
 }
 
-/// The doctor has seen the thread (clears its unread count and the badge's share).
-pub async fn mark_read(id: i64) -> ApiResult<()> {
+/// The doctor has seen the thread (clears its unread count); answers with the counts now.
+pub async fn mark_read(id: i64) -> ApiResult<StatusCounts> {
     call(
         Method::POST,
         &format!("/consultations/{id}/read"),

@@ -28,8 +28,6 @@ pub struct InboxEvents {
     pub waiting: RwSignal<u32>,
     /// The live link is down (set on an error, cleared when it opens again).
     pub offline: RwSignal<bool>,
-    /// Bumped when the count changed without an event (the doctor read a thread).
-    pub recount: RwSignal<u64>,
     /// The inbox list is on screen: it fetches the counts with its first page, so the
     /// badge does not ask for them a second time.
     pub list_open: RwSignal<bool>,
@@ -42,10 +40,15 @@ impl InboxEvents {
     /// What a first page of consultations says: the counts for the badge and, the first
     /// time, where the event stream starts.
     pub fn page_read(&self, page: &doctor_desk_api::inbox::ConsultationPage) {
-        self.waiting.set(page.counts.new + page.counts.unread);
+        self.counted(page.counts);
         if self.from.get_untracked().is_none() {
             self.from.set(Some(page.last_event_id));
         }
+    }
+
+    /// Counts from the server (a page, or the answer to marking a thread read).
+    pub fn counted(&self, counts: doctor_desk_api::inbox::StatusCounts) {
+        self.waiting.set(counts.new + counts.unread);
     }
 
     /// The first page could not be read (offline): the stream still opens, from now.
@@ -121,7 +124,6 @@ pub fn provide_inbox_events() -> InboxEvents {
     let events = InboxEvents {
         last: RwSignal::new(None),
         resync: RwSignal::new(0),
-        recount: RwSignal::new(0),
         waiting: RwSignal::new(0),
         offline: RwSignal::new(false),
         list_open: RwSignal::new(false),
@@ -226,7 +228,6 @@ pub fn provide_inbox_events() -> InboxEvents {
     Effect::new(move || {
         events.last.track();
         events.resync.track();
-        events.recount.track();
         if events.list_open.get_untracked() {
             return;
         }

@@ -849,8 +849,14 @@ async fn inbox_flow(h: &Harness) {
         "return !document.querySelector(\"[data-testid='live-offline']\")",
     )
     .await;
-    // The unsent reply survives a reload too.
+    // The unsent reply survives a reload too; the consultation page's own first requests
+    // are made once (and preloaded in Chromium).
     h.client.refresh().await.expect("reload");
+    h.wait_contains("prior-diagnosis", "杭州市第一人民医院")
+        .await;
+    let consultation = format!("/api/v1/consultations/{id}");
+    let thread = format!("/api/v1/consultations/{id}/messages?after=0");
+    requested_once(h, &["/api/v1/me", &consultation, &thread]).await;
     h.click("retry-send").await;
     h.wait_until(
         "the retried reply, once",

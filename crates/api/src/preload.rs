@@ -14,18 +14,39 @@ pub const VERIFICATION: &str = "/me/verification";
 /// on every other page of the doctor app.
 pub const NEW_CONSULTATIONS: &str = "/consultations?status=new&limit=50&q=";
 
+/// One consultation, as the consultation page asks for it first.
+pub fn consultation(id: i64) -> String {
+    format!("/consultations/{id}")
+}
+
+/// A consultation's whole thread (the consultation page's first look at it).
+pub fn thread(id: i64) -> String {
+    format!("/consultations/{id}/messages?after=0")
+}
+
 /// Paths (under `API_PREFIX`) that the page at `path` requests first.
-pub fn first_requests(path: &str) -> &'static [&'static str] {
+pub fn first_requests(path: &str) -> Vec<String> {
     let path = path.split(['?', '#']).next().unwrap_or("");
+    let mut first = vec![ME.to_owned()];
     if Bundle::for_path(path) != Bundle::Doctor {
-        return &[ME];
+        return first;
     }
-    match path.trim_end_matches('/') {
+    let path = path.trim_end_matches('/');
+    match path {
         // Signed out: nothing but the session check.
-        "/login" | "/register" | "/reset-password" => &[ME],
-        "" => &[ME, NEW_CONSULTATIONS, VERIFICATION],
-        _ => &[ME, NEW_CONSULTATIONS],
+        "/login" | "/register" | "/reset-password" => {}
+        "" => first.extend([NEW_CONSULTATIONS.into(), VERIFICATION.into()]),
+        _ => {
+            first.push(NEW_CONSULTATIONS.into());
+            let opened = path
+                .strip_prefix("/inbox/")
+                .and_then(|id| id.parse::<i64>().ok());
+            if let Some(id) = opened {
+                first.extend([consultation(id), thread(id)]);
+            }
+        }
     }
+    first
 }
 
 #[cfg(test)]
@@ -36,7 +57,16 @@ mod tests {
     fn each_page_names_what_it_asks_for_first() {
         assert_eq!(first_requests("/"), [ME, NEW_CONSULTATIONS, VERIFICATION]);
         assert_eq!(first_requests("/inbox"), [ME, NEW_CONSULTATIONS]);
-        assert_eq!(first_requests("/inbox/12?x=1"), [ME, NEW_CONSULTATIONS]);
+        assert_eq!(
+            first_requests("/inbox/12?x=1"),
+            [
+                ME,
+                NEW_CONSULTATIONS,
+                "/consultations/12",
+                "/consultations/12/messages?after=0"
+            ]
+        );
+        assert_eq!(first_requests("/inbox/x"), [ME, NEW_CONSULTATIONS]);
         assert_eq!(first_requests("/login"), [ME]);
         assert_eq!(first_requests("/onboarding"), [ME]);
         assert_eq!(first_requests("/review/3"), [ME]);

@@ -120,7 +120,7 @@ fn with_preloads(page: &Bytes, path: &str) -> Bytes {
         return page.clone();
     };
     let links: String = preload::first_requests(path)
-        .iter()
+        .into_iter()
         .map(|p| {
             format!(
                 r#"<link rel="preload" as="fetch" crossorigin href="{}{}">"#,

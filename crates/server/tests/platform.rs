@@ -371,6 +371,16 @@ mod spa {
             preloads(&inbox),
             ["/api/v1/me", "/api/v1/consultations?status=new&limit=50&q="]
         );
+        let consultation = page_for(&app, "/inbox/12", ANDROID_WECHAT).await;
+        assert_eq!(
+            preloads(&consultation),
+            [
+                "/api/v1/me",
+                "/api/v1/consultations?status=new&limit=50&q=",
+                "/api/v1/consultations/12",
+                "/api/v1/consultations/12/messages?after=0"
+            ]
+        );
         for path in ["/login", "/review", "/agreements"] {
             let page = page_for(&app, path, ANDROID_WECHAT).await;
             assert_eq!(preloads(&page), ["/api/v1/me"], "{path}");

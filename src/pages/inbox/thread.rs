@@ -219,9 +219,9 @@ pub fn ConsultationThreadPage() -> impl IntoView {
             let seen = new
                 .as_ref()
                 .is_ok_and(|n| n.iter().any(|m| m.sender == Sender::Patient));
-            if seen && api::mark_read(id).await.is_ok() {
-                if let Some(e) = events {
-                    e.recount.update(|n| *n += 1);
+            if seen {
+                if let (Ok(counts), Some(e)) = (api::mark_read(id).await, events) {
+                    e.counted(counts);
                 }
             }
             if let Ok(new) = new {

@@ -140,31 +140,7 @@ pub async fn list(
         .then(|| items.last())
         .flatten()
         .map(|last| format!("{}_{}", last.last_activity_at.timestamp(), last.id));
-    let counted: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT status, COUNT(*) FROM consultations WHERE doctor_id = ? GROUP BY status",
-    )
-    .bind(me.account_id)
-    .fetch_all(&state.db)
-    .await?;
-    let mut counts = StatusCounts::default();
-    for (status, n) in counted {
-        let n = n as u32;
-        match status.as_str() {
-            "new" => counts.new += n,
-            "ongoing" => counts.ongoing += n,
-            _ => counts.closed += n,
-        }
-    }
-    // Few rows have unread messages: the partial index finds just those.
-    let unread: Option<i64> = sqlx::query_scalar(
-        "SELECT SUM(doctor_unread) FROM consultations
-         WHERE doctor_id = ? AND doctor_unread > 0
-           AND (status = 'ongoing' OR (status = 'closed' AND close_reason = 'advice'))",
-    )
-    .bind(me.account_id)
-    .fetch_one(&state.db)
-    .await?;
-    counts.unread = unread.unwrap_or(0).max(0) as u32;
+    let counts = status_counts(&state, me.account_id).await?;
     Ok(Json(ConsultationPage {
         items,
         next_cursor,
@@ -455,4 +431,35 @@ pub async fn close(
     )
     .await?;
     Ok(Json(view(&state, &row).await?))
+}
+
+/// How many consultations the doctor has in each tab, and the unread messages that need
+/// an answer (what the tab bar badge shows).
+pub async fn status_counts(state: &AppState, doctor_id: i64) -> AppResult<StatusCounts> {
+    let counted: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, COUNT(*) FROM consultations WHERE doctor_id = ? GROUP BY status",
+    )
+    .bind(doctor_id)
+    .fetch_all(&state.db)
+    .await?;
+    let mut counts = StatusCounts::default();
+    for (status, n) in counted {
+        let n = n as u32;
+        match status.as_str() {
+            "new" => counts.new += n,
+            "ongoing" => counts.ongoing += n,
+            _ => counts.closed += n,
+        }
+    }
+    // Few rows have unread messages: the partial index finds just those.
+    let unread: Option<i64> = sqlx::query_scalar(
+        "SELECT SUM(doctor_unread) FROM consultations
+         WHERE doctor_id = ? AND doctor_unread > 0
+           AND (status = 'ongoing' OR (status = 'closed' AND close_reason = 'advice'))",
+    )
+    .bind(doctor_id)
+    .fetch_one(&state.db)
+    .await?;
+    counts.unread = unread.unwrap_or(0).max(0) as u32;
+    Ok(counts)
 }

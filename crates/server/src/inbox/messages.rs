@@ -264,11 +264,12 @@ pub async fn list(
     Ok(Json(after(&state, id, q.after.unwrap_or(0)).await?))
 }
 
-/// The doctor has seen the thread: its unread count goes to zero.
+/// The doctor has seen the thread: its unread count goes to zero. Answers with the new
+/// counts, so the tab bar badge needs no second request.
 #[utoipa::path(post, path = "/consultations/{id}/read", tag = "inbox",
     params(("id" = i64, Path, description = "Consultation id")),
     responses(
-        (status = 204, description = "Marked read"),
+        (status = 200, description = "Marked read; the counts now", body = doctor_desk_api::inbox::StatusCounts),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, description = "Not this doctor's", body = ErrorBody),
@@ -277,7 +278,7 @@ pub async fn mark_read(
     State(state): State<AppState>,
     me: Doctor,
     Path(id): Path<i64>,
-) -> AppResult<StatusCode> {
+) -> AppResult<Json<doctor_desk_api::inbox::StatusCounts>> {
     let row = load_for_doctor(&state, me.account_id, id).await?;
     if row.doctor_unread > 0 {
         sqlx::query("UPDATE consultations SET doctor_unread = 0 WHERE id = ?")
@@ -285,7 +286,9 @@ pub async fn mark_read(
             .execute(&state.db)
             .await?;
     }
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(
+        super::consultations::status_counts(&state, me.account_id).await?,
+    ))
 }
 
 /// Sends a text or an image. The same `client_id` twice makes one message (200 the
