@@ -78,6 +78,26 @@ fn login_body(password: &str) -> Value {
     json!({"phone": PHONE, "password": password, "remember": true})
 }
 
+/// One password sign-in of the test phone from the client address `ip`.
+async fn sign_in_from(app: &TestApp, password: &str, ip: &str) -> (StatusCode, Value) {
+    let requests = vec![request(
+        Method::POST,
+        "/api/v1/auth/login",
+        Some(login_body(password)),
+        ip,
+        "",
+    )];
+    all_at_once(app, requests).await.remove(0)
+}
+
+/// The client address recorded with the newest session.
+async fn newest_session_ip(app: &TestApp) -> String {
+    sqlx::query_scalar("SELECT ip FROM sessions ORDER BY created_at DESC, rowid DESC LIMIT 1")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
 async fn sms_attempts(app: &TestApp, phone: &str) -> i64 {
     sqlx::query_scalar(
         "SELECT failed_attempts FROM sms_codes WHERE phone = ? ORDER BY id DESC LIMIT 1",
@@ -357,77 +377,27 @@ async fn a_strangers_failures_lock_the_stranger_not_the_doctor() {
     app.browser().register(PHONE, PASSWORD).await;
     let stranger = "198.51.100.66";
     for _ in 0..5 {
-        let r = all_at_once(
-            &app,
-            vec![request(
-                Method::POST,
-                "/api/v1/auth/login",
-                Some(login_body("wrong1234")),
-                stranger,
-                "",
-            )],
-        )
-        .await;
-        assert_eq!(r[0].0, StatusCode::UNAUTHORIZED);
+        let r = sign_in_from(&app, "wrong1234", stranger).await;
+        assert_eq!(r.0, StatusCode::UNAUTHORIZED);
     }
-    let r = all_at_once(
-        &app,
-        vec![request(
-            Method::POST,
-            "/api/v1/auth/login",
-            Some(login_body(PASSWORD)),
-            stranger,
-            "",
-        )],
-    )
-    .await;
+    let r = sign_in_from(&app, PASSWORD, stranger).await;
     assert_eq!(
-        r[0].0,
+        r.0,
         StatusCode::TOO_MANY_REQUESTS,
         "the stranger's network is locked"
     );
-    let r = all_at_once(
-        &app,
-        vec![request(
-            Method::POST,
-            "/api/v1/auth/login",
-            Some(login_body(PASSWORD)),
-            "203.0.113.1",
-            "",
-        )],
-    )
-    .await;
-    assert_eq!(r[0].0, StatusCode::OK, "the doctor's own network is not");
+    let r = sign_in_from(&app, PASSWORD, "203.0.113.1").await;
+    assert_eq!(r.0, StatusCode::OK, "the doctor's own network is not");
 
     // Many networks together lock password sign-in for the phone …
     for i in 0..4 {
         for _ in 0..5 {
-            all_at_once(
-                &app,
-                vec![request(
-                    Method::POST,
-                    "/api/v1/auth/login",
-                    Some(login_body("wrong1234")),
-                    &format!("192.0.2.{i}"),
-                    "",
-                )],
-            )
-            .await;
+            sign_in_from(&app, "wrong1234", &format!("192.0.2.{i}")).await;
         }
     }
-    let r = all_at_once(
-        &app,
-        vec![request(
-            Method::POST,
-            "/api/v1/auth/login",
-            Some(login_body(PASSWORD)),
-            "203.0.113.1",
-            "",
-        )],
-    )
-    .await;
-    assert_eq!(r[0].0, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(r[0].1["error"]["code"], "login_locked");
+    let r = sign_in_from(&app, PASSWORD, "203.0.113.1").await;
+    assert_eq!(r.0, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.1["error"]["code"], "login_locked");
     // … but a code sent to the doctor's phone still signs in.
     app.clock.advance(Duration::seconds(61));
     let mut b = app.browser();
@@ -449,46 +419,16 @@ async fn the_client_address_is_the_one_our_proxy_saw() {
     let mut b = app.browser();
     b.register(PHONE, PASSWORD).await;
     // The client writes its own X-Forwarded-For; our proxy appends the real address.
-    let r = all_at_once(
-        &app,
-        vec![request(
-            Method::POST,
-            "/api/v1/auth/login",
-            Some(login_body(PASSWORD)),
-            "6.6.6.6, 203.0.113.7",
-            "",
-        )],
-    )
-    .await;
-    assert_eq!(r[0].0, StatusCode::OK);
-    let ips: Vec<String> =
-        sqlx::query_scalar("SELECT ip FROM sessions ORDER BY created_at DESC, rowid DESC LIMIT 1")
-            .fetch_all(&app.state.db)
-            .await
-            .unwrap();
-    assert_eq!(ips, ["203.0.113.7"]);
+    let (status, _) = sign_in_from(&app, PASSWORD, "6.6.6.6, 203.0.113.7").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(newest_session_ip(&app).await, "203.0.113.7");
 
     // Two proxies of ours: the client is second from the right.
     let app = behind_proxy(|c| c.trusted_proxies = 2).await;
     app.browser().register(PHONE, PASSWORD).await;
-    let r = all_at_once(
-        &app,
-        vec![request(
-            Method::POST,
-            "/api/v1/auth/login",
-            Some(login_body(PASSWORD)),
-            "6.6.6.6, 203.0.113.8, 10.0.0.2",
-            "",
-        )],
-    )
-    .await;
-    assert_eq!(r[0].0, StatusCode::OK);
-    let ips: Vec<String> =
-        sqlx::query_scalar("SELECT ip FROM sessions ORDER BY created_at DESC, rowid DESC LIMIT 1")
-            .fetch_all(&app.state.db)
-            .await
-            .unwrap();
-    assert_eq!(ips, ["203.0.113.8"]);
+    let (status, _) = sign_in_from(&app, PASSWORD, "6.6.6.6, 203.0.113.8, 10.0.0.2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(newest_session_ip(&app).await, "203.0.113.8");
 }
 
 // ---- 6. roles ----

@@ -41,13 +41,89 @@ const PRACTICE_ROWS: [PracticeRow; 6] = [
     ),
 ];
 
-/// A reviewer's choice for one document, while deciding.
+/// A reviewer's choice for one document (or the practice change), while deciding.
 #[derive(Clone, Copy)]
 struct Choice {
     document_id: i64,
     approve: RwSignal<Option<bool>>,
     reason: RwSignal<String>,
     note: RwSignal<String>,
+}
+
+impl Choice {
+    /// What was chosen, once approve or reject is.
+    fn decided(&self) -> Option<ChangeDecision> {
+        Some(ChangeDecision {
+            approve: self.approve.get_untracked()?,
+            reason: RejectionReason::parse(&self.reason.get_untracked()),
+            note: self.note.get_untracked(),
+        })
+    }
+}
+
+/// Approve or reject, and with a rejection its reason and a note: the same controls for
+/// each document and for a change of practice details. `scope` names their test ids
+/// (`approve-{scope}`, `reject-{scope}`) and field ids.
+#[component]
+fn DecisionFieldset(
+    legend: Signal<String>,
+    scope: &'static str,
+    group: String,
+    choice: Choice,
+) -> impl IntoView {
+    let t = use_texts();
+    let errors = FormErrors::new();
+    let reasons = move || {
+        std::iter::once(("", Signal::derive(tr(|t| t.choose()))))
+            .chain(
+                RejectionReason::ALL
+                    .into_iter()
+                    .map(|r| (r.as_str(), Signal::derive(move || t().rejection_reason(r)))),
+            )
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <fieldset class="decision">
+            <legend>{legend}</legend>
+            <label class="checkbox">
+                <input
+                    type="radio"
+                    name=group.clone()
+                    data-testid=format!("approve-{scope}")
+                    on:change=move |_| choice.approve.set(Some(true))
+                />
+                <span>{tr(|t| t.approve())}</span>
+            </label>
+            <label class="checkbox">
+                <input
+                    type="radio"
+                    name=group
+                    data-testid=format!("reject-{scope}")
+                    on:change=move |_| choice.approve.set(Some(false))
+                />
+                <span>{tr(|t| t.reject())}</span>
+            </label>
+            <Show when=move || choice.approve.get() == Some(false)>
+                <FormField
+                    name="reason"
+                    scope=scope.to_owned()
+                    label=Signal::derive(tr(|t| t.rejection_reason_label()))
+                    value=choice.reason
+                    errors=errors
+                    control=Control::Select(reasons())
+                />
+                <FormField
+                    name="note"
+                    scope=scope.to_owned()
+                    label=Signal::derive(tr(|t| t.rejection_note()))
+                    value=choice.note
+                    errors=errors
+                    control=Control::TextArea
+                    maxlength=200
+                />
+            </Show>
+        </fieldset>
+    }
 }
 
 #[component]
@@ -123,31 +199,22 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut documents = Vec::new();
+        let missing = || errors.form.set(Some(t().decision_missing().to_owned()));
         for c in choices.get_value() {
-            let Some(approve) = c.approve.get_untracked() else {
-                errors.form.set(Some(t().decision_missing().to_owned()));
-                return;
+            let Some(d) = c.decided() else {
+                return missing();
             };
             documents.push(DocumentDecision {
                 document_id: c.document_id,
-                approve,
-                reason: RejectionReason::parse(&c.reason.get_untracked()),
-                note: c.note.get_untracked(),
+                approve: d.approve,
+                reason: d.reason,
+                note: d.note,
             });
         }
-        let profile_change = match change_choice {
+        let profile_change = match change_choice.map(|c| c.decided()) {
             None => None,
-            Some(c) => {
-                let Some(approve) = c.approve.get_untracked() else {
-                    errors.form.set(Some(t().decision_missing().to_owned()));
-                    return;
-                };
-                Some(ChangeDecision {
-                    approve,
-                    reason: RejectionReason::parse(&c.reason.get_untracked()),
-                    note: c.note.get_untracked(),
-                })
-            }
+            Some(None) => return missing(),
+            Some(d) => d,
         };
         let req = DecisionRequest {
             documents,
@@ -156,16 +223,6 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
         if errors.check(req.validate()) {
             decide.dispatch(req);
         }
-    };
-
-    let reasons = move || {
-        std::iter::once(("", Signal::derive(tr(|t| t.choose()))))
-            .chain(
-                RejectionReason::ALL
-                    .into_iter()
-                    .map(|r| (r.as_str(), Signal::derive(move || t().rejection_reason(r)))),
-            )
-            .collect::<Vec<_>>()
     };
 
     let change_view = change.map(|c| {
@@ -184,48 +241,13 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
             })
             .collect_view();
         let decide_change = change_choice.filter(|_| !own).map(|c| {
-            let errors = FormErrors::new();
             view! {
-                <fieldset class="decision">
-                    <legend>{tr(|t| t.change_decision())}</legend>
-                    <label class="checkbox">
-                        <input
-                            type="radio"
-                            name="decision-profile-change"
-                            data-testid="approve-profile-change"
-                            on:change=move |_| c.approve.set(Some(true))
-                        />
-                        <span>{tr(|t| t.approve())}</span>
-                    </label>
-                    <label class="checkbox">
-                        <input
-                            type="radio"
-                            name="decision-profile-change"
-                            data-testid="reject-profile-change"
-                            on:change=move |_| c.approve.set(Some(false))
-                        />
-                        <span>{tr(|t| t.reject())}</span>
-                    </label>
-                    <Show when=move || c.approve.get() == Some(false)>
-                        <FormField
-                            name="reason"
-                            scope="profile-change".to_owned()
-                            label=Signal::derive(tr(|t| t.rejection_reason_label()))
-                            value=c.reason
-                            errors=errors
-                            control=Control::Select(reasons())
-                        />
-                        <FormField
-                            name="note"
-                            scope="profile-change".to_owned()
-                            label=Signal::derive(tr(|t| t.rejection_note()))
-                            value=c.note
-                            errors=errors
-                            control=Control::TextArea
-                            maxlength=200
-                        />
-                    </Show>
-                </fieldset>
+                <DecisionFieldset
+                    legend=Signal::derive(move || t().change_decision().to_owned())
+                    scope="profile-change"
+                    group="decision-profile-change".to_owned()
+                    choice=c
+                />
             }
         });
         view! {
@@ -341,48 +363,13 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                                         .into_any()
                                 }
                                 Some(c) => {
-                                    let errors = FormErrors::new();
                                     view! {
-                                        <fieldset class="decision">
-                                            <legend>{move || t().document_kind(kind)}</legend>
-                                            <label class="checkbox">
-                                                <input
-                                                    type="radio"
-                                                    name=group.clone()
-                                                    data-testid=format!("approve-{}", kind.as_str())
-                                                    on:change=move |_| c.approve.set(Some(true))
-                                                />
-                                                <span>{tr(|t| t.approve())}</span>
-                                            </label>
-                                            <label class="checkbox">
-                                                <input
-                                                    type="radio"
-                                                    name=group.clone()
-                                                    data-testid=format!("reject-{}", kind.as_str())
-                                                    on:change=move |_| c.approve.set(Some(false))
-                                                />
-                                                <span>{tr(|t| t.reject())}</span>
-                                            </label>
-                                            <Show when=move || c.approve.get() == Some(false)>
-                                                <FormField
-                                                    name="reason"
-                                                    scope=kind.as_str().to_owned()
-                                                    label=Signal::derive(tr(|t| t.rejection_reason_label()))
-                                                    value=c.reason
-                                                    errors=errors
-                                                    control=Control::Select(reasons())
-                                                />
-                                                <FormField
-                                                    name="note"
-                                                    scope=kind.as_str().to_owned()
-                                                    label=Signal::derive(tr(|t| t.rejection_note()))
-                                                    value=c.note
-                                                    errors=errors
-                                                    control=Control::TextArea
-                                                    maxlength=200
-                                                />
-                                            </Show>
-                                        </fieldset>
+                                        <DecisionFieldset
+                                            legend=Signal::derive(move || t().document_kind(kind).to_owned())
+                                            scope=kind.as_str()
+                                            group=group.clone()
+                                            choice=c
+                                        />
                                     }
                                         .into_any()
                                 }
