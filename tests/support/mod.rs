@@ -442,12 +442,22 @@ impl Harness {
                 Some(q) => format!("{}?{q}", url.path()),
                 None => url.path().to_owned(),
             };
-            if here == expected {
+            // A move into another bundle is a page load, and the URL changes as soon as it
+            // commits: wait for the load to finish too, or the next WebDriver navigation
+            // races it (WebKit then never reports the second load as done).
+            if here == expected && self.loaded().await {
                 return;
             }
             assert!(Instant::now() < deadline, "at {here}, expected {expected}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    async fn loaded(&self) -> bool {
+        self.client
+            .execute("return document.readyState", vec![])
+            .await
+            .is_ok_and(|state| state == "complete")
     }
 
     /// Waits for an element with this `data-testid` without touching or scrolling to it.
