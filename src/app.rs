@@ -1,10 +1,10 @@
-//! The roots: contexts, the routers and every route in one place.
+//! The root: contexts, the router and every route in one place.
 //!
-//! Doctor Desk ships as four bundles (see `doctor_desk_api::bundle`): doctors on phones,
-//! often on slow networks, load the doctor app; the agreements (once per version),
-//! onboarding (once, and at renewals) and the hospital's reviewer console are separate
-//! wasm files. All share this library,
-//! the session cookie and the sign-in pages (which live in the doctor app).
+//! Doctor Desk is one app whose rarely used parts load on demand: the main module holds
+//! the sign-in pages, home and the daily work (inbox, consultations); the agreements and
+//! service settings, onboarding and the reviewer console are lazy routes, each a wasm
+//! chunk fetched the first time it is opened (`xtask/src/split.rs` builds them). Moving
+//! between any two pages is client-side.
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -23,54 +23,32 @@ use crate::{
         auth::{LoginPage, RegisterPage, ResetPasswordPage},
         home::HomePage,
         inbox::{ConsultationThreadPage, InboxPage},
+        lazy::{
+            AcceptanceHistoryRoute, AgreementReadRoute, AgreementsRoute, ConsultationSettingsRoute,
+            OnboardingRoute, ReviewAgreementsRoute, ReviewQueueRoute, ReviewSubmissionRoute,
+        },
         not_found::NotFoundPage,
     },
     session::provide_session,
 };
 
-pub use doctor_desk_api::bundle::Bundle;
-
-/// Whether a path is routed by the running bundle (otherwise it needs a page load).
-pub fn owns(bundle: Bundle, path: &str) -> bool {
-    Bundle::for_path(path) == bundle
-}
-
-pub fn use_bundle() -> Bundle {
-    use_context::<Bundle>().unwrap_or(Bundle::Doctor)
-}
-
-/// Navigation that works across the two bundles: client-side within this one, a page
-/// load into the other.
+/// Navigation from code (after an action), `replace` for redirects.
 pub fn use_go() -> impl Fn(&str, bool) + Clone {
-    let bundle = use_bundle();
     let navigate = use_navigate();
     move |path: &str, replace: bool| {
-        if owns(bundle, path) {
-            navigate(
-                path,
-                NavigateOptions {
-                    replace,
-                    ..Default::default()
-                },
-            );
-        } else if let Some(window) = web_sys::window() {
-            let location = window.location();
-            let _ = if replace {
-                location.replace(path)
-            } else {
-                location.assign(path)
-            };
-        }
+        navigate(
+            path,
+            NavigateOptions {
+                replace,
+                ..Default::default()
+            },
+        );
     }
 }
 
-/// The contexts every page relies on: bundle, language, toasts, session.
+/// The contexts every page relies on: language, toasts, session.
 #[component]
-pub fn Providers(
-    #[prop(default = Bundle::Doctor)] bundle: Bundle,
-    children: Children,
-) -> impl IntoView {
-    provide_context(bundle);
+pub fn Providers(children: Children) -> impl IntoView {
     provide_i18n();
     provide_toasts();
     provide_session();
@@ -80,9 +58,9 @@ pub fn Providers(
     }
 }
 
-/// The doctor app.
 #[component]
 pub fn App() -> impl IntoView {
+    use leptos_router::Lazy;
     view! {
         <Providers>
             <Router>
@@ -94,69 +72,26 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=HomePage />
                         <Route path=path!("inbox") view=InboxPage />
                         <Route path=path!("inbox/:id") view=ConsultationThreadPage />
-                    </ParentRoute>
-                </Routes>
-            </Router>
-        </Providers>
-    }
-}
-
-/// The agreements (`/agreements`, `/me/agreements`) and the consultation service settings
-/// (`/settings/consultation`), a bundle of its own.
-#[component]
-pub fn AccountApp() -> impl IntoView {
-    use crate::pages::{
-        agreements::{AcceptanceHistoryPage, AgreementReadPage, AgreementsPage},
-        inbox::ConsultationSettingsPage,
-    };
-    view! {
-        <Providers bundle=Bundle::Account>
-            <Router>
-                <Routes fallback=NotFoundPage>
-                    <ParentRoute path=path!("") view=SignedInLayout>
-                        <Route path=path!("agreements") view=AgreementsPage />
-                        <Route path=path!("agreements/:kind/:version") view=AgreementReadPage />
-                        <Route path=path!("me/agreements") view=AcceptanceHistoryPage />
-                        <Route path=path!("settings/consultation") view=ConsultationSettingsPage />
-                    </ParentRoute>
-                </Routes>
-            </Router>
-        </Providers>
-    }
-}
-
-/// Onboarding (`/onboarding`), a bundle of its own.
-#[component]
-pub fn OnboardingApp() -> impl IntoView {
-    use crate::pages::onboarding::OnboardingPage;
-    view! {
-        <Providers bundle=Bundle::Onboarding>
-            <Router>
-                <Routes fallback=NotFoundPage>
-                    <ParentRoute path=path!("") view=SignedInLayout>
-                        <Route path=path!("onboarding") view=OnboardingPage />
-                    </ParentRoute>
-                </Routes>
-            </Router>
-        </Providers>
-    }
-}
-
-/// The reviewer console (`/review`, a bundle of its own).
-#[component]
-pub fn ReviewApp() -> impl IntoView {
-    use crate::pages::{
-        agreements::ReviewAgreementsPage,
-        review::{ReviewQueuePage, ReviewSubmissionPage},
-    };
-    view! {
-        <Providers bundle=Bundle::Review>
-            <Router>
-                <Routes fallback=NotFoundPage>
-                    <ParentRoute path=path!("/review") view=SignedInLayout>
-                        <Route path=path!("") view=ReviewQueuePage />
-                        <Route path=path!("agreements") view=ReviewAgreementsPage />
-                        <Route path=path!(":id") view=ReviewSubmissionPage />
+                        <Route path=path!("agreements") view={Lazy::<AgreementsRoute>::new()} />
+                        <Route
+                            path=path!("agreements/:kind/:version")
+                            view={Lazy::<AgreementReadRoute>::new()}
+                        />
+                        <Route
+                            path=path!("me/agreements")
+                            view={Lazy::<AcceptanceHistoryRoute>::new()}
+                        />
+                        <Route
+                            path=path!("settings/consultation")
+                            view={Lazy::<ConsultationSettingsRoute>::new()}
+                        />
+                        <Route path=path!("onboarding") view={Lazy::<OnboardingRoute>::new()} />
+                        <Route path=path!("review") view={Lazy::<ReviewQueueRoute>::new()} />
+                        <Route
+                            path=path!("review/agreements")
+                            view={Lazy::<ReviewAgreementsRoute>::new()}
+                        />
+                        <Route path=path!("review/:id") view={Lazy::<ReviewSubmissionRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </Router>

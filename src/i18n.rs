@@ -1,7 +1,8 @@
 //! Every string of the SPA, in zh-CN (default) and en. A missing translation is a compile
 //! error: each entry of the catalog below takes both. Every text is a method of its own,
-//! so a bundle's wasm holds only the strings its pages use (a struct of strings would drag
-//! the whole catalog into every bundle).
+//! so the code that shows a text sits with its page (in the lazy routes' chunks too) and
+//! unused texts are dropped at link time. (The strings themselves are constant data, which
+//! stays in the main wasm module: wasm-split moves code, not data.)
 
 use std::cell::Cell;
 

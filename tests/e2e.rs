@@ -93,6 +93,40 @@ async fn sign_up_sign_in_flow(h: &Harness) {
     .await;
 }
 
+/// The app is one page: the first load fetches the main module only; moving to a part
+/// that loads on demand (agreements, onboarding) fetches its chunk without a page load.
+/// A chunk that cannot be downloaded shows a retry, and the retry brings the page.
+async fn parts_load_on_demand(h: &Harness) {
+    let chunks = "return performance.getEntriesByType('resource')
+        .filter(e => /\\/(split|chunk)_[^/]*\\.wasm$/.test(e.name)).length";
+    sign_up(h, &unique_phone()).await;
+    h.testid("go-onboarding").await;
+    assert_eq!(h.js(chunks).await, 0, "home needs no chunk");
+    // Survives only as long as no page load replaces the document.
+    h.js("window.__samePage = true; return true").await;
+
+    h.click("go-agreements-history").await;
+    h.wait_path("/me/agreements").await;
+    h.testid("acceptance-history").await;
+    assert!(h.js(chunks).await.as_u64().unwrap() >= 1, "its chunk came");
+    h.click("nav-home").await;
+    h.wait_path("/").await;
+
+    h.network.cut();
+    h.click("go-onboarding").await;
+    h.testid("chunk-failed").await;
+    h.screenshot("chunk-failed").await;
+    h.network.restore();
+    h.click("chunk-retry").await;
+    h.wait_path("/onboarding").await;
+    h.present("avatar-file").await;
+    assert_eq!(
+        h.js("return window.__samePage === true").await,
+        true,
+        "every move was client-side"
+    );
+}
+
 /// Checks the Resource Timing entries of this page load: no API request made twice, each
 /// of `preloaded` asked once (in Chromium by the server's preload, which the app's own
 /// request then used, started before `GET /me` was answered).
@@ -1148,6 +1182,7 @@ cases!(declining_signs_out, phone);
 cases!(reviewer_publishes_an_agreement, desktop);
 cases!(inbox_flow, phone);
 cases!(inbox_scrolls_ten_thousand, phone);
+cases!(parts_load_on_demand, phone);
 
 /// A failing test still leaves no browser, driver or Xvfb behind.
 async fn teardown_after_failure(engine: Engine) {

@@ -11,7 +11,7 @@ use leptos_router::{
 use super::toast::use_toasts;
 use crate::{
     api,
-    app::{owns, use_bundle, use_go},
+    app::use_go,
     i18n::{tr, use_i18n, use_texts},
     session::{use_session, SessionState},
 };
@@ -179,8 +179,7 @@ fn SignedInShell() -> impl IntoView {
     // The doctor app keeps one event stream open for the inbox and the tab bar badge.
     // Staff without the doctor role (reviewers) have no inbox: the server refuses them.
     let is_doctor = untrack(|| session.me()).is_some_and(|me| me.roles.contains(&Role::Doctor));
-    let events = (use_bundle() == crate::app::Bundle::Doctor && is_doctor)
-        .then(crate::inbox_events::provide_inbox_events);
+    let events = is_doctor.then(crate::inbox_events::provide_inbox_events);
     let waiting = events.map(|e| e.waiting);
     let offline = move || events.is_some_and(|e| e.offline.get());
     let has_role = move |role: Role| session.me().is_some_and(|me| me.roles.contains(&role));
@@ -254,33 +253,7 @@ fn SignedInShell() -> impl IntoView {
     }
 }
 
-/// A link that works across bundles: a router link inside this one, a page load into
-/// another (`rel="external"` makes the router leave it to the browser).
-#[component]
-pub fn AppLink(
-    #[prop(into)] href: String,
-    #[prop(default = "")] class: &'static str,
-    #[prop(default = "")] testid: &'static str,
-    children: Children,
-) -> impl IntoView {
-    if owns(use_bundle(), &href) {
-        view! {
-            <A href=href attr:class=class attr:data-testid=testid>
-                {children()}
-            </A>
-        }
-        .into_any()
-    } else {
-        view! {
-            <a href=href class=class data-testid=testid rel="external">
-                {children()}
-            </a>
-        }
-        .into_any()
-    }
-}
-
-/// A navigation entry: a router link inside this bundle, a page load into another one.
+/// A navigation entry.
 #[component]
 fn NavLink(
     href: &'static str,
@@ -291,7 +264,6 @@ fn NavLink(
     #[prop(optional, into)]
     badge: Option<Signal<u32>>,
 ) -> impl IntoView {
-    let bundle = use_bundle();
     let content = move || {
         view! {
             <span class="nav-icon" aria-hidden="true">
@@ -311,20 +283,9 @@ fn NavLink(
                 })}
         }
     };
-    if owns(bundle, href) {
-        view! {
-            <A href=href exact=true attr:data-testid=testid>
-                {content()}
-            </A>
-        }
-        .into_any()
-    } else {
-        // `rel="external"` makes the router leave the link to the browser.
-        view! {
-            <a href=href rel="external" data-testid=testid>
-                {content()}
-            </a>
-        }
-        .into_any()
+    view! {
+        <A href=href exact=true attr:data-testid=testid>
+            {content()}
+        </A>
     }
 }

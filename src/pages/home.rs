@@ -2,10 +2,10 @@
 
 use doctor_desk_api::auth::VerificationStatus;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::{
     api,
-    components::shell::AppLink,
     i18n::{tr, use_texts},
     session::use_session,
 };
@@ -52,14 +52,14 @@ pub fn HomePage() -> impl IntoView {
                                 // Verified doctors come back here to renew a document
                                 // about to expire or to edit their profile.
                                 <Show when=move || s != VerificationStatus::Pending>
-                                    <AppLink
+                                    <A
                                         href="/onboarding"
-                                        class=if s == VerificationStatus::Verified {
+                                        attr:class=if s == VerificationStatus::Verified {
                                             "button"
                                         } else {
                                             "button button-primary"
                                         }
-                                        testid="go-onboarding"
+                                        attr:data-testid="go-onboarding"
                                     >
                                         {move || {
                                             if s == VerificationStatus::Verified {
@@ -68,7 +68,7 @@ pub fn HomePage() -> impl IntoView {
                                                 t().go_onboarding()
                                             }
                                         }}
-                                    </AppLink>
+                                    </A>
                                 </Show>
                             }
                         })
@@ -76,9 +76,9 @@ pub fn HomePage() -> impl IntoView {
                 <ExpiryWarnings />
             </section>
             <p>
-                <AppLink href="/me/agreements" class="text-link" testid="go-agreements-history">
+                <A href="/me/agreements" attr:class="text-link" attr:data-testid="go-agreements-history">
                     {tr(|t| t.my_agreements())}
-                </AppLink>
+                </A>
             </p>
         </section>
     }

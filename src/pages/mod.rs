@@ -5,6 +5,7 @@ pub mod agreements;
 pub mod auth;
 pub mod home;
 pub mod inbox;
+pub mod lazy;
 pub mod not_found;
 pub mod onboarding;
 pub mod review;

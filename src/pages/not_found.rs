@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::{components::shell::PublicLayout, i18n::tr};
 
@@ -9,10 +10,7 @@ pub fn NotFoundPage() -> impl IntoView {
             <section class="card" data-testid="not-found">
                 <h1>{tr(|t| t.not_found_title())}</h1>
                 <p>{tr(|t| t.not_found_body())}</p>
-                // A page load: this page also shows in the reviewer bundle.
-                <a href="/" rel="external">
-                    {tr(|t| t.go_home())}
-                </a>
+                <A href="/">{tr(|t| t.go_home())}</A>
             </section>
         </PublicLayout>
     }

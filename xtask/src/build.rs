@@ -5,35 +5,10 @@ use std::{fs, path::Path, process::Command};
 
 use crate::project_root;
 
-/// The pages Trunk builds besides index.html (the doctor app), each into `dist/<dir>/`,
-/// served under `/<dir>/` (see `doctor_desk_api::bundle`).
-pub const OTHER_BUNDLES: [(&str, &str); 3] = [
-    ("account.html", "account"),
-    ("onboarding.html", "onboarding"),
-    ("review.html", "review"),
-];
-
-/// Builds every bundle: the doctor app into `dist/` first (Trunk empties `dist/` when it
-/// builds it), then the others into their folders.
+/// Builds the app into `dist/` (Trunk, whose post-build hook splits the wasm: split.rs).
 pub fn spa() -> Result<(), String> {
-    let root = project_root();
     trunk(&["build", "--release"])?;
-    precompress(&root.join("dist"))?;
-    for (page, dir) in OTHER_BUNDLES {
-        let dist = format!("dist/{dir}");
-        let public_url = format!("/{dir}/");
-        trunk(&[
-            "build",
-            page,
-            "--release",
-            "--dist",
-            &dist,
-            "--public-url",
-            &public_url,
-        ])?;
-        precompress(&root.join(&dist))?;
-    }
-    Ok(())
+    precompress(&project_root().join("dist"))
 }
 
 fn trunk(args: &[&str]) -> Result<(), String> {
@@ -56,6 +31,7 @@ fn precompress(dist: &Path) -> Result<(), String> {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
+            precompress(&path)?;
             continue;
         }
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -91,30 +67,4 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(data).expect("in-memory gzip");
     encoder.finish().expect("in-memory gzip")
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::project_root;
-
-    /// account.html, onboarding.html and review.html are index.html for the other bundles: they may differ
-    /// in the binary they build and their title, nothing else (so the skeleton,
-    /// CSP-relevant scripts and meta tags cannot drift apart).
-    #[test]
-    fn other_pages_mirror_the_doctor_page() {
-        let read = |name: &str| std::fs::read_to_string(project_root().join(name)).unwrap();
-        let normalise = |page: String| {
-            page.lines()
-                .filter(|l| !l.contains("data-bin=") && !l.contains("<title>"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        let doctor = read("index.html");
-        assert!(doctor.contains(r#"data-bin="doctor-desk""#));
-        for (page, bin) in super::OTHER_BUNDLES {
-            let other = read(page);
-            assert!(other.contains(&format!(r#"data-bin="{bin}""#)), "{page}");
-            assert_eq!(normalise(doctor.clone()), normalise(other), "{page}");
-        }
-    }
 }

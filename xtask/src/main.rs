@@ -3,12 +3,14 @@
 //! - `run`   install what is missing, build the SPA, start the server with demo data
 //! - `test`  every check and test suite; ends with `N passed, N failed`
 //! - `build` build the SPA into `dist/` (with precompressed copies)
+//! - `split` Trunk's post-build hook: the app's wasm split into on-demand chunks
 //! - `size`  raw / gzip / brotli sizes of `dist/` and of the first load
 //! - `bench` benchmarks that print figures (`bench inbox`, `bench web`)
 
 mod bench_web;
 mod build;
 mod size;
+mod split;
 mod steps;
 mod tools;
 
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
         "test" => steps::test(&rest),
         "build" => tools::ensure_build_tools().and_then(|_| build::spa()),
         "size" => size::report(true).map(|_| ()),
+        "split" => split::run(),
         "bench" => bench(&rest),
         _ => {
             eprintln!(

@@ -7,12 +7,14 @@ use crate::project_root;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
+const WASM_SPLIT_VERSION: &str = "0.2.4";
 
 /// What `cargo xtask run` and `build` need.
 pub fn ensure_build_tools() -> Result<(), String> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
     ensure_wasm_opt()?;
+    ensure_wasm_split()?;
     ensure_trunk()?;
     Ok(())
 }
@@ -50,6 +52,27 @@ fn ensure_wasm_bindgen() -> Result<(), String> {
     run_install(
         "cargo",
         &["install", "wasm-bindgen-cli", "--version", &version],
+    )
+}
+
+/// The splitter cargo-leptos uses (`wasm-split-cli` from `wasm_split_cli_support`; the
+/// crate named `wasm-split-cli` is another project's).
+fn ensure_wasm_split() -> Result<(), String> {
+    let installed = output_of("cargo", &["install", "--list"]);
+    if installed.contains(&format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}")) {
+        return Ok(());
+    }
+    run_install(
+        "cargo",
+        &[
+            "install",
+            "--locked",
+            "wasm_split_cli_support",
+            "--version",
+            WASM_SPLIT_VERSION,
+            "--features",
+            "build-binary",
+        ],
     )
 }
 

@@ -5,7 +5,6 @@
 
 pub mod agreements;
 pub mod auth;
-pub mod bundle;
 pub mod error;
 pub mod i18n;
 pub mod inbox;

@@ -4,8 +4,6 @@
 //! these paths (`api.rs` builds them from the same constants), so the browser hands it
 //! the preloaded answers instead of asking twice.
 
-use crate::bundle::Bundle;
-
 /// Who is signed in: every page asks first.
 pub const ME: &str = "/me";
 /// Where verification stands (the home page's status card and expiry warnings).
@@ -28,10 +26,11 @@ pub fn thread(id: i64) -> String {
 pub fn first_requests(path: &str) -> Vec<String> {
     let path = path.split(['?', '#']).next().unwrap_or("");
     let mut first = vec![ME.to_owned()];
-    if Bundle::for_path(path) != Bundle::Doctor {
+    let path = path.trim_end_matches('/');
+    // The reviewer console is for hospital staff: no inbox, so no badge to count.
+    if path == "/review" || path.starts_with("/review/") {
         return first;
     }
-    let path = path.trim_end_matches('/');
     match path {
         // Signed out: nothing but the session check.
         "/login" | "/register" | "/reset-password" => {}
@@ -68,7 +67,8 @@ mod tests {
         );
         assert_eq!(first_requests("/inbox/x"), [ME, NEW_CONSULTATIONS]);
         assert_eq!(first_requests("/login"), [ME]);
-        assert_eq!(first_requests("/onboarding"), [ME]);
+        assert_eq!(first_requests("/onboarding"), [ME, NEW_CONSULTATIONS]);
+        assert_eq!(first_requests("/reviewers"), [ME, NEW_CONSULTATIONS]);
         assert_eq!(first_requests("/review/3"), [ME]);
     }
 }

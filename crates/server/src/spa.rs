@@ -15,17 +15,15 @@ use axum::{
     Router,
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
-use doctor_desk_api::{bundle::Bundle, preload};
+use doctor_desk_api::preload;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use tower_http::services::ServeDir;
 
 #[derive(Clone)]
 pub struct Spa {
     dir: PathBuf,
-    /// The page of each built bundle, read once at start: the build does not change under
-    /// a running server. The doctor app's page is always there.
-    pages: HashMap<Bundle, Bytes>,
+    /// index.html, read once at start: the build does not change under a running server.
+    page: Bytes,
 }
 
 impl Spa {
@@ -34,26 +32,19 @@ impl Spa {
         let index = std::fs::read_to_string(&index_path).with_context(|| {
             format!("cannot read {} (build the SPA first)", index_path.display())
         })?;
-        let mut pages = HashMap::from([(Bundle::Doctor, Bytes::from(index))]);
-        for bundle in Bundle::ALL.into_iter().filter(|b| *b != Bundle::Doctor) {
-            if let Ok(page) = std::fs::read_to_string(dir.join(bundle.dir()).join("index.html")) {
-                pages.insert(bundle, Bytes::from(page));
-            }
-        }
         Ok(Spa {
             dir: dir.to_owned(),
-            pages,
+            page: Bytes::from(index),
         })
     }
 
-    /// SHA-256 (base64) of each inline `<script>` of every page, for the CSP.
+    /// SHA-256 (base64) of each inline `<script>` of the page, for the CSP.
     pub fn inline_script_hashes(&self) -> Vec<String> {
-        let mut hashes: Vec<String> = self
-            .pages
-            .values()
-            .flat_map(|page| inline_scripts(std::str::from_utf8(page).unwrap_or_default()))
-            .map(|s| STANDARD.encode(Sha256::digest(s.as_bytes())))
-            .collect();
+        let mut hashes: Vec<String> =
+            inline_scripts(std::str::from_utf8(&self.page).unwrap_or_default())
+                .into_iter()
+                .map(|s| STANDARD.encode(Sha256::digest(s.as_bytes())))
+                .collect();
         hashes.sort();
         hashes.dedup();
         hashes
@@ -78,10 +69,7 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
         // A missing asset, not a client route: do not answer it with HTML.
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
-    let page = spa
-        .pages
-        .get(&Bundle::for_path(path))
-        .unwrap_or(&spa.pages[&Bundle::Doctor]);
+    let page = &spa.page;
     let user_agent = request
         .headers()
         .get(header::USER_AGENT)
@@ -170,18 +158,24 @@ fn is_asset_name(path: &str) -> bool {
 }
 
 /// Trunk names built assets `name-<hash>[_bg].ext`, the hash a u64 in hex without leading
-/// zeros (so usually 16 digits, sometimes fewer); their content never changes.
+/// zeros (so usually 16 digits, sometimes fewer); the app's wasm, its JS and its chunks
+/// sit in a folder `wasm-<hash>/` named after their content (`xtask/src/split.rs`). Either
+/// way, their content never changes.
 pub fn is_hashed_asset(path: &str) -> bool {
+    let is_hash =
+        |hash: &str| (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit());
+    let mut segments = path.trim_start_matches('/').split('/');
+    if let (Some(folder), Some(file), None) = (segments.next(), segments.next(), segments.next()) {
+        if folder.strip_prefix("wasm-").is_some_and(is_hash) && !file.is_empty() {
+            return true;
+        }
+    }
     let file = path.rsplit('/').next().unwrap_or("");
     let Some((stem, _ext)) = file.split_once('.') else {
         return false;
     };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .map(|(_, hash)| {
-            (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
-        })
-        .unwrap_or(false)
+    stem.rsplit_once('-').is_some_and(|(_, hash)| is_hash(hash))
 }
 
 /// The bodies of `<script>` elements without `src`.
@@ -216,9 +210,17 @@ mod tests {
         assert!(is_hashed_asset("/doctor-desk-3f2a9c1b0d4e5f67.js"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
         assert!(
-            is_hashed_asset("/review/review-ee2f66691be766f.js"),
+            is_hashed_asset("/style-ee2f66691be766f.css"),
             "15 digits: a leading zero dropped"
         );
+        assert!(is_hashed_asset(
+            "/wasm-3f2a9c1b0d4e5f67/doctor-desk_bg.wasm"
+        ));
+        assert!(is_hashed_asset(
+            "/wasm-3f2a9c1b0d4e5f67/split_onboarding_view.wasm"
+        ));
+        assert!(!is_hashed_asset("/wasm-3f2a9c1b0d4e5f67/"));
+        assert!(!is_hashed_asset("/wasm-nothex/doctor-desk.js"));
         assert!(!is_hashed_asset("/favicon.svg"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/login"));

@@ -276,42 +276,26 @@ mod spa {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 
-    const INDEX: &str = r#"<!doctype html><html><head><link rel="modulepreload" href="/doctor-desk-0123456789abcdef.js"><script type="module">import init from '/doctor-desk-0123456789abcdef.js';await init();</script></head><body>loading</body></html>"#;
-
-    const REVIEW_INDEX: &str = r#"<!doctype html><html><head><script type="module">import init from '/review/review-0123456789abcdef.js';await init();</script></head><body>review</body></html>"#;
-
-    const ACCOUNT_INDEX: &str = r#"<!doctype html><html><head><script type="module">import init from '/account/account-0123456789abcdef.js';await init();</script></head><body>account</body></html>"#;
+    const INDEX: &str = r#"<!doctype html><html><head><link rel="modulepreload" href="/wasm-0123456789abcdef/doctor-desk.js"><script type="module">import init from '/wasm-0123456789abcdef/doctor-desk.js';await init();</script></head><body>loading</body></html>"#;
 
     #[tokio::test]
-    async fn the_agreements_have_their_own_bundle() {
+    async fn every_route_gets_the_one_page() {
         let (app, _dist) = app_with_dist().await;
         for path in [
             "/agreements",
             "/agreements/privacy-policy/1.2.0",
             "/me/agreements",
+            "/onboarding",
+            "/review",
+            "/review/42",
         ] {
             let (status, _, body) = get(&app, path, None).await;
             assert_eq!(status, StatusCode::OK, "{path}");
-            assert_eq!(without_preloads(body), ACCOUNT_INDEX, "{path}");
+            assert_eq!(without_preloads(body), INDEX, "{path}");
         }
-        let (_, _, body) = get(&app, "/me", None).await;
-        assert_eq!(without_preloads(body), INDEX);
-    }
-
-    #[tokio::test]
-    async fn the_reviewer_console_is_served_under_review() {
-        let (app, _dist) = app_with_dist().await;
-        for path in ["/review", "/review/", "/review/42"] {
-            let (status, _, body) = get(&app, path, None).await;
-            assert_eq!(status, StatusCode::OK, "{path}");
-            assert_eq!(without_preloads(body), REVIEW_INDEX, "{path}");
-        }
-        let (_, _, body) = get(&app, "/reviewers-guide", None).await;
-        assert_eq!(without_preloads(body), INDEX, "only /review and below");
-        // Every page's loader is allowed by the CSP.
         let (_, headers, _) = get(&app, "/review", None).await;
         let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-        assert_eq!(csp.matches("'sha256-").count(), 3, "{csp}");
+        assert_eq!(csp.matches("'sha256-").count(), 1, "{csp}");
     }
 
     /// The page as built: what the server added for preloading taken out again.
@@ -381,7 +365,7 @@ mod spa {
                 "/api/v1/consultations/12/messages?after=0"
             ]
         );
-        for path in ["/login", "/review", "/agreements"] {
+        for path in ["/login", "/review"] {
             let page = page_for(&app, path, ANDROID_WECHAT).await;
             assert_eq!(preloads(&page), ["/api/v1/me"], "{path}");
         }
@@ -399,26 +383,14 @@ mod spa {
     async fn app_with_dist() -> (TestApp, tempfile::TempDir) {
         let dist = tempfile::tempdir().unwrap();
         std::fs::write(dist.path().join("index.html"), INDEX).unwrap();
-        std::fs::write(
-            dist.path().join("doctor-desk-0123456789abcdef_bg.wasm"),
-            b"\0asm\x01\0\0\0",
-        )
-        .unwrap();
-        std::fs::write(
-            dist.path().join("doctor-desk-0123456789abcdef.js"),
-            "export default 1",
-        )
-        .unwrap();
-        std::fs::write(
-            dist.path().join("doctor-desk-0123456789abcdef.js.br"),
-            b"brotli-bytes",
-        )
-        .unwrap();
+        let wasm = dist.path().join("wasm-0123456789abcdef");
+        std::fs::create_dir(&wasm).unwrap();
+        std::fs::write(wasm.join("doctor-desk_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        std::fs::write(wasm.join("split_onboarding_view.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        std::fs::write(wasm.join("doctor-desk.js"), "export default 1").unwrap();
+        std::fs::write(wasm.join("doctor-desk.js.br"), b"brotli-bytes").unwrap();
+        std::fs::write(dist.path().join("style-0123456789abcdef.css"), "p{}").unwrap();
         std::fs::write(dist.path().join("favicon.svg"), "<svg/>").unwrap();
-        std::fs::create_dir(dist.path().join("review")).unwrap();
-        std::fs::write(dist.path().join("review/index.html"), REVIEW_INDEX).unwrap();
-        std::fs::create_dir(dist.path().join("account")).unwrap();
-        std::fs::write(dist.path().join("account/index.html"), ACCOUNT_INDEX).unwrap();
         let dir = dist.path().to_owned();
         let app = TestApp::with_config(move |c| c.dist_dir = Some(dir)).await;
         (app, dist)
@@ -471,7 +443,7 @@ mod spa {
         let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
         use base64::Engine;
         use sha2::Digest;
-        let script = "import init from '/doctor-desk-0123456789abcdef.js';await init();";
+        let script = "import init from '/wasm-0123456789abcdef/doctor-desk.js';await init();";
         let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
         assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
         assert!(!csp.contains("unsafe-inline"));
@@ -480,9 +452,19 @@ mod spa {
     #[tokio::test]
     async fn hashed_assets_are_immutable_with_right_types() {
         let (app, _dist) = app_with_dist().await;
-        let (status, headers, _) = get(&app, "/doctor-desk-0123456789abcdef_bg.wasm", None).await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
+        for wasm in [
+            "/wasm-0123456789abcdef/doctor-desk_bg.wasm",
+            "/wasm-0123456789abcdef/split_onboarding_view.wasm",
+        ] {
+            let (status, headers, _) = get(&app, wasm, None).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
+            assert_eq!(
+                headers[header::CACHE_CONTROL],
+                "public, max-age=31536000, immutable"
+            );
+        }
+        let (_, headers, _) = get(&app, "/style-0123456789abcdef.css", None).await;
         assert_eq!(
             headers[header::CACHE_CONTROL],
             "public, max-age=31536000, immutable"
@@ -494,15 +476,19 @@ mod spa {
     #[tokio::test]
     async fn precompressed_brotli_when_accepted() {
         let (app, _dist) = app_with_dist().await;
-        let (_, headers, body) =
-            get(&app, "/doctor-desk-0123456789abcdef.js", Some("br, gzip")).await;
+        let (_, headers, body) = get(
+            &app,
+            "/wasm-0123456789abcdef/doctor-desk.js",
+            Some("br, gzip"),
+        )
+        .await;
         assert_eq!(headers[header::CONTENT_ENCODING], "br");
         assert_eq!(body, b"brotli-bytes");
         assert!(headers[header::CONTENT_TYPE]
             .to_str()
             .unwrap()
             .contains("javascript"));
-        let (_, headers, body) = get(&app, "/doctor-desk-0123456789abcdef.js", None).await;
+        let (_, headers, body) = get(&app, "/wasm-0123456789abcdef/doctor-desk.js", None).await;
         assert!(headers.get(header::CONTENT_ENCODING).is_none());
         assert_eq!(body, b"export default 1");
     }
@@ -510,7 +496,7 @@ mod spa {
     #[tokio::test]
     async fn missing_assets_are_404_not_html() {
         let (app, _dist) = app_with_dist().await;
-        let (status, _, _) = get(&app, "/doctor-desk-ffffffffffffffff.js", None).await;
+        let (status, _, _) = get(&app, "/wasm-ffffffffffffffff/doctor-desk.js", None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }

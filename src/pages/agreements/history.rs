@@ -13,7 +13,7 @@ pub fn AcceptanceHistoryPage() -> impl IntoView {
     let t = use_texts();
     let history = LocalResource::new(api::acceptances);
     view! {
-        <section class="page">
+        <section class="page" data-testid="acceptance-history">
             <h1>{tr(|t| t.my_agreements())}</h1>
             <p class="muted">{tr(|t| t.history_intro())}</p>
             {move || match history.get() {

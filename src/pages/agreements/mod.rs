@@ -25,7 +25,7 @@ use crate::{
     app::use_go,
     components::{
         form_field::{FormError, FormErrors},
-        shell::{use_sign_out, AppLink},
+        shell::use_sign_out,
         toast::use_toasts,
     },
     i18n::{tr, use_i18n, use_texts},
@@ -78,9 +78,9 @@ pub fn AgreementsPage() -> impl IntoView {
                     view! {
                         <div class="card" data-testid="agreements-up-to-date">
                             <p>{tr(|t| t.agreements_up_to_date())}</p>
-                            <AppLink href=next.get_untracked() class="button button-primary">
+                            <A href=next.get_untracked() attr:class="button button-primary">
                                 {tr(|t| t.accept_agreements())}
-                            </AppLink>
+                            </A>
                             " "
                             <A href="/me/agreements" attr:class="button">
                                 {tr(|t| t.my_agreements())}

@@ -27,7 +27,6 @@ fn leave_when_signed_in(next: Memo<String>) {
     if session.state.get_untracked() == SessionState::SignedOutByUser {
         session.state.set(SessionState::SignedOut);
     }
-    // `next` may be in the reviewer console, a bundle of its own.
     let go = crate::app::use_go();
     Effect::new(move || {
         if matches!(session.state.get(), SessionState::SignedIn(_)) {

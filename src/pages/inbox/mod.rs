@@ -17,7 +17,6 @@ use leptos_router::components::A;
 
 use crate::{
     api,
-    components::shell::AppLink,
     format::{time_left, urgency},
     i18n::{tr, use_texts, Texts},
     inbox_events::use_inbox_events,
@@ -257,13 +256,13 @@ pub fn InboxPage() -> impl IntoView {
             // the rows arrive (a layout shift on every visit).
             <div class="page-title-row">
                 <h1>{tr(|t| t.inbox_title())}</h1>
-                <AppLink
+                <A
                     href="/settings/consultation"
-                    class="text-link"
-                    testid="go-consultation-settings"
+                    attr:class="text-link"
+                    attr:data-testid="go-consultation-settings"
                 >
                     {tr(|t| t.settings_title())}
-                </AppLink>
+                </A>
             </div>
             <div class="tabs" role="tablist" aria-label=tr(|t| t.inbox_tabs_label())>
                 {TABS

@@ -1,0 +1,48 @@
+//! The pages that load on demand. Each route's view is a `#[lazy]` function: with the
+//! `split` feature (every build of the app, through `cargo xtask split`) its code and
+//! everything only it uses go into a wasm chunk fetched the first time the route opens.
+//! Without the feature (the wasm-bindgen browser tests) they are ordinary async views.
+
+use leptos::prelude::*;
+use leptos_router::LazyRoute;
+
+macro_rules! lazy_pages {
+    ($( $(#[$doc:meta])* $route:ident => $view:ident($page:path); )*) => {$(
+        $(#[$doc])*
+        pub struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_: Self) -> AnyView {
+                $view().await
+            }
+        }
+
+        #[cfg_attr(feature = "split", leptos::lazy)]
+        async fn $view() -> AnyView {
+            $page().into_any()
+        }
+    )*};
+}
+
+lazy_pages! {
+    /// `/agreements`: the versions to accept.
+    AgreementsRoute => agreements_view(crate::pages::agreements::AgreementsPage);
+    /// `/agreements/:kind/:version`: one agreement to read.
+    AgreementReadRoute => agreement_read_view(crate::pages::agreements::AgreementReadPage);
+    /// `/me/agreements`: what the doctor accepted, and when.
+    AcceptanceHistoryRoute => acceptance_history_view(crate::pages::agreements::AcceptanceHistoryPage);
+    /// `/settings/consultation`: the consultation service settings.
+    ConsultationSettingsRoute => consultation_settings_view(crate::pages::inbox::ConsultationSettingsPage);
+    /// `/onboarding`: profile and licences (photo compression included).
+    OnboardingRoute => onboarding_view(crate::pages::onboarding::OnboardingPage);
+    /// `/review`: the reviewers' queue.
+    ReviewQueueRoute => review_queue_view(crate::pages::review::ReviewQueuePage);
+    /// `/review/agreements`: publishing agreement versions.
+    ReviewAgreementsRoute => review_agreements_view(crate::pages::agreements::ReviewAgreementsPage);
+    /// `/review/:id`: one submission to decide.
+    ReviewSubmissionRoute => review_submission_view(crate::pages::review::ReviewSubmissionPage);
+}
