@@ -442,9 +442,9 @@ impl Harness {
                 Some(q) => format!("{}?{q}", url.path()),
                 None => url.path().to_owned(),
             };
-            // A move into another bundle is a page load, and the URL changes as soon as it
-            // commits: wait for the load to finish too, or the next WebDriver navigation
-            // races it (WebKit then never reports the second load as done).
+            // After a page load (a reload, a typed address) the URL
+            // changes as soon as it commits: wait for the load to finish too, or the next
+            // WebDriver navigation races it (WebKit then never reports that load as done).
             if here == expected && self.loaded().await {
                 return;
             }
