@@ -17,8 +17,8 @@ use doctor_desk_api::{
         Message, QuickReply, QuickReplyInput, SendMessage, StatusCounts,
     },
     onboarding::{
-        DecisionRequest, Document, Profile, ProfileUpdate, QueueItem, ReviewSubmission,
-        Verification,
+        DecisionRequest, Document, ExpiryWarnings, Profile, ProfileUpdate, QueueItem,
+        ReviewSubmission, Verification,
     },
     preload, ErrorBody, ErrorCode, Lang, API_PREFIX, CSRF_COOKIE, CSRF_HEADER,
 };
@@ -103,6 +103,11 @@ pub async fn delete_document(id: i64) -> ApiResult<()> {
 }
 
 pub async fn verification() -> ApiResult<Verification> {
+    call(Method::GET, preload::VERIFICATION, None::<&()>).await
+}
+
+/// The same request as [`verification`], read for the home page's expiry warnings only.
+pub async fn expiry_warnings() -> ApiResult<ExpiryWarnings> {
     call(Method::GET, preload::VERIFICATION, None::<&()>).await
 }
 

@@ -98,7 +98,7 @@ fn badge_class(status: VerificationStatus) -> &'static str {
 #[component]
 fn ExpiryWarnings() -> impl IntoView {
     let t = use_texts();
-    let verification = LocalResource::new(api::verification);
+    let verification = LocalResource::new(api::expiry_warnings);
     move || {
         let expiring = verification
             .get()

@@ -220,16 +220,12 @@ fn ensure_lighthouse() -> Result<PathBuf, String> {
 
 fn build_server() -> Result<(), String> {
     println!("xtask: cargo build --release -p doctor-desk-server");
-    let status = Command::new(cargo())
-        .args(["build", "--release", "--quiet", "-p", "doctor-desk-server"])
-        .current_dir(project_root())
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("release build of the server failed ({status})"))
-    }
+    crate::run_command(
+        Command::new(cargo())
+            .args(["build", "--release", "--quiet", "-p", "doctor-desk-server"])
+            .current_dir(project_root()),
+    )
+    .map_err(|e| format!("release build of the server: {e}"))
 }
 
 /// The release server binary, wherever cargo puts it (CARGO_TARGET_DIR or config):

@@ -13,17 +13,12 @@ pub fn spa() -> Result<(), String> {
 
 fn trunk(args: &[&str]) -> Result<(), String> {
     println!("xtask: trunk {}", args.join(" "));
-    let status = Command::new("trunk")
-        .args(args)
-        .env("TRUNK_SKIP_VERSION_CHECK", "true")
-        .current_dir(project_root())
-        .status()
-        .map_err(|e| format!("cannot run trunk: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("trunk {} failed ({status})", args.join(" ")))
-    }
+    crate::run_command(
+        Command::new("trunk")
+            .args(args)
+            .env("TRUNK_SKIP_VERSION_CHECK", "true")
+            .current_dir(project_root()),
+    )
 }
 
 fn precompress(dist: &Path) -> Result<(), String> {

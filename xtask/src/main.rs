@@ -55,30 +55,26 @@ fn bench(args: &[String]) -> Result<(), String> {
     if target == "web" {
         return bench_web::run(&args[1..]);
     }
-    let status = std::process::Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--release",
-            "--quiet",
-            "-p",
-            "doctor-desk-server",
-            "--",
-            "bench",
-        ])
-        .arg(target)
-        .args(&args[1..])
-        .env(
-            "RUST_LOG",
-            std::env::var("RUST_LOG").unwrap_or_else(|_| "error".into()),
-        )
-        .current_dir(project_root())
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("bench {target} failed ({status})"))
-    }
+    run_command(
+        std::process::Command::new(env!("CARGO"))
+            .args([
+                "run",
+                "--release",
+                "--quiet",
+                "-p",
+                "doctor-desk-server",
+                "--",
+                "bench",
+            ])
+            .arg(target)
+            .args(&args[1..])
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "error".into()),
+            )
+            .current_dir(project_root()),
+    )
+    .map_err(|e| format!("bench {target}: {e}"))
 }
 
 /// Builds everything and serves it; extra arguments go to the server (`--addr`, `--data-dir`,
@@ -111,6 +107,19 @@ fn run(server_args: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("server exited with {status}"))
+    }
+}
+
+/// Runs a command to its end; the error names the program when it cannot start or fails.
+pub fn run_command(command: &mut std::process::Command) -> Result<(), String> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{program} failed ({status})"))
     }
 }
 

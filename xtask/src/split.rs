@@ -18,7 +18,7 @@ use std::{
 
 use sha2::{Digest, Sha256};
 
-use crate::{cargo, project_root};
+use crate::{cargo, project_root, run_command};
 
 const APP: &str = "doctor-desk";
 /// The loader wasm-split writes beside the main module.
@@ -36,14 +36,14 @@ pub fn run() -> Result<(), String> {
     let work = target_dir().join("split");
     let _ = fs::remove_dir_all(&work);
     let (split_dir, out) = (work.join("split"), work.join("out"));
-    run_tool(
+    run_command(
         Command::new("wasm-split-cli")
             .arg("--out-name")
             .arg(APP)
             .arg(&linked)
             .arg(&split_dir),
     )?;
-    run_tool(
+    run_command(
         Command::new("wasm-bindgen")
             .args(["--target", "web", "--keep-lld-exports", "--no-typescript"])
             .arg("--out-dir")
@@ -63,7 +63,7 @@ pub fn run() -> Result<(), String> {
             .into_iter()
             .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
         {
-            run_tool(
+            run_command(
                 Command::new("wasm-opt")
                     .args([
                         "-Oz",
@@ -102,29 +102,23 @@ fn link(release: bool) -> Result<PathBuf, String> {
     } else {
         ("dev", "debug")
     };
-    let status = Command::new(cargo())
-        .current_dir(project_root())
-        .args([
-            "rustc",
-            "--package",
-            APP,
-            "--bin",
-            APP,
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            profile,
-            "--features",
-            "split",
-            "--",
-            "-C",
-            "link-arg=--emit-relocs",
-        ])
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err(format!("building the app's wasm failed ({status})"));
-    }
+    run_command(Command::new(cargo()).current_dir(project_root()).args([
+        "rustc",
+        "--package",
+        APP,
+        "--bin",
+        APP,
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        profile,
+        "--features",
+        "split",
+        "--",
+        "-C",
+        "link-arg=--emit-relocs",
+    ]))
+    .map_err(|e| format!("building the app's wasm: {e}"))?;
     Ok(target_dir()
         .join("wasm32-unknown-unknown")
         .join(dir)
@@ -224,18 +218,6 @@ fn file_name(path: &Path) -> String {
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_owned()
-}
-
-fn run_tool(command: &mut Command) -> Result<(), String> {
-    let program = command.get_program().to_string_lossy().into_owned();
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run {program}: {e} (cargo xtask build installs it)"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{program} failed ({status})"))
-    }
 }
 
 #[cfg(test)]

@@ -507,6 +507,21 @@ pub struct Verification {
     pub submissions: Vec<Submission>,
 }
 
+/// The part of `GET /me/verification` the home page reads (its expiry warnings): a
+/// narrower reading of the same answer, so the first screen's wasm carries no
+/// deserialiser for the whole file (submissions, renewals, every document field).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ExpiryWarnings {
+    pub expiring: Vec<ExpiringDocument>,
+}
+
+/// One document of [`Verification::expiring`], as [`ExpiryWarnings`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ExpiringDocument {
+    pub kind: DocumentKind,
+    pub expires_on: Option<NaiveDate>,
+}
+
 /// A stored upload (`POST /me/avatar`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -628,6 +628,17 @@ async fn an_expired_document_requires_reverification() {
         1,
         "warned 20 days ahead"
     );
+    // The home page reads the same answer through the narrower type.
+    let home: doctor_desk_api::onboarding::ExpiryWarnings =
+        serde_json::from_value(v.clone()).expect("the home page's reading");
+    assert_eq!(home.expiring.len(), 1);
+    assert_eq!(
+        home.expiring[0]
+            .expires_on
+            .map(|d| d.to_string())
+            .as_deref(),
+        v["expiring"][0]["expires_on"].as_str()
+    );
     let account_id = b.get("/api/v1/me").await.json["id"].as_i64().unwrap();
 
     app.clock.advance(Duration::days(21));
