@@ -1,10 +1,11 @@
 //! The root: contexts, the router and every route in one place.
 //!
-//! Doctor Desk is one app whose rarely used parts load on demand: the main module holds
-//! the sign-in pages, home and the daily work (inbox, consultations); the agreements and
-//! service settings, onboarding and the reviewer console are lazy routes, each a wasm
-//! chunk fetched the first time it is opened (`xtask/src/split.rs` builds them). Moving
-//! between any two pages is client-side.
+//! Doctor Desk is one app whose parts load on demand: the main module holds the sign-in
+//! pages, home and the inbox list; a consultation, the agreements and service settings,
+//! onboarding and the reviewer console are lazy routes, each a wasm chunk fetched the
+//! first time it is opened (`xtask/src/split.rs` builds them; the server preloads the
+//! chunk of a page opened by a link, and prefetches the consultation's from home and the
+//! inbox). Moving between any two pages is client-side.
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -22,10 +23,11 @@ use crate::{
     pages::{
         auth::{LoginPage, RegisterPage, ResetPasswordPage},
         home::HomePage,
-        inbox::{ConsultationThreadPage, InboxPage},
+        inbox::InboxPage,
         lazy::{
             AcceptanceHistoryRoute, AgreementReadRoute, AgreementsRoute, ConsultationSettingsRoute,
-            OnboardingRoute, ReviewAgreementsRoute, ReviewQueueRoute, ReviewSubmissionRoute,
+            ConsultationThreadRoute, OnboardingRoute, ReviewAgreementsRoute, ReviewQueueRoute,
+            ReviewSubmissionRoute,
         },
         not_found::NotFoundPage,
     },
@@ -71,7 +73,10 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=SignedInLayout>
                         <Route path=path!("") view=HomePage />
                         <Route path=path!("inbox") view=InboxPage />
-                        <Route path=path!("inbox/:id") view=ConsultationThreadPage />
+                        <Route
+                            path=path!("inbox/:id")
+                            view={Lazy::<ConsultationThreadRoute>::new()}
+                        />
                         <Route path=path!("agreements") view={Lazy::<AgreementsRoute>::new()} />
                         <Route
                             path=path!("agreements/:kind/:version")

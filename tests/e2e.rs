@@ -97,18 +97,36 @@ async fn sign_up_sign_in_flow(h: &Harness) {
 /// that loads on demand (agreements, onboarding) fetches its chunk without a page load.
 /// A chunk that cannot be downloaded shows a retry, and the retry brings the page.
 async fn parts_load_on_demand(h: &Harness) {
-    let chunks = "return performance.getEntriesByType('resource')
-        .filter(e => /\\/(split|chunk)_[^/]*\\.wasm$/.test(e.name)).length";
     sign_up(h, &unique_phone()).await;
     h.testid("go-onboarding").await;
-    assert_eq!(h.js(chunks).await, 0, "home needs no chunk");
+    // Home needs no chunk; when idle it fetches the consultation's part, and only that.
+    let not_the_consultations = h
+        .js(
+            "return fetch('/lazy-parts.json').then(r => r.json()).then(parts => {
+                const thread = parts.consultation_thread_view.map(f => f.split('/').pop());
+                return performance.getEntriesByType('resource')
+                    .map(e => e.name.split('/').pop())
+                    .filter(f => /^(split|chunk)_.*\\.wasm$/.test(f) && !thread.includes(f));
+            })",
+        )
+        .await;
+    assert_eq!(
+        not_the_consultations,
+        serde_json::json!([]),
+        "home's chunks"
+    );
     // Survives only as long as no page load replaces the document.
     h.js("window.__samePage = true; return true").await;
 
     h.click("go-agreements-history").await;
     h.wait_path("/me/agreements").await;
     h.testid("acceptance-history").await;
-    assert!(h.js(chunks).await.as_u64().unwrap() >= 1, "its chunk came");
+    h.wait_until(
+        "its chunk came",
+        "return performance.getEntriesByType('resource')
+            .some(e => e.name.includes('/split_acceptance_history_view_'))",
+    )
+    .await;
     h.click("nav-home").await;
     h.wait_path("/").await;
 
@@ -195,6 +213,34 @@ async fn requested_once(h: &Harness, preloaded: &[&str]) {
         };
         assert_eq!(all, expected, "{path}: {entries:?}");
     }
+}
+
+/// A page opened by a link that is a lazy part: its module downloads beside the main
+/// module (the server names it to the page's boot script), not after the main module
+/// has started; no wasm file is downloaded twice (WebKit would, for a `<link rel=preload>`).
+async fn part_beside_main_module(h: &Harness, part: &str) {
+    let wasm = h
+        .js("return performance.getEntriesByType('resource')
+                .filter(e => e.name.endsWith('.wasm'))
+                .map(e => [e.name.split('/').pop(), e.startTime, e.responseEnd])")
+        .await;
+    let wasm: Vec<(String, f64, f64)> = serde_json::from_value(wasm).expect("entries");
+    for (name, ..) in &wasm {
+        let times = wasm.iter().filter(|(n, ..)| n == name).count();
+        assert_eq!(times, 1, "{name} downloaded {times} times: {wasm:?}");
+    }
+    let started = |prefix: &str| {
+        wasm.iter()
+            .find(|(name, ..)| name.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix}…: {wasm:?}"))
+    };
+    let own = started(&format!("split_{part}_"));
+    let main_came = started("doctor-desk_bg.wasm").2;
+    assert!(
+        own.1 < main_came,
+        "{part} started at {} ms, after the main module came at {main_came} ms: {wasm:?}",
+        own.1
+    );
 }
 
 async fn wrong_password_keeps_what_was_typed(h: &Harness) {
@@ -757,6 +803,14 @@ async fn inbox_flow(h: &Harness) {
     h.goto("/inbox").await;
     h.testid("inbox-empty").await;
     check_tap_targets(h).await;
+    // The consultation's part comes while the doctor looks at the inbox, before one is
+    // opened (the page fetches it when idle).
+    h.wait_until(
+        "the consultation's part fetched ahead",
+        "return performance.getEntriesByType('resource')
+            .some(e => e.name.includes('/split_consultation_thread_view_'))",
+    )
+    .await;
 
     // A patient asks; the request appears live, with the tab bar badge.
     let patient_phone = unique_phone();
@@ -891,6 +945,7 @@ async fn inbox_flow(h: &Harness) {
     let consultation = format!("/api/v1/consultations/{id}");
     let thread = format!("/api/v1/consultations/{id}/messages?after=0");
     requested_once(h, &["/api/v1/me", &consultation, &thread]).await;
+    part_beside_main_module(h, "consultation_thread_view").await;
     h.click("retry-send").await;
     h.wait_until(
         "the retried reply, once",

@@ -28,7 +28,11 @@ macro_rules! lazy_pages {
     )*};
 }
 
+// Each view function's name is its part's name in `doctor_desk_api::preload::parts`, which
+// the server uses to preload the part with the page (and checks against the build).
 lazy_pages! {
+    /// `/inbox/:id`: one consultation (the thread, the composer, ending with advice).
+    ConsultationThreadRoute => consultation_thread_view(crate::pages::inbox::ConsultationThreadPage);
     /// `/agreements`: the versions to accept.
     AgreementsRoute => agreements_view(crate::pages::agreements::AgreementsPage);
     /// `/agreements/:kind/:version`: one agreement to read.

@@ -38,8 +38,10 @@ function __ddRetryAll() {
 }
 function __ddFetchChunk(url) {
   return new Promise((resolve) => {
+    // The first try takes the download the page may have started early (boot.js).
+    let first = true;
     const attempt = () => {
-      fetch(url).then(
+      (first ? __ddEarly.take(url) : fetch(url)).then(
         (response) => {
           if (response.ok) {
             resolve(response);
@@ -55,5 +57,6 @@ function __ddFetchChunk(url) {
       );
     };
     attempt();
+    first = false;
   });
 }

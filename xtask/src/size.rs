@@ -1,6 +1,6 @@
 //! Size report of the built SPA. What a doctor on a slow mobile network waits for is the
-//! first load: the main wasm module, its JS glue, the chunk loader and the CSS, as
-//! transferred (brotli). The lazy routes' chunks (`split_*.wasm`, and `chunk_*.wasm`
+//! first load: the page, the main wasm module, its JS glue, the chunk loader and the CSS,
+//! as transferred (brotli). The lazy routes' chunks (`split_*.wasm`, and `chunk_*.wasm`
 //! shared between them) come later, when their page is first opened.
 
 use std::{fs, path::Path};
@@ -10,8 +10,9 @@ use crate::{
     project_root,
 };
 
-/// First-load budget, brotli bytes (measured 298.6 KB with the lazy routes).
-pub const FIRST_LOAD_BUDGET: usize = 300 * 1000;
+/// First-load budget, brotli bytes (measured 250.6 KB with the consultation as a lazy
+/// route, 298.6 KB before).
+pub const FIRST_LOAD_BUDGET: usize = 260 * 1000;
 
 /// Prints the report; returns the first-load brotli total (the budgeted figure).
 pub fn report(print: bool) -> Result<usize, String> {
@@ -21,7 +22,10 @@ pub fn report(print: bool) -> Result<usize, String> {
     rows.sort();
     let first_load = |name: &str| {
         let file = name.rsplit('/').next().unwrap_or(name);
-        file.ends_with(".css") || file.ends_with(".js") || file == "doctor-desk_bg.wasm"
+        file.ends_with(".css")
+            || file.ends_with(".js")
+            || file == "doctor-desk_bg.wasm"
+            || file == "index.html"
     };
     let sum = |pick: &dyn Fn(&str) -> bool| {
         rows.iter()
@@ -41,7 +45,7 @@ pub fn report(print: bool) -> Result<usize, String> {
         let line = |title: &str, t: (usize, usize, usize)| {
             println!("{title:<48} {:>10} {:>10} {:>10}", t.0, t.1, t.2)
         };
-        line("first load (main wasm + js + css)", first);
+        line("first load (page, main wasm, js, css)", first);
         line("chunks, loaded on demand (all together)", chunks);
         println!(
             "budget: first-load brotli {} of {} bytes ({:.0}%)",

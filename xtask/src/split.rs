@@ -23,6 +23,10 @@ use crate::{cargo, project_root, run_command};
 const APP: &str = "doctor-desk";
 /// The loader wasm-split writes beside the main module.
 const LOADER: &str = "__wasm_split.js";
+/// Which files each lazy part needs, for the server to name them to the page.
+const PARTS_MANIFEST: &str = "lazy-parts.json";
+/// The id of boot.js's script tag, where the server adds what the page should download.
+const BOOT_ID: &str = "dd-boot";
 
 pub fn run() -> Result<(), String> {
     let staging = PathBuf::from(
@@ -57,7 +61,7 @@ pub fn run() -> Result<(), String> {
             fs::copy(&entry, out.join(&name)).map_err(|e| format!("copy {name}: {e}"))?;
         }
     }
-    retry_failed_chunks(&out.join(LOADER))?;
+    extend_loader(&out.join(LOADER))?;
     if release {
         for wasm in read_dir(&out)?
             .into_iter()
@@ -89,6 +93,12 @@ pub fn run() -> Result<(), String> {
     let html = fs::read_to_string(&index).map_err(|e| format!("read index.html: {e}"))?;
     let base = format!("{}{folder}", with_slash(&public_url));
     fs::write(&index, with_loader(&html, &base)?).map_err(|e| e.to_string())?;
+    let loader = fs::read_to_string(out.join(LOADER)).map_err(|e| e.to_string())?;
+    fs::write(
+        staging.join(PARTS_MANIFEST),
+        parts_manifest(&loader, &base)?,
+    )
+    .map_err(|e| e.to_string())?;
     println!("xtask split: {folder}/ ({} files)", read_dir(&dest)?.len());
     Ok(())
 }
@@ -128,13 +138,14 @@ fn link(release: bool) -> Result<PathBuf, String> {
 /// A chunk that fails to download (a phone between two cells) would otherwise end the
 /// app: the Rust side expects every load to succeed. The loader instead waits for the
 /// network: it shows a notice with a retry button and tries again when the doctor taps
-/// it or the phone comes back online, and only then hands the chunk to the app.
-fn retry_failed_chunks(loader: &Path) -> Result<(), String> {
+/// it or the phone comes back online, and only then hands the chunk to the app. Its first
+/// try takes the download the page started early (`boot.js`), if any.
+fn extend_loader(loader: &Path) -> Result<(), String> {
     const FETCH: &str = "const src = fetch(new URL(";
     let js = fs::read_to_string(loader).map_err(|e| format!("read {LOADER}: {e}"))?;
     if !js.contains(FETCH) {
         return Err(format!(
-            "{LOADER} no longer fetches chunks with `{FETCH}`: update retry_failed_chunks"
+            "{LOADER} no longer fetches chunks with `{FETCH}`: update extend_loader"
         ));
     }
     let patched = js.replace(FETCH, "const src = __ddFetchChunk(new URL(");
@@ -146,8 +157,9 @@ fn retry_failed_chunks(loader: &Path) -> Result<(), String> {
 }
 
 /// index.html with Trunk's skipped rust tag removed and the app's loading tags in the
-/// head: preloads for what the first screen needs (so the downloads overlap) and the
-/// module script that starts the app.
+/// head: module preloads for the JS, `boot.js` (which starts the wasm downloads at once,
+/// with the lazy part the server names in its `data-now`) and the module script that
+/// starts the app with the main module boot.js fetched.
 fn with_loader(html: &str, base: &str) -> Result<String, String> {
     // Trunk leaves the tag in, maybe minified (`<link data-trunk data-trunk-skip rel=rust>`).
     let (start, end) = html
@@ -159,18 +171,71 @@ fn with_loader(html: &str, base: &str) -> Result<String, String> {
         )?;
     let html = format!("{}{}", &html[..start], &html[end..]);
     let head_end = html.find("</head>").ok_or("index.html has no </head>")?;
+    // The page carries the code, not the comments.
+    let boot: String = include_str!("boot.js")
+        .replace("__MAIN__", &format!("{base}/{APP}_bg.wasm"))
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with("//"))
+        .collect();
     let tags = format!(
         concat!(
             r#"<link rel="modulepreload" href="{base}/{app}.js" crossorigin>"#,
             r#"<link rel="modulepreload" href="{base}/{loader}" crossorigin>"#,
-            r#"<link rel="preload" href="{base}/{app}_bg.wasm" as="fetch" type="application/wasm" crossorigin>"#,
-            r#"<script type="module">import init from "{base}/{app}.js";init({{module_or_path:"{base}/{app}_bg.wasm"}});</script>"#,
+            r#"<script id="{boot_id}">{boot}</script>"#,
+            r#"<script type="module">import init from "{base}/{app}.js";"#,
+            r#"init({{module_or_path:__ddEarly.take(__ddEarly.main)}}).then(__ddEarly.idle);</script>"#,
         ),
         base = base,
         app = APP,
         loader = LOADER,
+        boot_id = BOOT_ID,
+        boot = boot,
     );
     Ok(format!("{}{tags}{}", &html[..head_end], &html[head_end..]))
+}
+
+/// `{"<part>": ["<base>/split_<part>_<n>.wasm", "<base>/chunk_<k>.wasm", …]}`: each lazy
+/// part's own module and every shared chunk it waits for, read off wasm-split's loader,
+/// where each part is an `export const __wasm_split_load_<part>_<n> = …` naming its file
+/// and then its chunks (`[__chunk_9, __chunk_10]`).
+fn parts_manifest(loader: &str, base: &str) -> Result<String, String> {
+    const EXPORT: &str = "export const __wasm_split_load_";
+    let mut parts = serde_json::Map::new();
+    for (start, _) in loader.match_indices(EXPORT) {
+        let rest = &loader[start + EXPORT.len()..];
+        let end = rest
+            .find("]));")
+            .ok_or("a part's loader has no chunk list")?;
+        let text = &rest[..end];
+        let name = text[..text.find(' ').unwrap_or(0)].to_owned();
+        // The split's name ends in a number wasm-split adds (`_14521855410617576629`).
+        let part = name
+            .rsplit_once('_')
+            .filter(|(_, n)| n.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(name.as_str(), |(part, _)| part);
+        let own = format!("split_{name}.wasm");
+        if !text.contains(&format!("\"./{own}\"")) {
+            return Err(format!("the loader of {part} does not fetch {own}"));
+        }
+        let chunks = text[text.rfind('[').ok_or("no chunk list")? + 1..]
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                c.strip_prefix("__chunk_")
+                    .map(|n| format!("{base}/chunk_{n}.wasm"))
+                    .ok_or(format!("{part} waits for {c}, not a chunk"))
+            });
+        let files: Result<Vec<_>, _> = std::iter::once(Ok(format!("{base}/{own}")))
+            .chain(chunks)
+            .collect();
+        parts.insert(part.to_owned(), files?.into());
+    }
+    if parts.is_empty() {
+        return Err(format!("{LOADER} lists no lazy parts"));
+    }
+    serde_json::to_string_pretty(&parts).map_err(|e| e.to_string())
 }
 
 /// The first 16 hex digits of a SHA-256 over every file's name and content.
@@ -230,8 +295,36 @@ mod tests {
         let out = with_loader(html, "/wasm-abc").unwrap();
         assert!(!out.contains("rel=\"rust\""));
         assert!(out.contains(r#"import init from "/wasm-abc/doctor-desk.js""#));
-        assert!(out.contains(r#"href="/wasm-abc/doctor-desk_bg.wasm" as="fetch""#));
+        assert!(out.contains(r#"main: "/wasm-abc/doctor-desk_bg.wasm""#));
+        assert!(out.contains(r#"<script id="dd-boot">"#));
         assert!(out.find("<script").unwrap() < out.find("</head>").unwrap());
         assert!(with_loader("<html><head></head></html>", "/w").is_err());
+    }
+
+    #[test]
+    fn the_manifest_lists_each_part_with_its_chunks() {
+        let loader = r#"const __chunk_9 = makeLoad(() => {}, []);
+export const __wasm_split_load_onboarding_view_145 = wrapAsyncCb(makeLoad(() => {
+    const src = __ddFetchChunk(new URL("./split_onboarding_view_145.wasm", import.meta.url));
+}
+, [__chunk_9, __chunk_10]));
+export const __wasm_split_load_review_queue_view_145 = wrapAsyncCb(makeLoad(() => {
+    const src = __ddFetchChunk(new URL("./split_review_queue_view_145.wasm", import.meta.url));
+}
+, []));"#;
+        let manifest: serde_json::Value =
+            serde_json::from_str(&parts_manifest(loader, "/wasm-ab").unwrap()).unwrap();
+        assert_eq!(
+            manifest,
+            serde_json::json!({
+                "onboarding_view": [
+                    "/wasm-ab/split_onboarding_view_145.wasm",
+                    "/wasm-ab/chunk_9.wasm",
+                    "/wasm-ab/chunk_10.wasm"
+                ],
+                "review_queue_view": ["/wasm-ab/split_review_queue_view_145.wasm"]
+            })
+        );
+        assert!(parts_manifest("no parts here", "/w").is_err());
     }
 }

@@ -48,9 +48,102 @@ pub fn first_requests(path: &str) -> Vec<String> {
     first
 }
 
+/// The app's parts that load on demand: the names of their `#[lazy]` view functions
+/// (`src/pages/lazy.rs`), which wasm-split turns into `split_<name>_….wasm` and the build
+/// lists with every chunk each needs (`lazy-parts.json`). The server preloads the part a
+/// page shows, so a deep link fetches it beside the main module instead of after it.
+pub mod parts {
+    pub const CONSULTATION_THREAD: &str = "consultation_thread_view";
+    pub const AGREEMENTS: &str = "agreements_view";
+    pub const AGREEMENT_READ: &str = "agreement_read_view";
+    pub const ACCEPTANCE_HISTORY: &str = "acceptance_history_view";
+    pub const CONSULTATION_SETTINGS: &str = "consultation_settings_view";
+    pub const ONBOARDING: &str = "onboarding_view";
+    pub const REVIEW_QUEUE: &str = "review_queue_view";
+    pub const REVIEW_AGREEMENTS: &str = "review_agreements_view";
+    pub const REVIEW_SUBMISSION: &str = "review_submission_view";
+
+    /// Every part, for the server to check the build against.
+    pub const ALL: [&str; 9] = [
+        CONSULTATION_THREAD,
+        AGREEMENTS,
+        AGREEMENT_READ,
+        ACCEPTANCE_HISTORY,
+        CONSULTATION_SETTINGS,
+        ONBOARDING,
+        REVIEW_QUEUE,
+        REVIEW_AGREEMENTS,
+        REVIEW_SUBMISSION,
+    ];
+}
+
+/// The lazy part that the page at `path` shows (the router's table in `src/app.rs`).
+pub fn part_shown(path: &str) -> Option<&'static str> {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    Some(match segments.as_slice() {
+        ["inbox", _] => parts::CONSULTATION_THREAD,
+        ["agreements"] => parts::AGREEMENTS,
+        ["agreements", _, _] => parts::AGREEMENT_READ,
+        ["me", "agreements"] => parts::ACCEPTANCE_HISTORY,
+        ["settings", "consultation"] => parts::CONSULTATION_SETTINGS,
+        ["onboarding"] => parts::ONBOARDING,
+        ["review"] => parts::REVIEW_QUEUE,
+        ["review", "agreements"] => parts::REVIEW_AGREEMENTS,
+        ["review", _] => parts::REVIEW_SUBMISSION,
+        _ => return None,
+    })
+}
+
+/// The part a doctor most likely opens next from the page at `path`: the browser fetches
+/// it when idle, so opening a consultation from home or the inbox waits for nothing.
+pub fn part_next(path: &str) -> Option<&'static str> {
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/');
+    matches!(path, "" | "/inbox").then_some(parts::CONSULTATION_THREAD)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_page_names_the_part_it_shows_and_the_one_likely_next() {
+        assert_eq!(
+            part_shown("/inbox/12?x=1"),
+            Some(parts::CONSULTATION_THREAD)
+        );
+        assert_eq!(part_shown("/agreements"), Some(parts::AGREEMENTS));
+        assert_eq!(
+            part_shown("/agreements/privacy-policy/1.2.0"),
+            Some(parts::AGREEMENT_READ)
+        );
+        assert_eq!(
+            part_shown("/me/agreements"),
+            Some(parts::ACCEPTANCE_HISTORY)
+        );
+        assert_eq!(
+            part_shown("/settings/consultation/"),
+            Some(parts::CONSULTATION_SETTINGS)
+        );
+        assert_eq!(part_shown("/onboarding"), Some(parts::ONBOARDING));
+        assert_eq!(part_shown("/review"), Some(parts::REVIEW_QUEUE));
+        assert_eq!(
+            part_shown("/review/agreements"),
+            Some(parts::REVIEW_AGREEMENTS)
+        );
+        assert_eq!(part_shown("/review/7"), Some(parts::REVIEW_SUBMISSION));
+        for path in ["/", "/inbox", "/login", "/register", "/nowhere/at/all"] {
+            assert_eq!(part_shown(path), None, "{path}");
+        }
+        assert_eq!(part_next("/"), Some(parts::CONSULTATION_THREAD));
+        assert_eq!(part_next("/inbox/"), Some(parts::CONSULTATION_THREAD));
+        assert_eq!(part_next("/inbox/3"), None);
+        assert_eq!(part_next("/login"), None);
+    }
 
     #[test]
     fn each_page_names_what_it_asks_for_first() {

@@ -2,7 +2,11 @@
 //! the client accepts it), index.html never cached, and every client route answered with
 //! index.html so deep links and reloads work.
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use anyhow::Context;
 use axum::{
@@ -24,6 +28,30 @@ pub struct Spa {
     dir: PathBuf,
     /// index.html, read once at start: the build does not change under a running server.
     page: Bytes,
+    /// The files of each lazy part (`lazy-parts.json`, written by `cargo xtask split`).
+    parts: Arc<HashMap<String, Vec<String>>>,
+}
+
+/// The build's list of lazy parts and their files, checked against the parts the server
+/// preloads: a renamed part would otherwise just stop being preloaded.
+fn load_parts(dir: &Path) -> anyhow::Result<HashMap<String, Vec<String>>> {
+    let path = dir.join("lazy-parts.json");
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "cannot read {} (build the SPA with `cargo xtask build`)",
+            path.display()
+        )
+    })?;
+    let parts: HashMap<String, Vec<String>> = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a list of parts", path.display()))?;
+    for part in preload::parts::ALL {
+        anyhow::ensure!(
+            parts.get(part).is_some_and(|files| !files.is_empty()),
+            "the build has no lazy part {part} (src/pages/lazy.rs and \
+             doctor_desk_api::preload::parts must name the same parts)"
+        );
+    }
+    Ok(parts)
 }
 
 impl Spa {
@@ -35,6 +63,7 @@ impl Spa {
         Ok(Spa {
             dir: dir.to_owned(),
             page: Bytes::from(index),
+            parts: Arc::new(load_parts(dir)?),
         })
     }
 
@@ -69,17 +98,12 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
         // A missing asset, not a client route: do not answer it with HTML.
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
-    let page = &spa.page;
     let user_agent = request
         .headers()
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let page = if reuses_fetch_preloads(user_agent) {
-        with_preloads(page, path)
-    } else {
-        page.clone()
-    };
+    let page = spa.with_preloads(path, reuses_fetch_preloads(user_agent));
     (
         [(
             header::CONTENT_TYPE,
@@ -93,31 +117,49 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
 /// Chromium (Chrome, Android WeChat's XWeb, Edge) hands a `fetch` the answer of a matching
 /// `<link rel="preload" as="fetch">`. WebKit (Safari, every iOS browser, iOS WeChat)
 /// downloads the preload and then fetches again (seen in the e2e test), which would
-/// double each request: those browsers get no preloads.
+/// double each request (the API's answers are not cacheable): those browsers get no API
+/// preloads.
 fn reuses_fetch_preloads(user_agent: &str) -> bool {
     user_agent.contains("Chrome/")
 }
 
-/// The page with `<link rel="preload">` for the API requests it starts with
-/// (`doctor_desk_api::preload`): they run while the wasm downloads instead of after it.
-/// `crossorigin` makes them CORS-mode same-origin requests, like the SPA's `fetch`, so
-/// the browser can hand the SPA the preloaded answer.
-fn with_preloads(page: &Bytes, path: &str) -> Bytes {
-    let html = std::str::from_utf8(page).unwrap_or_default();
-    let Some(head_end) = html.find("</head>") else {
-        return page.clone();
-    };
-    let links: String = preload::first_requests(path)
-        .into_iter()
-        .map(|p| {
-            format!(
-                r#"<link rel="preload" as="fetch" crossorigin href="{}{}">"#,
-                doctor_desk_api::API_PREFIX,
-                p.replace('&', "&amp;")
-            )
-        })
-        .collect();
-    Bytes::from(format!("{}{links}{}", &html[..head_end], &html[head_end..]))
+impl Spa {
+    /// The page, told what the page at `path` needs first so it downloads beside the
+    /// main wasm module instead of after it: the files of the lazy part it shows go into
+    /// `data-now` of the boot script (`xtask/src/boot.js` fetches them at once), those
+    /// of the part a doctor likely opens next into `data-next` (fetched when idle), and
+    /// (where the browser hands `fetch` a preloaded answer) the API requests the page
+    /// starts with (`doctor_desk_api::preload`) become `<link rel="preload">`s.
+    /// `crossorigin` makes those CORS-mode same-origin requests, like the app's own
+    /// `fetch`es, so they match.
+    fn with_preloads(&self, path: &str, api: bool) -> Bytes {
+        let html = std::str::from_utf8(&self.page).unwrap_or_default();
+        let Some(head_end) = html.find("</head>") else {
+            return self.page.clone();
+        };
+        let files = |part: Option<&str>| {
+            part.and_then(|p| self.parts.get(p))
+                .map(|files| files.join(" "))
+                .unwrap_or_default()
+        };
+        let mut links = String::new();
+        if api {
+            for request in preload::first_requests(path) {
+                links += &format!(
+                    r#"<link rel="preload" as="fetch" crossorigin href="{}{}">"#,
+                    doctor_desk_api::API_PREFIX,
+                    request.replace('&', "&amp;")
+                );
+            }
+        }
+        let page = format!("{}{links}{}", &html[..head_end], &html[head_end..]);
+        let boot = format!(
+            r#"<script id="dd-boot" data-now="{}" data-next="{}">"#,
+            files(preload::part_shown(path)),
+            files(preload::part_next(path)),
+        );
+        Bytes::from(page.replacen(r#"<script id="dd-boot">"#, &boot, 1))
+    }
 }
 
 async fn cache_control(request: Request, next: Next) -> Response {

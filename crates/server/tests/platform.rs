@@ -276,7 +276,7 @@ mod spa {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 
-    const INDEX: &str = r#"<!doctype html><html><head><link rel="modulepreload" href="/wasm-0123456789abcdef/doctor-desk.js"><script type="module">import init from '/wasm-0123456789abcdef/doctor-desk.js';await init();</script></head><body>loading</body></html>"#;
+    const INDEX: &str = r#"<!doctype html><html><head><link rel="modulepreload" href="/wasm-0123456789abcdef/doctor-desk.js"><script id="dd-boot">window.boot=1</script><script type="module">import init from '/wasm-0123456789abcdef/doctor-desk.js';await init();</script></head><body>loading</body></html>"#;
 
     #[tokio::test]
     async fn every_route_gets_the_one_page() {
@@ -295,7 +295,8 @@ mod spa {
         }
         let (_, headers, _) = get(&app, "/review", None).await;
         let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-        assert_eq!(csp.matches("'sha256-").count(), 1, "{csp}");
+        // The boot script and the module script, whatever the server adds to the page.
+        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
     }
 
     /// The page as built: what the server added for preloading taken out again.
@@ -305,12 +306,30 @@ mod spa {
             let end = start + html[start..].find('>').unwrap() + 1;
             html.replace_range(start..end, "");
         }
+        let boot = html.find(r#"<script id="dd-boot""#).unwrap();
+        let end = boot + html[boot..].find('>').unwrap() + 1;
+        html.replace_range(boot..end, r#"<script id="dd-boot">"#);
         html
     }
 
     fn preloads(body: &[u8]) -> Vec<String> {
+        links(body, r#"<link rel="preload" as="fetch" crossorigin href=""#)
+    }
+
+    /// The wasm files of lazy parts the page downloads at once (`data-now` of the boot
+    /// script), and those it downloads when idle (`data-next`).
+    fn part_files(body: &[u8]) -> (Vec<String>, Vec<String>) {
+        let attribute = |name: &str| -> Vec<String> {
+            let found = links(body, &format!(r#"{name}=""#));
+            assert_eq!(found.len(), 1, "one {name}");
+            found[0].split_whitespace().map(String::from).collect()
+        };
+        (attribute("data-now"), attribute("data-next"))
+    }
+
+    fn links(body: &[u8], start: &str) -> Vec<String> {
         let html = std::str::from_utf8(body).unwrap();
-        html.match_indices(r#"<link rel="preload" as="fetch" crossorigin href=""#)
+        html.match_indices(start)
             .map(|(i, m)| {
                 let rest = &html[i + m.len()..];
                 rest[..rest.find('"').unwrap()].replace("&amp;", "&")
@@ -369,6 +388,38 @@ mod spa {
             let page = page_for(&app, path, ANDROID_WECHAT).await;
             assert_eq!(preloads(&page), ["/api/v1/me"], "{path}");
         }
+
+        // A page that is a lazy part gets its files beside the main module, in every
+        // engine (boot.js fetches them); home and the inbox fetch the consultation's, the
+        // part a doctor opens next, when idle.
+        let thread = [
+            "/wasm-0123456789abcdef/split_consultation_thread_view_1.wasm",
+            "/wasm-0123456789abcdef/chunk_9.wasm",
+        ];
+        for ua in [ANDROID_WECHAT, IPHONE_WECHAT] {
+            let page = page_for(&app, "/inbox/12", ua).await;
+            assert_eq!(
+                part_files(&page),
+                (thread.map(String::from).to_vec(), vec![])
+            );
+            for path in ["/", "/inbox"] {
+                let page = page_for(&app, path, ua).await;
+                assert_eq!(
+                    part_files(&page),
+                    (vec![], thread.map(String::from).to_vec())
+                );
+            }
+        }
+        let onboarding = page_for(&app, "/onboarding", ANDROID_WECHAT).await;
+        assert_eq!(
+            part_files(&onboarding).0,
+            [
+                "/wasm-0123456789abcdef/split_onboarding_view_1.wasm",
+                "/wasm-0123456789abcdef/chunk_9.wasm"
+            ]
+        );
+        let login = page_for(&app, "/login", ANDROID_WECHAT).await;
+        assert_eq!(part_files(&login), (vec![], vec![]));
         let head_end = std::str::from_utf8(&home).unwrap().find("</head>").unwrap();
         let last_link = std::str::from_utf8(&home)
             .unwrap()
@@ -380,9 +431,28 @@ mod spa {
         );
     }
 
+    /// Each part's own module and one chunk shared by all of them.
+    fn parts_manifest() -> serde_json::Value {
+        let parts = doctor_desk_api::preload::parts::ALL.map(|part| {
+            (
+                part.to_owned(),
+                serde_json::json!([
+                    format!("/wasm-0123456789abcdef/split_{part}_1.wasm"),
+                    "/wasm-0123456789abcdef/chunk_9.wasm"
+                ]),
+            )
+        });
+        serde_json::Value::Object(parts.into_iter().collect())
+    }
+
     async fn app_with_dist() -> (TestApp, tempfile::TempDir) {
         let dist = tempfile::tempdir().unwrap();
         std::fs::write(dist.path().join("index.html"), INDEX).unwrap();
+        std::fs::write(
+            dist.path().join("lazy-parts.json"),
+            parts_manifest().to_string(),
+        )
+        .unwrap();
         let wasm = dist.path().join("wasm-0123456789abcdef");
         std::fs::create_dir(&wasm).unwrap();
         std::fs::write(wasm.join("doctor-desk_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
@@ -418,6 +488,24 @@ mod spa {
     }
 
     #[tokio::test]
+    async fn a_build_without_a_part_the_server_preloads_does_not_start() {
+        let dist = tempfile::tempdir().unwrap();
+        std::fs::write(dist.path().join("index.html"), INDEX).unwrap();
+        let spa = |manifest: &serde_json::Value| {
+            std::fs::write(dist.path().join("lazy-parts.json"), manifest.to_string()).unwrap();
+            doctor_desk_server::spa::Spa::load(dist.path()).map(|_| ())
+        };
+        let mut manifest = parts_manifest();
+        assert!(spa(&manifest).is_ok());
+        manifest
+            .as_object_mut()
+            .unwrap()
+            .remove(doctor_desk_api::preload::parts::ONBOARDING);
+        let error = spa(&manifest).unwrap_err().to_string();
+        assert!(error.contains("onboarding_view"), "{error}");
+    }
+
+    #[tokio::test]
     async fn client_routes_get_index_html_uncached() {
         let (app, _dist) = app_with_dist().await;
         for path in ["/", "/login", "/register", "/some/deep/route"] {
@@ -443,9 +531,14 @@ mod spa {
         let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
         use base64::Engine;
         use sha2::Digest;
-        let script = "import init from '/wasm-0123456789abcdef/doctor-desk.js';await init();";
-        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
-        assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+        for script in [
+            "window.boot=1",
+            "import init from '/wasm-0123456789abcdef/doctor-desk.js';await init();",
+        ] {
+            let hash =
+                base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
+            assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+        }
         assert!(!csp.contains("unsafe-inline"));
     }
 
