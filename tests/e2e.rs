@@ -100,21 +100,13 @@ async fn parts_load_on_demand(h: &Harness) {
     sign_up(h, &unique_phone()).await;
     h.testid("go-onboarding").await;
     // Home needs no chunk; when idle it fetches the consultation's part, and only that.
-    let not_the_consultations = h
-        .js(
-            "return fetch('/lazy-parts.json').then(r => r.json()).then(parts => {
-                const thread = parts.consultation_thread_view.map(f => f.split('/').pop());
-                return performance.getEntriesByType('resource')
-                    .map(e => e.name.split('/').pop())
-                    .filter(f => /^(split|chunk)_.*\\.wasm$/.test(f) && !thread.includes(f));
-            })",
-        )
+    let fetched = h
+        .js("return performance.getEntriesByType('resource')
+                .map(e => e.name.split('/').pop())
+                .filter(f => /^(split_|chunk_|part_)/.test(f)
+                    && f !== 'part_consultation_thread_view.bin')")
         .await;
-    assert_eq!(
-        not_the_consultations,
-        serde_json::json!([]),
-        "home's chunks"
-    );
+    assert_eq!(fetched, serde_json::json!([]), "home's chunks");
     // Survives only as long as no page load replaces the document.
     h.js("window.__samePage = true; return true").await;
 
@@ -124,7 +116,7 @@ async fn parts_load_on_demand(h: &Harness) {
     h.wait_until(
         "its chunk came",
         "return performance.getEntriesByType('resource')
-            .some(e => e.name.includes('/split_acceptance_history_view_'))",
+            .some(e => e.name.endsWith('/part_acceptance_history_view.bin'))",
     )
     .await;
     h.click("nav-home").await;
@@ -215,31 +207,34 @@ async fn requested_once(h: &Harness, preloaded: &[&str]) {
     }
 }
 
-/// A page opened by a link that is a lazy part: its module downloads beside the main
-/// module (the server names it to the page's boot script), not after the main module
-/// has started; no wasm file is downloaded twice (WebKit would, for a `<link rel=preload>`).
+/// A page opened by a link that is a lazy part: its pack (its module and chunks in one
+/// file) downloads beside the main module (the server names it to the page's boot
+/// script), not after the main module has started; nothing is downloaded twice (WebKit
+/// would, for a `<link rel=preload>`) and no chunk alone.
 async fn part_beside_main_module(h: &Harness, part: &str) {
     let wasm = h
         .js("return performance.getEntriesByType('resource')
-                .filter(e => e.name.endsWith('.wasm'))
+                .filter(e => /\\.(wasm|bin)$/.test(e.name))
                 .map(e => [e.name.split('/').pop(), e.startTime, e.responseEnd])")
         .await;
     let wasm: Vec<(String, f64, f64)> = serde_json::from_value(wasm).expect("entries");
-    for (name, ..) in &wasm {
-        let times = wasm.iter().filter(|(n, ..)| n == name).count();
-        assert_eq!(times, 1, "{name} downloaded {times} times: {wasm:?}");
-    }
-    let started = |prefix: &str| {
+    let names: Vec<&str> = wasm.iter().map(|(name, ..)| name.as_str()).collect();
+    assert_eq!(
+        names.len(),
+        2,
+        "the main module and {part}'s pack, once each: {wasm:?}"
+    );
+    let started = |name: &str| {
         wasm.iter()
-            .find(|(name, ..)| name.starts_with(prefix))
-            .unwrap_or_else(|| panic!("no {prefix}…: {wasm:?}"))
+            .find(|(n, ..)| n == name)
+            .unwrap_or_else(|| panic!("no {name}: {wasm:?}"))
     };
-    let own = started(&format!("split_{part}_"));
+    let pack = started(&format!("part_{part}.bin"));
     let main_came = started("doctor-desk_bg.wasm").2;
     assert!(
-        own.1 < main_came,
+        pack.1 < main_came,
         "{part} started at {} ms, after the main module came at {main_came} ms: {wasm:?}",
-        own.1
+        pack.1
     );
 }
 
@@ -808,7 +803,7 @@ async fn inbox_flow(h: &Harness) {
     h.wait_until(
         "the consultation's part fetched ahead",
         "return performance.getEntriesByType('resource')
-            .some(e => e.name.includes('/split_consultation_thread_view_'))",
+            .some(e => e.name.endsWith('/part_consultation_thread_view.bin'))",
     )
     .await;
 

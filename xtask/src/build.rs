@@ -31,7 +31,7 @@ fn precompress(dist: &Path) -> Result<(), String> {
         }
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         // index.html is served from memory by the server; the rest is served from disk.
-        if !matches!(ext, "js" | "wasm" | "css" | "svg") {
+        if !matches!(ext, "js" | "wasm" | "bin" | "css" | "svg") {
             continue;
         }
         let data = fs::read(&path).map_err(|e| e.to_string())?;

@@ -38,10 +38,11 @@ function __ddRetryAll() {
 }
 function __ddFetchChunk(url) {
   return new Promise((resolve) => {
-    // The first try takes the download the page may have started early (boot.js).
+    // The first try takes the file from its part's pack (packs.js) or the download the
+    // page started early (boot.js); a retry fetches it alone.
     let first = true;
     const attempt = () => {
-      (first ? __ddEarly.take(url) : fetch(url)).then(
+      (first ? __ddFromPack(url) || __ddEarly.take(url) : fetch(url)).then(
         (response) => {
           if (response.ok) {
             resolve(response);

@@ -61,7 +61,10 @@ pub fn run() -> Result<(), String> {
             fs::copy(&entry, out.join(&name)).map_err(|e| format!("copy {name}: {e}"))?;
         }
     }
-    extend_loader(&out.join(LOADER))?;
+    let parts = lazy_parts(
+        &fs::read_to_string(out.join(LOADER)).map_err(|e| format!("read {LOADER}: {e}"))?,
+    )?;
+    extend_loader(&out.join(LOADER), &parts)?;
     if release {
         for wasm in read_dir(&out)?
             .into_iter()
@@ -83,6 +86,10 @@ pub fn run() -> Result<(), String> {
         }
     }
 
+    for part in &parts {
+        write_pack(&out, part)?;
+    }
+
     let folder = format!("wasm-{}", content_hash(&out)?);
     let dest = staging.join(&folder);
     fs::create_dir_all(&dest).map_err(|e| format!("create {}: {e}", dest.display()))?;
@@ -93,12 +100,8 @@ pub fn run() -> Result<(), String> {
     let html = fs::read_to_string(&index).map_err(|e| format!("read index.html: {e}"))?;
     let base = format!("{}{folder}", with_slash(&public_url));
     fs::write(&index, with_loader(&html, &base)?).map_err(|e| e.to_string())?;
-    let loader = fs::read_to_string(out.join(LOADER)).map_err(|e| e.to_string())?;
-    fs::write(
-        staging.join(PARTS_MANIFEST),
-        parts_manifest(&loader, &base)?,
-    )
-    .map_err(|e| e.to_string())?;
+    fs::write(staging.join(PARTS_MANIFEST), parts_manifest(&parts, &base))
+        .map_err(|e| e.to_string())?;
     println!("xtask split: {folder}/ ({} files)", read_dir(&dest)?.len());
     Ok(())
 }
@@ -140,24 +143,70 @@ fn link(release: bool) -> Result<PathBuf, String> {
 /// network: it shows a notice with a retry button and tries again when the doctor taps
 /// it or the phone comes back online, and only then hands the chunk to the app. Its first
 /// try takes the download the page started early (`boot.js`), if any.
-fn extend_loader(loader: &Path) -> Result<(), String> {
+fn extend_loader(loader: &Path, parts: &[Part]) -> Result<(), String> {
     const FETCH: &str = "const src = fetch(new URL(";
-    let js = fs::read_to_string(loader).map_err(|e| format!("read {LOADER}: {e}"))?;
+    let mut js = fs::read_to_string(loader).map_err(|e| format!("read {LOADER}: {e}"))?;
     if !js.contains(FETCH) {
         return Err(format!(
             "{LOADER} no longer fetches chunks with `{FETCH}`: update extend_loader"
         ));
     }
-    let patched = js.replace(FETCH, "const src = __ddFetchChunk(new URL(");
+    js = js.replace(FETCH, "const src = __ddFetchChunk(new URL(");
+    // Each part's loader starts with its pack (packs.js).
+    let mut pack_files = serde_json::Map::new();
+    for part in parts {
+        let export = format!(
+            "export const __wasm_split_load_{} = wrapAsyncCb(makeLoad(",
+            part.split
+        );
+        if js.matches(&export).count() != 1 {
+            return Err(format!(
+                "{LOADER} does not load {} with `{export}`",
+                part.name
+            ));
+        }
+        js = js.replace(
+            &export,
+            &format!(
+                "export const __wasm_split_load_{} = __ddPart({:?}, makeLoad(",
+                part.split, part.name
+            ),
+        );
+        pack_files.insert(part.name.clone(), part.files.clone().into());
+    }
     fs::write(
         loader,
-        format!("{}\n{patched}", include_str!("chunk_retry.js")),
+        format!(
+            "{}\nconst __ddPackFiles = {};\n{}\n{js}",
+            include_str!("chunk_retry.js"),
+            serde_json::Value::Object(pack_files),
+            include_str!("packs.js"),
+        ),
     )
     .map_err(|e| e.to_string())
 }
 
-/// index.html with Trunk's skipped rust tag removed and the app's loading tags in the
-/// head: module preloads for the JS, `boot.js` (which starts the wasm downloads at once,
+/// One `part_<name>.bin` with the part's files (the format is in packs.js).
+fn write_pack(dir: &Path, part: &Part) -> Result<(), String> {
+    let mut header = Vec::new();
+    let mut body = Vec::new();
+    for file in &part.files {
+        let bytes = fs::read(dir.join(file)).map_err(|e| format!("read {file}: {e}"))?;
+        header.push(serde_json::json!([file, bytes.len()]));
+        body.extend(bytes);
+    }
+    let header = serde_json::to_vec(&header).map_err(|e| e.to_string())?;
+    let mut pack = u32::try_from(header.len())
+        .map_err(|_| "pack header too long")?
+        .to_le_bytes()
+        .to_vec();
+    pack.extend(header);
+    pack.extend(body);
+    fs::write(dir.join(format!("part_{}.bin", part.name)), pack).map_err(|e| e.to_string())
+}
+
+/// index.html with Trunk's skipped rust tag removed and the app's loading tags first in
+/// the head: module preloads for the JS, `boot.js` (which starts the wasm downloads at once,
 /// with the lazy part the server names in its `data-now`) and the module script that
 /// starts the app with the main module boot.js fetched.
 fn with_loader(html: &str, base: &str) -> Result<String, String> {
@@ -170,7 +219,11 @@ fn with_loader(html: &str, base: &str) -> Result<String, String> {
             "index.html has no skipped rust tag (`<link data-trunk rel=\"rust\" data-trunk-skip>`)",
         )?;
     let html = format!("{}{}", &html[..start], &html[end..]);
-    let head_end = html.find("</head>").ok_or("index.html has no </head>")?;
+    // Before the stylesheet: a script after one waits for it to load (it might read
+    // styles), and the downloads should start at once.
+    let first_link = html
+        .find("<link")
+        .ok_or("index.html has no <link> in its head")?;
     // The page carries the code, not the comments.
     let boot: String = include_str!("boot.js")
         .replace("__MAIN__", &format!("{base}/{APP}_bg.wasm"))
@@ -192,31 +245,43 @@ fn with_loader(html: &str, base: &str) -> Result<String, String> {
         boot_id = BOOT_ID,
         boot = boot,
     );
-    Ok(format!("{}{tags}{}", &html[..head_end], &html[head_end..]))
+    Ok(format!(
+        "{}{tags}{}",
+        &html[..first_link],
+        &html[first_link..]
+    ))
 }
 
-/// `{"<part>": ["<base>/split_<part>_<n>.wasm", "<base>/chunk_<k>.wasm", …]}`: each lazy
-/// part's own module and every shared chunk it waits for, read off wasm-split's loader,
-/// where each part is an `export const __wasm_split_load_<part>_<n> = …` naming its file
-/// and then its chunks (`[__chunk_9, __chunk_10]`).
-fn parts_manifest(loader: &str, base: &str) -> Result<String, String> {
+/// A part that loads on demand: its name (its `#[lazy]` function's), wasm-split's name
+/// for it (the name and a number) and its files, its own module first.
+struct Part {
+    name: String,
+    split: String,
+    files: Vec<String>,
+}
+
+/// The parts, read off wasm-split's loader, where each is an
+/// `export const __wasm_split_load_<name>_<n> = …` naming its module and then the shared
+/// chunks it waits for (`[__chunk_9, __chunk_10]`).
+fn lazy_parts(loader: &str) -> Result<Vec<Part>, String> {
     const EXPORT: &str = "export const __wasm_split_load_";
-    let mut parts = serde_json::Map::new();
+    let mut parts = Vec::new();
     for (start, _) in loader.match_indices(EXPORT) {
         let rest = &loader[start + EXPORT.len()..];
         let end = rest
             .find("]));")
             .ok_or("a part's loader has no chunk list")?;
         let text = &rest[..end];
-        let name = text[..text.find(' ').unwrap_or(0)].to_owned();
-        // The split's name ends in a number wasm-split adds (`_14521855410617576629`).
-        let part = name
+        let split = text[..text.find(' ').unwrap_or(0)].to_owned();
+        // wasm-split adds a number to the name (`_14521855410617576629`).
+        let name = split
             .rsplit_once('_')
             .filter(|(_, n)| n.bytes().all(|b| b.is_ascii_digit()))
-            .map_or(name.as_str(), |(part, _)| part);
-        let own = format!("split_{name}.wasm");
+            .map_or(split.as_str(), |(name, _)| name)
+            .to_owned();
+        let own = format!("split_{split}.wasm");
         if !text.contains(&format!("\"./{own}\"")) {
-            return Err(format!("the loader of {part} does not fetch {own}"));
+            return Err(format!("the loader of {name} does not fetch {own}"));
         }
         let chunks = text[text.rfind('[').ok_or("no chunk list")? + 1..]
             .split(',')
@@ -224,18 +289,27 @@ fn parts_manifest(loader: &str, base: &str) -> Result<String, String> {
             .filter(|c| !c.is_empty())
             .map(|c| {
                 c.strip_prefix("__chunk_")
-                    .map(|n| format!("{base}/chunk_{n}.wasm"))
-                    .ok_or(format!("{part} waits for {c}, not a chunk"))
+                    .map(|n| format!("chunk_{n}.wasm"))
+                    .ok_or(format!("{name} waits for {c}, not a chunk"))
             });
-        let files: Result<Vec<_>, _> = std::iter::once(Ok(format!("{base}/{own}")))
+        let files = std::iter::once(Ok(own))
             .chain(chunks)
-            .collect();
-        parts.insert(part.to_owned(), files?.into());
+            .collect::<Result<_, _>>()?;
+        parts.push(Part { name, split, files });
     }
     if parts.is_empty() {
         return Err(format!("{LOADER} lists no lazy parts"));
     }
-    serde_json::to_string_pretty(&parts).map_err(|e| e.to_string())
+    Ok(parts)
+}
+
+/// `{"<part>": "<base>/part_<part>.bin"}`: where each part's pack is, for the server.
+fn parts_manifest(parts: &[Part], base: &str) -> String {
+    let packs: serde_json::Map<_, _> = parts
+        .iter()
+        .map(|p| (p.name.clone(), format!("{base}/part_{}.bin", p.name).into()))
+        .collect();
+    serde_json::to_string_pretty(&packs).unwrap_or_default()
 }
 
 /// The first 16 hex digits of a SHA-256 over every file's name and content.
@@ -298,11 +372,15 @@ mod tests {
         assert!(out.contains(r#"main: "/wasm-abc/doctor-desk_bg.wasm""#));
         assert!(out.contains(r#"<script id="dd-boot">"#));
         assert!(out.find("<script").unwrap() < out.find("</head>").unwrap());
+        assert!(
+            out.find("dd-boot").unwrap() < out.find("stylesheet").unwrap(),
+            "a stylesheet before it would hold the boot script back"
+        );
         assert!(with_loader("<html><head></head></html>", "/w").is_err());
     }
 
     #[test]
-    fn the_manifest_lists_each_part_with_its_chunks() {
+    fn each_part_is_read_off_the_loader_with_its_chunks() {
         let loader = r#"const __chunk_9 = makeLoad(() => {}, []);
 export const __wasm_split_load_onboarding_view_145 = wrapAsyncCb(makeLoad(() => {
     const src = __ddFetchChunk(new URL("./split_onboarding_view_145.wasm", import.meta.url));
@@ -312,19 +390,55 @@ export const __wasm_split_load_review_queue_view_145 = wrapAsyncCb(makeLoad(() =
     const src = __ddFetchChunk(new URL("./split_review_queue_view_145.wasm", import.meta.url));
 }
 , []));"#;
+        let parts = lazy_parts(loader).unwrap();
+        let read: Vec<_> = parts
+            .iter()
+            .map(|p| (p.name.as_str(), p.split.as_str(), p.files.join(" ")))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (
+                    "onboarding_view",
+                    "onboarding_view_145",
+                    "split_onboarding_view_145.wasm chunk_9.wasm chunk_10.wasm".into()
+                ),
+                (
+                    "review_queue_view",
+                    "review_queue_view_145",
+                    "split_review_queue_view_145.wasm".into()
+                )
+            ]
+        );
         let manifest: serde_json::Value =
-            serde_json::from_str(&parts_manifest(loader, "/wasm-ab").unwrap()).unwrap();
+            serde_json::from_str(&parts_manifest(&parts, "/wasm-ab")).unwrap();
         assert_eq!(
             manifest,
             serde_json::json!({
-                "onboarding_view": [
-                    "/wasm-ab/split_onboarding_view_145.wasm",
-                    "/wasm-ab/chunk_9.wasm",
-                    "/wasm-ab/chunk_10.wasm"
-                ],
-                "review_queue_view": ["/wasm-ab/split_review_queue_view_145.wasm"]
+                "onboarding_view": "/wasm-ab/part_onboarding_view.bin",
+                "review_queue_view": "/wasm-ab/part_review_queue_view.bin"
             })
         );
-        assert!(parts_manifest("no parts here", "/w").is_err());
+        assert!(lazy_parts("no parts here").is_err());
+    }
+
+    #[test]
+    fn a_pack_holds_each_file_after_its_header() {
+        let dir = std::env::temp_dir().join(format!("dd-pack-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("a.wasm"), b"AAA").unwrap();
+        fs::write(dir.join("b.wasm"), b"BB").unwrap();
+        let part = Part {
+            name: "p".into(),
+            split: "p_1".into(),
+            files: vec!["a.wasm".into(), "b.wasm".into()],
+        };
+        write_pack(&dir, &part).unwrap();
+        let pack = fs::read(dir.join("part_p.bin")).unwrap();
+        let _ = fs::remove_dir_all(&dir);
+        let length = u32::from_le_bytes(pack[..4].try_into().unwrap()) as usize;
+        let header: serde_json::Value = serde_json::from_slice(&pack[4..4 + length]).unwrap();
+        assert_eq!(header, serde_json::json!([["a.wasm", 3], ["b.wasm", 2]]));
+        assert_eq!(&pack[4 + length..], b"AAABB");
     }
 }

@@ -28,13 +28,13 @@ pub struct Spa {
     dir: PathBuf,
     /// index.html, read once at start: the build does not change under a running server.
     page: Bytes,
-    /// The files of each lazy part (`lazy-parts.json`, written by `cargo xtask split`).
-    parts: Arc<HashMap<String, Vec<String>>>,
+    /// Where each lazy part's pack is (`lazy-parts.json`, written by `cargo xtask split`).
+    parts: Arc<HashMap<String, String>>,
 }
 
-/// The build's list of lazy parts and their files, checked against the parts the server
-/// preloads: a renamed part would otherwise just stop being preloaded.
-fn load_parts(dir: &Path) -> anyhow::Result<HashMap<String, Vec<String>>> {
+/// The build's list of lazy parts and their packs, checked against the parts the server
+/// names to pages: a renamed part would otherwise just stop being fetched early.
+fn load_parts(dir: &Path) -> anyhow::Result<HashMap<String, String>> {
     let path = dir.join("lazy-parts.json");
     let text = std::fs::read_to_string(&path).with_context(|| {
         format!(
@@ -42,11 +42,11 @@ fn load_parts(dir: &Path) -> anyhow::Result<HashMap<String, Vec<String>>> {
             path.display()
         )
     })?;
-    let parts: HashMap<String, Vec<String>> = serde_json::from_str(&text)
+    let parts: HashMap<String, String> = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a list of parts", path.display()))?;
     for part in preload::parts::ALL {
         anyhow::ensure!(
-            parts.get(part).is_some_and(|files| !files.is_empty()),
+            parts.contains_key(part),
             "the build has no lazy part {part} (src/pages/lazy.rs and \
              doctor_desk_api::preload::parts must name the same parts)"
         );
@@ -125,9 +125,9 @@ fn reuses_fetch_preloads(user_agent: &str) -> bool {
 
 impl Spa {
     /// The page, told what the page at `path` needs first so it downloads beside the
-    /// main wasm module instead of after it: the files of the lazy part it shows go into
-    /// `data-now` of the boot script (`xtask/src/boot.js` fetches them at once), those
-    /// of the part a doctor likely opens next into `data-next` (fetched when idle), and
+    /// main wasm module instead of after it: the pack of the lazy part it shows goes into
+    /// `data-now` of the boot script (`xtask/src/boot.js` fetches it at once), that of
+    /// the part a doctor likely opens next into `data-next` (fetched when idle), and
     /// (where the browser hands `fetch` a preloaded answer) the API requests the page
     /// starts with (`doctor_desk_api::preload`) become `<link rel="preload">`s.
     /// `crossorigin` makes those CORS-mode same-origin requests, like the app's own
@@ -137,10 +137,9 @@ impl Spa {
         let Some(head_end) = html.find("</head>") else {
             return self.page.clone();
         };
-        let files = |part: Option<&str>| {
+        let pack = |part: Option<&str>| {
             part.and_then(|p| self.parts.get(p))
-                .map(|files| files.join(" "))
-                .unwrap_or_default()
+                .map_or("", String::as_str)
         };
         let mut links = String::new();
         if api {
@@ -155,8 +154,8 @@ impl Spa {
         let page = format!("{}{links}{}", &html[..head_end], &html[head_end..]);
         let boot = format!(
             r#"<script id="dd-boot" data-now="{}" data-next="{}">"#,
-            files(preload::part_shown(path)),
-            files(preload::part_next(path)),
+            pack(preload::part_shown(path)),
+            pack(preload::part_next(path)),
         );
         Bytes::from(page.replacen(r#"<script id="dd-boot">"#, &boot, 1))
     }
@@ -184,6 +183,7 @@ fn is_asset_name(path: &str) -> bool {
     matches!(
         ext,
         "js" | "wasm"
+            | "bin"
             | "css"
             | "svg"
             | "png"

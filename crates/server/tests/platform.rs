@@ -316,7 +316,7 @@ mod spa {
         links(body, r#"<link rel="preload" as="fetch" crossorigin href=""#)
     }
 
-    /// The wasm files of lazy parts the page downloads at once (`data-now` of the boot
+    /// The packs of lazy parts the page downloads at once (`data-now` of the boot
     /// script), and those it downloads when idle (`data-next`).
     fn part_files(body: &[u8]) -> (Vec<String>, Vec<String>) {
         let attribute = |name: &str| -> Vec<String> {
@@ -389,34 +389,22 @@ mod spa {
             assert_eq!(preloads(&page), ["/api/v1/me"], "{path}");
         }
 
-        // A page that is a lazy part gets its files beside the main module, in every
-        // engine (boot.js fetches them); home and the inbox fetch the consultation's, the
+        // A page that is a lazy part gets its pack beside the main module, in every
+        // engine (boot.js fetches it); home and the inbox fetch the consultation's, the
         // part a doctor opens next, when idle.
-        let thread = [
-            "/wasm-0123456789abcdef/split_consultation_thread_view_1.wasm",
-            "/wasm-0123456789abcdef/chunk_9.wasm",
-        ];
+        let thread = vec!["/wasm-0123456789abcdef/part_consultation_thread_view.bin".to_owned()];
         for ua in [ANDROID_WECHAT, IPHONE_WECHAT] {
             let page = page_for(&app, "/inbox/12", ua).await;
-            assert_eq!(
-                part_files(&page),
-                (thread.map(String::from).to_vec(), vec![])
-            );
+            assert_eq!(part_files(&page), (thread.clone(), vec![]));
             for path in ["/", "/inbox"] {
                 let page = page_for(&app, path, ua).await;
-                assert_eq!(
-                    part_files(&page),
-                    (vec![], thread.map(String::from).to_vec())
-                );
+                assert_eq!(part_files(&page), (vec![], thread.clone()));
             }
         }
         let onboarding = page_for(&app, "/onboarding", ANDROID_WECHAT).await;
         assert_eq!(
             part_files(&onboarding).0,
-            [
-                "/wasm-0123456789abcdef/split_onboarding_view_1.wasm",
-                "/wasm-0123456789abcdef/chunk_9.wasm"
-            ]
+            ["/wasm-0123456789abcdef/part_onboarding_view.bin"]
         );
         let login = page_for(&app, "/login", ANDROID_WECHAT).await;
         assert_eq!(part_files(&login), (vec![], vec![]));
@@ -431,15 +419,12 @@ mod spa {
         );
     }
 
-    /// Each part's own module and one chunk shared by all of them.
+    /// Where each part's pack is.
     fn parts_manifest() -> serde_json::Value {
         let parts = doctor_desk_api::preload::parts::ALL.map(|part| {
             (
                 part.to_owned(),
-                serde_json::json!([
-                    format!("/wasm-0123456789abcdef/split_{part}_1.wasm"),
-                    "/wasm-0123456789abcdef/chunk_9.wasm"
-                ]),
+                format!("/wasm-0123456789abcdef/part_{part}.bin").into(),
             )
         });
         serde_json::Value::Object(parts.into_iter().collect())
@@ -457,6 +442,7 @@ mod spa {
         std::fs::create_dir(&wasm).unwrap();
         std::fs::write(wasm.join("doctor-desk_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         std::fs::write(wasm.join("split_onboarding_view.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        std::fs::write(wasm.join("part_onboarding_view.bin"), b"\x02\0\0\0[]").unwrap();
         std::fs::write(wasm.join("doctor-desk.js"), "export default 1").unwrap();
         std::fs::write(wasm.join("doctor-desk.js.br"), b"brotli-bytes").unwrap();
         std::fs::write(dist.path().join("style-0123456789abcdef.css"), "p{}").unwrap();
@@ -557,6 +543,23 @@ mod spa {
                 "public, max-age=31536000, immutable"
             );
         }
+        let (status, headers, _) = get(
+            &app,
+            "/wasm-0123456789abcdef/part_onboarding_view.bin",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            headers[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
+        let (status, _, _) = get(&app, "/wasm-0123456789abcdef/part_nothing.bin", None).await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "a missing pack is not the page"
+        );
         let (_, headers, _) = get(&app, "/style-0123456789abcdef.css", None).await;
         assert_eq!(
             headers[header::CACHE_CONTROL],
