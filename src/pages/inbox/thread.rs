@@ -215,15 +215,9 @@ pub fn ConsultationThreadPage() -> impl IntoView {
             let after = messages.with_untracked(|m| m.last().map(|m| m.id).unwrap_or(0));
             let c = api::consultation(id).await;
             let new = api::messages(id, after).await;
-            // Seen on screen now: tell the server (reading the thread changes nothing).
             let seen = new
                 .as_ref()
                 .is_ok_and(|n| n.iter().any(|m| m.sender == Sender::Patient));
-            if seen {
-                if let (Ok(counts), Some(e)) = (api::mark_read(id).await, events) {
-                    e.counted(counts);
-                }
-            }
             if let Ok(new) = new {
                 messages.update(|m| {
                     for msg in new {
@@ -236,6 +230,13 @@ pub fn ConsultationThreadPage() -> impl IntoView {
             match c {
                 Ok(c) => consultation.set(Some(c)),
                 Err(e) => load_error.set(Some(e.message)),
+            }
+            // Seen on screen now: tell the server (reading the thread changes nothing),
+            // after showing it, so the page never waits for this round trip.
+            if seen {
+                if let (Ok(counts), Some(e)) = (api::mark_read(id).await, events) {
+                    e.counted(counts);
+                }
             }
         });
     };
