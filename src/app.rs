@@ -1,11 +1,12 @@
 //! The root: contexts, the router and every route in one place.
 //!
-//! Doctor Desk is one app whose parts load on demand: the main module holds the sign-in
-//! pages, home and the inbox list; a consultation, the agreements and service settings,
-//! onboarding and the reviewer console are lazy routes, each a wasm chunk fetched the
-//! first time it is opened (`xtask/src/split.rs` builds them; the server preloads the
-//! chunk of a page opened by a link, and prefetches the consultation's from home and the
-//! inbox). Moving between any two pages is client-side.
+//! Doctor Desk is one app whose parts load on demand: the main module holds sign-in, home
+//! and the inbox list; registration and password reset, a consultation, the agreements
+//! and service settings, onboarding and the reviewer console are lazy routes, each
+//! fetched the first time it is opened (`xtask/src/split.rs` builds them; a page opened
+//! by a link downloads its part beside the main module, and home and the inbox fetch the
+//! consultation's when idle: `xtask/src/boot.js`). Moving between any two pages is
+//! client-side.
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -21,13 +22,13 @@ use crate::{
     },
     i18n::provide_i18n,
     pages::{
-        auth::{LoginPage, RegisterPage, ResetPasswordPage},
+        auth::LoginPage,
         home::HomePage,
         inbox::InboxPage,
         lazy::{
             AcceptanceHistoryRoute, AgreementReadRoute, AgreementsRoute, ConsultationSettingsRoute,
-            ConsultationThreadRoute, OnboardingRoute, ReviewAgreementsRoute, ReviewQueueRoute,
-            ReviewSubmissionRoute,
+            ConsultationThreadRoute, OnboardingRoute, RegisterRoute, ResetPasswordRoute,
+            ReviewAgreementsRoute, ReviewQueueRoute, ReviewSubmissionRoute,
         },
         not_found::NotFoundPage,
     },
@@ -68,8 +69,11 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/register") view=RegisterPage />
-                    <Route path=path!("/reset-password") view=ResetPasswordPage />
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} />
+                    <Route
+                        path=path!("/reset-password")
+                        view={Lazy::<ResetPasswordRoute>::new()}
+                    />
                     <ParentRoute path=path!("") view=SignedInLayout>
                         <Route path=path!("") view=HomePage />
                         <Route path=path!("inbox") view=InboxPage />

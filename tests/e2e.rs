@@ -99,12 +99,14 @@ async fn sign_up_sign_in_flow(h: &Harness) {
 async fn parts_load_on_demand(h: &Harness) {
     sign_up(h, &unique_phone()).await;
     h.testid("go-onboarding").await;
-    // Home needs no chunk; when idle it fetches the consultation's part, and only that.
+    // Home needs no chunk; when idle it fetches the consultation's part, and only that
+    // (this page load began at /register, whose part came with it).
     let fetched = h
         .js("return performance.getEntriesByType('resource')
                 .map(e => e.name.split('/').pop())
-                .filter(f => /^(split_|chunk_|part_)/.test(f)
-                    && f !== 'part_consultation_thread_view.bin')")
+                .filter(f => /^(split_|chunk_|part_)/.test(f) && ![
+                    'part_register_view.bin', 'part_consultation_thread_view.bin'
+                ].includes(f))")
         .await;
     assert_eq!(fetched, serde_json::json!([]), "home's chunks");
     // Survives only as long as no page load replaces the document.

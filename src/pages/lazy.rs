@@ -31,6 +31,10 @@ macro_rules! lazy_pages {
 // Each view function's name is its part's name in `doctor_desk_api::preload::parts`, which
 // the server uses to preload the part with the page (and checks against the build).
 lazy_pages! {
+    /// `/register`: a new doctor's account (opened once, from an invitation).
+    RegisterRoute => register_view(crate::pages::auth::RegisterPage);
+    /// `/reset-password`: a new password with an SMS code.
+    ResetPasswordRoute => reset_password_view(crate::pages::auth::ResetPasswordPage);
     /// `/inbox/:id`: one consultation (the thread, the composer, ending with advice).
     ConsultationThreadRoute => consultation_thread_view(crate::pages::inbox::ConsultationThreadPage);
     /// `/agreements`: the versions to accept.

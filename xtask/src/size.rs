@@ -10,9 +10,9 @@ use crate::{
     project_root,
 };
 
-/// First-load budget, brotli bytes (measured 250.6 KB with the consultation as a lazy
-/// route, 298.6 KB before).
-pub const FIRST_LOAD_BUDGET: usize = 260 * 1000;
+/// First-load budget, brotli bytes: the measured 246.8 KB (registration, password reset
+/// and the consultation as lazy routes; 298.6 KB before them) plus 10 KB.
+pub const FIRST_LOAD_BUDGET: usize = 257 * 1000;
 
 /// Prints the report; returns the first-load brotli total (the budgeted figure).
 pub fn report(print: bool) -> Result<usize, String> {
@@ -34,6 +34,7 @@ pub fn report(print: bool) -> Result<usize, String> {
     };
     let first = sum(&first_load);
     let chunks = sum(&|name: &str| name.ends_with(".wasm") && !first_load(name));
+    let packs: Vec<_> = rows.iter().filter(|r| r.0.ends_with(".bin")).collect();
     if print {
         println!(
             "{:<48} {:>10} {:>10} {:>10}",
@@ -47,6 +48,11 @@ pub fn report(print: bool) -> Result<usize, String> {
         };
         line("first load (page, main wasm, js, css)", first);
         line("chunks, loaded on demand (all together)", chunks);
+        // A part's first visit downloads its pack: its module and every chunk it needs.
+        for (name, raw, gz, br) in packs {
+            let part = name.rsplit('/').next().unwrap_or(name);
+            line(&format!("first visit of {part}"), (*raw, *gz, *br));
+        }
         println!(
             "budget: first-load brotli {} of {} bytes ({:.0}%)",
             first.2,

@@ -53,6 +53,8 @@ pub fn first_requests(path: &str) -> Vec<String> {
 /// lists with every chunk each needs (`lazy-parts.json`). The server preloads the part a
 /// page shows, so a deep link fetches it beside the main module instead of after it.
 pub mod parts {
+    pub const REGISTER: &str = "register_view";
+    pub const RESET_PASSWORD: &str = "reset_password_view";
     pub const CONSULTATION_THREAD: &str = "consultation_thread_view";
     pub const AGREEMENTS: &str = "agreements_view";
     pub const AGREEMENT_READ: &str = "agreement_read_view";
@@ -64,7 +66,9 @@ pub mod parts {
     pub const REVIEW_SUBMISSION: &str = "review_submission_view";
 
     /// Every part, for the server to check the build against.
-    pub const ALL: [&str; 9] = [
+    pub const ALL: [&str; 11] = [
+        REGISTER,
+        RESET_PASSWORD,
         CONSULTATION_THREAD,
         AGREEMENTS,
         AGREEMENT_READ,
@@ -82,6 +86,8 @@ pub fn part_shown(path: &str) -> Option<&'static str> {
     let path = path.split(['?', '#']).next().unwrap_or("");
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     Some(match segments.as_slice() {
+        ["register"] => parts::REGISTER,
+        ["reset-password"] => parts::RESET_PASSWORD,
         ["inbox", _] => parts::CONSULTATION_THREAD,
         ["agreements"] => parts::AGREEMENTS,
         ["agreements", _, _] => parts::AGREEMENT_READ,
@@ -136,7 +142,12 @@ mod tests {
             Some(parts::REVIEW_AGREEMENTS)
         );
         assert_eq!(part_shown("/review/7"), Some(parts::REVIEW_SUBMISSION));
-        for path in ["/", "/inbox", "/login", "/register", "/nowhere/at/all"] {
+        assert_eq!(part_shown("/register"), Some(parts::REGISTER));
+        assert_eq!(
+            part_shown("/reset-password?x=1"),
+            Some(parts::RESET_PASSWORD)
+        );
+        for path in ["/", "/inbox", "/login", "/nowhere/at/all"] {
             assert_eq!(part_shown(path), None, "{path}");
         }
         assert_eq!(part_next("/"), Some(parts::CONSULTATION_THREAD));
