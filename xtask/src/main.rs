@@ -9,6 +9,7 @@
 
 mod bench_web;
 mod build;
+mod lazy_parts;
 mod size;
 mod split;
 mod steps;
@@ -98,16 +99,11 @@ fn run(server_args: &[String]) -> Result<(), String> {
     // `cargo xtask run -- --addr …` and `cargo xtask run --addr …` both work.
     args.extend(server_args.iter().skip_while(|a| *a == "--").cloned());
     println!("Starting the server (first build of the release server takes a few minutes)…");
-    let status = std::process::Command::new(cargo())
-        .args(&args)
-        .current_dir(&root)
-        .status()
-        .map_err(|e| format!("cannot start cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("server exited with {status}"))
-    }
+    run_command(
+        std::process::Command::new(cargo())
+            .args(&args)
+            .current_dir(&root),
+    )
 }
 
 /// Runs a command to its end; the error names the program when it cannot start or fails.
