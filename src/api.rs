@@ -2,6 +2,9 @@
 //! The CSRF header and the language are added here, errors become one `ApiError`, and a
 //! request still in flight when its view is cleaned up is aborted.
 
+pub mod follow_ups;
+pub mod patients;
+
 use std::collections::BTreeMap;
 
 use std::{cell::Cell, rc::Rc};

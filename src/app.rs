@@ -1,7 +1,8 @@
 //! The root: contexts, the router and every route in one place.
 //!
 //! Doctor Desk is one app whose parts load on demand: the main module holds sign-in, home
-//! and the inbox list; registration and password reset, a consultation, the agreements
+//! and the inbox list; registration and password reset, a consultation, my patients, a
+//! patient's file and the follow-ups, the agreements
 //! and service settings, onboarding and the reviewer console are lazy routes, each
 //! fetched the first time it is opened (`xtask/src/split.rs` builds them; a page opened
 //! by a link downloads its part beside the main module, and home and the inbox fetch the
@@ -27,8 +28,9 @@ use crate::{
         inbox::InboxPage,
         lazy::{
             AcceptanceHistoryRoute, AgreementReadRoute, AgreementsRoute, ConsultationSettingsRoute,
-            ConsultationThreadRoute, OnboardingRoute, RegisterRoute, ResetPasswordRoute,
-            ReviewAgreementsRoute, ReviewQueueRoute, ReviewSubmissionRoute,
+            ConsultationThreadRoute, FollowUpsRoute, OnboardingRoute, PatientRoute, PatientsRoute,
+            RegisterRoute, ResetPasswordRoute, ReviewAgreementsRoute, ReviewQueueRoute,
+            ReviewSubmissionRoute,
         },
         not_found::NotFoundPage,
     },
@@ -81,6 +83,9 @@ pub fn App() -> impl IntoView {
                             path=path!("inbox/:id")
                             view={Lazy::<ConsultationThreadRoute>::new()}
                         />
+                        <Route path=path!("patients") view={Lazy::<PatientsRoute>::new()} />
+                        <Route path=path!("patients/:id") view={Lazy::<PatientRoute>::new()} />
+                        <Route path=path!("follow-ups") view={Lazy::<FollowUpsRoute>::new()} />
                         <Route path=path!("agreements") view={Lazy::<AgreementsRoute>::new()} />
                         <Route
                             path=path!("agreements/:kind/:version")

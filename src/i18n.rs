@@ -508,6 +508,9 @@ formats! {
         |x| format!("{x} y");
 }
 
+mod follow_ups;
+mod patients;
+
 pub fn texts(lang: Lang) -> &'static Texts {
     match lang {
         Lang::Zh => &ZH,

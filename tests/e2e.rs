@@ -7,6 +7,11 @@
 
 mod support;
 
+#[path = "e2e/follow_ups.rs"]
+mod follow_ups;
+#[path = "e2e/patients.rs"]
+mod patients;
+
 use std::panic::AssertUnwindSafe;
 
 use futures::FutureExt;
@@ -1161,9 +1166,15 @@ async fn check_tap_targets(h: &Harness) {
         .await;
     assert_eq!(small, serde_json::json!([]), "tap targets under 44 px");
     let width = h.js("return document.documentElement.scrollWidth").await;
+    let wide = h
+        .js("return [...document.querySelectorAll('main *')]
+                .filter(e => e.getBoundingClientRect().right > 375)
+                .map(e => e.outerHTML.slice(0, 80))
+                .slice(0, 5)")
+        .await;
     assert!(
         width.as_f64().unwrap() <= 375.0,
-        "no sideways scrolling at 375 px: {width}"
+        "no sideways scrolling at 375 px: {width}, wider: {wide}"
     );
 }
 
@@ -1235,6 +1246,10 @@ cases!(reviewer_publishes_an_agreement, desktop);
 cases!(inbox_flow, phone);
 cases!(inbox_scrolls_ten_thousand, phone);
 cases!(parts_load_on_demand, phone);
+use follow_ups::follow_ups_flow;
+use patients::patients_flow;
+cases!(patients_flow, phone);
+cases!(follow_ups_flow, phone);
 
 /// A failing test still leaves no browser, driver or Xvfb behind.
 async fn teardown_after_failure(engine: Engine) {

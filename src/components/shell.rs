@@ -219,6 +219,20 @@ fn SignedInShell() -> impl IntoView {
                     </Show>
                     <Show when=move || has_role(Role::Doctor)>
                         <NavLink
+                            href="/patients"
+                            icon="♥"
+                            label=|t| t.nav_patients()
+                            testid="nav-patients"
+                        />
+                        <NavLink
+                            href="/follow-ups"
+                            icon="↻"
+                            label=|t| t.nav_follow_ups()
+                            testid="nav-follow-ups"
+                        />
+                    </Show>
+                    <Show when=move || has_role(Role::Doctor)>
+                        <NavLink
                             href="/onboarding"
                             icon="✓"
                             label=|t| t.nav_onboarding()

@@ -6,7 +6,8 @@ use leptos_router::components::A;
 
 use crate::{
     api,
-    i18n::{tr, use_texts},
+    i18n::{tr, use_texts, Texts},
+    inbox_events::use_inbox_events,
     session::use_session,
 };
 
@@ -34,6 +35,7 @@ pub fn HomePage() -> impl IntoView {
                 {tr(|t| t.account_phone())} ": "
                 <span data-testid="phone-masked">{move || me.get().map(|m| m.phone_masked)}</span>
             </p>
+            {use_inbox_events().map(|events| view! { <TodayCounts events /> })}
             <section class="card status-card" aria-labelledby="verification-title">
                 <h2 id="verification-title">{tr(|t| t.verification_title())}</h2>
                 {move || {
@@ -80,6 +82,81 @@ pub fn HomePage() -> impl IntoView {
                     {tr(|t| t.my_agreements())}
                 </A>
             </p>
+        </section>
+    }
+}
+
+/// The doctor's day: what waits, each a number that links to where to act. Live: every
+/// inbox event (and a resync) reads the counts again.
+#[component]
+fn TodayCounts(events: crate::inbox_events::InboxEvents) -> impl IntoView {
+    let today = LocalResource::new(move || {
+        events.last.track();
+        events.resync.track();
+        api::follow_ups::today()
+    });
+    // Where it links, its test id, its label, its number.
+    type Label = fn(&'static Texts) -> &'static str;
+    type Pick = fn(&doctor_desk_api::follow_ups::Today) -> u32;
+    type Entry = (&'static str, &'static str, Label, Pick);
+    let entries: [Entry; 5] = [
+        (
+            "/inbox",
+            "today-new",
+            |t| t.today_new(),
+            |d| d.new_consultations,
+        ),
+        (
+            "/inbox",
+            "today-answers",
+            |t| t.today_answers(),
+            |d| d.answers_due,
+        ),
+        (
+            "/follow-ups?list=today",
+            "today-follow-ups",
+            |t| t.today_follow_ups(),
+            |d| d.follow_ups_today,
+        ),
+        (
+            "/follow-ups?list=overdue",
+            "today-overdue",
+            |t| t.today_overdue(),
+            |d| d.follow_ups_overdue,
+        ),
+        (
+            "/onboarding",
+            "today-documents",
+            |t| t.today_documents(),
+            |d| d.documents_expiring,
+        ),
+    ];
+    view! {
+        <section class="card today" aria-labelledby="today-title">
+            <h2 id="today-title">{tr(|t| t.today_title())}</h2>
+            // Every number has its place before the counts arrive: nothing shifts.
+            <ul class="today-grid">
+                {entries
+                    .into_iter()
+                    .map(|(href, testid, label, pick)| {
+                        let value = move || {
+                            today
+                                .get()
+                                .and_then(Result::ok)
+                                .map(|d| pick(&d).to_string())
+                                .unwrap_or_else(|| "–".to_owned())
+                        };
+                        view! {
+                            <li>
+                                <A href=href attr:class="today-count" attr:data-testid=testid>
+                                    <strong data-testid=format!("{testid}-count")>{value}</strong>
+                                    <span>{tr(label)}</span>
+                                </A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
         </section>
     }
 }

@@ -53,4 +53,10 @@ lazy_pages! {
     ReviewAgreementsRoute => review_agreements_view(crate::pages::agreements::ReviewAgreementsPage);
     /// `/review/:id`: one submission to decide.
     ReviewSubmissionRoute => review_submission_view(crate::pages::review::ReviewSubmissionPage);
+    /// `/patients`: my patients, their tags.
+    PatientsRoute => patients_view(crate::pages::patients::PatientsPage);
+    /// `/patients/:id`: one patient's file (tags, notes, history).
+    PatientRoute => patient_view(crate::pages::patients::PatientPage);
+    /// `/follow-ups`: the visits due today, overdue, upcoming and done.
+    FollowUpsRoute => follow_ups_view(crate::pages::follow_ups::FollowUpsPage);
 }

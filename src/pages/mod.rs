@@ -3,9 +3,11 @@
 
 pub mod agreements;
 pub mod auth;
+pub mod follow_ups;
 pub mod home;
 pub mod inbox;
 pub mod lazy;
 pub mod not_found;
 pub mod onboarding;
+pub mod patients;
 pub mod review;

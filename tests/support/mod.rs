@@ -21,7 +21,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use doctor_desk_server::{Config, Running, SystemClock};
+use doctor_desk_server::{Config, Running, ShiftedClock};
 use fantoccini::{elements::Element, wd::TimeoutConfiguration, Client, ClientBuilder, Locator};
 use futures::FutureExt;
 use serde_json::{json, Value};
@@ -84,6 +84,8 @@ impl Viewport {
 pub struct Harness {
     pub client: Client,
     pub server: Running,
+    /// The server's clock: real time, moved ahead when a test needs days to pass.
+    pub clock: ShiftedClock,
     /// What the browser goes through to reach the server.
     pub network: Network,
     pub engine: Engine,
@@ -187,7 +189,8 @@ where
         dist_dir: Some(dist),
         ..Config::new(data.path())
     };
-    let server = doctor_desk_server::spawn(config, "127.0.0.1:0", Arc::new(SystemClock))
+    let clock = ShiftedClock::default();
+    let server = doctor_desk_server::spawn(config, "127.0.0.1:0", Arc::new(clock.clone()))
         .await
         .expect("server starts");
 
@@ -235,6 +238,7 @@ where
     let harness = Harness {
         client,
         server,
+        clock,
         network,
         engine,
         viewport,

@@ -166,6 +166,16 @@ pub struct DevSmsMessage {
     pub sent_at: DateTime<Utc>,
 }
 
+/// `GET /dev/sms-notices?phone=` (dev servers only): the latest notice (not a code, e.g.
+/// a follow-up reminder) sent to a phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DevSmsNotice {
+    pub phone: String,
+    pub text: String,
+    pub sent_at: DateTime<Utc>,
+}
+
 /// `GET /health`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

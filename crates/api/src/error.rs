@@ -90,6 +90,8 @@ pub enum ErrorCode {
     AlreadyDecided,
     /// A list is full (e.g. 50 quick replies): remove one first.
     LimitReached,
+    /// Another item of the list already has this name (e.g. a tag).
+    NameTaken,
     /// Something broke on our side; the log has the details under the request id.
     Internal,
 }
@@ -120,7 +122,8 @@ impl ErrorCode {
             | ErrorCode::ProfileLocked
             | ErrorCode::NothingToReview
             | ErrorCode::AlreadyDecided
-            | ErrorCode::LimitReached => 409,
+            | ErrorCode::LimitReached
+            | ErrorCode::NameTaken => 409,
             ErrorCode::OwnSubmission => 403,
             ErrorCode::FollowUpUnconfirmed => 422,
             ErrorCode::SmsCodeInvalid | ErrorCode::EmptyFile => 422,
@@ -249,6 +252,10 @@ impl ErrorCode {
             ErrorCode::LimitReached => lang.pick(
                 "已达数量上限，请先删除一些再添加",
                 "The list is full; remove an item before adding another",
+            ),
+            ErrorCode::NameTaken => lang.pick(
+                "已有同名标签，请换一个名称",
+                "A tag with this name exists; choose another name",
             ),
             ErrorCode::Internal => lang.pick(
                 "服务器开小差了，请稍后再试",

@@ -270,6 +270,10 @@ pub struct Consultation {
     pub advice: Option<Advice>,
     /// Questions the patient may still send after the end.
     pub follow_ups_left: u32,
+    /// The patient's page (`/patients/{id}`) once they are the doctor's patient (from the
+    /// first consultation the doctor accepted); `None` before that.
+    #[serde(default)]
+    pub patient_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

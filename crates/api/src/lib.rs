@@ -6,9 +6,11 @@
 pub mod agreements;
 pub mod auth;
 pub mod error;
+pub mod follow_ups;
 pub mod i18n;
 pub mod inbox;
 pub mod onboarding;
+pub mod patients;
 pub mod preload;
 pub mod validate;
 

@@ -12,6 +12,19 @@ pub const VERIFICATION: &str = "/me/verification";
 /// on every other page of the doctor app.
 pub const NEW_CONSULTATIONS: &str = "/consultations?status=new&limit=50&q=";
 
+/// What waits for the doctor today: the home page's counts.
+pub const TODAY: &str = "/me/today";
+/// The follow-ups due today, as the follow-up page asks for them first.
+pub const FOLLOW_UPS_TODAY: &str = "/follow-ups?list=today&limit=50";
+
+/// The first page of my patients, as the patient list asks for it.
+pub const MY_PATIENTS: &str = "/patients?sort=last_consultation&limit=50&q=";
+
+/// One patient, as the patient page asks for it first.
+pub fn patient(id: i64) -> String {
+    format!("/patients/{id}")
+}
+
 /// One consultation, as the consultation page asks for it first.
 pub fn consultation(id: i64) -> String {
     format!("/consultations/{id}")
@@ -34,7 +47,7 @@ pub fn first_requests(path: &str) -> Vec<String> {
     match path {
         // Signed out: nothing but the session check.
         "/login" | "/register" | "/reset-password" => {}
-        "" => first.extend([NEW_CONSULTATIONS.into(), VERIFICATION.into()]),
+        "" => first.extend([NEW_CONSULTATIONS.into(), VERIFICATION.into(), TODAY.into()]),
         _ => {
             first.push(NEW_CONSULTATIONS.into());
             let opened = path
@@ -42,6 +55,18 @@ pub fn first_requests(path: &str) -> Vec<String> {
                 .and_then(|id| id.parse::<i64>().ok());
             if let Some(id) = opened {
                 first.extend([consultation(id), thread(id)]);
+            }
+            if path == "/patients" {
+                first.push(MY_PATIENTS.into());
+            }
+            if path == "/follow-ups" {
+                first.push(FOLLOW_UPS_TODAY.into());
+            }
+            let patient_page = path
+                .strip_prefix("/patients/")
+                .and_then(|id| id.parse::<i64>().ok());
+            if let Some(id) = patient_page {
+                first.push(patient(id));
             }
         }
     }
@@ -64,9 +89,12 @@ pub mod parts {
     pub const REVIEW_QUEUE: &str = "review_queue_view";
     pub const REVIEW_AGREEMENTS: &str = "review_agreements_view";
     pub const REVIEW_SUBMISSION: &str = "review_submission_view";
+    pub const PATIENTS: &str = "patients_view";
+    pub const PATIENT: &str = "patient_view";
+    pub const FOLLOW_UPS: &str = "follow_ups_view";
 
     /// Every part, for the server to check the build against.
-    pub const ALL: [&str; 11] = [
+    pub const ALL: [&str; 14] = [
         REGISTER,
         RESET_PASSWORD,
         CONSULTATION_THREAD,
@@ -78,6 +106,9 @@ pub mod parts {
         REVIEW_QUEUE,
         REVIEW_AGREEMENTS,
         REVIEW_SUBMISSION,
+        PATIENTS,
+        PATIENT,
+        FOLLOW_UPS,
     ];
 }
 
@@ -97,6 +128,9 @@ pub fn part_shown(path: &str) -> Option<&'static str> {
         ["review"] => parts::REVIEW_QUEUE,
         ["review", "agreements"] => parts::REVIEW_AGREEMENTS,
         ["review", _] => parts::REVIEW_SUBMISSION,
+        ["patients"] => parts::PATIENTS,
+        ["patients", _] => parts::PATIENT,
+        ["follow-ups"] => parts::FOLLOW_UPS,
         _ => return None,
     })
 }
@@ -142,6 +176,9 @@ mod tests {
             Some(parts::REVIEW_AGREEMENTS)
         );
         assert_eq!(part_shown("/review/7"), Some(parts::REVIEW_SUBMISSION));
+        assert_eq!(part_shown("/patients"), Some(parts::PATIENTS));
+        assert_eq!(part_shown("/patients/7"), Some(parts::PATIENT));
+        assert_eq!(part_shown("/follow-ups"), Some(parts::FOLLOW_UPS));
         assert_eq!(part_shown("/register"), Some(parts::REGISTER));
         assert_eq!(
             part_shown("/reset-password?x=1"),
@@ -158,7 +195,14 @@ mod tests {
 
     #[test]
     fn each_page_names_what_it_asks_for_first() {
-        assert_eq!(first_requests("/"), [ME, NEW_CONSULTATIONS, VERIFICATION]);
+        assert_eq!(
+            first_requests("/"),
+            [ME, NEW_CONSULTATIONS, VERIFICATION, TODAY]
+        );
+        assert_eq!(
+            first_requests("/follow-ups"),
+            [ME, NEW_CONSULTATIONS, FOLLOW_UPS_TODAY]
+        );
         assert_eq!(first_requests("/inbox"), [ME, NEW_CONSULTATIONS]);
         assert_eq!(
             first_requests("/inbox/12?x=1"),
@@ -174,5 +218,13 @@ mod tests {
         assert_eq!(first_requests("/onboarding"), [ME, NEW_CONSULTATIONS]);
         assert_eq!(first_requests("/reviewers"), [ME, NEW_CONSULTATIONS]);
         assert_eq!(first_requests("/review/3"), [ME]);
+        assert_eq!(
+            first_requests("/patients"),
+            [ME, NEW_CONSULTATIONS, MY_PATIENTS]
+        );
+        assert_eq!(
+            first_requests("/patients/5"),
+            [ME, NEW_CONSULTATIONS, "/patients/5"]
+        );
     }
 }

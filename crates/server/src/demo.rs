@@ -61,6 +61,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
         crate::inbox::demo::seed(state, id).await?;
+        crate::patients::demo::seed(state, id).await?;
+        crate::follow_ups::demo::seed(state, id).await?;
     }
     let reviewer_hash = password::hash(REVIEWER_PASSWORD.into()).await?;
     account::create(state, REVIEWER_PHONE, &reviewer_hash, &[Role::Reviewer])

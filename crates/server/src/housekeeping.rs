@@ -1,8 +1,9 @@
 //! What keeps the database and the file store from growing without bound: expired and
 //! idle sessions, old SMS codes and rate-limit hits, uploads nothing refers to, and the
-//! `.part` files an interrupted upload leaves behind.
+//! `.part` files an interrupted upload leaves behind. The daily run also marks follow-up
+//! visits missed that nobody looked at for 7 days after their due date.
 
-use crate::{auth, error::AppResult, files, rate_limit, state::AppState};
+use crate::{auth, error::AppResult, files, follow_ups, rate_limit, state::AppState};
 
 /// The daily purge. Each part logs what it removed; one failing does not stop the rest.
 pub async fn daily(state: &AppState) {
@@ -21,6 +22,10 @@ pub async fn daily(state: &AppState) {
             Ok(n) => tracing::info!(removed = n, "purged {what}"),
             Err(e) => tracing::warn!(error = %e, "purging {what} failed"),
         }
+    }
+    // Reads sweep too; this catches the visits of doctors who do not look.
+    if let Err(e) = follow_ups::sweep(state).await {
+        tracing::warn!(error = %e, "marking forgotten follow-up visits missed failed");
     }
 }
 

@@ -13,10 +13,12 @@ mod dev;
 pub mod error;
 pub mod extractor;
 pub mod files;
+pub mod follow_ups;
 mod health;
 pub mod housekeeping;
 pub mod inbox;
 pub mod onboarding;
+pub mod patients;
 pub mod rate_limit;
 mod review;
 pub mod security;
@@ -38,7 +40,7 @@ use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
 pub use config::{Config, Limits};
 pub use state::AppState;
 
@@ -53,6 +55,8 @@ pub use state::AppState;
         (name = "review", description = "The hospital's review of submissions (reviewers only)"),
         (name = "files", description = "Uploaded files"),
         (name = "inbox", description = "Consultations, messages, service settings, events"),
+        (name = "patients", description = "My patients: records, tags, private notes, clinical facts, timeline"),
+        (name = "follow-ups", description = "Follow-up plans and visits (诊后随访), reminders to patients, the doctor's today"),
         (name = "patient", description = "The patient side that feeds the inbox (the platform's patient app)"),
         (name = "dev", description = "Development servers only"),
     )
@@ -68,6 +72,8 @@ pub fn api(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(agreements::router())
         .merge(onboarding::router())
         .merge(inbox::router())
+        .merge(patients::router())
+        .merge(follow_ups::router())
         .merge(review::router())
         .merge(files::router());
     if dev {

@@ -260,6 +260,20 @@ impl PatientClient {
             .await?)
     }
 
+    /// The reminders doctors sent this patient (follow-up visits, tag reminders).
+    pub async fn reminders(
+        &self,
+    ) -> anyhow::Result<Vec<doctor_desk_api::follow_ups::PatientReminder>> {
+        Ok(self
+            .http
+            .get(self.url("/api/v1/patient/reminders"))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?)
+    }
+
     pub async fn consultation(&self, id: i64) -> anyhow::Result<PatientConsultation> {
         Ok(self
             .http

@@ -7,56 +7,9 @@ mod common;
 
 use axum::http::StatusCode;
 use chrono::Duration;
-use common::{read_events, Browser, TestApp, JPEG, PDF};
+use common::{ask_for, open_service, patient, read_events, TestApp, JPEG, PDF};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
-
-async fn open_service<'a>(app: &'a TestApp, phone: &str, name: &str) -> (Browser<'a>, i64) {
-    let mut d = app.verified_doctor(phone, name).await;
-    let r = d
-        .put(
-            "/api/v1/me/consultation-settings",
-            json!({"enabled": true, "price_fen": 3000, "daily_limit": 20,
-                   "greeting": "您好，我已接诊，请描述目前的情况。", "follow_up_questions": 2}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
-    let id = d.get("/api/v1/me").await.json["id"].as_i64().unwrap();
-    (d, id)
-}
-
-async fn patient<'a>(app: &'a TestApp, phone: &str, name: &str) -> Browser<'a> {
-    let mut p = app.browser();
-    let r = p.patient_login(phone, name).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
-    app.clock.advance(Duration::seconds(61));
-    p
-}
-
-/// A patient's request to `doctor_id` with one record of the offline diagnosis.
-async fn ask_for(p: &mut Browser<'_>, doctor_id: i64) -> i64 {
-    let record = p
-        .post_multipart("/api/v1/patient/files", &[], Some(("病历.pdf", PDF)))
-        .await;
-    assert_eq!(record.status, StatusCode::CREATED, "{}", record.json);
-    let photo = p
-        .post_multipart("/api/v1/patient/files", &[], Some(("IMG.jpg", JPEG)))
-        .await;
-    let r = p
-        .post(
-            "/api/v1/patient/consultations",
-            json!({
-                "doctor_id": doctor_id,
-                "complaint": "血糖近两周偏高\n空腹 9 左右",
-                "prior_diagnosis": {"hospital": "杭州市第一人民医院", "diagnosis": "2 型糖尿病", "visited_on": "2026-09-01"},
-                "evidence": [{"kind": "outpatient_record", "file_id": record.json["file_id"]}],
-                "images": [photo.json["file_id"]],
-            }),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
-    r.json["id"].as_i64().unwrap()
-}
 
 fn text(client_id: &str, text: &str) -> Value {
     json!({"client_id": client_id, "text": text})

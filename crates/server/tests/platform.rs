@@ -171,6 +171,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/review/agreements"),
     ("post", "/api/v1/review/agreements/preview"),
     ("get", "/api/v1/dev/sms-outbox"),
+    ("get", "/api/v1/dev/sms-notices"),
     ("get", "/api/v1/me/profile"),
     ("put", "/api/v1/me/profile"),
     ("post", "/api/v1/me/avatar"),
@@ -205,6 +206,31 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/v1/patient/consultations/{id}/messages"),
     ("post", "/api/v1/patient/consultations/{id}/messages"),
     ("post", "/api/v1/consultations/{id}/read"),
+    ("get", "/api/v1/patients"),
+    ("get", "/api/v1/patients/{id}"),
+    ("post", "/api/v1/patients/{id}/reveal-phone"),
+    ("put", "/api/v1/patients/{id}/clinical"),
+    ("put", "/api/v1/patients/{id}/tags"),
+    ("get", "/api/v1/patients/{id}/notes"),
+    ("post", "/api/v1/patients/{id}/notes"),
+    ("put", "/api/v1/patients/{id}/notes/{note_id}"),
+    ("get", "/api/v1/patients/{id}/timeline"),
+    ("get", "/api/v1/tags"),
+    ("post", "/api/v1/tags"),
+    ("put", "/api/v1/tags/{id}"),
+    ("delete", "/api/v1/tags/{id}"),
+    ("post", "/api/v1/tags/{id}/patients"),
+    ("get", "/api/v1/follow-up-templates"),
+    ("post", "/api/v1/follow-up-templates"),
+    ("get", "/api/v1/patients/{id}/follow-up-plans"),
+    ("post", "/api/v1/patients/{id}/follow-up-plans"),
+    ("get", "/api/v1/follow-ups"),
+    ("post", "/api/v1/follow-ups/{id}/remind"),
+    ("post", "/api/v1/follow-ups/{id}/done"),
+    ("post", "/api/v1/follow-ups/{id}/missed"),
+    ("post", "/api/v1/tags/{id}/remind"),
+    ("get", "/api/v1/me/today"),
+    ("get", "/api/v1/patient/reminders"),
     ("get", "/api/v1/review/submissions"),
     ("get", "/api/v1/review/submissions/{id}"),
     ("post", "/api/v1/review/submissions/{id}/decision"),
@@ -241,6 +267,7 @@ async fn openapi_lists_every_endpoint() {
                 Method::PATCH,
                 &path
                     .replace("{id}", "1")
+                    .replace("{note_id}", "1")
                     .replace("{kind}", "privacy-policy")
                     .replace("{version}", "1.0.0"),
                 Some("{}".into()),
@@ -366,7 +393,8 @@ mod spa {
             [
                 "/api/v1/me",
                 "/api/v1/consultations?status=new&limit=50&q=",
-                "/api/v1/me/verification"
+                "/api/v1/me/verification",
+                "/api/v1/me/today"
             ]
         );
         let inbox = page_for(&app, "/inbox", ANDROID_WECHAT).await;

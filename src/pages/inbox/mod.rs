@@ -17,6 +17,7 @@ use leptos_router::components::A;
 
 use crate::{
     api,
+    components::virtual_list::VirtualList,
     format::{time_left, urgency},
     i18n::{tr, use_texts, Texts},
     inbox_events::use_inbox_events,
@@ -64,9 +65,6 @@ pub fn status_label(t: &'static Texts, s: ConsultationStatus) -> &'static str {
         ConsultationStatus::Declined => t.status_declined(),
     }
 }
-
-/// Rows rendered beyond the visible ones, above and below.
-const OVERSCAN: usize = 6;
 
 /// Which tab shows a consultation in this status.
 fn tab_of(status: ConsultationStatus) -> &'static str {
@@ -176,63 +174,6 @@ pub fn InboxPage() -> impl IntoView {
         });
     };
 
-    // The window of rows in the DOM follows the scroll position; every row has the same
-    // height (CSS), measured from the first one rendered.
-    let list = NodeRef::<leptos::html::Ul>::new();
-    let range = RwSignal::new((0usize, 2 * OVERSCAN));
-    let pitch = RwSignal::new(0.0f64);
-    let measure = move || {
-        let Some(ul) = list.get_untracked() else {
-            return;
-        };
-        if let Some(row) = ul.first_element_child() {
-            let h = row.get_bounding_client_rect().height();
-            if h > 0.0 && (h - pitch.get_untracked()).abs() > 0.5 {
-                pitch.set(h);
-            }
-        }
-        let p = pitch.get_untracked().max(1.0);
-        let top = ul.get_bounding_client_rect().top();
-        let screen = window()
-            .inner_height()
-            .ok()
-            .and_then(|h| h.as_f64())
-            .unwrap_or(800.0);
-        let n = rows.with_untracked(Vec::len);
-        let from = ((-top / p).floor().max(0.0) as usize).saturating_sub(OVERSCAN);
-        let to = (((screen - top) / p).ceil().max(0.0) as usize + OVERSCAN).min(n);
-        let next = (from.min(to), to);
-        if range.get_untracked() != next {
-            range.set(next);
-        }
-        if n - to < 2 * OVERSCAN {
-            load_more();
-        }
-    };
-    let on_scroll = window_event_listener(leptos::ev::scroll, move |_| measure());
-    let on_resize = window_event_listener(leptos::ev::resize, move |_| measure());
-    on_cleanup(move || {
-        on_scroll.remove();
-        on_resize.remove();
-    });
-    Effect::new(move || {
-        rows.track();
-        request_animation_frame(measure);
-    });
-    let px = move |n: usize| format!("{}px", (n as f64 * pitch.get()).round() as i64);
-    let visible = move || {
-        let (from, to) = range.get();
-        rows.with(|r| {
-            let to = to.min(r.len());
-            r[from.min(to)..to]
-                .iter()
-                .cloned()
-                .enumerate()
-                .map(|(i, row)| (from + i + 1, row))
-                .collect::<Vec<_>>()
-        })
-    };
-
     let now = use_now();
     let counts = Memo::new(move |_| {
         first
@@ -321,23 +262,16 @@ pub fn InboxPage() -> impl IntoView {
                 }
                 Some(Ok(_)) => {
                     view! {
-                        <ul
+                        <VirtualList
+                            rows
+                            key=|r: &ConsultationRow| (r.id, r.unread, r.status, r.last_activity_at)
+                            on_near_end=move |_| load_more()
                             class="consultations"
-                            node_ref=list
-                            data-testid="consultations"
-                            style:padding-top=move || px(range.get().0)
-                            style:padding-bottom=move || {
-                                px(rows.with(Vec::len).saturating_sub(range.get().1))
-                            }
+                            testid="consultations"
+                            let:item
                         >
-                            <For
-                                each=visible
-                                key=|(_, r)| (r.id, r.unread, r.status, r.last_activity_at)
-                                let:item
-                            >
-                                <Row row=item.1 position=item.0 total now />
-                            </For>
-                        </ul>
+                            <Row row=item.1 position=item.0 total now />
+                        </VirtualList>
                     }
                         .into_any()
                 }

@@ -1,15 +1,16 @@
 use doctor_desk_api::inbox::{
-    AcceptRequest, Advice, Consultation, ConsultationStatus, Decline, DeclineReason, EvidenceKind,
-    Message, SendMessage, Sender,
+    AcceptRequest, Advice, Consultation, ConsultationStatus, Decline, DeclineReason, Message,
+    SendMessage, Sender,
 };
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::hooks::use_params_map;
+use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{patient_line, status_label, use_now};
 use crate::{
     api,
     components::{
         form_field::{Control, FormError, FormErrors, FormField},
+        photo_viewer::{provide_viewer, EvidenceList, ImageViewer, Zoomable},
         toast::use_toasts,
     },
     format::{local_day, local_time, time_left, urgency},
@@ -90,80 +91,6 @@ fn save_outbox(id: i64, items: &[Outgoing]) {
     }
 }
 
-/// The photo shown full screen (its URL and description), if any.
-#[derive(Clone, Copy)]
-struct Viewer(RwSignal<Option<(String, String)>>);
-
-/// A thumbnail that opens full screen in the page (tap to zoom) instead of leaving the
-/// app; the link still works for "open in new tab".
-#[component]
-fn Zoomable(
-    src: String,
-    alt: Signal<String>,
-    #[prop(optional)] caption: Option<Signal<String>>,
-) -> impl IntoView {
-    let Viewer(shown) = expect_context::<Viewer>();
-    let (url, href) = (src.clone(), src.clone());
-    view! {
-        <a
-            href=href
-            target="_blank"
-            rel="noopener"
-            data-testid="zoomable"
-            on:click=move |ev| {
-                ev.prevent_default();
-                shown.set(Some((url.clone(), alt.get_untracked())));
-            }
-        >
-            <img src=src alt=alt loading="lazy" />
-            {caption.map(|c| view! { <span>{c}</span> })}
-        </a>
-    }
-}
-
-/// The full-screen photo: the browser's pinch zoom works on it; the close button (which
-/// takes the focus), Escape or a tap anywhere closes it.
-#[component]
-fn ImageViewer() -> impl IntoView {
-    let Viewer(shown) = expect_context::<Viewer>();
-    let close = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move || {
-        if let Some(button) = close.get() {
-            let _ = button.focus();
-        }
-    });
-    move || {
-        shown.get().map(|(src, alt)| {
-            let label = alt.clone();
-            view! {
-                <div
-                    class="viewer"
-                    role="dialog"
-                    aria-modal="true"
-                    aria-label=label
-                    data-testid="image-viewer"
-                    on:click=move |_| shown.set(None)
-                    on:keydown=move |ev| {
-                        if ev.key() == "Escape" {
-                            shown.set(None);
-                        }
-                    }
-                >
-                    <img src=src alt=alt />
-                    <button
-                        type="button"
-                        class="button viewer-close"
-                        node_ref=close
-                        data-testid="close-viewer"
-                    >
-                        {tr(|t| t.close())}
-                    </button>
-                </div>
-            }
-        })
-    }
-}
-
 /// Photos on their way (compressed, kept for a retry of the upload), by client id.
 type Photos = StoredValue<Vec<(String, web_sys::Blob)>, LocalStorage>;
 
@@ -178,14 +105,6 @@ fn note_text(t: &'static Texts, key: &str) -> &'static str {
         "closed" => t.note_closed(),
         "not_accepted" => t.note_not_accepted(),
         _ => t.note_no_reply(),
-    }
-}
-
-fn evidence_label(t: &'static Texts, kind: EvidenceKind) -> &'static str {
-    match kind {
-        EvidenceKind::OutpatientRecord => t.evidence_outpatient_record(),
-        EvidenceKind::DischargeSummary => t.evidence_discharge_summary(),
-        EvidenceKind::DiagnosisCertificate => t.evidence_diagnosis_certificate(),
     }
 }
 
@@ -206,7 +125,7 @@ pub fn ConsultationThreadPage() -> impl IntoView {
     let outgoing = RwSignal::new(load_outbox(id));
     Effect::new(move || outgoing.with(|o| save_outbox(id, o)));
     let photos: Photos = StoredValue::new_local(Vec::new());
-    provide_context(Viewer(RwSignal::new(None)));
+    provide_viewer();
 
     let reload = move || {
         spawn_local(async move {
@@ -303,7 +222,22 @@ fn Request(c: Consultation) -> impl IntoView {
     );
     view! {
         <article class="card request" data-testid="consultation-request">
-            <h1>{move || patient_line(t(), &patient)}</h1>
+            <div class="page-title-row">
+                <h1>{move || patient_line(t(), &patient)}</h1>
+                {c
+                    .patient_id
+                    .map(|p| {
+                        view! {
+                            <A
+                                href=format!("/patients/{p}")
+                                attr:class="text-link"
+                                attr:data-testid="open-patient"
+                            >
+                                {tr(|t| t.open_patient())}
+                            </A>
+                        }
+                    })}
+            </div>
             <p>
                 <span class="badge badge-info" data-testid="consultation-status">
                     {move || status_label(t(), status)}
@@ -331,47 +265,7 @@ fn Request(c: Consultation) -> impl IntoView {
             <h2>{tr(|t| t.prior_diagnosis())}</h2>
             <p data-testid="prior-diagnosis">{diagnosis}</p>
             <h2>{tr(|t| t.evidence())}</h2>
-            <ul class="evidence">
-                {c
-                    .evidence
-                    .iter()
-                    .map(|e| {
-                        let url = api::file_url(&e.file_id);
-                        let kind = e.kind;
-                        let label = Signal::derive(move || evidence_label(t(), kind).to_owned());
-                        if e.content_type == "application/pdf" {
-                            view! {
-                                <li>
-                                    <a href=url target="_blank" rel="noopener" class="pdf-link">
-                                        "PDF · "
-                                        {label}
-                                    </a>
-                                </li>
-                            }
-                                .into_any()
-                        } else {
-                            view! {
-                                <li>
-                                    <Zoomable src=url alt=label caption=label />
-                                </li>
-                            }
-                                .into_any()
-                        }
-                    })
-                    .collect_view()}
-                {c
-                    .images
-                    .iter()
-                    .map(|f| {
-                        let alt = Signal::derive(move || t().patient_photos().to_owned());
-                        view! {
-                            <li>
-                                <Zoomable src=api::file_url(f) alt />
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
+            <EvidenceList evidence=c.evidence.clone() images=c.images.clone() />
             {c
                 .advice
                 .clone()

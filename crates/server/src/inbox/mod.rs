@@ -11,6 +11,8 @@ pub mod patients;
 pub mod settings;
 pub mod state_machine;
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use doctor_desk_api::{
     inbox::{
@@ -79,6 +81,23 @@ impl Row {
 
     pub fn close_reason(&self) -> Option<CloseReason> {
         self.close_reason.as_deref().and_then(parse_close_reason)
+    }
+
+    /// The offline diagnosis this consultation follows up.
+    pub fn prior_diagnosis(&self) -> PriorDiagnosis {
+        PriorDiagnosis {
+            hospital: self.prior_hospital.clone(),
+            diagnosis: self.prior_diagnosis.clone(),
+            visited_on: NaiveDate::parse_from_str(&self.prior_visited_on, "%Y-%m-%d")
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The structured advice it ended with, if any.
+    pub fn advice(&self) -> Option<Advice> {
+        self.advice
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<Advice>(json).ok())
     }
 }
 
@@ -213,42 +232,57 @@ pub fn summary(name: &str, sex: &str, birth: &str, today: NaiveDate) -> PatientS
     }
 }
 
-/// The doctor's full view of one consultation.
-pub async fn view(state: &AppState, row: &Row) -> AppResult<Consultation> {
-    let files: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT cf.kind, cf.file_id, pf.content_type
+/// The evidence of the offline diagnosis and the other photos of consultations, in the
+/// order the patient gave them: one query for any number of consultations.
+pub async fn attachments(
+    state: &AppState,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, (Vec<Evidence>, Vec<String>)>> {
+    let files: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT cf.consultation_id, cf.kind, cf.file_id, pf.content_type
          FROM consultation_files cf JOIN patient_files pf ON pf.id = cf.file_id
-         WHERE cf.consultation_id = ? ORDER BY cf.position",
+         WHERE cf.consultation_id IN (SELECT value FROM json_each(?))
+         ORDER BY cf.consultation_id, cf.position",
     )
-    .bind(row.id)
+    .bind(serde_json::json!(ids).to_string())
     .fetch_all(&state.db)
     .await?;
-    let evidence = files
-        .iter()
-        .filter_map(|(kind, id, content_type)| {
-            Some(Evidence {
-                kind: parse_evidence_kind(kind)?,
-                file_id: id.clone(),
-                content_type: content_type.clone(),
-            })
-        })
-        .collect();
-    let images = files
-        .iter()
-        .filter(|(kind, _, _)| kind == "image")
-        .map(|(_, id, _)| id.clone())
-        .collect();
+    let mut by_consultation: HashMap<i64, (Vec<Evidence>, Vec<String>)> = HashMap::new();
+    for (consultation_id, kind, file_id, content_type) in files {
+        let (evidence, images) = by_consultation.entry(consultation_id).or_default();
+        if kind == "image" {
+            images.push(file_id);
+        } else if let Some(kind) = parse_evidence_kind(&kind) {
+            evidence.push(Evidence {
+                kind,
+                file_id,
+                content_type,
+            });
+        }
+    }
+    Ok(by_consultation)
+}
+
+/// The doctor's full view of one consultation.
+pub async fn view(state: &AppState, row: &Row) -> AppResult<Consultation> {
+    let (evidence, images) = attachments(state, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    // Their patient from the first consultation the doctor accepted (kept by triggers).
+    let patient_id: Option<i64> = sqlx::query_scalar(
+        "SELECT patient_id FROM doctor_patients WHERE doctor_id = ? AND patient_id = ?",
+    )
+    .bind(row.doctor_id)
+    .bind(row.patient_id)
+    .fetch_optional(&state.db)
+    .await?;
     Ok(Consultation {
         id: row.id,
         patient: patient_summary(state, row.patient_id).await?,
         status: row.status(),
         complaint: row.complaint.clone(),
-        prior_diagnosis: PriorDiagnosis {
-            hospital: row.prior_hospital.clone(),
-            diagnosis: row.prior_diagnosis.clone(),
-            visited_on: NaiveDate::parse_from_str(&row.prior_visited_on, "%Y-%m-%d")
-                .unwrap_or_default(),
-        },
+        prior_diagnosis: row.prior_diagnosis(),
         evidence,
         images,
         price_fen: row.price_fen as u32,
@@ -262,11 +296,9 @@ pub async fn view(state: &AppState, row: &Row) -> AppResult<Consultation> {
             text: row.decline_text.clone().unwrap_or_default(),
         }),
         refunded: row.refunded,
-        advice: row
-            .advice
-            .as_deref()
-            .and_then(|json| serde_json::from_str::<Advice>(json).ok()),
+        advice: row.advice(),
         follow_ups_left: row.follow_ups_left.max(0) as u32,
+        patient_id,
     })
 }
 

@@ -5,9 +5,9 @@ use axum::{extract::State, http::StatusCode, Json};
 use doctor_desk_api::{
     auth::VerificationStatus,
     onboarding::{
-        DocumentKind, DocumentStatus, OnboardingStep, PracticeFields, ProfileChange, Rejection,
-        RejectionReason, Submission, SubmissionKind, SubmissionStatus, SubmittedDocument, Title,
-        Verification, EXPIRY_WARNING_DAYS,
+        Document, DocumentKind, DocumentStatus, OnboardingStep, PracticeFields, ProfileChange,
+        Rejection, RejectionReason, Submission, SubmissionKind, SubmissionStatus,
+        SubmittedDocument, Title, Verification, EXPIRY_WARNING_DAYS,
     },
     ErrorBody, ErrorCode,
 };
@@ -58,6 +58,24 @@ pub async fn current_status(state: &AppState, account_id: i64) -> AppResult<Veri
         "a required document expired: verification must be renewed"
     );
     Ok(VerificationStatus::NeedsReverification)
+}
+
+/// The current documents that expire within `EXPIRY_WARNING_DAYS` days of `today` or have
+/// expired: the home page's warnings (`Verification::expiring`) and `GET /me/today`.
+pub fn expiring(docs: &[Document], today: chrono::NaiveDate) -> Vec<Document> {
+    docs.iter()
+        .filter(|d| {
+            d.expires_on
+                .is_some_and(|e| (e - today).num_days() <= EXPIRY_WARNING_DAYS)
+        })
+        .cloned()
+        .collect()
+}
+
+/// How many of the doctor's current documents [`expiring`] flags today.
+pub async fn expiring_count(state: &AppState, account_id: i64) -> AppResult<usize> {
+    let docs = documents::current(state, account_id).await?;
+    Ok(expiring(&docs, today(state)).len())
 }
 
 /// Refuses (403 `verification_required`) unless the hospital has verified the doctor and no
@@ -298,14 +316,7 @@ async fn view(state: &AppState, account_id: i64) -> AppResult<Verification> {
         .into_iter()
         .filter(|k| !docs.iter().any(|d| d.kind == *k))
         .collect();
-    let expiring = docs
-        .iter()
-        .filter(|d| {
-            d.expires_on
-                .is_some_and(|e| (e - today).num_days() <= EXPIRY_WARNING_DAYS)
-        })
-        .cloned()
-        .collect::<Vec<_>>();
+    let expiring = expiring(&docs, today);
     let any_rejected = docs.iter().any(|d| d.status == DocumentStatus::Rejected);
     let any_expired = expiring
         .iter()

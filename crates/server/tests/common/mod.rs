@@ -512,3 +512,67 @@ pub async fn read_events(body: &mut axum::body::Body, count: usize) -> Vec<Value
     }
     events
 }
+
+// ---- inbox helpers, shared by the tests of later features ----
+
+/// A verified doctor with the consultation service on; their account id.
+pub async fn open_service<'a>(app: &'a TestApp, phone: &str, name: &str) -> (Browser<'a>, i64) {
+    let mut d = app.verified_doctor(phone, name).await;
+    let r = d
+        .put(
+            "/api/v1/me/consultation-settings",
+            json!({"enabled": true, "price_fen": 3000, "daily_limit": 20,
+                   "greeting": "您好，我已接诊，请描述目前的情况。", "follow_up_questions": 2}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let id = d.get("/api/v1/me").await.json["id"].as_i64().unwrap();
+    (d, id)
+}
+
+/// A patient, signed in (created on the first sign-in); the clock is past the SMS resend
+/// wait so the next sign-in may follow at once.
+pub async fn patient<'a>(app: &'a TestApp, phone: &str, name: &str) -> Browser<'a> {
+    let mut p = app.browser();
+    let r = p.patient_login(phone, name).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    app.clock.advance(chrono::Duration::seconds(61));
+    p
+}
+
+/// A patient's request to `doctor_id` with one record of the offline diagnosis.
+pub async fn ask_for(p: &mut Browser<'_>, doctor_id: i64) -> i64 {
+    let record = p
+        .post_multipart("/api/v1/patient/files", &[], Some(("病历.pdf", PDF)))
+        .await;
+    assert_eq!(record.status, StatusCode::CREATED, "{}", record.json);
+    let photo = p
+        .post_multipart("/api/v1/patient/files", &[], Some(("IMG.jpg", JPEG)))
+        .await;
+    let r = p
+        .post(
+            "/api/v1/patient/consultations",
+            json!({
+                "doctor_id": doctor_id,
+                "complaint": "血糖近两周偏高\n空腹 9 左右",
+                "prior_diagnosis": {"hospital": "杭州市第一人民医院", "diagnosis": "2 型糖尿病", "visited_on": "2026-09-01"},
+                "evidence": [{"kind": "outpatient_record", "file_id": record.json["file_id"]}],
+                "images": [photo.json["file_id"]],
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    r.json["id"].as_i64().unwrap()
+}
+
+/// The doctor accepts a request as a follow-up.
+pub async fn accept(d: &mut Browser<'_>, consultation_id: i64) -> Value {
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{consultation_id}/accept"),
+            json!({"follow_up_confirmed": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    r.json
+}

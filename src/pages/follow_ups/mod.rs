@@ -1,0 +1,273 @@
+//! 随访 (`/follow-ups`): the planned visits due today, overdue, upcoming and done, each
+//! list with its count; one tap sends a visit's reminder, and the doctor records the
+//! outcome (done with a note, or missed).
+
+mod plans;
+
+pub use plans::Plans;
+
+use doctor_desk_api::follow_ups::{FollowUp, FollowUpCounts, FollowUpList, FollowUpState, Outcome};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{components::A, hooks::use_query_map};
+
+use crate::{
+    api,
+    app::use_go,
+    components::{
+        form_field::{Control, FormError, FormErrors, FormField},
+        toast::use_toasts,
+    },
+    i18n::{tr, use_texts, Texts},
+    pages::inbox::patient_line,
+};
+
+pub fn list_label(t: &'static Texts, list: FollowUpList) -> &'static str {
+    match list {
+        FollowUpList::Today => t.follow_ups_today(),
+        FollowUpList::Overdue => t.follow_ups_overdue(),
+        FollowUpList::Upcoming => t.follow_ups_upcoming(),
+        FollowUpList::Done => t.follow_ups_done(),
+    }
+}
+
+pub fn state_label(t: &'static Texts, state: FollowUpState) -> &'static str {
+    match state {
+        FollowUpState::Planned => t.follow_up_planned(),
+        FollowUpState::Reminded => t.follow_up_reminded(),
+        FollowUpState::Done => t.follow_up_done(),
+        FollowUpState::Missed => t.follow_up_missed(),
+    }
+}
+
+pub fn state_badge(state: FollowUpState) -> &'static str {
+    match state {
+        FollowUpState::Planned => "badge badge-neutral",
+        FollowUpState::Reminded => "badge badge-info",
+        FollowUpState::Done => "badge badge-ok",
+        FollowUpState::Missed => "badge badge-warn",
+    }
+}
+
+fn count_of(counts: FollowUpCounts, list: FollowUpList) -> u32 {
+    match list {
+        FollowUpList::Today => counts.today,
+        FollowUpList::Overdue => counts.overdue,
+        FollowUpList::Upcoming => counts.upcoming,
+        FollowUpList::Done => counts.done,
+    }
+}
+
+/// The four lists as tabs, each with its count.
+#[component]
+pub fn FollowUpTabs(
+    list: Signal<FollowUpList>,
+    counts: Signal<FollowUpCounts>,
+    #[prop(into)] on_select: Callback<FollowUpList>,
+) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <div class="tabs" role="tablist" aria-label=tr(|t| t.follow_ups_lists())>
+            {FollowUpList::ALL
+                .into_iter()
+                .map(|key| {
+                    view! {
+                        <button
+                            type="button"
+                            role="tab"
+                            class="tab"
+                            data-testid=format!("follow-ups-{}", key.as_str())
+                            aria-selected=move || (list.get() == key).to_string()
+                            on:click=move |_| on_select.run(key)
+                        >
+                            {move || list_label(t(), key)}
+                            " "
+                            <span
+                                class="tab-count"
+                                data-testid=format!("follow-ups-{}-count", key.as_str())
+                            >
+                                {move || count_of(counts.get(), key)}
+                            </span>
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[component]
+pub fn FollowUpsPage() -> impl IntoView {
+    let query = use_query_map();
+    let go = use_go();
+    let list = Memo::new(move |_| {
+        query
+            .with(|q| q.get("list").and_then(|l| FollowUpList::parse(&l)))
+            .unwrap_or_default()
+    });
+    // Bumped after an action: the lists and their counts change.
+    let version = RwSignal::new(0u32);
+    let page = LocalResource::new(move || {
+        version.track();
+        let list = list.get();
+        async move { api::follow_ups::list(list, None).await }
+    });
+    let counts = Signal::derive(move || {
+        page.get()
+            .and_then(Result::ok)
+            .map(|p| p.counts)
+            .unwrap_or_default()
+    });
+    let select = move |l: FollowUpList| go(&format!("/follow-ups?list={}", l.as_str()), true);
+    view! {
+        <section class="page follow-ups">
+            <h1>{tr(|t| t.follow_ups_title())}</h1>
+            <FollowUpTabs list=list.into() counts on_select=select />
+            {move || match page.get() {
+                None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
+                Some(Ok(p)) if p.items.is_empty() => {
+                    view! {
+                        <p class="card muted" data-testid="follow-ups-empty">
+                            {tr(|t| t.follow_ups_empty())}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Ok(p)) => {
+                    view! {
+                        <ul class="follow-up-list" data-testid="follow-up-list">
+                            {p
+                                .items
+                                .into_iter()
+                                .map(|f| view! { <FollowUpItem f version /> })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// One planned visit with what can be done about it.
+#[component]
+pub fn FollowUpItem(f: FollowUp, version: RwSignal<u32>) -> impl IntoView {
+    let t = use_texts();
+    let toasts = use_toasts();
+    let id = f.id;
+    let pending = RwSignal::new(false);
+    let recording = RwSignal::new(false);
+    let note = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let act = move |what: &'static str| {
+        pending.set(true);
+        spawn_local(async move {
+            let result = match what {
+                "remind" => api::follow_ups::remind(id).await,
+                _ => api::follow_ups::missed(id).await,
+            };
+            match result {
+                Ok(_) => {
+                    if what == "remind" {
+                        toasts.info(t().reminder_sent());
+                    }
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => toasts.error(e.message),
+            }
+            pending.set(false);
+        });
+    };
+    let on_done = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let outcome = Outcome {
+            note: note.get_untracked(),
+        };
+        if !errors.check(outcome.validate()) {
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            match api::follow_ups::done(id, &outcome).await {
+                Ok(_) => version.update(|v| *v += 1),
+                Err(e) => errors.show(e),
+            }
+            pending.set(false);
+        });
+    };
+    let (state, count) = (f.state, f.reminder_count);
+    let patient = f.patient.clone();
+    let outcome = f.outcome_note.clone();
+    view! {
+        <li class="card follow-up" data-testid="follow-up">
+            <p class="row-head">
+                <A href=format!("/patients/{}", f.patient_id) attr:data-testid="follow-up-patient">
+                    {move || patient_line(t(), &patient)}
+                </A>
+                <span class=state_badge(state) data-testid="follow-up-state">
+                    {move || state_label(t(), state)}
+                </span>
+            </p>
+            <p class="muted">
+                {f.plan_name.clone()} " · " {move || t().due_on(&f.due_on.to_string())}
+                {(count > 0).then_some(move || format!(" · {}", t().reminded_times(count)))}
+            </p>
+            <p class="prose-text">{f.message.clone()}</p>
+            {(!outcome.is_empty()).then(|| view! { <p class="prose-text muted">{outcome}</p> })}
+            <Show when=move || state.is_open()>
+                <div class="follow-up-actions">
+                    <button
+                        type="button"
+                        class="button button-primary"
+                        data-testid="remind"
+                        disabled=move || pending.get()
+                        on:click=move |_| act("remind")
+                    >
+                        {move || if count > 0 { t().remind_again() } else { t().remind() }}
+                    </button>
+                    <button
+                        type="button"
+                        class="button"
+                        data-testid="record-done"
+                        aria-expanded=move || recording.get().to_string()
+                        on:click=move |_| recording.update(|r| *r = !*r)
+                    >
+                        {tr(|t| t.mark_done())}
+                    </button>
+                    <button
+                        type="button"
+                        class="button"
+                        data-testid="mark-missed"
+                        disabled=move || pending.get()
+                        on:click=move |_| act("missed")
+                    >
+                        {tr(|t| t.mark_missed())}
+                    </button>
+                </div>
+                <Show when=move || recording.get()>
+                    <form novalidate=true on:submit=on_done>
+                        <FormField
+                            name="note"
+                            scope=format!("outcome-{id}")
+                            label=Signal::derive(tr(|t| t.outcome_note()))
+                            value=note
+                            errors
+                            control=Control::TextArea
+                            maxlength=500
+                        />
+                        <FormError errors />
+                        <button
+                            type="submit"
+                            class="button button-primary"
+                            data-testid="confirm-done"
+                            disabled=move || pending.get()
+                        >
+                            {tr(|t| t.confirm_done())}
+                        </button>
+                    </form>
+                </Show>
+            </Show>
+        </li>
+    }
+}

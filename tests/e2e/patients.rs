@@ -1,0 +1,184 @@
+//! Patient management end to end: from a consultation the doctor opens the patient's file,
+//! looks at the full phone number (recorded), adds two tags, writes a note (the draft
+//! survives a reload) and edits it (the first text stays readable), sees both in the
+//! history, and finds the patient in "my patients" by tag and by the phone's last digits.
+
+use super::{check_tap_targets, sign_up};
+use crate::support::{unique_phone, Harness};
+
+/// A signed-in, verified doctor with the service open, and a patient who asked them for
+/// a consultation: `(doctor id, patient, patient's phone, consultation id)`.
+pub async fn doctor_asked_by_a_patient(
+    h: &Harness,
+) -> (
+    i64,
+    doctor_desk_server::simulate::PatientClient,
+    String,
+    i64,
+) {
+    let db = &h.server.state.db;
+    let phone = unique_phone();
+    sign_up(h, &phone).await;
+    // Fixture: verified, with the service open (both have their own flows).
+    sqlx::query("UPDATE accounts SET verification_status = 'verified' WHERE phone = ?")
+        .bind(&phone)
+        .execute(db)
+        .await
+        .expect("verified");
+    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+        .bind(&phone)
+        .fetch_one(db)
+        .await
+        .expect("doctor");
+    sqlx::query(
+        "INSERT INTO consultation_settings
+           (doctor_id, enabled, price_fen, daily_limit, greeting, follow_up_questions)
+         VALUES (?, 1, 0, 20, '', 2)",
+    )
+    .bind(doctor_id)
+    .execute(db)
+    .await
+    .expect("service open");
+    let patient_phone = unique_phone();
+    let patient =
+        doctor_desk_server::simulate::PatientClient::new(&h.server.url(), &patient_phone, "张三")
+            .expect("client");
+    patient.sign_in().await.expect("patient signs in");
+    let id = patient.ask(doctor_id).await.expect("consultation");
+    (doctor_id, patient, patient_phone, id)
+}
+
+pub async fn patients_flow(h: &Harness) {
+    let db = &h.server.state.db;
+    let (doctor_id, _patient, patient_phone, id) = doctor_asked_by_a_patient(h).await;
+
+    // Not the doctor's patient before accepting: no link to a file.
+    h.goto(&format!("/inbox/{id}")).await;
+    h.wait_contains("prior-diagnosis", "杭州市第一人民医院")
+        .await;
+    assert_eq!(
+        h.js("return !!document.querySelector(\"[data-testid='open-patient']\")")
+            .await,
+        false,
+        "no patient file before accepting"
+    );
+    h.click("confirm-follow-up").await;
+    h.click("accept-consultation").await;
+    h.wait_text("consultation-status", "进行中").await;
+    h.click("open-patient").await;
+    let patient_id: i64 = sqlx::query_scalar("SELECT id FROM patients WHERE phone = ?")
+        .bind(&patient_phone)
+        .fetch_one(db)
+        .await
+        .expect("patient");
+    h.wait_path(&format!("/patients/{patient_id}")).await;
+    h.wait_text("patient-name", "张三").await;
+    let masked = format!("{}****{}", &patient_phone[..3], &patient_phone[7..]);
+    h.wait_text("patient-phone", &masked).await;
+    h.click("show-phone").await;
+    h.wait_text("patient-phone", &patient_phone).await;
+    let looked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM patient_audit
+         WHERE doctor_id = ? AND patient_id = ? AND action = 'reveal_phone'",
+    )
+    .bind(doctor_id)
+    .bind(patient_id)
+    .fetch_one(db)
+    .await
+    .expect("audit");
+    assert_eq!(looked, 1, "showing the phone is recorded once");
+
+    // Two tags, each created on the spot and put on the patient.
+    h.fill("picker-tag-name", "高血压").await;
+    h.select("picker-tag-color", "red").await;
+    h.click("picker-add-tag").await;
+    h.wait_contains("patient-tags", "高血压").await;
+    h.fill("picker-tag-name", "随访中").await;
+    h.click("picker-add-tag").await;
+    h.wait_contains("patient-tags", "随访中").await;
+    // A name already used is refused next to the field, and what was typed stays.
+    h.fill("picker-tag-name", "高血压").await;
+    h.click("picker-add-tag").await;
+    h.wait_contains("picker-tag-name-error", "同名").await;
+    assert_eq!(
+        h.js("return document.querySelector(\"[data-testid='picker-tag-name']\").value")
+            .await,
+        "高血压"
+    );
+
+    // A note: the draft survives a reload, then it is added and shows in the history.
+    h.fill("new-note-text", "血压控制尚可").await;
+    h.client.refresh().await.expect("reload");
+    h.wait_path(&format!("/patients/{patient_id}")).await;
+    h.wait_until(
+        "the draft came back",
+        "return document.querySelector(\"[data-testid='new-note-text']\")?.value === '血压控制尚可'",
+    )
+    .await;
+    h.wait_contains("patient-tags", "随访中").await;
+    h.click("add-note").await;
+    h.wait_contains("note-text", "血压控制尚可").await;
+    h.wait_contains("timeline-note", "血压控制尚可").await;
+    h.wait_contains("timeline-consultation", "杭州市第一人民医院")
+        .await;
+    let note_id: i64 = sqlx::query_scalar("SELECT id FROM patient_notes WHERE patient_id = ?")
+        .bind(patient_id)
+        .fetch_one(db)
+        .await
+        .expect("note");
+
+    // Edited: the new text shows, the first one is kept under the note.
+    h.click("edit-note").await;
+    h.fill(
+        &format!("note-{note_id}-text"),
+        "血压控制尚可，继续当前用药",
+    )
+    .await;
+    // From the text to "save" by keyboard, as a doctor with a keyboard would. (A tap
+    // right after typing lands one button low in Chromium's phone emulation: its
+    // WebDriver clicks where the focused text area's viewport shift left the button.)
+    let text = h.testid(&format!("note-{note_id}-text")).await;
+    text.send_keys("\u{E004}").await.expect("tab");
+    h.client
+        .active_element()
+        .await
+        .expect("focus")
+        .send_keys("\u{E007}")
+        .await
+        .expect("enter");
+    h.wait_contains("note-text", "继续当前用药").await;
+    h.wait_contains("note-history", "1").await;
+    h.wait_until(
+        "the first text is kept",
+        "return document.querySelector(\"[data-testid='note-history']\").textContent.includes('血压控制尚可')",
+    )
+    .await;
+    check_tap_targets(h).await;
+    h.screenshot("patient").await;
+
+    // My patients: the patient with both tags; found by tag and by the phone's last digits.
+    h.click("nav-patients").await;
+    h.wait_path("/patients").await;
+    h.wait_contains("patient-row", "张*").await;
+    h.wait_contains("patient-row", "高血压").await;
+    let tag_id: i64 = sqlx::query_scalar("SELECT id FROM tags WHERE doctor_id = ? AND name = ?")
+        .bind(doctor_id)
+        .bind("高血压")
+        .fetch_one(db)
+        .await
+        .expect("tag");
+    h.select("patients-tag", &tag_id.to_string()).await;
+    h.wait_text("patient-total", "共 1 位").await;
+    let tail: u32 = patient_phone[7..].parse().expect("digits");
+    h.fill("patients-search", &format!("{:04}", (tail + 1) % 10_000))
+        .await;
+    h.wait_until(
+        "no patient has the other last digits",
+        "return !!document.querySelector(\"[data-testid='patients-empty']\")",
+    )
+    .await;
+    h.fill("patients-search", &patient_phone[7..]).await;
+    h.wait_contains("patient-row", "张*").await;
+    check_tap_targets(h).await;
+    h.screenshot("patients").await;
+}
