@@ -81,6 +81,9 @@ formats! {
     last_consultation_on(day: &str):
         |day| format!("最近问诊 {day}"),
         |day| format!("Last consultation {day}");
+    next_follow_up_on(day: &str):
+        |day| format!("下次随访 {day}"),
+        |day| format!("Next follow-up {day}");
     patient_since(day: &str):
         |day| format!("{day} 起为您的患者"),
         |day| format!("Your patient since {day}");

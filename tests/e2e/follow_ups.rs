@@ -100,6 +100,19 @@ pub async fn follow_ups_flow(h: &Harness) {
             .some(e => e.innerText.includes('已完成') && e.innerText.includes('132/84'))",
     )
     .await;
+
+    // My patients shows when the next visit is (the second one now).
+    let second: String = sqlx::query_scalar(
+        "SELECT f.due_on FROM follow_ups f JOIN follow_up_plans p ON p.id = f.plan_id
+         WHERE p.patient_id = ? AND f.state = 'planned' ORDER BY f.due_on LIMIT 1",
+    )
+    .bind(patient_id)
+    .fetch_one(db)
+    .await
+    .expect("next visit");
+    h.click("nav-patients").await;
+    h.wait_path("/patients").await;
+    h.wait_contains("next-follow-up", &second).await;
 }
 
 /// The first visit of the patient's plan.

@@ -179,6 +179,9 @@ pub struct PatientRow {
     pub tags: Vec<TagChip>,
     /// When the patient last asked me for a consultation I accepted.
     pub last_consultation_at: DateTime<Utc>,
+    /// The earliest open (planned or reminded) follow-up visit, China date.
+    #[serde(default)]
+    pub next_follow_up: Option<NaiveDate>,
 }
 
 /// `GET /patients`

@@ -411,6 +411,13 @@ async fn a_visit_due_today_is_reminded_and_done() {
     let bp = plan(&mut d, pid, json!({"template_id": hypertension})).await;
     let first = visit_ids(&bp)[0];
     assert_eq!(list(&mut d, "today").await["counts"], counts(0, 0, 3, 0));
+    let next = |page: &Value| page["items"][0]["next_follow_up"].clone();
+    let mine = d.get("/api/v1/patients").await.json;
+    assert_eq!(
+        next(&mine),
+        bp["visits"][0]["due_on"],
+        "the row shows the next visit"
+    );
 
     // Four weeks later the first visit is due today.
     app.clock.advance(Duration::weeks(4));
@@ -478,6 +485,12 @@ async fn a_visit_due_today_is_reminded_and_done() {
     assert!(r.json["finished_at"].is_string());
     let page = list(&mut d, "today").await;
     assert_eq!((ids(&page), &page["counts"]), (vec![], &counts(0, 0, 2, 1)));
+    let mine = d.get("/api/v1/patients").await.json;
+    assert_eq!(
+        next(&mine),
+        bp["visits"][1]["due_on"],
+        "done: the next one is next"
+    );
     let done = list(&mut d, "done").await;
     assert_eq!(ids(&done), [first]);
     assert_eq!(done["items"][0]["outcome_note"], "血压 132/84，继续原方案");

@@ -95,7 +95,7 @@ async fn a_patient_is_mine_from_the_first_consultation_i_accept() {
     assert_eq!(
         page["items"][0],
         json!({"id": zhang_id, "masked_name": "张*", "sex": "male", "age": 56, "tags": [],
-               "last_consultation_at": c["created_at"]})
+               "last_consultation_at": c["created_at"], "next_follow_up": null})
     );
 
     // A patient whose only consultation I declined is not mine; neither is one I have not

@@ -354,6 +354,16 @@ fn Row(
                 <span class="row-tags">
                     {row.tags.into_iter().map(|tag| view! { <TagBadge tag /> }).collect_view()}
                 </span>
+                {row
+                    .next_follow_up
+                    .map(|day| {
+                        let day = day.to_string();
+                        view! {
+                            <span class="muted row-next" data-testid="next-follow-up">
+                                {move || t().next_follow_up_on(&day)}
+                            </span>
+                        }
+                    })}
             </A>
         </li>
     }

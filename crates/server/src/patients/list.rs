@@ -44,6 +44,7 @@ struct ListRow {
     birth_date: String,
     since: i64,
     last_consultation_at: i64,
+    next_follow_up: Option<String>,
 }
 
 /// What the doctor typed in the search box.
@@ -134,7 +135,10 @@ pub async fn list(
 
     let mut page = QueryBuilder::<Sqlite>::new(
         "SELECT dp.patient_id AS id, p.name, p.sex, p.birth_date, dp.since,
-                dp.last_consultation_at",
+                dp.last_consultation_at,
+                (SELECT MIN(f.due_on) FROM follow_ups f
+                 WHERE f.doctor_id = dp.doctor_id AND f.patient_id = dp.patient_id
+                   AND f.state IN ('planned', 'reminded')) AS next_follow_up",
     );
     push_matches(&mut page, me.account_id, search.as_ref(), q.tag);
     if let Some((at, id)) = cursor {
@@ -175,6 +179,7 @@ pub async fn list(
                 age: patient.age,
                 tags: tags.remove(&row.id).unwrap_or_default(),
                 last_consultation_at: from_unix(row.last_consultation_at),
+                next_follow_up: row.next_follow_up.as_deref().and_then(|d| d.parse().ok()),
             }
         })
         .collect();
