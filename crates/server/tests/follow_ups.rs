@@ -9,38 +9,11 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use chrono::{Duration, NaiveDate};
-use common::{accept, ask_for, open_service, patient, Browser, Reply, TestApp};
+use common::{
+    ask_for, assert_documented, audit_actions, my_patient, open_service, patient, send, walk_pages,
+    Browser, Reply, TestApp,
+};
 use serde_json::{json, Value};
-
-/// A new patient whose consultation `d` accepted: their browser, the consultation, their id.
-async fn my_patient<'a>(
-    app: &'a TestApp,
-    d: &mut Browser<'_>,
-    doctor_id: i64,
-    phone: &str,
-    name: &str,
-) -> (Browser<'a>, i64, i64) {
-    let mut p = patient(app, phone, name).await;
-    let consultation = ask_for(&mut p, doctor_id).await;
-    let accepted = accept(d, consultation).await;
-    let patient_id = accepted["patient_id"].as_i64().expect("mine once accepted");
-    (p, consultation, patient_id)
-}
-
-/// Sends `(method, path, body)`; a null body is no body.
-async fn send(b: &mut Browser<'_>, (method, path, body): &(Method, String, Value)) -> Reply {
-    let body = (!body.is_null()).then(|| body.to_string());
-    b.send(method.clone(), path, body, true).await
-}
-
-/// The audit actions, in order, for this doctor.
-async fn audit_actions(app: &TestApp, doctor_id: i64) -> Vec<String> {
-    sqlx::query_scalar("SELECT action FROM patient_audit WHERE doctor_id = ? ORDER BY id")
-        .bind(doctor_id)
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap()
-}
 
 /// The id of a built-in template.
 async fn builtin(d: &mut Browser<'_>, name: &str) -> i64 {
@@ -1057,17 +1030,8 @@ async fn the_timeline_includes_the_follow_ups() {
     assert_eq!(visit["item"]["message"], "请复诊");
 
     // One entry a page: the cursor works across kinds.
-    let mut seen = Vec::new();
-    let mut path = format!("{timeline}?limit=1");
-    loop {
-        let page = d.get(&path).await.json;
-        seen.extend(entries(&page));
-        match page["next_cursor"].as_str() {
-            Some(c) => path = format!("{timeline}?limit=1&cursor={c}"),
-            None => break,
-        }
-    }
-    assert_eq!(seen, expected);
+    let seen = json!({ "items": walk_pages(&mut d, &timeline).await });
+    assert_eq!(entries(&seen), expected);
     let r = d.get(&format!("{timeline}?cursor=1_follow_up")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
@@ -1094,38 +1058,21 @@ async fn the_api_document_describes_follow_ups() {
         "/api/v1/follow-ups/{id}/done",
         "/api/v1/tags/{id}/remind",
     ];
-    for (method, path) in expected {
-        let op = &doc["paths"][path][method];
-        assert!(op.is_object(), "{method} {path} is not documented");
-        assert_eq!(op["tags"], json!(["follow-ups"]), "{method} {path}");
-        let responses = op["responses"].as_object().unwrap();
-        let mut needed = vec!["401", "403", "500"];
-        if path.contains("{id}") {
-            needed.push("404");
-        }
+    assert_documented(&doc, "follow-ups", &expected, |method, path| {
+        let mut more = vec![];
         if method == "post" && with_body.contains(&path) {
-            needed.extend(["400", "415", "422"]);
+            more.extend(["400", "415", "422"]);
         }
         if path.starts_with("/api/v1/follow-ups/")
             || (path == "/api/v1/follow-up-templates" && method == "post")
         {
-            needed.push("409");
+            more.push("409");
         }
-        for status in needed {
-            assert!(
-                responses.contains_key(status),
-                "{method} {path} does not document {status}"
-            );
-        }
-    }
+        more
+    });
     let reminders = &doc["paths"]["/api/v1/patient/reminders"]["get"];
     assert_eq!(reminders["tags"], json!(["patient"]));
     assert!(reminders["responses"]["401"].is_object());
-    assert!(doc["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|t| t["name"] == "follow-ups"));
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for name in [
         "Template",

@@ -8,23 +8,11 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use chrono::Duration;
-use common::{accept, ask_for, open_service, patient, Browser, Reply, TestApp};
+use common::{
+    accept, ask_for, assert_documented, audit_actions, my_patient, open_service, patient, send,
+    walk_pages, Browser, TestApp,
+};
 use serde_json::{json, Value};
-
-/// A new patient whose consultation `d` accepted: their browser, the consultation, their id.
-async fn my_patient<'a>(
-    app: &'a TestApp,
-    d: &mut Browser<'_>,
-    doctor_id: i64,
-    phone: &str,
-    name: &str,
-) -> (Browser<'a>, i64, i64) {
-    let mut p = patient(app, phone, name).await;
-    let consultation = ask_for(&mut p, doctor_id).await;
-    let accepted = accept(d, consultation).await;
-    let patient_id = accepted["patient_id"].as_i64().expect("mine once accepted");
-    (p, consultation, patient_id)
-}
 
 async fn patient_id_of(app: &TestApp, phone: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM patients WHERE phone = ?")
@@ -32,21 +20,6 @@ async fn patient_id_of(app: &TestApp, phone: &str) -> i64 {
         .fetch_one(&app.state.db)
         .await
         .unwrap()
-}
-
-/// The audit actions, in order, for this doctor.
-async fn audit_actions(app: &TestApp, doctor_id: i64) -> Vec<String> {
-    sqlx::query_scalar("SELECT action FROM patient_audit WHERE doctor_id = ? ORDER BY id")
-        .bind(doctor_id)
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap()
-}
-
-/// Sends `(method, path, body)`; a null body is no body.
-async fn send(b: &mut Browser<'_>, (method, path, body): &(Method, String, Value)) -> Reply {
-    let body = (!body.is_null()).then(|| body.to_string());
-    b.send(method.clone(), path, body, true).await
 }
 
 fn ids(page: &Value) -> Vec<i64> {
@@ -878,17 +851,8 @@ async fn the_timeline_merges_consultations_and_notes_newest_first() {
         .json;
     assert_eq!(entries(&rest), expected[3..]);
     assert_eq!(rest["next_cursor"], Value::Null);
-    let mut seen = Vec::new();
-    let mut path = format!("{timeline}?limit=1");
-    loop {
-        let page = d.get(&path).await.json;
-        seen.extend(entries(&page));
-        match page["next_cursor"].as_str() {
-            Some(c) => path = format!("{timeline}?limit=1&cursor={c}"),
-            None => break,
-        }
-    }
-    assert_eq!(seen, expected);
+    let seen = json!({ "items": walk_pages(&mut d, &timeline).await });
+    assert_eq!(entries(&seen), expected);
     let r = d.get(&format!("{timeline}?cursor=1_message_1")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
@@ -913,26 +877,7 @@ async fn the_api_document_describes_patient_management() {
         ("delete", "/api/v1/tags/{id}"),
         ("post", "/api/v1/tags/{id}/patients"),
     ];
-    for (method, path) in expected {
-        let op = &doc["paths"][path][method];
-        assert!(op.is_object(), "{method} {path} is not documented");
-        assert_eq!(op["tags"], json!(["patients"]), "{method} {path}");
-        let responses = op["responses"].as_object().unwrap();
-        for status in ["401", "403", "500"] {
-            assert!(
-                responses.contains_key(status),
-                "{method} {path} does not document {status}"
-            );
-        }
-        if path.contains("{id}") {
-            assert!(responses.contains_key("404"), "{method} {path}: 404");
-        }
-    }
-    assert!(doc["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|t| t["name"] == "patients"));
+    assert_documented(&doc, "patients", &expected, |_, _| vec![]);
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for name in [
         "PatientPage",

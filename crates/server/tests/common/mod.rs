@@ -576,3 +576,83 @@ pub async fn accept(d: &mut Browser<'_>, consultation_id: i64) -> Value {
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     r.json
 }
+
+/// Every item of a cursor-paged list, one page of `limit=1` at a time from `path` (no
+/// query of its own): each page's `next_cursor` must lead on to the next item.
+pub async fn walk_pages(b: &mut Browser<'_>, path: &str) -> Vec<Value> {
+    let mut seen = Vec::new();
+    let mut next = format!("{path}?limit=1");
+    loop {
+        let page = b.get(&next).await.json;
+        seen.extend(page["items"].as_array().cloned().unwrap_or_default());
+        match page["next_cursor"].as_str() {
+            Some(c) => next = format!("{path}?limit=1&cursor={c}"),
+            None => return seen,
+        }
+    }
+}
+
+/// Each of `ops` is in the OpenAPI document under `tag` and declares 401, 403 and 500,
+/// 404 where its path names an id, and what `more(method, path)` adds.
+pub fn assert_documented(
+    doc: &Value,
+    tag: &str,
+    ops: &[(&str, &str)],
+    more: impl Fn(&str, &str) -> Vec<&'static str>,
+) {
+    for (method, path) in ops {
+        let op = &doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} is not documented");
+        assert_eq!(op["tags"], json!([tag]), "{method} {path}");
+        let responses = op["responses"].as_object().unwrap();
+        let mut needed = vec!["401", "403", "500"];
+        if path.contains("{id}") {
+            needed.push("404");
+        }
+        needed.extend(more(method, path));
+        for status in needed {
+            assert!(
+                responses.contains_key(status),
+                "{method} {path} does not document {status}"
+            );
+        }
+    }
+    assert!(
+        doc["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == tag),
+        "tag {tag} is not listed"
+    );
+}
+
+/// A new patient whose consultation `d` accepted: their browser, the consultation, their id.
+pub async fn my_patient<'a>(
+    app: &'a TestApp,
+    d: &mut Browser<'_>,
+    doctor_id: i64,
+    phone: &str,
+    name: &str,
+) -> (Browser<'a>, i64, i64) {
+    let mut p = patient(app, phone, name).await;
+    let consultation = ask_for(&mut p, doctor_id).await;
+    let accepted = accept(d, consultation).await;
+    let patient_id = accepted["patient_id"].as_i64().expect("mine once accepted");
+    (p, consultation, patient_id)
+}
+
+/// The audit actions, in order, for this doctor.
+pub async fn audit_actions(app: &TestApp, doctor_id: i64) -> Vec<String> {
+    sqlx::query_scalar("SELECT action FROM patient_audit WHERE doctor_id = ? ORDER BY id")
+        .bind(doctor_id)
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap()
+}
+
+/// Sends `(method, path, body)`; a null body is no body.
+pub async fn send(b: &mut Browser<'_>, (method, path, body): &(Method, String, Value)) -> Reply {
+    let body = (!body.is_null()).then(|| body.to_string());
+    b.send(method.clone(), path, body, true).await
+}
