@@ -19,6 +19,7 @@ use leptos_router::{
 use crate::{
     components::{
         shell::SignedInLayout,
+        split::{SplitIndex, SplitLayout},
         toast::{provide_toasts, ToastRegion},
     },
     i18n::provide_i18n,
@@ -27,10 +28,10 @@ use crate::{
         home::HomePage,
         inbox::InboxPage,
         lazy::{
-            AcceptanceHistoryRoute, AgreementReadRoute, AgreementsRoute, ConsultationSettingsRoute,
-            ConsultationThreadRoute, FollowUpsRoute, OnboardingRoute, PatientRoute, PatientsRoute,
-            RegisterRoute, ResetPasswordRoute, ReviewAgreementsRoute, ReviewQueueRoute,
-            ReviewSubmissionRoute,
+            lazy_page, AcceptanceHistoryRoute, AgreementReadRoute, AgreementsRoute,
+            ConsultationSettingsRoute, ConsultationThreadRoute, FollowUpsRoute, OnboardingRoute,
+            PatientRoute, PatientsRoute, RegisterRoute, ResetPasswordRoute, ReviewAgreementsRoute,
+            ReviewQueueRoute, ReviewSubmissionRoute,
         },
         not_found::NotFoundPage,
     },
@@ -78,13 +79,40 @@ pub fn App() -> impl IntoView {
                     />
                     <ParentRoute path=path!("") view=SignedInLayout>
                         <Route path=path!("") view=HomePage />
-                        <Route path=path!("inbox") view=InboxPage />
-                        <Route
-                            path=path!("inbox/:id")
-                            view={Lazy::<ConsultationThreadRoute>::new()}
-                        />
-                        <Route path=path!("patients") view={Lazy::<PatientsRoute>::new()} />
-                        <Route path=path!("patients/:id") view={Lazy::<PatientRoute>::new()} />
+                        <ParentRoute
+                            path=path!("inbox")
+                            view=|| view! { <SplitLayout list=InboxPage /> }
+                        >
+                            <Route
+                                path=path!("")
+                                view=|| {
+                                    view! {
+                                        <SplitIndex list=InboxPage hint=|t| t.pick_consultation() />
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!(":id")
+                                view={Lazy::<ConsultationThreadRoute>::new()}
+                            />
+                        </ParentRoute>
+                        <ParentRoute
+                            path=path!("patients")
+                            view=|| view! { <SplitLayout list={lazy_page::<PatientsRoute>} /> }
+                        >
+                            <Route
+                                path=path!("")
+                                view=|| {
+                                    view! {
+                                        <SplitIndex
+                                            list={lazy_page::<PatientsRoute>}
+                                            hint=|t| t.pick_patient()
+                                        />
+                                    }
+                                }
+                            />
+                            <Route path=path!(":id") view={Lazy::<PatientRoute>::new()} />
+                        </ParentRoute>
                         <Route path=path!("follow-ups") view={Lazy::<FollowUpsRoute>::new()} />
                         <Route path=path!("agreements") view={Lazy::<AgreementsRoute>::new()} />
                         <Route

@@ -339,6 +339,7 @@ strings! {
     nav_inbox: "问诊", "Consultations";
     nav_settings: "设置", "Settings";
     inbox_title: "图文问诊", "Consultations";
+    pick_consultation: "从左侧列表选择一个问诊", "Choose a consultation from the list";
     tab_new: "待接诊", "New";
     tab_ongoing: "进行中", "Ongoing";
     tab_closed: "已结束", "Closed";

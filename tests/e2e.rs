@@ -1246,10 +1246,11 @@ cases!(reviewer_publishes_an_agreement, desktop);
 cases!(inbox_flow, phone);
 cases!(inbox_scrolls_ten_thousand, phone);
 cases!(parts_load_on_demand, phone);
-use follow_ups::follow_ups_flow;
+use follow_ups::{follow_up_plans_flow, follow_ups_flow};
 use patients::patients_flow;
-cases!(patients_flow, phone);
-cases!(follow_ups_flow, phone);
+cases!(patients_flow);
+cases!(follow_ups_flow);
+cases!(follow_up_plans_flow);
 
 /// A failing test still leaves no browser, driver or Xvfb behind.
 async fn teardown_after_failure(engine: Engine) {

@@ -4,6 +4,7 @@ pub mod phone_code;
 pub mod photo_viewer;
 pub mod shell;
 pub mod sms_code_button;
+pub mod split;
 pub mod submit_button;
 pub mod summary;
 pub mod toast;

@@ -28,12 +28,25 @@ strings! {
     date_required: "请选择日期", "Choose a date";
     plans_title: "随访计划", "Follow-up plans";
     plan_template: "随访模板", "Template";
-    plan_by_hand: "自定义（单次随访）", "By hand (one visit)";
+    plan_by_hand: "自定义日期", "Dates by hand";
+    add_visit: "添加一次随访", "Add a visit";
+    remove_visit: "删除", "Remove";
     plan_start: "开始日期", "Counting from";
     plan_name: "计划名称", "Plan name";
     plan_due_on: "随访日期", "Visit date";
     plan_message: "给患者的提醒内容", "Message for the patient";
     create_plan: "创建随访计划", "Create plan";
+    templates_title: "随访模板", "Plan templates";
+    template_builtin: "内置", "Built in";
+    new_template: "新建模板", "New template";
+    template_name: "模板名称", "Template name";
+    template_every: "间隔", "Every";
+    template_unit: "单位", "Unit";
+    template_visits: "随访次数", "Visits";
+    unit_weeks: "周", "weeks";
+    unit_months: "个月", "months";
+    save_template: "保存模板", "Save template";
+    template_saved: "模板已保存，可在患者档案中使用", "Template saved: use it on a patient's file";
     timeline_follow_up: "随访", "Follow-up";
     today_title: "今日待办", "Today";
     today_new: "待接诊", "New consultations";
@@ -47,6 +60,15 @@ strings! {
 }
 
 formats! {
+    template_rule(every: u32, unit: &str, visits: u32):
+        |every, unit, visits| format!("每 {every} {unit}一次，共 {visits} 次"),
+        |every, unit, visits| format!("every {every} {unit}, {visits} visits");
+    visit_n(n: u32):
+        |n| format!("第 {n} 次随访"),
+        |n| format!("Visit {n}");
+    remove_visit_n(n: u32):
+        |n| format!("删除第 {n} 次随访"),
+        |n| format!("Remove visit {n}");
     due_on(day: &str):
         |day| format!("{day} 到期"),
         |day| format!("due {day}");

@@ -8,6 +8,7 @@ strings! {
     nav_patients: "患者", "Patients";
     open_patient: "患者档案", "Patient file";
     patients_title: "我的患者", "My patients";
+    pick_patient: "从左侧列表选择一位患者", "Choose a patient from the list";
     patients_search: "搜索姓名或手机号后 4 位", "Search a name or the last 4 phone digits";
     patients_filter_tag: "按标签筛选", "Filter by tag";
     all_tags: "全部标签", "All tags";

@@ -60,3 +60,29 @@ lazy_pages! {
     /// `/follow-ups`: the visits due today, overdue, upcoming and done.
     FollowUpsRoute => follow_ups_view(crate::pages::follow_ups::FollowUpsPage);
 }
+
+/// A lazy page outside the router's own place for it (my patients beside a patient's
+/// file): its part loads just as the route's would, with the loading text meanwhile. The
+/// page is made once: not under a `Suspense`, which would make it anew (its search and
+/// scroll lost) each time one of its own resources reloads.
+pub fn lazy_page<R: LazyRoute>() -> impl IntoView {
+    let page = StoredValue::new_local(None::<AnyView>);
+    let ready = RwSignal::new(false);
+    // Made under this owner (the page's contexts and cleanup), tracking nothing.
+    untrack(|| {
+        leptos::task::spawn_local_scoped(async move {
+            page.set_value(Some(R::view(R::data()).await));
+            ready.set(true);
+        })
+    });
+    // Runs again only when `ready` turns true: the page is taken out of its slot once.
+    move || {
+        match ready.get() {
+            true => page.try_update_value(Option::take).flatten(),
+            false => None,
+        }
+        .unwrap_or_else(|| {
+            view! { <p class="page-loading">{crate::i18n::tr(|t| t.loading())}</p> }.into_any()
+        })
+    }
+}

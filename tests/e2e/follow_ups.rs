@@ -126,3 +126,131 @@ async fn visit_id(h: &Harness, patient_id: i64) -> i64 {
     .await
     .expect("visit")
 }
+
+/// A doctor saves a template of their own (a wrong count is refused under its field,
+/// keeping what was typed), makes a plan from it on a patient's file, then a plan by hand
+/// with two visits: the second comes four weeks after the first with the same message, and
+/// a date in the past is refused under that visit.
+pub async fn follow_up_plans_flow(h: &Harness) {
+    let db = &h.server.state.db;
+    let (doctor_id, _patient, patient_phone, id) = doctor_asked_by_a_patient(h).await;
+    // Fixture: accepted, so the patient is the doctor's.
+    sqlx::query(
+        "UPDATE consultations SET status = 'ongoing', accepted_at = created_at WHERE id = ?",
+    )
+    .bind(id)
+    .execute(db)
+    .await
+    .expect("accepted");
+    let patient_id: i64 = sqlx::query_scalar("SELECT id FROM patients WHERE phone = ?")
+        .bind(&patient_phone)
+        .fetch_one(db)
+        .await
+        .expect("patient");
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive();
+
+    h.goto("/follow-ups").await;
+    h.click("open-templates").await;
+    h.wait_contains("templates", "高血压").await;
+    h.fill("template-name", "术后复查").await;
+    h.fill("template-every", "2").await;
+    h.fill("template-visits", "0").await;
+    h.fill("template-message", "请按时来院复查伤口").await;
+    h.click("save-template").await;
+    h.wait_until(
+        "the count is refused under its field, the rest kept",
+        "return document.querySelector(\"[data-testid='template-visits-error']\").textContent.length > 0
+            && document.querySelector(\"[data-testid='template-name']\").value === '术后复查'",
+    )
+    .await;
+    h.fill("template-visits", "2").await;
+    h.click("save-template").await;
+    h.wait_until(
+        "the new template is listed with its rhythm",
+        "return [...document.querySelectorAll(\"[data-testid='template']\")]
+            .some(e => e.innerText.includes('术后复查') && e.innerText.includes('每 2 周一次，共 2 次'))",
+    )
+    .await;
+    super::check_tap_targets(h).await;
+    let template: i64 = sqlx::query_scalar(
+        "SELECT id FROM follow_up_templates WHERE doctor_id = ? AND name = '术后复查'",
+    )
+    .bind(doctor_id)
+    .fetch_one(db)
+    .await
+    .expect("own template");
+
+    // A plan from it on the patient's file: visits in 2 and 4 weeks.
+    h.goto(&format!("/patients/{patient_id}")).await;
+    h.wait_text("patient-name", "张三").await;
+    h.select("plan-template", &template.to_string()).await;
+    h.click("create-plan").await;
+    h.wait_until(
+        "two visits planned",
+        "return document.querySelectorAll(\"[data-testid='plan-visit']\").length === 2",
+    )
+    .await;
+    let dates: Vec<String> = sqlx::query_scalar(
+        "SELECT f.due_on FROM follow_ups f JOIN follow_up_plans p ON p.id = f.plan_id
+         WHERE p.patient_id = ? ORDER BY f.due_on",
+    )
+    .bind(patient_id)
+    .fetch_all(db)
+    .await
+    .expect("dates");
+    let weeks = |n: i64| (today + chrono::Duration::weeks(n)).to_string();
+    assert_eq!(dates, vec![weeks(2), weeks(4)]);
+
+    // By hand: two visits, the second four weeks after the first with its message.
+    h.select("plan-template", "").await;
+    h.fill("plan-name", "复诊").await;
+    let first = today + chrono::Duration::days(3);
+    h.set_value("visit-1-due_on", &first.to_string()).await;
+    h.fill("visit-1-message", "请带上近期化验单").await;
+    h.click("add-visit").await;
+    let second = (first + chrono::Duration::weeks(4)).to_string();
+    h.wait_until(
+        "the second visit four weeks later, same message",
+        &format!(
+            "return document.querySelector(\"[data-testid='visit-2-due_on']\")?.value === '{second}'
+               && document.querySelector(\"[data-testid='visit-2-message']\").value === '请带上近期化验单'"
+        ),
+    )
+    .await;
+    // A day already past is refused under that visit; nothing is created.
+    let yesterday = (today - chrono::Duration::days(1)).to_string();
+    h.set_value("visit-2-due_on", &yesterday).await;
+    h.click("create-plan").await;
+    h.wait_until(
+        "the past day is refused under the second visit",
+        "return document.querySelector(\"[data-testid='visit-2-due_on-error']\").textContent.length > 0
+            && document.querySelector(\"[data-testid='visit-1-due_on-error']\").textContent === ''",
+    )
+    .await;
+    h.set_value("visit-2-due_on", &second).await;
+    h.click("create-plan").await;
+    h.wait_until(
+        "four visits in two plans",
+        "return document.querySelectorAll(\"[data-testid='plan-visit']\").length === 4",
+    )
+    .await;
+    let by_hand: Vec<(String, String)> = sqlx::query_as(
+        "SELECT f.due_on, f.message FROM follow_ups f JOIN follow_up_plans p ON p.id = f.plan_id
+         WHERE p.patient_id = ? AND p.template_id IS NULL ORDER BY f.due_on",
+    )
+    .bind(patient_id)
+    .fetch_all(db)
+    .await
+    .expect("by hand");
+    assert_eq!(
+        by_hand,
+        vec![
+            (first.to_string(), "请带上近期化验单".to_owned()),
+            (second, "请带上近期化验单".to_owned()),
+        ]
+    );
+    super::check_tap_targets(h).await;
+    h.screenshot("plans").await;
+}

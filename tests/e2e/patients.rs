@@ -2,9 +2,40 @@
 //! looks at the full phone number (recorded), adds two tags, writes a note (the draft
 //! survives a reload) and edits it (the first text stays readable), sees both in the
 //! history, and finds the patient in "my patients" by tag and by the phone's last digits.
+//! At 1280 px the inbox and my patients keep their list beside the open consultation or
+//! file; on a phone each is a screen of its own.
 
 use super::{check_tap_targets, sign_up};
-use crate::support::{unique_phone, Harness};
+use crate::support::{unique_phone, Harness, Viewport};
+
+/// On a desktop the list (`list`, its open row marked) is left of the page that shows
+/// `detail`; on a phone only that page is on the screen.
+async fn check_side_by_side(h: &Harness, list: &str, detail: &str) {
+    let find = format!(
+        "const list = document.querySelector(\"[data-testid='{list}']\");
+         const detail = document.querySelector(\"[data-testid='{detail}']\");"
+    );
+    match h.viewport {
+        Viewport::Desktop => {
+            h.wait_until(
+                &format!("{list} beside {detail}, its row marked"),
+                &format!(
+                    "{find} return !!list && !!detail
+                       && list.getBoundingClientRect().right <= detail.getBoundingClientRect().left
+                       && !!list.querySelector('[aria-current=page]')"
+                ),
+            )
+            .await
+        }
+        Viewport::Phone => {
+            h.wait_until(
+                &format!("{detail} alone"),
+                &format!("{find} return !list && !!detail"),
+            )
+            .await
+        }
+    }
+}
 
 /// A signed-in, verified doctor with the service open, and a patient who asked them for
 /// a consultation: `(doctor id, patient, patient's phone, consultation id)`.
@@ -56,6 +87,7 @@ pub async fn patients_flow(h: &Harness) {
     h.goto(&format!("/inbox/{id}")).await;
     h.wait_contains("prior-diagnosis", "杭州市第一人民医院")
         .await;
+    check_side_by_side(h, "consultations", "consultation-request").await;
     assert_eq!(
         h.js("return !!document.querySelector(\"[data-testid='open-patient']\")")
             .await,
@@ -73,6 +105,7 @@ pub async fn patients_flow(h: &Harness) {
         .expect("patient");
     h.wait_path(&format!("/patients/{patient_id}")).await;
     h.wait_text("patient-name", "张三").await;
+    check_side_by_side(h, "patient-list", "patient-name").await;
     let masked = format!("{}****{}", &patient_phone[..3], &patient_phone[7..]);
     h.wait_text("patient-phone", &masked).await;
     h.click("show-phone").await;
@@ -181,4 +214,26 @@ pub async fn patients_flow(h: &Harness) {
     h.wait_contains("patient-row", "张*").await;
     check_tap_targets(h).await;
     h.screenshot("patients").await;
+
+    if h.viewport == Viewport::Desktop {
+        // The list stays where it is (the same list, its search kept) while a file opens
+        // beside it: a doctor at a desk goes through patients one after another.
+        h.present("split-hint").await;
+        h.js("window.patientList = document.querySelector(\"[data-testid='patient-list']\"); return true")
+            .await;
+        h.click("patient-row").await;
+        h.wait_path(&format!("/patients/{patient_id}")).await;
+        h.wait_text("patient-name", "张三").await;
+        check_side_by_side(h, "patient-list", "patient-name").await;
+        h.wait_until(
+            "the same list, still searched",
+            &format!(
+                "return window.patientList === document.querySelector(\"[data-testid='patient-list']\")
+                   && document.querySelector(\"[data-testid='patients-search']\").value === '{}'",
+                &patient_phone[7..]
+            ),
+        )
+        .await;
+        h.screenshot("patients-side-by-side").await;
+    }
 }

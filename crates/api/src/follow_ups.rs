@@ -42,6 +42,8 @@ pub enum IntervalUnit {
 }
 
 impl IntervalUnit {
+    pub const ALL: [IntervalUnit; 2] = [IntervalUnit::Weeks, IntervalUnit::Months];
+
     pub fn as_str(self) -> &'static str {
         match self {
             IntervalUnit::Weeks => "weeks",
@@ -50,9 +52,7 @@ impl IntervalUnit {
     }
 
     pub fn parse(s: &str) -> Option<IntervalUnit> {
-        [IntervalUnit::Weeks, IntervalUnit::Months]
-            .into_iter()
-            .find(|u| u.as_str() == s)
+        IntervalUnit::ALL.into_iter().find(|u| u.as_str() == s)
     }
 }
 
@@ -260,6 +260,22 @@ pub struct PlannedVisit {
     pub message: String,
 }
 
+impl PlannedVisit {
+    /// Due today (China) or later, with a message for the patient.
+    pub fn validate(&self, today: NaiveDate) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        if self.due_on < today {
+            errors.push(("due_on", FieldError::OutOfRange));
+        }
+        check(
+            &mut errors,
+            "message",
+            validate::text(&self.message, MESSAGE_MAX),
+        );
+        errors
+    }
+}
+
 /// `POST /patients/{id}/follow-up-plans`: from a template (`template_id`; `visits` empty,
 /// dates from [`plan_dates`] from `start`, each visit with the template's message), or
 /// by hand (`template_id` absent, `name` and 1–12 `visits`, each due today or later).
@@ -310,14 +326,18 @@ impl NewPlan {
                 } else if self.visits.len() > VISITS_MAX as usize {
                     errors.push(("visits", FieldError::OutOfRange));
                 }
-                if self.visits.iter().any(|v| v.due_on < today) {
-                    errors.push(("visits.due_on", FieldError::OutOfRange));
+                // One error per field of the list: the first visit's that has one.
+                let first = |field: &str| {
+                    self.visits.iter().find_map(|v| {
+                        v.validate(today)
+                            .into_iter()
+                            .find_map(|(f, e)| (f == field).then_some(e))
+                    })
+                };
+                if let Some(e) = first("due_on") {
+                    errors.push(("visits.due_on", e));
                 }
-                if let Some(e) = self
-                    .visits
-                    .iter()
-                    .find_map(|v| validate::text(&v.message, MESSAGE_MAX).err())
-                {
+                if let Some(e) = first("message") {
                     errors.push(("visits.message", e));
                 }
             }

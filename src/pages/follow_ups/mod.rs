@@ -3,8 +3,10 @@
 //! outcome (done with a note, or missed).
 
 mod plans;
+mod templates;
 
 pub use plans::Plans;
+use templates::Templates;
 
 use doctor_desk_api::follow_ups::{FollowUp, FollowUpCounts, FollowUpList, FollowUpState, Outcome};
 use leptos::{prelude::*, task::spawn_local};
@@ -146,6 +148,7 @@ pub fn FollowUpsPage() -> impl IntoView {
                         .into_any()
                 }
             }}
+            <Templates />
         </section>
     }
 }

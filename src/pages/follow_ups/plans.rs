@@ -1,7 +1,9 @@
 //! A patient's follow-up plans on their page, and a new plan: from a template (built in or
-//! the doctor's own) counted from a start date, or one visit set by hand.
+//! the doctor's own) counted from a start date, or visits set by hand, each with its date
+//! and message.
 
-use doctor_desk_api::follow_ups::{FollowUpPlan, NewPlan, PlannedVisit, Template};
+use chrono::{Duration, NaiveDate};
+use doctor_desk_api::follow_ups::{FollowUpPlan, NewPlan, PlannedVisit, Template, VISITS_MAX};
 use leptos::{prelude::*, task::spawn_local};
 
 use super::{state_badge, state_label};
@@ -9,7 +11,7 @@ use crate::{
     api,
     components::form_field::{FormError, FormErrors, FormField},
     format::today,
-    i18n::{tr, use_texts},
+    i18n::{current_lang, texts, tr, use_texts},
 };
 
 #[component]
@@ -29,8 +31,7 @@ pub fn Plans(patient_id: i64, changed: RwSignal<u32>) -> impl IntoView {
     let template = RwSignal::new(String::new());
     let start = RwSignal::new(today().to_string());
     let name = RwSignal::new(String::new());
-    let due = RwSignal::new(String::new());
-    let message = RwSignal::new(String::new());
+    let visits = RwSignal::new(vec![VisitDraft::new(1, String::new(), String::new())]);
     let errors = FormErrors::new();
     let pending = RwSignal::new(false);
     let by_hand = move || template.with(String::is_empty);
@@ -51,16 +52,12 @@ pub fn Plans(patient_id: i64, changed: RwSignal<u32>) -> impl IntoView {
                 ..NewPlan::default()
             },
             Err(_) => {
-                let Ok(due_on) = due.get_untracked().parse() else {
-                    errors.set_field("due_on", t().date_required().to_owned());
+                let Some(planned) = checked_visits(visits.get_untracked(), today()) else {
                     return;
                 };
                 NewPlan {
                     name: Some(name.get_untracked()),
-                    visits: vec![PlannedVisit {
-                        due_on,
-                        message: message.get_untracked(),
-                    }],
+                    visits: planned,
                     ..NewPlan::default()
                 }
             }
@@ -68,16 +65,17 @@ pub fn Plans(patient_id: i64, changed: RwSignal<u32>) -> impl IntoView {
         let chosen = plan
             .template_id
             .and_then(|id| templates.with_untracked(|t| t.iter().find(|t| t.id == id).cloned()));
+        // The visits' own errors are under each visit (checked above); those of the list
+        // as a whole ("no visit") go above the button.
         let problems: Vec<_> = plan
             .validate(chosen.as_ref(), today())
             .into_iter()
-            // The form's fields for one visit by hand.
-            .map(|(field, e)| match field {
-                "visits.due_on" => ("due_on", e),
-                "visits.message" | "visits" => ("message", e),
-                other => (other, e),
-            })
+            .filter(|(field, _)| !field.starts_with("visits."))
             .collect();
+        if let Some((_, e)) = problems.iter().find(|(field, _)| *field == "visits") {
+            errors.form.set(Some(e.message(current_lang()).to_owned()));
+            return;
+        }
         if !errors.check(problems) {
             return;
         }
@@ -87,6 +85,10 @@ pub fn Plans(patient_id: i64, changed: RwSignal<u32>) -> impl IntoView {
                 Ok(created) => {
                     plans.update(|p| p.insert(0, created));
                     changed.update(|c| *c += 1);
+                    if template.with_untracked(String::is_empty) {
+                        name.set(String::new());
+                        visits.set(vec![VisitDraft::new(1, String::new(), String::new())]);
+                    }
                 }
                 Err(e) => errors.show(e),
             }
@@ -177,21 +179,20 @@ pub fn Plans(patient_id: i64, changed: RwSignal<u32>) -> impl IntoView {
                         errors
                         maxlength=30
                     />
-                    <FormField
-                        name="due_on"
-                        label=Signal::derive(tr(|t| t.plan_due_on()))
-                        value=due
-                        errors
-                        input_type="date"
-                    />
-                    <FormField
-                        name="message"
-                        scope="plan"
-                        label=Signal::derive(tr(|t| t.plan_message()))
-                        value=message
-                        errors
-                        maxlength=200
-                    />
+                    <ol class="visit-drafts" data-testid="visit-drafts">
+                        <For each=move || visits.get() key=|v| v.key let:visit>
+                            <VisitFields visit visits />
+                        </For>
+                    </ol>
+                    <button
+                        type="button"
+                        class="button"
+                        data-testid="add-visit"
+                        disabled=move || visits.with(|v| v.len() >= VISITS_MAX as usize)
+                        on:click=move |_| visits.update(|v| v.push(VisitDraft::after(v)))
+                    >
+                        {tr(|t| t.add_visit())}
+                    </button>
                 </Show>
                 <FormError errors />
                 <button
@@ -204,5 +205,110 @@ pub fn Plans(patient_id: i64, changed: RwSignal<u32>) -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+/// One visit of a plan by hand, as typed: its date, its message and their errors.
+#[derive(Clone, Copy)]
+struct VisitDraft {
+    /// Stays with the visit while others are added or removed above it.
+    key: u32,
+    due: RwSignal<String>,
+    message: RwSignal<String>,
+    errors: FormErrors,
+}
+
+impl VisitDraft {
+    fn new(key: u32, due: String, message: String) -> Self {
+        VisitDraft {
+            key,
+            due: RwSignal::new(due),
+            message: RwSignal::new(message),
+            errors: FormErrors::new(),
+        }
+    }
+
+    /// The next visit: four weeks after the last one, with its message (a series of
+    /// visits usually asks the same of the patient).
+    fn after(drafts: &[VisitDraft]) -> Self {
+        let key = drafts.iter().map(|v| v.key).max().unwrap_or(0) + 1;
+        let Some(last) = drafts.last() else {
+            return VisitDraft::new(key, String::new(), String::new());
+        };
+        let due = last
+            .due
+            .get_untracked()
+            .parse::<NaiveDate>()
+            .ok()
+            .and_then(|d| d.checked_add_signed(Duration::weeks(4)))
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        VisitDraft::new(key, due, last.message.get_untracked())
+    }
+}
+
+/// The visits as the API takes them, or `None` with each visit's errors shown under it.
+fn checked_visits(drafts: Vec<VisitDraft>, today: NaiveDate) -> Option<Vec<PlannedVisit>> {
+    let t = texts(current_lang());
+    let mut planned = Vec::new();
+    for draft in &drafts {
+        let Ok(due_on) = draft.due.get_untracked().parse() else {
+            draft.errors.check(Vec::new());
+            draft
+                .errors
+                .set_field("due_on", t.date_required().to_owned());
+            continue;
+        };
+        let visit = PlannedVisit {
+            due_on,
+            message: draft.message.get_untracked(),
+        };
+        if draft.errors.check(visit.validate(today)) {
+            planned.push(visit);
+        }
+    }
+    (planned.len() == drafts.len()).then_some(planned)
+}
+
+/// The date and message of one visit by hand, and a way to remove it.
+#[component]
+fn VisitFields(visit: VisitDraft, visits: RwSignal<Vec<VisitDraft>>) -> impl IntoView {
+    let t = use_texts();
+    let place =
+        move || visits.with(|v| v.iter().position(|d| d.key == visit.key).unwrap_or(0) + 1) as u32;
+    let scope = format!("visit-{}", visit.key);
+    view! {
+        <li class="visit-draft" data-testid="visit-draft">
+            <fieldset>
+                <legend>{move || t().visit_n(place())}</legend>
+                <FormField
+                    name="due_on"
+                    scope=scope.clone()
+                    label=Signal::derive(tr(|t| t.plan_due_on()))
+                    value=visit.due
+                    errors=visit.errors
+                    input_type="date"
+                />
+                <FormField
+                    name="message"
+                    scope=scope
+                    label=Signal::derive(tr(|t| t.plan_message()))
+                    value=visit.message
+                    errors=visit.errors
+                    maxlength=200
+                />
+                <Show when=move || visits.with(|v| v.len() > 1)>
+                    <button
+                        type="button"
+                        class="button button-small"
+                        data-testid="remove-visit"
+                        aria-label=move || t().remove_visit_n(place())
+                        on:click=move |_| visits.update(|v| v.retain(|d| d.key != visit.key))
+                    >
+                        {tr(|t| t.remove_visit())}
+                    </button>
+                </Show>
+            </fieldset>
+        </li>
     }
 }
