@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         "bench" => bench(&rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [server flags]   build the SPA and serve it with demo data (http://127.0.0.1:8080)\n  test [suite …]       run every check and test suite (or only the named ones: {})\n  build                build the SPA into dist/\n  size                 print the size report of dist/\n  bench inbox [flags]  inbox list / send throughput and latency, event delivery latency\n  bench web [flags]    Lighthouse (mobile, slow 4G) of the release SPA: --runs N, --pages login,home,inbox,consultation, --no-build",
+                "usage: cargo xtask <command>\n\n  run [server flags]   build the SPA and serve it with demo data (http://127.0.0.1:8080)\n  test [suite …]       run every check and test suite (or only the named ones: {})\n  build                build the SPA into dist/\n  size                 print the size report of dist/\n  bench inbox [flags]  inbox list / send / patient list throughput and latency, event delivery latency\n  bench web [flags]    Lighthouse (mobile, slow 4G) of the release SPA: --runs N, --pages login,home,inbox,consultation, --no-build",
                 steps::SUITES.join(", ")
             );
             return ExitCode::from(2);

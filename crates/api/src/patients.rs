@@ -151,20 +151,28 @@ pub enum PatientSort {
     LastConsultation,
     /// Who became my patient most recently first.
     Newest,
+    /// The soonest next open follow-up visit first (overdue ones before today's); the
+    /// patients without an open visit after all the others, most recent consultation first.
+    NextFollowUp,
 }
 
 impl PatientSort {
+    pub const ALL: [PatientSort; 3] = [
+        PatientSort::LastConsultation,
+        PatientSort::Newest,
+        PatientSort::NextFollowUp,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             PatientSort::LastConsultation => "last_consultation",
             PatientSort::Newest => "newest",
+            PatientSort::NextFollowUp => "next_follow_up",
         }
     }
 
     pub fn parse(s: &str) -> Option<PatientSort> {
-        [PatientSort::LastConsultation, PatientSort::Newest]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        PatientSort::ALL.into_iter().find(|v| v.as_str() == s)
     }
 }
 
@@ -371,6 +379,22 @@ mod tests {
             assert_eq!(TagColor::parse(c.as_str()), c);
         }
         assert_eq!(TagColor::parse("chartreuse"), TagColor::Gray);
+    }
+
+    #[test]
+    fn sorts_round_trip_with_their_wire_names() {
+        for sort in PatientSort::ALL {
+            assert_eq!(PatientSort::parse(sort.as_str()), Some(sort));
+            assert_eq!(
+                serde_json::to_value(sort).unwrap(),
+                serde_json::json!(sort.as_str())
+            );
+        }
+        assert_eq!(
+            PatientSort::parse("next_follow_up"),
+            Some(PatientSort::NextFollowUp)
+        );
+        assert_eq!(PatientSort::parse("alphabetical"), None);
     }
 
     #[test]

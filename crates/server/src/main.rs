@@ -100,7 +100,9 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchTarget {
-    /// The inbox list and sending at many concurrent clients, and event delivery latency.
+    /// The inbox list and sending at many concurrent clients, event delivery latency, and
+    /// one doctor's patient list (first page, by next follow-up, phone and name search, a
+    /// tag) with many patients.
     Inbox {
         #[arg(long, default_value_t = 100_000)]
         consultations: u64,
@@ -114,6 +116,9 @@ enum BenchTarget {
         /// Open conversations for the delivery figure.
         #[arg(long, default_value_t = 200)]
         conversations: usize,
+        /// Patients of the one doctor whose patient list is measured (0: no such figures).
+        #[arg(long, default_value_t = 50_000)]
+        patients: u64,
         /// How long each measurement runs.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
@@ -187,6 +192,7 @@ async fn main() -> anyhow::Result<()> {
                     doctors,
                     clients,
                     conversations,
+                    patients,
                     seconds,
                 },
         } => {
@@ -196,6 +202,7 @@ async fn main() -> anyhow::Result<()> {
                 doctors,
                 clients,
                 conversations,
+                patients,
                 seconds,
             })
             .await

@@ -1,7 +1,9 @@
-//! Demo follow-up plans for `cargo xtask run`, on the demo doctor's first patients: visits
-//! due today, overdue (one reminded already), upcoming, done and missed, all relative to
-//! the clock's today, so the lists look the same whichever day the demo starts. Written
-//! straight to the database (fixtures, not actions: no audit entries, no SMS).
+//! Demo follow-up plans for `cargo xtask run`, on about a quarter of the demo doctor's
+//! patients: visits due today, overdue (some reminded already), upcoming, done and missed,
+//! and one plan with every visit finished, all relative to the clock's today, so the lists
+//! look the same whichever day the demo starts. Nothing is overdue by 7 days or more, so
+//! the sweep has nothing to miss. Written straight to the database (fixtures, not actions:
+//! no audit entries, no SMS).
 
 use chrono::{Duration, FixedOffset, NaiveDate};
 
@@ -17,6 +19,8 @@ enum Visit {
 }
 
 struct Plan {
+    /// Which of the doctor's patients, in id order.
+    patient: usize,
     name: &'static str,
     /// A built-in template's name, or none (made by hand).
     template: Option<&'static str>,
@@ -24,23 +28,36 @@ struct Plan {
     visits: &'static [Visit],
 }
 
-const PLANS: [Plan; 4] = [
+const HYPERTENSION: &str =
+    "请按时复诊：带上近期家庭血压记录（早晚各一次），并告知用药情况和有无头晕等不适。";
+const DIABETES: &str =
+    "请按时复诊：复查空腹血糖和糖化血红蛋白，带上近期血糖记录，并告知有无低血糖。";
+const SURGERY: &str = "请按时术后复查：带上出院小结，如伤口红肿、发热或疼痛加重请及时线下就诊。";
+const THYROID: &str = "请空腹抽血复查甲状腺功能（FT3、FT4、TSH），带上上次的化验单。";
+
+/// The first four on patients of the last hours, the one made today on one too; the
+/// others on patients who became the doctor's weeks or months ago (see the inbox demo),
+/// each before its plan was made.
+const PLANS: [Plan; 16] = [
     Plan {
+        patient: 0,
         name: "高血压",
         template: Some("高血压"),
-        message: "请按时复诊：带上近期家庭血压记录（早晚各一次），并告知用药情况和有无头晕等不适。",
+        message: HYPERTENSION,
         visits: &[Visit::Planned(0), Visit::Planned(28), Visit::Planned(56)],
     },
     Plan {
+        patient: 1,
         name: "2 型糖尿病",
         template: Some("2 型糖尿病"),
-        message: "请按时复诊：复查空腹血糖和糖化血红蛋白，带上近期血糖记录，并告知有无低血糖。",
+        message: DIABETES,
         visits: &[Visit::Reminded(-3), Visit::Planned(81)],
     },
     Plan {
+        patient: 2,
         name: "术后复查",
         template: None,
-        message: "请按时术后复查：带上出院小结，如伤口红肿、发热或疼痛加重请及时线下就诊。",
+        message: SURGERY,
         visits: &[
             Visit::Done(-40, "伤口愈合良好，无红肿渗出，继续观察。"),
             Visit::Missed(-10),
@@ -48,21 +65,119 @@ const PLANS: [Plan; 4] = [
         ],
     },
     Plan {
+        patient: 3,
         name: "甲状腺功能复查",
         template: None,
-        message: "请空腹抽血复查甲状腺功能（FT3、FT4、TSH），带上上次的化验单。",
+        message: THYROID,
         visits: &[Visit::Planned(-1), Visit::Planned(0), Visit::Planned(90)],
+    },
+    Plan {
+        patient: 24,
+        name: "高血压",
+        template: Some("高血压"),
+        message: HYPERTENSION,
+        visits: &[
+            Visit::Done(-28, "血压 128/80，继续氨氯地平 5 mg。"),
+            Visit::Planned(0),
+            Visit::Planned(28),
+        ],
+    },
+    Plan {
+        patient: 26,
+        name: "2 型糖尿病",
+        template: Some("2 型糖尿病"),
+        message: DIABETES,
+        visits: &[
+            Visit::Done(-84, "糖化血红蛋白 7.2%，二甲双胍加量至 1 g 每日两次。"),
+            Visit::Reminded(-1),
+            Visit::Planned(83),
+        ],
+    },
+    Plan {
+        patient: 12,
+        name: "术后复查",
+        template: Some("术后复查"),
+        message: SURGERY,
+        visits: &[Visit::Planned(30), Visit::Planned(60), Visit::Planned(90)],
+    },
+    Plan {
+        patient: 28,
+        name: "高血压",
+        template: Some("高血压"),
+        message: HYPERTENSION,
+        visits: &[Visit::Missed(-30), Visit::Planned(-2), Visit::Planned(26)],
+    },
+    Plan {
+        patient: 30,
+        name: "甲状腺功能复查",
+        template: None,
+        message: THYROID,
+        visits: &[
+            Visit::Done(-90, "TSH 3.1，左甲状腺素维持 50 μg。"),
+            Visit::Planned(1),
+        ],
+    },
+    Plan {
+        patient: 31,
+        name: "2 型糖尿病",
+        template: Some("2 型糖尿病"),
+        message: DIABETES,
+        visits: &[Visit::Reminded(0), Visit::Planned(84)],
+    },
+    Plan {
+        patient: 33,
+        name: "痛风复查",
+        template: None,
+        message: "请复查血尿酸和肾功能，告知近期有无关节红肿疼痛发作。",
+        visits: &[
+            Visit::Done(-60, "尿酸 380，近两月未再发作，非布司他继续。"),
+            Visit::Done(-30, "尿酸 342，已达标。"),
+            Visit::Planned(30),
+        ],
+    },
+    Plan {
+        patient: 35,
+        name: "高血压",
+        template: Some("高血压"),
+        message: HYPERTENSION,
+        visits: &[Visit::Planned(5), Visit::Planned(33), Visit::Planned(61)],
+    },
+    Plan {
+        patient: 37,
+        name: "术后复查",
+        template: Some("术后复查"),
+        message: SURGERY,
+        visits: &[
+            Visit::Done(-45, "切口愈合良好，已拆线。"),
+            Visit::Missed(-15),
+            Visit::Missed(-8),
+        ],
+    },
+    Plan {
+        patient: 40,
+        name: "哮喘随访",
+        template: None,
+        message: "请带上峰流速记录复诊，告知夜间症状和吸入剂使用次数。",
+        visits: &[Visit::Planned(-4), Visit::Planned(10)],
+    },
+    Plan {
+        patient: 43,
+        name: "2 型糖尿病",
+        template: Some("2 型糖尿病"),
+        message: DIABETES,
+        visits: &[Visit::Planned(14), Visit::Planned(98)],
+    },
+    Plan {
+        patient: 44,
+        name: "高血压",
+        template: Some("高血压"),
+        message: HYPERTENSION,
+        visits: &[Visit::Reminded(-5), Visit::Planned(23)],
     },
 ];
 
 /// The doctor's own template, besides the built-in ones.
-const OWN_TEMPLATE: (&str, i64, &str, i64, &str) = (
-    "甲状腺功能复查",
-    3,
-    "months",
-    2,
-    "请空腹抽血复查甲状腺功能（FT3、FT4、TSH），带上上次的化验单。",
-);
+const OWN_TEMPLATE: (&str, i64, &str, i64, &str) = ("甲状腺功能复查", 3, "months", 2, THYROID);
 
 const HOUR: i64 = 3600;
 
@@ -99,7 +214,10 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
     .bind(doctor_id)
     .fetch_all(&mut *tx)
     .await?;
-    for (plan, patient_id) in PLANS.iter().zip(&patients) {
+    for plan in &PLANS {
+        let Some(patient_id) = patients.get(plan.patient) else {
+            continue;
+        };
         let template_id: Option<i64> = match plan.template {
             Some(name) => {
                 sqlx::query_scalar(

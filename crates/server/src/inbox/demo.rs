@@ -1,22 +1,74 @@
 //! Demo consultations for `cargo xtask run`: a few dozen in every state, so the inbox has
-//! something to show before `simulate` adds live traffic. Written straight to the
-//! database (they are fixtures, not actions, so they have no events or audit entries).
+//! something to show before `simulate` adds live traffic, and earlier ones ended with
+//! advice weeks or months ago, so the doctor has about sixty patients of their own. Written
+//! straight to the database (they are fixtures, not actions, so they have no events or
+//! audit entries). Deterministic: the n-th demo patient always has the same name, complaint
+//! and thread, at the same times before now.
 
 use doctor_desk_api::inbox::{Advice, ACCEPT_DEADLINE_HOURS, REPLY_DEADLINE_HOURS};
-use rand::{seq::SliceRandom, Rng};
+use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 
 use crate::{
-    simulate::{random_name, COMPLAINTS, MESSAGES, RECORD_PNG},
+    simulate::{COMPLAINTS, MESSAGES, RECORD_PNG},
     state::AppState,
 };
 
 const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+
+/// Consultations ended with advice before the demo starts (besides the recent ones).
+const EARLIER: i64 = 38;
+
+const SURNAMES: [&str; 20] = [
+    "张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "高", "罗",
+];
+/// Given names of women and of men, 17 each: with the 20 surnames, the first 340 demo
+/// patients' names are all different.
+const GIVEN: [[&str; 17]; 2] = [
+    [
+        "秀兰", "淑珍", "海燕", "丽华", "桂英", "文静", "玉梅", "春花", "红霞", "美玲", "凤英",
+        "慧敏", "雪梅", "金凤", "佳怡", "淑华", "婷",
+    ],
+    [
+        "建国", "志强", "国平", "晓东", "德明", "永强", "立新", "振华", "子轩", "宏伟", "鹏",
+        "卫东", "俊杰", "海涛", "建华", "明", "晨阳",
+    ],
+];
+
+/// The n-th demo patient: a woman when n is even, a man when odd.
+fn sex(n: usize) -> &'static str {
+    if n % 2 == 0 {
+        "female"
+    } else {
+        "male"
+    }
+}
+
+/// The n-th demo patient's name: a surname and a given name (of one or two characters)
+/// that fits their sex.
+fn name(n: usize) -> String {
+    let given = GIVEN[n % 2];
+    format!(
+        "{}{}",
+        SURNAMES[n % SURNAMES.len()],
+        given[n / 2 % given.len()]
+    )
+}
 
 /// The shape of one demo consultation.
 enum Kind {
-    New { asked: bool },
-    Ongoing { unread: i64 },
-    Closed { follow_ups_left: i64 },
+    New {
+        asked: bool,
+    },
+    Ongoing {
+        unread: i64,
+    },
+    /// Ended with advice: today (`days_ago` 0), or earlier.
+    Closed {
+        follow_ups_left: i64,
+        days_ago: i64,
+    },
     Declined(&'static str),
     Expired(&'static str),
 }
@@ -28,6 +80,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
     kinds.extend((0..10).map(|n| Kind::Ongoing { unread: n % 3 }));
     kinds.extend((0..10).map(|n| Kind::Closed {
         follow_ups_left: n % 3,
+        days_ago: 0,
     }));
     kinds.extend(
         [
@@ -39,19 +92,25 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
         .map(Kind::Declined),
     );
     kinds.extend(["not_accepted", "no_reply", "not_accepted", "no_reply"].map(Kind::Expired));
+    // From 2 days to about 5 months ago, in no particular order; their follow-up
+    // questions used up.
+    kinds.extend((0..EARLIER).map(|k| Kind::Closed {
+        follow_ups_left: 0,
+        days_ago: 2 + (k * 37) % 150,
+    }));
 
     let dir = crate::files::files_dir(state);
     tokio::fs::create_dir_all(&dir).await?;
     let mut tx = state.db.begin().await?;
     for (n, kind) in kinds.into_iter().enumerate() {
-        let mut rng = rand::thread_rng();
+        let mut rng = StdRng::seed_from_u64(n as u64);
         let patient_id: i64 = sqlx::query_scalar(
             "INSERT INTO patients (phone, name, sex, birth_date, created_at)
              VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(format!("1650000{n:04}"))
-        .bind(random_name())
-        .bind(if n % 2 == 0 { "female" } else { "male" })
+        .bind(name(n))
+        .bind(sex(n))
         .bind(format!(
             "{}-0{}-1{}",
             1945 + (n * 7) % 55,
@@ -75,7 +134,12 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
         .await?;
 
         let (complaint, diagnosis, department) = *COMPLAINTS.choose(&mut rng).unwrap();
-        let created = now - rng.gen_range(1..20) * HOUR - (n as i64) * 600;
+        let created = match kind {
+            Kind::Closed { days_ago, .. } if days_ago > 0 => {
+                now - days_ago * DAY - rng.gen_range(1..10) * HOUR
+            }
+            _ => now - rng.gen_range(1..20) * HOUR - (n as i64) * 600,
+        };
         let accepted = created + HOUR;
         let (
             status,
@@ -110,7 +174,9 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
                 0,
                 *unread,
             ),
-            Kind::Closed { follow_ups_left } => {
+            Kind::Closed {
+                follow_ups_left, ..
+            } => {
                 let advice = Advice {
                     assessment: format!("{diagnosis}，目前控制尚可"),
                     advice: "按原方案继续用药，规律作息，清淡饮食".into(),
@@ -231,4 +297,24 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_names_are_all_different_and_mask_to_their_surname() {
+        let names: Vec<String> = (0..340).map(name).collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len());
+        for (n, name) in names.iter().enumerate() {
+            let masked = doctor_desk_api::inbox::mask_name(name);
+            assert!(masked.starts_with(SURNAMES[n % SURNAMES.len()]), "{masked}");
+            assert_eq!(masked.chars().count(), name.chars().count());
+            assert!(masked.chars().skip(1).all(|c| c == '*'), "{masked}");
+        }
+    }
 }

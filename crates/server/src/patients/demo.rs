@@ -16,14 +16,35 @@ const TAGS: [(&str, TagColor); 4] = [
     ("重点关注", TagColor::Orange),
 ];
 
-/// Notes on the first patients: each is its texts in order (two texts: edited once).
-const NOTES: [&[&str]; 3] = [
-    &[
-        "血压控制尚可，下次复诊请带家庭血压记录。",
-        "血压控制尚可，已改为早晚各测一次；下次复诊请带家庭血压记录。",
-    ],
-    &["有磺脲类药物低血糖史，调整降糖方案时需谨慎。"],
-    &["希望减少复诊次数，病情稳定可改为三个月复诊一次。"],
+/// Notes: which of the doctor's patients (in id order) and the texts in order (two texts:
+/// edited once). The first patients have one each, then one now and then.
+const NOTES: [(usize, &[&str]); 8] = [
+    (
+        0,
+        &[
+            "血压控制尚可，下次复诊请带家庭血压记录。",
+            "血压控制尚可，已改为早晚各测一次；下次复诊请带家庭血压记录。",
+        ],
+    ),
+    (1, &["有磺脲类药物低血糖史，调整降糖方案时需谨慎。"]),
+    (2, &["希望减少复诊次数，病情稳定可改为三个月复诊一次。"]),
+    (
+        9,
+        &[
+            "子女在外地，复诊提醒请同时告知本人。",
+            "子女在外地，复诊提醒请同时告知本人；本人不常看短信，必要时电话联系。",
+        ],
+    ),
+    (16, &["对二甲双胍胃肠道反应明显，已换缓释片。"]),
+    (27, &["甲状腺结节 TI-RADS 3 类，每年复查一次超声。"]),
+    (
+        38,
+        &[
+            "痛风急性期已过，尿酸目标 360 以下。",
+            "痛风急性期已过，尿酸目标 360 以下；非布司他 20 mg 每日一次，戒酒。",
+        ],
+    ),
+    (51, &["冠脉支架术后，双抗满一年后改为单用阿司匹林。"]),
 ];
 
 pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
@@ -43,13 +64,14 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
         .await?;
         tag_ids.push(id);
     }
-    let patients: Vec<i64> = sqlx::query_scalar(
-        "SELECT patient_id FROM doctor_patients WHERE doctor_id = ? ORDER BY patient_id",
+    // Each patient and when they became mine.
+    let patients: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT patient_id, since FROM doctor_patients WHERE doctor_id = ? ORDER BY patient_id",
     )
     .bind(doctor_id)
     .fetch_all(&mut *tx)
     .await?;
-    for (n, patient_id) in patients.iter().enumerate() {
+    for (n, (patient_id, _)) in patients.iter().enumerate() {
         // 高血压 every third, 糖尿病 every second, 随访中 and 重点关注 now and then: most
         // patients carry one tag or more, some none.
         let carries = [n % 3 == 0, n % 2 == 0, n % 4 == 1, n % 5 == 2];
@@ -76,8 +98,12 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
             .await?;
         }
     }
-    for (patient_id, texts) in patients.iter().zip(NOTES) {
-        let created = now - 6 * HOUR;
+    for (patient, texts) in NOTES {
+        let Some((patient_id, since)) = patients.get(patient) else {
+            continue;
+        };
+        // Soon after the patient became mine; an edit two hours later, before now.
+        let created = (since + HOUR).min(now - 6 * HOUR);
         let written_at = |version: usize| created + 2 * HOUR * version as i64;
         let current = texts.len();
         let note_id: i64 = sqlx::query_scalar(

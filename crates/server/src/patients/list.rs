@@ -5,15 +5,16 @@ use axum::{
     extract::{Query, State},
     Json,
 };
+use chrono::NaiveDate;
 use doctor_desk_api::{
     patients::{is_phone_tail, PatientPage, PatientRow, PatientSort, PAGE_MAX},
     validate::FieldError,
     ErrorBody, ErrorCode,
 };
 use serde::Deserialize;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use super::{chips, parse_cursor};
+use super::chips;
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
@@ -28,9 +29,12 @@ pub struct ListQuery {
     q: Option<String>,
     /// Only the patients with this tag (one of mine).
     tag: Option<i64>,
-    /// `last_consultation` (default) or `newest`.
+    /// `last_consultation` (default), `newest` (who became my patient most recently), or
+    /// `next_follow_up`: the soonest next open (planned or reminded) visit first, overdue
+    /// ones before today's; then the patients without an open visit, most recent
+    /// consultation first. Anything else is 422.
     sort: Option<String>,
-    /// From the previous page's `next_cursor`.
+    /// From the previous page's `next_cursor` (of the same `sort`).
     cursor: Option<String>,
     /// Rows per page, at most 100 (default 30).
     limit: Option<u32>,
@@ -48,9 +52,150 @@ struct ListRow {
 }
 
 /// What the doctor typed in the search box.
+#[derive(Debug)]
 enum Search {
     Name(String),
     PhoneTail(String),
+}
+
+/// One index range of my patients in its order, read from just after a row of the previous
+/// page (`None`: from its start). A page reads its sort's ranges in turn; the position after
+/// its last row, as text, is its `next_cursor`. The client only passes it back: anything
+/// that is not one of the sort's own shapes answers 404, like the inbox's cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Range {
+    /// `last_consultation`: the most recent consultation first. `{time}_{id}`.
+    ByLastConsultation(Option<(i64, i64)>),
+    /// `newest`: who became mine most recently first. `{time}_{id}`.
+    ByNewest(Option<(i64, i64)>),
+    /// `next_follow_up`, first the patients with an open visit: the soonest first, then
+    /// by id. `{YYYY-MM-DD}_{id}`.
+    WithVisit(Option<(NaiveDate, i64)>),
+    /// `next_follow_up`, then the patients without one: the most recent consultation
+    /// first. `none_{time}_{id}`.
+    WithoutVisit(Option<(i64, i64)>),
+}
+
+impl Range {
+    /// Where a page of `sort` starts: at the beginning, or after the cursor's row.
+    fn start(sort: PatientSort, cursor: Option<&str>) -> Option<Range> {
+        let Some(cursor) = cursor else {
+            return Some(match sort {
+                PatientSort::LastConsultation => Range::ByLastConsultation(None),
+                PatientSort::Newest => Range::ByNewest(None),
+                PatientSort::NextFollowUp => Range::WithVisit(None),
+            });
+        };
+        let (key, id) = cursor.rsplit_once('_')?;
+        let id = id.parse().ok()?;
+        Some(match sort {
+            PatientSort::LastConsultation => {
+                Range::ByLastConsultation(Some((key.parse().ok()?, id)))
+            }
+            PatientSort::Newest => Range::ByNewest(Some((key.parse().ok()?, id))),
+            PatientSort::NextFollowUp => match key.strip_prefix("none_") {
+                Some(at) => Range::WithoutVisit(Some((at.parse().ok()?, id))),
+                None => {
+                    Range::WithVisit(Some((NaiveDate::parse_from_str(key, "%Y-%m-%d").ok()?, id)))
+                }
+            },
+        })
+    }
+
+    /// The range read after this one is done.
+    fn then(self) -> Option<Range> {
+        match self {
+            Range::WithVisit(_) => Some(Range::WithoutVisit(None)),
+            _ => None,
+        }
+    }
+
+    /// Just after `row`, the last of a page of `sort`.
+    fn after(sort: PatientSort, row: &ListRow) -> Range {
+        match sort {
+            PatientSort::LastConsultation => {
+                Range::ByLastConsultation(Some((row.last_consultation_at, row.id)))
+            }
+            PatientSort::Newest => Range::ByNewest(Some((row.since, row.id))),
+            PatientSort::NextFollowUp => {
+                match row.next_follow_up.as_deref().and_then(|d| d.parse().ok()) {
+                    Some(due) => Range::WithVisit(Some((due, row.id))),
+                    None => Range::WithoutVisit(Some((row.last_consultation_at, row.id))),
+                }
+            }
+        }
+    }
+
+    /// The position as a `cursor`; `None` at the start of a range.
+    fn cursor(self) -> Option<String> {
+        match self {
+            Range::ByLastConsultation(after) | Range::ByNewest(after) => {
+                after.map(|(at, id)| format!("{at}_{id}"))
+            }
+            Range::WithVisit(after) => {
+                after.map(|(due, id)| format!("{}_{id}", due.format("%Y-%m-%d")))
+            }
+            Range::WithoutVisit(after) => after.map(|(at, id)| format!("none_{at}_{id}")),
+        }
+    }
+
+    /// The range's condition and where it starts, after the `WHERE` of the matches.
+    fn push_position(self, sql: &mut QueryBuilder<'_, Sqlite>) {
+        let after_time = |sql: &mut QueryBuilder<'_, Sqlite>, key: &str, at: i64, id: i64| {
+            sql.push(format!(" AND ({key}, dp.patient_id) < ("))
+                .push_bind(at)
+                .push(", ")
+                .push_bind(id)
+                .push(")");
+        };
+        match self {
+            Range::ByLastConsultation(after) => {
+                if let Some((at, id)) = after {
+                    after_time(sql, "dp.last_consultation_at", at, id);
+                }
+            }
+            Range::ByNewest(after) => {
+                if let Some((at, id)) = after {
+                    after_time(sql, "dp.since", at, id);
+                }
+            }
+            Range::WithVisit(after) => {
+                sql.push(" AND dp.next_follow_up IS NOT NULL");
+                if let Some((due, id)) = after {
+                    sql.push(" AND (dp.next_follow_up, dp.patient_id) > (")
+                        .push_bind(due.format("%Y-%m-%d").to_string())
+                        .push(", ")
+                        .push_bind(id)
+                        .push(")");
+                }
+            }
+            Range::WithoutVisit(after) => {
+                sql.push(" AND dp.next_follow_up IS NULL");
+                if let Some((at, id)) = after {
+                    after_time(sql, "dp.last_consultation_at", at, id);
+                }
+            }
+        }
+    }
+
+    /// The range's order (of `dp`, the patient's `doctor_patients` row).
+    fn order(self) -> &'static str {
+        match self {
+            Range::ByLastConsultation(_) | Range::WithoutVisit(_) => {
+                " ORDER BY dp.last_consultation_at DESC, dp.patient_id DESC"
+            }
+            Range::ByNewest(_) => " ORDER BY dp.since DESC, dp.patient_id DESC",
+            Range::WithVisit(_) => " ORDER BY dp.next_follow_up, dp.patient_id",
+        }
+    }
+}
+
+/// Which query the matches are for: the page reads a range in its order and stops after
+/// a page; the total counts every match.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Page,
+    Total,
 }
 
 /// The `FROM … WHERE …` shared by the page and its total.
@@ -59,15 +204,26 @@ fn push_matches(
     doctor_id: i64,
     search: Option<&Search>,
     tag: Option<i64>,
+    part: Part,
 ) {
-    sql.push(
-        " FROM doctor_patients dp JOIN patients p ON p.id = dp.patient_id WHERE dp.doctor_id = ",
-    )
-    .push_bind(doctor_id);
     match search {
-        Some(Search::Name(part)) => {
+        // Driven by the few patients with those 4 digits (`patients_by_phone_tail`, on
+        // the same expression), then whether each is mine; CROSS JOIN keeps that order
+        // whatever the planner's statistics say.
+        Some(Search::PhoneTail(_)) => {
+            sql.push(" FROM patients p CROSS JOIN doctor_patients dp ON dp.patient_id = p.id")
+        }
+        Some(Search::Name(_)) => {
+            sql.push(" FROM doctor_patients dp JOIN patients p ON p.id = dp.patient_id")
+        }
+        // Without a search, one index range of mine alone.
+        None => sql.push(" FROM doctor_patients dp"),
+    };
+    sql.push(" WHERE dp.doctor_id = ").push_bind(doctor_id);
+    match search {
+        Some(Search::Name(name)) => {
             sql.push(" AND instr(p.name, ")
-                .push_bind(part.clone())
+                .push_bind(name.clone())
                 .push(") > 0");
         }
         Some(Search::PhoneTail(digits)) => {
@@ -77,24 +233,70 @@ fn push_matches(
         None => {}
     }
     if let Some(tag) = tag {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM patient_tags pt
-                          WHERE pt.patient_id = dp.patient_id AND pt.tag_id = ",
-        )
+        // The tag's patients as one list. The page reads its range in order and checks
+        // each row against the list (the `+` keeps the planner from sorting every tagged
+        // patient instead), so it ends after a page; the total looks each one up.
+        sql.push(match part {
+            Part::Page => " AND +dp.patient_id IN",
+            Part::Total => " AND dp.patient_id IN",
+        })
+        .push(" (SELECT pt.patient_id FROM patient_tags pt WHERE pt.tag_id = ")
         .push_bind(tag)
         .push(")");
     }
 }
 
-/// My patients, one page: masked name, sex, age, tags and the last consultation.
+/// Up to `n` rows of `range`, matching the search and the tag. Their ids first, from the
+/// range's index alone (it holds the order and the id: a row the search skips costs no read
+/// of its `doctor_patients` row), then those rows in full: CROSS JOIN keeps the page the
+/// outer loop (else the planner may walk all my patients in order to spare a sort of 31).
+fn page_sql(
+    doctor_id: i64,
+    search: Option<&Search>,
+    tag: Option<i64>,
+    range: Range,
+    n: usize,
+) -> QueryBuilder<'static, Sqlite> {
+    let mut sql = QueryBuilder::<Sqlite>::new(
+        "SELECT dp.patient_id AS id, p.name, p.sex, p.birth_date, dp.since,
+                dp.last_consultation_at, dp.next_follow_up
+         FROM (SELECT dp.patient_id",
+    );
+    push_matches(&mut sql, doctor_id, search, tag, Part::Page);
+    range.push_position(&mut sql);
+    sql.push(range.order())
+        .push(" LIMIT ")
+        .push_bind(n as i64)
+        .push(") page CROSS JOIN doctor_patients dp ON dp.doctor_id = ")
+        .push_bind(doctor_id)
+        .push(" AND dp.patient_id = page.patient_id")
+        .push(" CROSS JOIN patients p ON p.id = page.patient_id")
+        .push(range.order());
+    sql
+}
+
+async fn fetch(
+    db: &mut SqliteConnection,
+    doctor_id: i64,
+    search: Option<&Search>,
+    tag: Option<i64>,
+    range: Range,
+    n: usize,
+) -> AppResult<Vec<ListRow>> {
+    let mut sql = page_sql(doctor_id, search, tag, range, n);
+    Ok(sql.build_query_as().fetch_all(&mut *db).await?)
+}
+
+/// My patients, one page: masked name, sex, age, tags, the last consultation and the next
+/// open follow-up visit.
 #[utoipa::path(get, path = "/patients", tag = "patients", params(ListQuery),
     responses(
         (status = 200, body = PatientPage),
         (status = 400, description = "A query parameter of the wrong type", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "Not a doctor, or `agreement_required`", body = ErrorBody),
-        (status = 404, description = "`tag` is not one of mine, or a bad `cursor`", body = ErrorBody),
-        (status = 422, description = "Unknown `sort`", body = ErrorBody),
+        (status = 404, description = "`tag` is not one of mine, or a bad `cursor` (also one of another `sort`)", body = ErrorBody),
+        (status = 422, description = "Unknown `sort` (`fields.sort`)", body = ErrorBody),
         (status = 500, body = ErrorBody),
     ))]
 pub async fn list(
@@ -107,8 +309,9 @@ pub async fn list(
         Some(name) => PatientSort::parse(name)
             .ok_or_else(|| AppError::Validation(vec![("sort", FieldError::OutOfRange)]))?,
     };
-    let cursor = parse_cursor(q.cursor.as_deref())?;
-    let limit = q.limit.unwrap_or(30).clamp(1, PAGE_MAX);
+    let start =
+        Range::start(sort, q.cursor.as_deref()).ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let limit = q.limit.unwrap_or(30).clamp(1, PAGE_MAX) as usize;
     if let Some(tag) = q.tag {
         sqlx::query_scalar::<_, i64>("SELECT 1 FROM tags WHERE id = ? AND doctor_id = ?")
             .bind(tag)
@@ -128,45 +331,38 @@ pub async fn list(
                     Search::Name(s.to_owned())
                 }
             });
-    let key = match sort {
-        PatientSort::LastConsultation => "dp.last_consultation_at",
-        PatientSort::Newest => "dp.since",
+
+    // One read of the database for the page's ranges, its total and its tags, so a visit
+    // finished meanwhile cannot show its patient twice on one page.
+    let mut tx = state.db.begin().await?;
+    let (me_id, search, tag) = (me.account_id, search.as_ref(), q.tag);
+    // One row more than the page: whether there is a next one.
+    let mut rows = Vec::new();
+    let mut range = Some(start);
+    while let Some(r) = range.filter(|_| rows.len() <= limit) {
+        rows.extend(fetch(&mut tx, me_id, search, tag, r, limit + 1 - rows.len()).await?);
+        range = r.then();
+    }
+
+    let more = rows.len() > limit;
+    // A first page that holds every match is its own total (a search by a whole name:
+    // one scan of my patients, not two).
+    let total = if q.cursor.is_none() && !more {
+        rows.len() as i64
+    } else {
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+        push_matches(&mut count, me_id, search, tag, Part::Total);
+        count.build_query_scalar().fetch_one(&mut *tx).await?
     };
 
-    let mut page = QueryBuilder::<Sqlite>::new(
-        "SELECT dp.patient_id AS id, p.name, p.sex, p.birth_date, dp.since,
-                dp.last_consultation_at,
-                (SELECT MIN(f.due_on) FROM follow_ups f
-                 WHERE f.doctor_id = dp.doctor_id AND f.patient_id = dp.patient_id
-                   AND f.state IN ('planned', 'reminded')) AS next_follow_up",
-    );
-    push_matches(&mut page, me.account_id, search.as_ref(), q.tag);
-    if let Some((at, id)) = cursor {
-        page.push(format!(" AND ({key}, dp.patient_id) < ("))
-            .push_bind(at)
-            .push(", ")
-            .push_bind(id)
-            .push(")");
-    }
-    page.push(format!(" ORDER BY {key} DESC, dp.patient_id DESC LIMIT "))
-        .push_bind(limit as i64 + 1);
-    let mut rows: Vec<ListRow> = page.build_query_as().fetch_all(&state.db).await?;
-
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-    push_matches(&mut count, me.account_id, search.as_ref(), q.tag);
-    let total: i64 = count.build_query_scalar().fetch_one(&state.db).await?;
-
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let next_cursor = more.then(|| rows.last()).flatten().map(|last| {
-        let value = match sort {
-            PatientSort::LastConsultation => last.last_consultation_at,
-            PatientSort::Newest => last.since,
-        };
-        format!("{value}_{}", last.id)
-    });
+    rows.truncate(limit);
+    let next_cursor = more
+        .then(|| rows.last())
+        .flatten()
+        .and_then(|last| Range::after(sort, last).cursor());
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut tags = chips(&state.db, me.account_id, &ids).await?;
+    let mut tags = chips(&mut *tx, me_id, &ids).await?;
+    tx.commit().await?;
     let today = crate::onboarding::today(&state);
     let items = rows
         .into_iter()
@@ -188,4 +384,171 @@ pub async fn list(
         next_cursor,
         total: total as u32,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_read_back_only_in_their_own_sort() {
+        let due = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        for (sort, after) in [
+            (
+                PatientSort::LastConsultation,
+                Range::ByLastConsultation(Some((1_790_000_000, 7))),
+            ),
+            (PatientSort::Newest, Range::ByNewest(Some((-5, 7)))),
+            (PatientSort::NextFollowUp, Range::WithVisit(Some((due, 12)))),
+            (
+                PatientSort::NextFollowUp,
+                Range::WithoutVisit(Some((1_790_000_000, 3))),
+            ),
+        ] {
+            let cursor = after.cursor().unwrap();
+            assert_eq!(Range::start(sort, Some(&cursor)), Some(after), "{cursor}");
+        }
+        assert_eq!(
+            Range::WithVisit(Some((due, 12))).cursor().as_deref(),
+            Some("2026-12-03_12")
+        );
+        for (sort, bad) in [
+            (PatientSort::LastConsultation, "2026-12-03_12"),
+            (PatientSort::LastConsultation, "none_1790000000_3"),
+            (PatientSort::NextFollowUp, "1790000000_7"),
+            (PatientSort::NextFollowUp, "2026-13-03_12"),
+            (PatientSort::NextFollowUp, "none_x_3"),
+            (PatientSort::NextFollowUp, "none_"),
+            (PatientSort::Newest, "yesterday"),
+            (PatientSort::Newest, "1_2_3"),
+        ] {
+            assert_eq!(Range::start(sort, Some(bad)), None, "{sort:?} {bad}");
+        }
+    }
+
+    /// Whatever the search, tag or range, a page reads its range's index in order up to the
+    /// page (the phone search: the few patients with those digits), then only its own rows
+    /// by primary key: never all my patients in an outer loop. With and without the
+    /// statistics of `ANALYZE` (the server never runs it; the bench does).
+    #[tokio::test]
+    async fn a_page_reads_its_range_then_only_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("plan.db").display());
+        let db = crate::db::connect(&url).await.unwrap();
+        for seed in [
+            "INSERT INTO accounts (phone, password_hash, created_at) VALUES ('13900000001', 'x', 0)",
+            "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < 3000)
+             INSERT INTO patients (phone, name, sex, birth_date, created_at)
+             SELECT printf('1650%07d', n), '患者' || n, 'male', '1970-01-01', 0 FROM seq",
+            "INSERT INTO doctor_patients (doctor_id, patient_id, since, last_consultation_at)
+             SELECT 1, id, id, id FROM patients",
+            "INSERT INTO tags (doctor_id, name, color, created_at) VALUES (1, 'a', 'red', 0)",
+            "INSERT INTO patient_tags SELECT 1, 1, id FROM patients WHERE id % 10 = 0",
+            "INSERT INTO follow_up_plans (doctor_id, patient_id, name, created_at)
+             SELECT 1, id, 'p', 0 FROM patients WHERE id % 5 = 0",
+            "INSERT INTO follow_ups (plan_id, doctor_id, patient_id, due_on, message)
+             SELECT id, 1, patient_id, date('2026-11-01', '+' || (id % 90) || ' days'), 'm'
+             FROM follow_up_plans",
+        ] {
+            sqlx::query(seed).execute(&db).await.unwrap();
+        }
+        let due = NaiveDate::from_ymd_opt(2026, 11, 3);
+        let ranges = [
+            Range::ByLastConsultation(None),
+            Range::ByLastConsultation(Some((100, 100))),
+            Range::ByNewest(Some((100, 100))),
+            Range::WithVisit(None),
+            Range::WithVisit(due.map(|d| (d, 5))),
+            Range::WithoutVisit(None),
+            Range::WithoutVisit(Some((100, 100))),
+        ];
+        let searches = [
+            None,
+            Some(Search::Name("患者1".into())),
+            Some(Search::PhoneTail("0123".into())),
+        ];
+        for analyze in [false, true] {
+            if analyze {
+                sqlx::query("ANALYZE").execute(&db).await.unwrap();
+            }
+            for range in ranges {
+                for search in &searches {
+                    for tag in [None, Some(1)] {
+                        let sql = page_sql(1, search.as_ref(), tag, range, 31);
+                        let explain = format!("EXPLAIN QUERY PLAN {}", sql.sql());
+                        let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
+                        // The same binds, in order: the doctor, the search, the tag, the
+                        // position, the limit, the doctor.
+                        query = query.bind(1_i64);
+                        match search {
+                            Some(Search::Name(s) | Search::PhoneTail(s)) => {
+                                query = query.bind(s.clone())
+                            }
+                            None => {}
+                        }
+                        if let Some(tag) = tag {
+                            query = query.bind(tag);
+                        }
+                        query = match range {
+                            Range::WithVisit(Some((due, id))) => {
+                                query.bind(due.format("%Y-%m-%d").to_string()).bind(id)
+                            }
+                            Range::ByLastConsultation(Some((at, id)))
+                            | Range::ByNewest(Some((at, id)))
+                            | Range::WithoutVisit(Some((at, id))) => query.bind(at).bind(id),
+                            _ => query,
+                        };
+                        let plan = query.bind(31_i64).bind(1_i64).fetch_all(&db).await.unwrap();
+                        let outer: Vec<&str> = plan
+                            .iter()
+                            .filter(|row| row.1 == 0)
+                            .map(|row| row.3.as_str())
+                            .collect();
+                        let case = format!("{range:?} {search:?} tag {tag:?} analyze {analyze}");
+                        assert_eq!(outer.get(1), Some(&"SCAN page"), "{case}: {outer:?}");
+                        for step in &outer[2..] {
+                            assert!(
+                                step.contains("PRIMARY KEY") || step.starts_with("USE TEMP"),
+                                "{case}: {outer:?}"
+                            );
+                        }
+                        let inner: Vec<&str> = plan
+                            .iter()
+                            .filter(|row| row.1 != 0)
+                            .map(|row| row.3.as_str())
+                            .collect();
+                        assert!(
+                            inner.iter().all(|step| !step.starts_with("SCAN")),
+                            "{case}: {inner:?}"
+                        );
+                        let range_index = match (search, range) {
+                            (Some(Search::PhoneTail(_)), _) => "patients_by_phone_tail",
+                            (_, Range::ByNewest(_)) => "COVERING INDEX doctor_patients_by_since",
+                            (_, Range::WithVisit(_)) => {
+                                "COVERING INDEX doctor_patients_by_next_follow_up"
+                            }
+                            (_, Range::WithoutVisit(_)) => {
+                                "COVERING INDEX doctor_patients_without_follow_up"
+                            }
+                            _ => "COVERING INDEX doctor_patients_by_last",
+                        };
+                        assert!(
+                            inner.iter().any(|step| step.contains(range_index)),
+                            "{case}: {inner:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn patients_without_an_open_visit_follow_those_with_one() {
+        assert_eq!(
+            Range::start(PatientSort::NextFollowUp, None).and_then(Range::then),
+            Some(Range::WithoutVisit(None))
+        );
+        assert_eq!(Range::WithoutVisit(None).then(), None);
+        assert_eq!(Range::ByLastConsultation(None).then(), None);
+    }
 }

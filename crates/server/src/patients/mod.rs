@@ -132,15 +132,3 @@ pub async fn chips<'e>(
     }
     Ok(by_patient)
 }
-
-/// `?cursor=` of a list ordered by one time and then the id, both descending:
-/// `"{time}_{id}"`. Anything else is 404, like the inbox's cursor.
-pub fn parse_cursor(cursor: Option<&str>) -> AppResult<Option<(i64, i64)>> {
-    cursor
-        .map(|c| {
-            c.split_once('_')
-                .and_then(|(at, id)| Some((at.parse::<i64>().ok()?, id.parse::<i64>().ok()?)))
-                .ok_or(AppError::Code(ErrorCode::NotFound))
-        })
-        .transpose()
-}
