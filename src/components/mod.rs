@@ -1,4 +1,5 @@
 pub mod form_field;
+pub mod pager;
 pub mod password_field;
 pub mod phone_code;
 pub mod photo_viewer;

@@ -15,6 +15,7 @@ strings! {
     patients_sort: "排序", "Sort by";
     sort_last_consultation: "最近问诊", "Latest consultation";
     sort_newest: "最新患者", "Newest patients";
+    sort_next_follow_up: "下次随访", "Next follow-up";
     patients_empty:
         "还没有患者：您接诊后，患者会出现在这里。",
         "No patients yet: they appear here once you accept their consultation.";

@@ -113,6 +113,9 @@ pub async fn follow_ups_flow(h: &Harness) {
     h.click("nav-patients").await;
     h.wait_path("/patients").await;
     h.wait_contains("next-follow-up", &second).await;
+    h.select("patients-sort", "next_follow_up").await;
+    h.wait_text("patient-total", "共 1 位").await;
+    h.wait_contains("next-follow-up", &second).await;
 }
 
 /// The first visit of the patient's plan.

@@ -17,6 +17,7 @@ use crate::{
     app::use_go,
     components::{
         form_field::{Control, FormError, FormErrors, FormField},
+        pager::{LoadMore, Pager},
         toast::use_toasts,
     },
     i18n::{tr, use_texts, Texts},
@@ -119,6 +120,18 @@ pub fn FollowUpsPage() -> impl IntoView {
             .map(|p| p.counts)
             .unwrap_or_default()
     });
+    let pager = Pager::new(|f: &FollowUp| f.id);
+    Effect::new(move || {
+        if let Some(Ok(p)) = page.get() {
+            pager.show_first(p);
+        }
+    });
+    let load_more = move || {
+        pager.load_more(
+            move || list.get_untracked(),
+            |list, cursor| async move { api::follow_ups::list(list, Some(&cursor)).await },
+        )
+    };
     let select = move |l: FollowUpList| go(&format!("/follow-ups?list={}", l.as_str()), true);
     view! {
         <section class="page follow-ups">
@@ -135,19 +148,22 @@ pub fn FollowUpsPage() -> impl IntoView {
                     }
                         .into_any()
                 }
-                Some(Ok(p)) => {
+                Some(Ok(_)) => {
                     view! {
                         <ul class="follow-up-list" data-testid="follow-up-list">
-                            {p
-                                .items
-                                .into_iter()
-                                .map(|f| view! { <FollowUpItem f version /> })
-                                .collect_view()}
+                            <For
+                                each=move || pager.rows.get()
+                                key=|f| (f.id, f.state, f.reminder_count)
+                                let:f
+                            >
+                                <FollowUpItem f version />
+                            </For>
                         </ul>
                     }
                         .into_any()
                 }
             }}
+            <LoadMore pager on_click=move |_| load_more() />
             <Templates />
         </section>
     }

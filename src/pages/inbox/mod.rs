@@ -12,12 +12,15 @@ use doctor_desk_api::{
     inbox::{ConsultationRow, ConsultationStatus, PatientSummary},
     onboarding::Gender,
 };
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{
     api,
-    components::virtual_list::VirtualList,
+    components::{
+        pager::{LoadMore, Pager},
+        virtual_list::VirtualList,
+    },
     format::{time_left, urgency},
     i18n::{tr, use_texts, Texts},
     inbox_events::use_inbox_events,
@@ -110,8 +113,8 @@ pub fn InboxPage() -> impl IntoView {
     });
     // Every row loaded so far (the first page, then pages loaded while scrolling); only
     // those near the screen are in the DOM, so ten thousand rows scroll like thirty.
-    let rows = RwSignal::new(Vec::<ConsultationRow>::new());
-    let cursor = RwSignal::new(None::<String>);
+    let pager = Pager::new(|r: &ConsultationRow| r.id);
+    let rows = pager.rows;
     let shown = RwSignal::new((tab.get_untracked(), query.get_untracked()));
     Effect::new(move || {
         let page = match first.get() {
@@ -143,35 +146,16 @@ pub fn InboxPage() -> impl IntoView {
             rows.set(merge(page.items, old));
         } else {
             shown.set((tab.get_untracked(), query.get_untracked()));
-            rows.set(page.items);
-            cursor.set(page.next_cursor);
+            pager.show_first(page);
         }
     });
-    let loading = RwSignal::new(false);
     let load_more = move || {
-        let Some(c) = cursor.get_untracked() else {
-            return;
-        };
-        if loading.get_untracked() {
-            return;
-        }
-        loading.set(true);
-        let (status, q) = (tab.get_untracked(), query.get_untracked());
-        spawn_local(async move {
-            if let Ok(page) = api::consultations(status, &q, Some(&c)).await {
-                if (status, q) == (tab.get_untracked(), query.get_untracked()) {
-                    rows.update(|r| {
-                        for row in page.items {
-                            if !r.iter().any(|x| x.id == row.id) {
-                                r.push(row);
-                            }
-                        }
-                    });
-                    cursor.set(page.next_cursor);
-                }
-            }
-            loading.set(false);
-        });
+        pager.load_more(
+            move || (tab.get_untracked(), query.get_untracked()),
+            |(status, q), cursor| async move {
+                api::consultations(status, &q, Some(&cursor)).await
+            },
+        )
     };
 
     let now = use_now();
@@ -276,17 +260,7 @@ pub fn InboxPage() -> impl IntoView {
                         .into_any()
                 }
             }}
-            <Show when=move || cursor.get().is_some()>
-                <button
-                    type="button"
-                    class="button"
-                    data-testid="load-more"
-                    disabled=move || loading.get()
-                    on:click=move |_| load_more()
-                >
-                    {tr(|t| t.load_more())}
-                </button>
-            </Show>
+            <LoadMore pager on_click=move |_| load_more() />
         </section>
     }
 }

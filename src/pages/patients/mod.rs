@@ -17,7 +17,11 @@ use leptos_router::components::A;
 
 use crate::{
     api,
-    components::{toast::use_toasts, virtual_list::VirtualList},
+    components::{
+        pager::{LoadMore, Pager},
+        toast::use_toasts,
+        virtual_list::VirtualList,
+    },
     format::local_day,
     i18n::{tr, use_texts, Texts},
 };
@@ -52,6 +56,14 @@ pub fn sex_label(t: &'static Texts, sex: Gender) -> &'static str {
     }
 }
 
+fn sort_label(t: &'static Texts, sort: PatientSort) -> &'static str {
+    match sort {
+        PatientSort::LastConsultation => t.sort_last_consultation(),
+        PatientSort::Newest => t.sort_newest(),
+        PatientSort::NextFollowUp => t.sort_next_follow_up(),
+    }
+}
+
 #[component]
 pub fn PatientsPage() -> impl IntoView {
     let t = use_texts();
@@ -71,50 +83,28 @@ pub fn PatientsPage() -> impl IntoView {
         let (q, tag, sort) = filter();
         async move { api::patients::list(&q, tag, sort, None).await }
     });
-    let rows = RwSignal::new(Vec::<PatientRow>::new());
-    let cursor = RwSignal::new(None::<String>);
+    let pager = Pager::new(|r: &PatientRow| r.id);
+    let rows = pager.rows;
     let total = RwSignal::new(0u32);
     Effect::new(move || {
         if let Some(Ok(page)) = first.get() {
-            rows.set(page.items);
-            cursor.set(page.next_cursor);
             total.set(page.total);
+            pager.show_first(page);
         }
     });
-    let loading = RwSignal::new(false);
     let load_more = move || {
-        let Some(c) = cursor.get_untracked() else {
-            return;
-        };
-        if loading.get_untracked() {
-            return;
-        }
-        loading.set(true);
-        let asked = (
-            query.get_untracked(),
-            tag.get_untracked(),
-            sort.get_untracked(),
-        );
-        spawn_local(async move {
-            let page = api::patients::list(&asked.0, asked.1, asked.2, Some(&c)).await;
-            let same = asked
-                == (
+        pager.load_more(
+            move || {
+                (
                     query.get_untracked(),
                     tag.get_untracked(),
                     sort.get_untracked(),
-                );
-            if let (Ok(page), true) = (page, same) {
-                rows.update(|r| {
-                    for row in page.items {
-                        if !r.iter().any(|x| x.id == row.id) {
-                            r.push(row);
-                        }
-                    }
-                });
-                cursor.set(page.next_cursor);
-            }
-            loading.set(false);
-        });
+                )
+            },
+            |(q, tag, sort), cursor| async move {
+                api::patients::list(&q, tag, sort, Some(&cursor)).await
+            },
+        )
     };
 
     // Tagging many at once: tick patients, pick a tag, add it to all of them.
@@ -199,10 +189,14 @@ pub fn PatientsPage() -> impl IntoView {
                             )
                         }
                     >
-                        <option value="last_consultation">
-                            {tr(|t| t.sort_last_consultation())}
-                        </option>
-                        <option value="newest">{tr(|t| t.sort_newest())}</option>
+                        {PatientSort::ALL
+                            .into_iter()
+                            .map(|s| {
+                                view! {
+                                    <option value=s.as_str()>{move || sort_label(t(), s)}</option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </div>
             </div>
@@ -279,17 +273,7 @@ pub fn PatientsPage() -> impl IntoView {
                         .into_any()
                 }
             }}
-            <Show when=move || cursor.get().is_some()>
-                <button
-                    type="button"
-                    class="button"
-                    data-testid="load-more"
-                    disabled=move || loading.get()
-                    on:click=move |_| load_more()
-                >
-                    {tr(|t| t.load_more())}
-                </button>
-            </Show>
+            <LoadMore pager on_click=move |_| load_more() />
             <details class="card tag-manager" data-testid="manage-tags">
                 <summary>{tr(|t| t.manage_tags())}</summary>
                 <TagManager tags on_change=move |_| version.update(|v| *v += 1) />
