@@ -1178,7 +1178,7 @@ async fn check_tap_targets(h: &Harness) {
     );
 }
 
-/// Bottom tab bar on phones, side navigation on desktops.
+/// Bottom tab bar on phones, side navigation (in view while the page scrolls) on desktops.
 async fn check_navigation_layout(h: &Harness, signed_in: bool) {
     if !signed_in {
         return;
@@ -1188,7 +1188,7 @@ async fn check_navigation_layout(h: &Harness, signed_in: bool) {
         .await;
     let expected = match h.viewport {
         Viewport::Phone => "fixed",
-        Viewport::Desktop => "static",
+        Viewport::Desktop => "sticky",
     };
     assert_eq!(position, expected);
 }
@@ -1247,8 +1247,9 @@ cases!(inbox_flow, phone);
 cases!(inbox_scrolls_ten_thousand, phone);
 cases!(parts_load_on_demand, phone);
 use follow_ups::{follow_up_plans_flow, follow_ups_flow};
-use patients::patients_flow;
+use patients::{patients_flow, patients_scroll_ten_thousand};
 cases!(patients_flow);
+cases!(patients_scroll_ten_thousand);
 cases!(follow_ups_flow);
 cases!(follow_up_plans_flow);
 

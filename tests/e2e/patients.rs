@@ -237,3 +237,98 @@ pub async fn patients_flow(h: &Harness) {
         h.screenshot("patients-side-by-side").await;
     }
 }
+
+/// Ten thousand patients: only the rows near the screen are in the page, the next pages
+/// load as the doctor scrolls (on a desktop, beside the file area), each row is the right
+/// patient, and screen readers still hear "n of 10000".
+pub async fn patients_scroll_ten_thousand(h: &Harness) {
+    const ROWS: i64 = 10_000;
+    let phone = unique_phone();
+    sign_up(h, &phone).await;
+    let db = &h.server.state.db;
+    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+        .bind(&phone)
+        .fetch_one(db)
+        .await
+        .expect("doctor");
+    // Fixture: one accepted, closed consultation each (the triggers make them the
+    // doctor's patients), patient n's a minute older than patient n - 1's.
+    let now = chrono::Utc::now().timestamp();
+    sqlx::query(
+        "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
+         INSERT INTO patients (phone, name, sex, birth_date, created_at)
+         SELECT printf('1661%07d', n), '患者' || n, 'male', '1960-05-01', ?2 FROM seq",
+    )
+    .bind(ROWS)
+    .bind(now)
+    .execute(db)
+    .await
+    .expect("patients");
+    sqlx::query(
+        "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
+         INSERT INTO consultations (doctor_id, patient_id, status, complaint, prior_hospital,
+           prior_diagnosis, prior_visited_on, price_fen, created_at, accepted_at, deadline_at,
+           close_reason, follow_ups_left, last_activity_at, closed_at)
+         SELECT ?2, p.id, 'closed', '血压复查', '医院', '高血压', '2026-09-01', 0,
+                ?3 - n * 60, ?3 - n * 60, NULL, 'advice', 0, ?3 - n * 60, ?3 - n * 60
+         FROM seq JOIN patients p ON p.phone = printf('1661%07d', n)",
+    )
+    .bind(ROWS)
+    .bind(doctor_id)
+    .bind(now)
+    .execute(db)
+    .await
+    .expect("consultations");
+    // Place k (1-based, most recent consultation first) is patient n = k - 1.
+    let first_id: i64 = sqlx::query_scalar("SELECT id FROM patients WHERE phone = '16610000000'")
+        .fetch_one(db)
+        .await
+        .expect("first patient");
+
+    h.goto("/patients").await;
+    h.wait_text("patient-total", "共 10000 位").await;
+    // What is in the DOM: how many rows, their places in order, the set size, and whether
+    // each row links to the patient at its place.
+    let window = format!(
+        "const rows = [...document.querySelectorAll(\"[data-testid='patient-row']\")];
+         const at = rows.map(r => Number(r.getAttribute('aria-posinset')));
+         const right = rows.every((r, i) => r.querySelector('a').getAttribute('href')
+             === '/patients/' + ({first_id} + at[i] - 1));
+         return {{ count: rows.length, first: at[0], last: at[at.length - 1], right,
+                  contiguous: at.every((p, i) => i === 0 || p === at[i - 1] + 1),
+                  size: rows[0] && rows[0].getAttribute('aria-setsize') }}"
+    );
+    h.wait_until(
+        "the first rows",
+        "return document.querySelectorAll(\"[data-testid='patient-row']\").length > 0",
+    )
+    .await;
+    let shown = h.js(&window).await;
+    assert_eq!(shown["size"], "10000", "{shown}");
+    assert_eq!(shown["first"], 1, "{shown}");
+    assert_eq!(shown["right"], true, "{shown}");
+    assert!(shown["count"].as_u64().unwrap() <= 30, "{shown}");
+
+    let mut last = shown["last"].as_u64().unwrap();
+    for _ in 0..5 {
+        h.js("window.scrollTo(0, document.documentElement.scrollHeight); return true")
+            .await;
+        h.wait_until(
+            "rows further down",
+            &format!(
+                "const at = [...document.querySelectorAll(\"[data-testid='patient-row']\")]
+                    .map(r => Number(r.getAttribute('aria-posinset')));
+                 return Math.max(...at) > {last}"
+            ),
+        )
+        .await;
+        let shown = h.js(&window).await;
+        last = shown["last"].as_u64().unwrap();
+        assert!(shown["count"].as_u64().unwrap() <= 30, "{shown}");
+        assert_eq!(shown["contiguous"], true, "{shown}");
+        assert_eq!(shown["right"], true, "{shown}");
+    }
+    assert!(last > 100, "five scrolls reach row {last}");
+    check_tap_targets(h).await;
+    h.screenshot("ten-thousand").await;
+}
