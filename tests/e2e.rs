@@ -999,27 +999,20 @@ async fn inbox_flow(h: &Harness) {
     );
 }
 
-/// Ten thousand consultations: only the rows near the screen are in the page, the next
-/// pages load as the doctor scrolls, and screen readers still hear "n of 10000".
-async fn inbox_scrolls_ten_thousand(h: &Harness) {
-    const ROWS: i64 = 10_000;
-    let phone = unique_phone();
-    sign_up(h, &phone).await;
-    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-        .bind(&phone)
-        .fetch_one(&h.server.state.db)
-        .await
-        .expect("doctor");
-    // Fixture: a year of closed consultations, one patient each, written by SQL.
+/// Fixture: `rows` closed consultations of the doctor, one new patient each (so each is
+/// the doctor's patient), written by SQL: number n (0-based, complaint "第 n+1 位：…",
+/// phone `{prefix}` + n in 7 digits) a minute older than number n - 1.
+async fn seed_closed_consultations(h: &Harness, doctor_id: i64, rows: i64, prefix: &str) {
     let db = &h.server.state.db;
     let now = chrono::Utc::now().timestamp();
     sqlx::query(
         "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
          INSERT INTO patients (phone, name, sex, birth_date, created_at)
-         SELECT printf('1660%07d', n), '患者' || n, 'female', '1970-01-01', ?2 FROM seq",
+         SELECT ?3 || printf('%07d', n), '患者' || n, 'female', '1970-01-01', ?2 FROM seq",
     )
-    .bind(ROWS)
+    .bind(rows)
     .bind(now)
+    .bind(prefix)
     .execute(db)
     .await
     .expect("patients");
@@ -1031,14 +1024,29 @@ async fn inbox_scrolls_ten_thousand(h: &Harness) {
          SELECT ?2, p.id, 'closed', '第 ' || (n + 1) || ' 位：血压复查', '医院', '高血压',
                 '2026-09-01', 0, ?3 - n * 60, ?3 - n * 60, NULL, 'advice', 0, ?3 - n * 60,
                 ?3 - n * 60
-         FROM seq JOIN patients p ON p.phone = printf('1660%07d', n)",
+         FROM seq JOIN patients p ON p.phone = ?4 || printf('%07d', n)",
     )
-    .bind(ROWS)
+    .bind(rows)
     .bind(doctor_id)
     .bind(now)
+    .bind(prefix)
     .execute(db)
     .await
     .expect("consultations");
+}
+
+/// Ten thousand consultations: only the rows near the screen are in the page, the next
+/// pages load as the doctor scrolls, and screen readers still hear "n of 10000".
+async fn inbox_scrolls_ten_thousand(h: &Harness) {
+    const ROWS: i64 = 10_000;
+    let phone = unique_phone();
+    sign_up(h, &phone).await;
+    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+        .bind(&phone)
+        .fetch_one(&h.server.state.db)
+        .await
+        .expect("doctor");
+    seed_closed_consultations(h, doctor_id, ROWS, "1660").await;
 
     h.goto("/inbox").await;
     h.click("tab-closed").await;

@@ -9,7 +9,8 @@ use chrono::Duration;
 use super::{patients::doctor_asked_by_a_patient, sign_in, PASSWORD};
 use crate::support::Harness;
 
-pub async fn follow_ups_flow(h: &Harness) {
+/// A signed-in doctor and a patient of theirs: `(doctor id, patient, patient id)`.
+async fn doctors_patient(h: &Harness) -> (i64, doctor_desk_server::simulate::PatientClient, i64) {
     let db = &h.server.state.db;
     let (doctor_id, patient, patient_phone, id) = doctor_asked_by_a_patient(h).await;
     // Fixture: accepted (the accept step has its own flows), so the patient is the doctor's.
@@ -25,6 +26,12 @@ pub async fn follow_ups_flow(h: &Harness) {
         .fetch_one(db)
         .await
         .expect("patient");
+    (doctor_id, patient, patient_id)
+}
+
+pub async fn follow_ups_flow(h: &Harness) {
+    let db = &h.server.state.db;
+    let (doctor_id, patient, patient_id) = doctors_patient(h).await;
     let template: i64 = sqlx::query_scalar(
         "SELECT id FROM follow_up_templates WHERE doctor_id IS NULL AND name = '高血压'",
     )
@@ -136,20 +143,7 @@ async fn visit_id(h: &Harness, patient_id: i64) -> i64 {
 /// a date in the past is refused under that visit.
 pub async fn follow_up_plans_flow(h: &Harness) {
     let db = &h.server.state.db;
-    let (doctor_id, _patient, patient_phone, id) = doctor_asked_by_a_patient(h).await;
-    // Fixture: accepted, so the patient is the doctor's.
-    sqlx::query(
-        "UPDATE consultations SET status = 'ongoing', accepted_at = created_at WHERE id = ?",
-    )
-    .bind(id)
-    .execute(db)
-    .await
-    .expect("accepted");
-    let patient_id: i64 = sqlx::query_scalar("SELECT id FROM patients WHERE phone = ?")
-        .bind(&patient_phone)
-        .fetch_one(db)
-        .await
-        .expect("patient");
+    let (doctor_id, _patient, patient_id) = doctors_patient(h).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
         .date_naive();

@@ -5,7 +5,7 @@
 //! At 1280 px the inbox and my patients keep their list beside the open consultation or
 //! file; on a phone each is a screen of its own.
 
-use super::{check_tap_targets, sign_up};
+use super::{check_tap_targets, seed_closed_consultations, sign_up};
 use crate::support::{unique_phone, Harness, Viewport};
 
 /// On a desktop the list (`list`, its open row marked) is left of the page that shows
@@ -251,34 +251,7 @@ pub async fn patients_scroll_ten_thousand(h: &Harness) {
         .fetch_one(db)
         .await
         .expect("doctor");
-    // Fixture: one accepted, closed consultation each (the triggers make them the
-    // doctor's patients), patient n's a minute older than patient n - 1's.
-    let now = chrono::Utc::now().timestamp();
-    sqlx::query(
-        "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
-         INSERT INTO patients (phone, name, sex, birth_date, created_at)
-         SELECT printf('1661%07d', n), '患者' || n, 'male', '1960-05-01', ?2 FROM seq",
-    )
-    .bind(ROWS)
-    .bind(now)
-    .execute(db)
-    .await
-    .expect("patients");
-    sqlx::query(
-        "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
-         INSERT INTO consultations (doctor_id, patient_id, status, complaint, prior_hospital,
-           prior_diagnosis, prior_visited_on, price_fen, created_at, accepted_at, deadline_at,
-           close_reason, follow_ups_left, last_activity_at, closed_at)
-         SELECT ?2, p.id, 'closed', '血压复查', '医院', '高血压', '2026-09-01', 0,
-                ?3 - n * 60, ?3 - n * 60, NULL, 'advice', 0, ?3 - n * 60, ?3 - n * 60
-         FROM seq JOIN patients p ON p.phone = printf('1661%07d', n)",
-    )
-    .bind(ROWS)
-    .bind(doctor_id)
-    .bind(now)
-    .execute(db)
-    .await
-    .expect("consultations");
+    seed_closed_consultations(h, doctor_id, ROWS, "1661").await;
     // Place k (1-based, most recent consultation first) is patient n = k - 1.
     let first_id: i64 = sqlx::query_scalar("SELECT id FROM patients WHERE phone = '16610000000'")
         .fetch_one(db)

@@ -511,8 +511,16 @@ impl Harness {
             .expect("set value");
     }
 
-    /// Chooses an option of the `<select>` with this `data-testid`.
+    /// Chooses an option of the `<select>` with this `data-testid`, once the page has it
+    /// (options often come with a later answer of the API).
     pub async fn select(&self, id: &str, value: &str) {
+        self.wait_until(
+            &format!("option {value:?} of {id}"),
+            &format!(
+                "return !!document.querySelector(\"[data-testid='{id}'] option[value='{value}']\")"
+            ),
+        )
+        .await;
         self.testid(id)
             .await
             .select_by_value(value)
