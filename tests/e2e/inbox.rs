@@ -1,0 +1,377 @@
+//! The inbox end to end: the service opened, a live consultation accepted, answered and
+//! ended with advice, and ten thousand consultations scrolled with a small DOM.
+
+use super::*;
+
+/// A verified doctor opens the service in the settings, adds a quick reply; a patient
+/// (through the HTTP API) asks for a follow-up, which appears in the inbox without a
+/// reload; the doctor accepts with the confirmation, replies with the quick reply, sees
+/// the patient's answer arrive live, and ends with advice.
+pub async fn inbox_flow(h: &Harness) {
+    use doctor_desk_server::simulate::PatientClient;
+    let phone = unique_phone();
+    sign_up(h, &phone).await;
+    // Fixture: the hospital verified this doctor (the review itself has its own flow).
+    sqlx::query("UPDATE accounts SET verification_status = 'verified' WHERE phone = ?")
+        .bind(&phone)
+        .execute(&h.server.state.db)
+        .await
+        .expect("verified");
+    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+        .bind(&phone)
+        .fetch_one(&h.server.state.db)
+        .await
+        .expect("doctor");
+
+    // Service settings and a quick reply, in the settings page.
+    h.goto("/settings/consultation").await;
+    h.click("service-enabled").await;
+    h.fill("greeting", "您好，我已接诊。").await;
+    h.click("save-settings").await;
+    h.wait_until(
+        "settings saved",
+        "return document.querySelector(\"[data-testid='service-enabled']\").checked === true",
+    )
+    .await;
+    h.fill("title", "复查").await;
+    h.fill("text", "请两周后复查空腹血糖。").await;
+    h.click("add-quick-reply").await;
+    h.wait_contains("quick-reply-item", "请两周后复查空腹血糖")
+        .await;
+    // A second one; reorder both ways; edit the second.
+    h.fill("title", "用药").await;
+    h.fill("text", "饭前服用。").await;
+    h.click("add-quick-reply").await;
+    let order = |expected: &str| {
+        format!(
+            "return [...document.querySelectorAll(\"[data-testid='quick-reply-item'] strong\")]
+                .map(e => e.innerText).join(',') === {expected:?}"
+        )
+    };
+    h.wait_until("two quick replies", &order("复查,用药")).await;
+    h.click("move-down").await;
+    h.wait_until("moved down", &order("用药,复查")).await;
+    nth(h, "move-up", 1).await.click().await.expect("move up");
+    h.wait_until("moved up", &order("复查,用药")).await;
+    nth(h, "edit-quick-reply", 1)
+        .await
+        .click()
+        .await
+        .expect("edit");
+    h.fill("text", "饭后服用，每日一次。").await;
+    h.click("add-quick-reply").await;
+    h.wait_until(
+        "edited",
+        "return document.querySelectorAll(\"[data-testid='quick-reply-item']\")[1]
+            .innerText.includes('饭后服用，每日一次')",
+    )
+    .await;
+
+    h.goto("/inbox").await;
+    h.testid("inbox-empty").await;
+    check_tap_targets(h).await;
+    // The consultation's part comes while the doctor looks at the inbox, before one is
+    // opened (the page fetches it when idle).
+    h.wait_until(
+        "the consultation's part fetched ahead",
+        "return performance.getEntriesByType('resource')
+            .some(e => e.name.endsWith('/part_consultation_thread_view.bin'))",
+    )
+    .await;
+
+    // A patient asks; the request appears live, with the tab bar badge.
+    let patient_phone = unique_phone();
+    let patient = PatientClient::new(&h.server.url(), &patient_phone, "张三").expect("client");
+    patient.sign_in().await.expect("patient signs in");
+    // Fixture: a four-year-old (type 1 diabetes), so the guardian reminder must show.
+    sqlx::query("UPDATE patients SET birth_date = date('now', '-4 years') WHERE phone = ?")
+        .bind(&patient_phone)
+        .execute(&h.server.state.db)
+        .await
+        .expect("birth date");
+    let id = patient.ask(doctor_id).await.expect("consultation");
+    h.wait_contains("consultation-row", "张*").await;
+    h.wait_text("nav-inbox-badge", "1").await;
+    h.wait_until(
+        "the title counts it",
+        "return document.title.startsWith('(1) ')",
+    )
+    .await;
+    h.screenshot("inbox").await;
+    h.click("consultation-row").await;
+    h.wait_path(&format!("/inbox/{id}")).await;
+    h.wait_contains("prior-diagnosis", "杭州市第一人民医院")
+        .await;
+    h.wait_contains("guardian-needed", "监护人").await;
+    // Tap to zoom: the record full screen; Escape (the focus is on its close button)
+    // closes it, and so does the button.
+    let closed = "return !document.querySelector(\"[data-testid='image-viewer']\")";
+    h.click("zoomable").await;
+    h.testid("image-viewer").await;
+    h.client
+        .active_element()
+        .await
+        .expect("focus")
+        .send_keys("\u{E00C}")
+        .await
+        .expect("Escape");
+    h.wait_until("the viewer closed by Escape", closed).await;
+    h.click("zoomable").await;
+    h.click("close-viewer").await;
+    h.wait_until("the viewer closed by its button", closed)
+        .await;
+
+    // Accepting needs the follow-up confirmation.
+    h.click("accept-consultation").await;
+    h.wait_contains("follow_up_confirmed-error", "复诊").await;
+    h.click("confirm-follow-up").await;
+    h.click("accept-consultation").await;
+    h.wait_text("consultation-status", "进行中").await;
+    h.wait_until(
+        "the greeting in the thread",
+        "return [...document.querySelectorAll(\"[data-testid='message']\")].some(m => m.innerText.includes('您好，我已接诊'))",
+    )
+    .await;
+
+    // A quick reply is one tap; sent, it shows in the thread.
+    h.click("quick-reply").await;
+    h.click("send-message").await;
+    h.wait_until(
+        "the reply in the thread",
+        "return [...document.querySelectorAll(\"[data-testid='message']\")].some(m => m.innerText.includes('两周后复查'))",
+    )
+    .await;
+
+    // The patient's answer arrives live.
+    patient
+        .send(id, "好的，谢谢医生", false)
+        .await
+        .expect("patient message");
+    h.wait_until(
+        "the patient's message arrives",
+        "return [...document.querySelectorAll(\"[data-testid='message']\")].some(m => m.innerText.includes('好的，谢谢医生'))",
+    )
+    .await;
+    check_tap_targets(h).await;
+
+    // A photo: compressed in the browser, uploaded with progress, then in the thread, and
+    // the patient gets it.
+    h.attach_photo("photo-file", 4000, 3000).await;
+    h.wait_until(
+        "the photo in the thread",
+        "return [...document.querySelectorAll(\"[data-testid='message'] img\")]
+            .some(i => i.complete && i.naturalWidth > 0 && i.naturalWidth <= 2560)",
+    )
+    .await;
+    let thread = patient.messages(id).await.expect("patient's thread");
+    assert!(
+        thread.iter().any(
+            |m| m.image_file_id.is_some() && m.sender == doctor_desk_api::inbox::Sender::Doctor
+        ),
+        "the patient sees the doctor's photo"
+    );
+    h.screenshot("thread").await;
+
+    // The doctor's network drops while the patient writes twice. The page says so; a
+    // reply typed meanwhile fails and waits for a retry; once back, everything is there
+    // exactly once.
+    h.network.cut();
+    h.testid("live-offline").await;
+    for text in ["今天空腹 5.8", "餐后两小时 7.9"] {
+        patient.send(id, text, false).await.expect("patient writes");
+    }
+    h.fill("text", "收到，数值不错").await;
+    h.click("send-message").await;
+    h.testid("retry-send").await;
+    h.network.restore();
+    // A JS expression: each text is in exactly one message.
+    let once = |texts: &[&str]| {
+        format!(
+            "(() => {{
+                const seen = [...document.querySelectorAll(\"[data-testid='message'] p\")]
+                    .map(p => p.innerText);
+                return {texts:?}.every(t => seen.filter(s => s === t).length === 1);
+            }})()"
+        )
+    };
+    h.wait_until(
+        "both messages sent while offline, once each",
+        &format!("return {}", once(&["今天空腹 5.8", "餐后两小时 7.9"])),
+    )
+    .await;
+    h.wait_until(
+        "the live link is back",
+        "return !document.querySelector(\"[data-testid='live-offline']\")",
+    )
+    .await;
+    // The unsent reply survives a reload too; the consultation page's own first requests
+    // are made once (and preloaded in Chromium).
+    h.client.refresh().await.expect("reload");
+    h.wait_contains("prior-diagnosis", "杭州市第一人民医院")
+        .await;
+    let consultation = format!("/api/v1/consultations/{id}");
+    let thread = format!("/api/v1/consultations/{id}/messages?after=0");
+    requested_once(h, &["/api/v1/me", &consultation, &thread]).await;
+    part_beside_main_module(h, "consultation_thread_view").await;
+    h.click("retry-send").await;
+    h.wait_until(
+        "the retried reply, once",
+        &format!(
+            "return {} && !document.querySelector(\"[data-testid='outgoing']\")",
+            once(&["今天空腹 5.8", "餐后两小时 7.9", "收到，数值不错"])
+        ),
+    )
+    .await;
+
+    // Ending with advice.
+    h.click("open-end-form").await;
+    h.fill("assessment", "血糖控制尚可").await;
+    h.fill("advice", "继续原方案，注意饮食").await;
+    h.click("end-consultation").await;
+    h.wait_text("consultation-status", "已结束").await;
+    h.wait_contains("advice", "继续原方案").await;
+    let mine = patient.consultation(id).await.expect("patient view");
+    assert_eq!(mine.follow_ups_left, 2);
+
+    // Two follow-up questions; the doctor answers the last one, then the thread is
+    // read-only on both sides.
+    patient
+        .send(id, "药需要减量吗？", false)
+        .await
+        .expect("first follow-up");
+    patient
+        .send(id, "运动有什么建议？", false)
+        .await
+        .expect("second follow-up");
+    assert!(
+        patient.send(id, "还有一个问题", false).await.is_err(),
+        "no third follow-up"
+    );
+    h.wait_until(
+        "the follow-ups arrive",
+        &format!("return {}", once(&["药需要减量吗？", "运动有什么建议？"])),
+    )
+    .await;
+    h.fill("text", "不需要减量；每天快走半小时。").await;
+    h.click("send-message").await;
+    h.testid("read-only").await;
+    assert!(
+        h.js("return document.querySelector(\"[data-testid='send-message']\") === null")
+            .await
+            .as_bool()
+            .unwrap_or(false),
+        "no composer once the thread is read-only"
+    );
+}
+
+/// Fixture: `rows` closed consultations of the doctor, one new patient each (so each is
+/// the doctor's patient), written by SQL: number n (0-based, complaint "第 n+1 位：…",
+/// phone `{prefix}` + n in 7 digits) a minute older than number n - 1.
+pub async fn seed_closed_consultations(h: &Harness, doctor_id: i64, rows: i64, prefix: &str) {
+    let db = &h.server.state.db;
+    let now = chrono::Utc::now().timestamp();
+    sqlx::query(
+        "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
+         INSERT INTO patients (phone, name, sex, birth_date, created_at)
+         SELECT ?3 || printf('%07d', n), '患者' || n, 'female', '1970-01-01', ?2 FROM seq",
+    )
+    .bind(rows)
+    .bind(now)
+    .bind(prefix)
+    .execute(db)
+    .await
+    .expect("patients");
+    sqlx::query(
+        "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
+         INSERT INTO consultations (doctor_id, patient_id, status, complaint, prior_hospital,
+           prior_diagnosis, prior_visited_on, price_fen, created_at, accepted_at, deadline_at,
+           close_reason, follow_ups_left, last_activity_at, closed_at)
+         SELECT ?2, p.id, 'closed', '第 ' || (n + 1) || ' 位：血压复查', '医院', '高血压',
+                '2026-09-01', 0, ?3 - n * 60, ?3 - n * 60, NULL, 'advice', 0, ?3 - n * 60,
+                ?3 - n * 60
+         FROM seq JOIN patients p ON p.phone = ?4 || printf('%07d', n)",
+    )
+    .bind(rows)
+    .bind(doctor_id)
+    .bind(now)
+    .bind(prefix)
+    .execute(db)
+    .await
+    .expect("consultations");
+}
+
+/// Ten thousand consultations: only the rows near the screen are in the page, the next
+/// pages load as the doctor scrolls, and screen readers still hear "n of 10000".
+pub async fn inbox_scrolls_ten_thousand(h: &Harness) {
+    const ROWS: i64 = 10_000;
+    let phone = unique_phone();
+    sign_up(h, &phone).await;
+    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+        .bind(&phone)
+        .fetch_one(&h.server.state.db)
+        .await
+        .expect("doctor");
+    seed_closed_consultations(h, doctor_id, ROWS, "1660").await;
+
+    h.goto("/inbox").await;
+    h.click("tab-closed").await;
+    h.wait_text("count-closed", "10000").await;
+    h.wait_until(
+        "the newest row first",
+        "const row = document.querySelector(\"[data-testid='consultation-row']\");
+         return !!row && row.innerText.includes('第 1 位')",
+    )
+    .await;
+    // What is in the DOM: how many rows, the first and last place, and the set size.
+    let window =
+        "const rows = [...document.querySelectorAll(\"[data-testid='consultation-row']\")];
+        const at = rows.map(r => Number(r.getAttribute('aria-posinset')));
+        return { count: rows.length, first: at[0], last: at[at.length - 1],
+                 contiguous: at.every((p, i) => i === 0 || p === at[i - 1] + 1),
+                 size: rows[0] && rows[0].getAttribute('aria-setsize') }";
+    let shown = h.js(window).await;
+    assert_eq!(shown["size"], "10000", "{shown}");
+    assert!(shown["count"].as_u64().unwrap() <= 30, "{shown}");
+
+    // Scrolling down loads page after page; the DOM stays small.
+    let mut last = shown["last"].as_u64().unwrap();
+    for _ in 0..6 {
+        h.js("window.scrollTo(0, document.documentElement.scrollHeight); return true")
+            .await;
+        h.wait_until(
+            "rows further down",
+            &format!(
+                "const at = [...document.querySelectorAll(\"[data-testid='consultation-row']\")]
+                    .map(r => Number(r.getAttribute('aria-posinset')));
+                 return Math.max(...at) > {last}"
+            ),
+        )
+        .await;
+        let shown = h.js(window).await;
+        last = shown["last"].as_u64().unwrap();
+        assert!(shown["count"].as_u64().unwrap() <= 30, "{shown}");
+        assert_eq!(shown["contiguous"], true, "{shown}");
+    }
+    assert!(last > 150, "six scrolls reach row {last}");
+    let far = h.js(window).await;
+    assert!(far["first"].as_u64().unwrap() > 100, "{far}");
+    // Each row shows its own consultation (newest first: place k is the k-th).
+    h.wait_until(
+        "the last row rendered is the right one",
+        &format!(
+            "const row = document.querySelector(\"[aria-posinset='{last}']\");
+             return !!row && row.innerText.includes('第 {last} 位')"
+        ),
+    )
+    .await;
+    check_tap_targets(h).await;
+
+    // Back to the top: the first rows again.
+    h.js("window.scrollTo(0, 0); return true").await;
+    h.wait_until(
+        "the first row again",
+        "const first = document.querySelector(\"[data-testid='consultation-row']\");
+         return first && first.getAttribute('aria-posinset') === '1'",
+    )
+    .await;
+}
