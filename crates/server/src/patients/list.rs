@@ -1,11 +1,12 @@
 //! `GET /patients`: my patients, found by part of the name or the last 4 digits of the
 //! phone, narrowed to one of my tags, in pages of one order.
 
+mod range;
+
 use axum::{
     extract::{Query, State},
     Json,
 };
-use chrono::NaiveDate;
 use doctor_desk_api::{
     patients::{is_phone_tail, PatientPage, PatientRow, PatientSort, PAGE_MAX},
     validate::FieldError,
@@ -22,6 +23,7 @@ use crate::{
     inbox::summary,
     state::AppState,
 };
+use range::Range;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
@@ -58,138 +60,6 @@ enum Search {
     PhoneTail(String),
 }
 
-/// One index range of my patients in its order, read from just after a row of the previous
-/// page (`None`: from its start). A page reads its sort's ranges in turn; the position after
-/// its last row, as text, is its `next_cursor`. The client only passes it back: anything
-/// that is not one of the sort's own shapes answers 404, like the inbox's cursor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Range {
-    /// `last_consultation`: the most recent consultation first. `{time}_{id}`.
-    ByLastConsultation(Option<(i64, i64)>),
-    /// `newest`: who became mine most recently first. `{time}_{id}`.
-    ByNewest(Option<(i64, i64)>),
-    /// `next_follow_up`, first the patients with an open visit: the soonest first, then
-    /// by id. `{YYYY-MM-DD}_{id}`.
-    WithVisit(Option<(NaiveDate, i64)>),
-    /// `next_follow_up`, then the patients without one: the most recent consultation
-    /// first. `none_{time}_{id}`.
-    WithoutVisit(Option<(i64, i64)>),
-}
-
-impl Range {
-    /// Where a page of `sort` starts: at the beginning, or after the cursor's row.
-    fn start(sort: PatientSort, cursor: Option<&str>) -> Option<Range> {
-        let Some(cursor) = cursor else {
-            return Some(match sort {
-                PatientSort::LastConsultation => Range::ByLastConsultation(None),
-                PatientSort::Newest => Range::ByNewest(None),
-                PatientSort::NextFollowUp => Range::WithVisit(None),
-            });
-        };
-        let (key, id) = cursor.rsplit_once('_')?;
-        let id = id.parse().ok()?;
-        Some(match sort {
-            PatientSort::LastConsultation => {
-                Range::ByLastConsultation(Some((key.parse().ok()?, id)))
-            }
-            PatientSort::Newest => Range::ByNewest(Some((key.parse().ok()?, id))),
-            PatientSort::NextFollowUp => match key.strip_prefix("none_") {
-                Some(at) => Range::WithoutVisit(Some((at.parse().ok()?, id))),
-                None => {
-                    Range::WithVisit(Some((NaiveDate::parse_from_str(key, "%Y-%m-%d").ok()?, id)))
-                }
-            },
-        })
-    }
-
-    /// The range read after this one is done.
-    fn then(self) -> Option<Range> {
-        match self {
-            Range::WithVisit(_) => Some(Range::WithoutVisit(None)),
-            _ => None,
-        }
-    }
-
-    /// Just after `row`, the last of a page of `sort`.
-    fn after(sort: PatientSort, row: &ListRow) -> Range {
-        match sort {
-            PatientSort::LastConsultation => {
-                Range::ByLastConsultation(Some((row.last_consultation_at, row.id)))
-            }
-            PatientSort::Newest => Range::ByNewest(Some((row.since, row.id))),
-            PatientSort::NextFollowUp => {
-                match row.next_follow_up.as_deref().and_then(|d| d.parse().ok()) {
-                    Some(due) => Range::WithVisit(Some((due, row.id))),
-                    None => Range::WithoutVisit(Some((row.last_consultation_at, row.id))),
-                }
-            }
-        }
-    }
-
-    /// The position as a `cursor`; `None` at the start of a range.
-    fn cursor(self) -> Option<String> {
-        match self {
-            Range::ByLastConsultation(after) | Range::ByNewest(after) => {
-                after.map(|(at, id)| format!("{at}_{id}"))
-            }
-            Range::WithVisit(after) => {
-                after.map(|(due, id)| format!("{}_{id}", due.format("%Y-%m-%d")))
-            }
-            Range::WithoutVisit(after) => after.map(|(at, id)| format!("none_{at}_{id}")),
-        }
-    }
-
-    /// The range's condition and where it starts, after the `WHERE` of the matches.
-    fn push_position(self, sql: &mut QueryBuilder<'_, Sqlite>) {
-        let after_time = |sql: &mut QueryBuilder<'_, Sqlite>, key: &str, at: i64, id: i64| {
-            sql.push(format!(" AND ({key}, dp.patient_id) < ("))
-                .push_bind(at)
-                .push(", ")
-                .push_bind(id)
-                .push(")");
-        };
-        match self {
-            Range::ByLastConsultation(after) => {
-                if let Some((at, id)) = after {
-                    after_time(sql, "dp.last_consultation_at", at, id);
-                }
-            }
-            Range::ByNewest(after) => {
-                if let Some((at, id)) = after {
-                    after_time(sql, "dp.since", at, id);
-                }
-            }
-            Range::WithVisit(after) => {
-                sql.push(" AND dp.next_follow_up IS NOT NULL");
-                if let Some((due, id)) = after {
-                    sql.push(" AND (dp.next_follow_up, dp.patient_id) > (")
-                        .push_bind(due.format("%Y-%m-%d").to_string())
-                        .push(", ")
-                        .push_bind(id)
-                        .push(")");
-                }
-            }
-            Range::WithoutVisit(after) => {
-                sql.push(" AND dp.next_follow_up IS NULL");
-                if let Some((at, id)) = after {
-                    after_time(sql, "dp.last_consultation_at", at, id);
-                }
-            }
-        }
-    }
-
-    /// The range's order (of `dp`, the patient's `doctor_patients` row).
-    fn order(self) -> &'static str {
-        match self {
-            Range::ByLastConsultation(_) | Range::WithoutVisit(_) => {
-                " ORDER BY dp.last_consultation_at DESC, dp.patient_id DESC"
-            }
-            Range::ByNewest(_) => " ORDER BY dp.since DESC, dp.patient_id DESC",
-            Range::WithVisit(_) => " ORDER BY dp.next_follow_up, dp.patient_id",
-        }
-    }
-}
-
 /// Which query the matches are for: the page reads a range in its order and stops after
 /// a page; the total counts every match.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -213,19 +83,33 @@ fn push_matches(
         Some(Search::PhoneTail(_)) => {
             sql.push(" FROM patients p CROSS JOIN doctor_patients dp ON dp.patient_id = p.id")
         }
-        Some(Search::Name(_)) => {
-            sql.push(" FROM doctor_patients dp JOIN patients p ON p.id = dp.patient_id")
-        }
-        // Without a search, one index range of mine alone.
-        None => sql.push(" FROM doctor_patients dp"),
+        // Otherwise one index range of mine alone: the name is copied onto my row
+        // (migration 0011), so a name search reads nothing of `patients` either.
+        Some(Search::Name(_)) | None => sql.push(" FROM doctor_patients dp"),
     };
     sql.push(" WHERE dp.doctor_id = ").push_bind(doctor_id);
     match search {
-        Some(Search::Name(name)) => {
-            sql.push(" AND instr(p.name, ")
+        // The matches as one list, from the name index alone (`doctor_patients_by_name`
+        // holds the id too). The page reads its range in order and checks each row against
+        // the list, like the tag below, so a row the search skips costs no read of its
+        // `doctor_patients` row; the total counts the name index's matches directly.
+        Some(Search::Name(name)) => match part {
+            Part::Page => {
+                sql.push(
+                    " AND +dp.patient_id IN (SELECT n.patient_id FROM doctor_patients n
+                      WHERE n.doctor_id = ",
+                )
+                .push_bind(doctor_id)
+                .push(" AND instr(n.name, ")
                 .push_bind(name.clone())
-                .push(") > 0");
-        }
+                .push(") > 0)");
+            }
+            Part::Total => {
+                sql.push(" AND instr(dp.name, ")
+                    .push_bind(name.clone())
+                    .push(") > 0");
+            }
+        },
         Some(Search::PhoneTail(digits)) => {
             sql.push(" AND substr(p.phone, -4) = ")
                 .push_bind(digits.clone());
@@ -388,43 +272,9 @@ pub async fn list(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use chrono::NaiveDate;
 
-    #[test]
-    fn cursors_read_back_only_in_their_own_sort() {
-        let due = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
-        for (sort, after) in [
-            (
-                PatientSort::LastConsultation,
-                Range::ByLastConsultation(Some((1_790_000_000, 7))),
-            ),
-            (PatientSort::Newest, Range::ByNewest(Some((-5, 7)))),
-            (PatientSort::NextFollowUp, Range::WithVisit(Some((due, 12)))),
-            (
-                PatientSort::NextFollowUp,
-                Range::WithoutVisit(Some((1_790_000_000, 3))),
-            ),
-        ] {
-            let cursor = after.cursor().unwrap();
-            assert_eq!(Range::start(sort, Some(&cursor)), Some(after), "{cursor}");
-        }
-        assert_eq!(
-            Range::WithVisit(Some((due, 12))).cursor().as_deref(),
-            Some("2026-12-03_12")
-        );
-        for (sort, bad) in [
-            (PatientSort::LastConsultation, "2026-12-03_12"),
-            (PatientSort::LastConsultation, "none_1790000000_3"),
-            (PatientSort::NextFollowUp, "1790000000_7"),
-            (PatientSort::NextFollowUp, "2026-13-03_12"),
-            (PatientSort::NextFollowUp, "none_x_3"),
-            (PatientSort::NextFollowUp, "none_"),
-            (PatientSort::Newest, "yesterday"),
-            (PatientSort::Newest, "1_2_3"),
-        ] {
-            assert_eq!(Range::start(sort, Some(bad)), None, "{sort:?} {bad}");
-        }
-    }
+    use super::*;
 
     /// Whatever the search, tag or range, a page reads its range's index in order up to the
     /// page (the phone search: the few patients with those digits), then only its own rows
@@ -477,13 +327,13 @@ mod tests {
                         let sql = page_sql(1, search.as_ref(), tag, range, 31);
                         let explain = format!("EXPLAIN QUERY PLAN {}", sql.sql());
                         let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
-                        // The same binds, in order: the doctor, the search, the tag, the
-                        // position, the limit, the doctor.
+                        // The same binds, in order: the doctor, the search (a name's
+                        // with the doctor again), the tag, the position, the limit, the
+                        // doctor.
                         query = query.bind(1_i64);
                         match search {
-                            Some(Search::Name(s) | Search::PhoneTail(s)) => {
-                                query = query.bind(s.clone())
-                            }
+                            Some(Search::Name(s)) => query = query.bind(1_i64).bind(s.clone()),
+                            Some(Search::PhoneTail(s)) => query = query.bind(s.clone()),
                             None => {}
                         }
                         if let Some(tag) = tag {
@@ -536,19 +386,17 @@ mod tests {
                             inner.iter().any(|step| step.contains(range_index)),
                             "{case}: {inner:?}"
                         );
+                        if let Some(Search::Name(_)) = search {
+                            assert!(
+                                inner.iter().any(|step| {
+                                    step.contains("COVERING INDEX doctor_patients_by_name")
+                                }),
+                                "{case}: {inner:?}"
+                            );
+                        }
                     }
                 }
             }
         }
-    }
-
-    #[test]
-    fn patients_without_an_open_visit_follow_those_with_one() {
-        assert_eq!(
-            Range::start(PatientSort::NextFollowUp, None).and_then(Range::then),
-            Some(Range::WithoutVisit(None))
-        );
-        assert_eq!(Range::WithoutVisit(None).then(), None);
-        assert_eq!(Range::ByLastConsultation(None).then(), None);
     }
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod patients;
+
 use std::{collections::HashMap, sync::Arc};
 
 use axum::{
