@@ -70,7 +70,8 @@ pub fn lazy_page<R: LazyRoute>() -> impl IntoView {
     let ready = RwSignal::new(false);
     // Made under this owner (the page's contexts and cleanup), tracking nothing.
     untrack(|| {
-        leptos::task::spawn_local_scoped(async move {
+        // Dropped if the doctor leaves (or the layout changes) before the part arrives.
+        leptos::task::spawn_local_scoped_with_cancellation(async move {
             page.set_value(Some(R::view(R::data()).await));
             ready.set(true);
         })

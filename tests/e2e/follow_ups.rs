@@ -248,6 +248,34 @@ pub async fn follow_up_plans_flow(h: &Harness) {
             (second, "请带上近期化验单".to_owned()),
         ]
     );
+    // The form is ready for the next plan: one empty visit. Sent empty, both of its
+    // fields say what they need at once; filled in, the plan is made.
+    h.fill("plan-name", "复查").await;
+    h.click("create-plan").await;
+    h.wait_until(
+        "date and message are both asked for",
+        "const drafts = document.querySelectorAll(\"[data-testid='visit-draft']\");
+         const errors = drafts.length === 1
+             ? [...drafts[0].querySelectorAll('.field-error')].map(e => e.textContent) : [];
+         return errors.length === 2 && errors.every(e => e.length > 0)",
+    )
+    .await;
+    let draft = h
+        .js("return document.querySelector(\"[data-testid='visit-draft'] input[type=date]\").dataset.testid")
+        .await;
+    let draft = draft
+        .as_str()
+        .expect("the visit's date field")
+        .trim_end_matches("-due_on");
+    h.set_value(&format!("{draft}-due_on"), &first.to_string())
+        .await;
+    h.fill(&format!("{draft}-message"), "请空腹来院抽血").await;
+    h.click("create-plan").await;
+    h.wait_until(
+        "five visits in three plans",
+        "return document.querySelectorAll(\"[data-testid='plan-visit']\").length === 5",
+    )
+    .await;
     super::check_tap_targets(h).await;
     h.screenshot("plans").await;
 }

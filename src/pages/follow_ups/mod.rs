@@ -121,15 +121,49 @@ pub fn FollowUpsPage() -> impl IntoView {
             .unwrap_or_default()
     });
     let pager = Pager::new(|f: &FollowUp| f.id);
+    // The list whose rows are shown: a reload of the same list (after an action, for the
+    // counts) keeps the pages loaded below its first, so a doctor working down the
+    // overdue visits stays where they are.
+    let shown = RwSignal::new(None::<FollowUpList>);
     Effect::new(move || {
-        if let Some(Ok(p)) = page.get() {
+        let Some(Ok(p)) = page.get() else {
+            return;
+        };
+        if shown.get_untracked() == Some(list.get_untracked()) {
+            pager.rows.update(|rows| {
+                let below: Vec<_> = rows
+                    .drain(..)
+                    .skip(p.items.len())
+                    .filter(|r| !p.items.iter().any(|n| n.id == r.id))
+                    .collect();
+                *rows = p.items.clone();
+                rows.extend(below);
+            });
+        } else {
+            shown.set(Some(list.get_untracked()));
             pager.show_first(p);
         }
     });
+    // A visit acted on shows its new state at once, or leaves a list it no longer
+    // belongs to (done or missed leave the open ones); the counts come with the reload.
+    let on_changed = move |changed: FollowUp| {
+        let stays = (list.get_untracked() == FollowUpList::Done) != changed.state.is_open();
+        pager.rows.update(|rows| {
+            if stays {
+                if let Some(row) = rows.iter_mut().find(|r| r.id == changed.id) {
+                    *row = changed;
+                }
+            } else {
+                rows.retain(|r| r.id != changed.id);
+            }
+        });
+        version.update(|v| *v += 1);
+    };
     let load_more = move || {
         pager.load_more(
-            move || list.get_untracked(),
-            |list, cursor| async move { api::follow_ups::list(list, Some(&cursor)).await },
+            // A page asked before an action or a reload is not added after it.
+            move || (list.get_untracked(), version.get_untracked()),
+            |(list, _), cursor| async move { api::follow_ups::list(list, Some(&cursor)).await },
         )
     };
     let select = move |l: FollowUpList| go(&format!("/follow-ups?list={}", l.as_str()), true);
@@ -156,7 +190,7 @@ pub fn FollowUpsPage() -> impl IntoView {
                                 key=|f| (f.id, f.state, f.reminder_count)
                                 let:f
                             >
-                                <FollowUpItem f version />
+                                <FollowUpItem f on_changed />
                             </For>
                         </ul>
                     }
@@ -171,7 +205,7 @@ pub fn FollowUpsPage() -> impl IntoView {
 
 /// One planned visit with what can be done about it.
 #[component]
-pub fn FollowUpItem(f: FollowUp, version: RwSignal<u32>) -> impl IntoView {
+pub fn FollowUpItem(f: FollowUp, #[prop(into)] on_changed: Callback<FollowUp>) -> impl IntoView {
     let t = use_texts();
     let toasts = use_toasts();
     let id = f.id;
@@ -187,11 +221,11 @@ pub fn FollowUpItem(f: FollowUp, version: RwSignal<u32>) -> impl IntoView {
                 _ => api::follow_ups::missed(id).await,
             };
             match result {
-                Ok(_) => {
+                Ok(changed) => {
                     if what == "remind" {
                         toasts.info(t().reminder_sent());
                     }
-                    version.update(|v| *v += 1);
+                    on_changed.run(changed);
                 }
                 Err(e) => toasts.error(e.message),
             }
@@ -209,7 +243,7 @@ pub fn FollowUpItem(f: FollowUp, version: RwSignal<u32>) -> impl IntoView {
         pending.set(true);
         spawn_local(async move {
             match api::follow_ups::done(id, &outcome).await {
-                Ok(_) => version.update(|v| *v += 1),
+                Ok(changed) => on_changed.run(changed),
                 Err(e) => errors.show(e),
             }
             pending.set(false);

@@ -87,7 +87,12 @@ pub fn Plans(patient_id: i64, changed: RwSignal<u32>) -> impl IntoView {
                     changed.update(|c| *c += 1);
                     if template.with_untracked(String::is_empty) {
                         name.set(String::new());
-                        visits.set(vec![VisitDraft::new(1, String::new(), String::new())]);
+                        // A key not used before: a row keyed like the last plan's first visit
+                        // would stay on screen wired to that old draft.
+                        visits.update(|v| {
+                            let key = v.iter().map(|d| d.key).max().unwrap_or(0) + 1;
+                            *v = vec![VisitDraft::new(key, String::new(), String::new())];
+                        });
                     }
                 }
                 Err(e) => errors.show(e),
@@ -252,18 +257,18 @@ fn checked_visits(drafts: Vec<VisitDraft>, today: NaiveDate) -> Option<Vec<Plann
     let t = texts(current_lang());
     let mut planned = Vec::new();
     for draft in &drafts {
-        let Ok(due_on) = draft.due.get_untracked().parse() else {
-            draft.errors.check(Vec::new());
+        let due_on = draft.due.get_untracked().parse::<NaiveDate>();
+        // Without a date the message is still checked, so both errors show at once.
+        let visit = PlannedVisit {
+            due_on: *due_on.as_ref().unwrap_or(&today),
+            message: draft.message.get_untracked(),
+        };
+        let fine = draft.errors.check(visit.validate(today));
+        if due_on.is_err() {
             draft
                 .errors
                 .set_field("due_on", t.date_required().to_owned());
-            continue;
-        };
-        let visit = PlannedVisit {
-            due_on,
-            message: draft.message.get_untracked(),
-        };
-        if draft.errors.check(visit.validate(today)) {
+        } else if fine {
             planned.push(visit);
         }
     }
