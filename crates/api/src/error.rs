@@ -92,6 +92,10 @@ pub enum ErrorCode {
     LimitReached,
     /// Another item of the list already has this name (e.g. a tag).
     NameTaken,
+    /// The post has compliance errors, or warnings the doctor did not keep; see `fields`.
+    ComplianceBlocked,
+    /// The post is gone from public view (withdrawn or deleted).
+    Gone,
     /// Something broke on our side; the log has the details under the request id.
     Internal,
 }
@@ -125,7 +129,8 @@ impl ErrorCode {
             | ErrorCode::LimitReached
             | ErrorCode::NameTaken => 409,
             ErrorCode::OwnSubmission => 403,
-            ErrorCode::FollowUpUnconfirmed => 422,
+            ErrorCode::FollowUpUnconfirmed | ErrorCode::ComplianceBlocked => 422,
+            ErrorCode::Gone => 410,
             ErrorCode::SmsCodeInvalid | ErrorCode::EmptyFile => 422,
             ErrorCode::RateLimited | ErrorCode::LoginLocked => 429,
             ErrorCode::PayloadTooLarge => 413,
@@ -257,6 +262,11 @@ impl ErrorCode {
                 "已有同名标签，请换一个名称",
                 "A tag with this name exists; choose another name",
             ),
+            ErrorCode::ComplianceBlocked => lang.pick(
+                "内容未通过合规检查：请修改标出的问题，或确认保留提示项",
+                "The post fails the compliance check: fix what is marked, or keep the warnings explicitly",
+            ),
+            ErrorCode::Gone => lang.pick("内容已下架", "This post has been taken down"),
             ErrorCode::Internal => lang.pick(
                 "服务器开小差了，请稍后再试",
                 "Something went wrong on our side; please try again",

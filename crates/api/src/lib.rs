@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod inbox;
 pub mod onboarding;
 pub mod patients;
+pub mod posts;
 pub mod preload;
 pub mod validate;
 
