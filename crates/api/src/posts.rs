@@ -378,6 +378,16 @@ pub struct PostImage {
     pub height: u32,
 }
 
+/// `POST /posts/{id}/submit`: the body is optional. With `version`, the submission is
+/// refused with 409 `conflict` unless the working copy is still at that version, so the
+/// hospital reviews the text the doctor last saw (not one saved meanwhile elsewhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubmitRequest {
+    #[serde(default)]
+    pub version: Option<u32>,
+}
+
 /// `POST /posts/{id}/withdraw`: what to take back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -580,7 +590,11 @@ mod tests {
             ..Default::default()
         };
         assert!(input.validate().is_empty());
-        let fields: Vec<_> = input.validate_submit().into_iter().map(|(f, _)| f).collect();
+        let fields: Vec<_> = input
+            .validate_submit()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
         assert_eq!(fields, ["title", "body", "question_id"]);
     }
 

@@ -24,6 +24,12 @@ pub struct Config {
     pub trusted_proxies: usize,
     /// Allow `dev` (the open SMS outbox) on an address other than loopback.
     pub dev_allow_remote: bool,
+    /// The hospital's compliance word lists for posts (`data/compliance.txt`'s format);
+    /// `None`: the lists built into the server. A file that does not parse stops the start.
+    pub compliance_rules: Option<PathBuf>,
+    /// Where the public pages are reached, e.g. `https://desk.example.cn`: their absolute
+    /// links (Open Graph) start with it. `None`: the request's `Host`.
+    pub public_origin: Option<String>,
     pub limits: Limits,
 }
 
@@ -39,6 +45,8 @@ impl Config {
             trust_proxy: false,
             trusted_proxies: 1,
             dev_allow_remote: false,
+            compliance_rules: None,
+            public_origin: None,
             limits: Limits::default(),
         }
     }
@@ -88,6 +96,8 @@ pub struct Limits {
     pub quick_replies_max: i64,
     /// Uploads that nothing refers to are deleted after this long.
     pub unreferenced_upload_secs: i64,
+    /// Public questions one patient may ask in an hour.
+    pub questions_per_patient_per_hour: i64,
 }
 
 impl Default for Limits {
@@ -108,6 +118,7 @@ impl Default for Limits {
             stream_session_check_secs: 60,
             quick_replies_max: 50,
             unreferenced_upload_secs: 24 * 3600,
+            questions_per_patient_per_hour: 5,
         }
     }
 }

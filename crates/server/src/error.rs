@@ -23,6 +23,10 @@ pub enum AppError {
     /// A code that belongs to one field of the form (e.g. a wrong SMS code).
     #[error("{0:?} on {1}")]
     OnField(ErrorCode, &'static str),
+    /// A code that belongs to several fields at once (compliance findings in the title
+    /// and the body).
+    #[error("{0:?} on {1:?}")]
+    OnFields(ErrorCode, Vec<&'static str>),
     #[error("validation failed: {0:?}")]
     Validation(FieldErrors),
     #[error("{code:?}, retry after {retry_after_secs} s")]
@@ -71,6 +75,14 @@ impl IntoResponse for AppError {
         let (code, fields, retry_after) = match self {
             AppError::Code(code) => (code, vec![], None),
             AppError::OnField(code, field) => (code, vec![(field, FieldMessage::Code(code))], None),
+            AppError::OnFields(code, fields) => (
+                code,
+                fields
+                    .into_iter()
+                    .map(|f| (f, FieldMessage::Code(code)))
+                    .collect(),
+                None,
+            ),
             AppError::Validation(errors) => (
                 ErrorCode::ValidationFailed,
                 errors

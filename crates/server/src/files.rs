@@ -192,6 +192,11 @@ impl Upload {
         Ok(upload)
     }
 
+    /// Where the received bytes are until `keep` (to read more than the first bytes).
+    pub fn path(&self) -> &Path {
+        &self.temp
+    }
+
     /// Records the file in the transaction and moves it into place. If the transaction
     /// then fails to commit, call `discard` on the returned path.
     pub async fn keep(
@@ -272,6 +277,7 @@ pub async fn purge_unreferenced(state: &AppState) -> AppResult<u64> {
             AND id NOT IN (SELECT file_id FROM documents)
             AND id NOT IN (SELECT avatar_file_id FROM accounts WHERE avatar_file_id IS NOT NULL)
             AND id NOT IN (SELECT image_file_id FROM messages WHERE image_file_id IS NOT NULL)
+            AND id NOT IN (SELECT file_id FROM post_images)
          RETURNING id",
     )
     .bind(before)
@@ -359,6 +365,32 @@ async fn download(
 
 /// The stored file `id` as a response, once the caller has checked who may read it.
 pub(crate) async fn send(state: &AppState, id: &str, content_type: &str) -> AppResult<Response> {
+    // Health records and licences: never kept by the browser or a shared cache.
+    respond(state, id, content_type, "private, no-store").await
+}
+
+/// A public image (of a post) as a response: cached by anyone for a year, since its name
+/// is random and its content never changes.
+pub(crate) async fn send_public(
+    state: &AppState,
+    id: &str,
+    content_type: &str,
+) -> AppResult<Response> {
+    respond(
+        state,
+        id,
+        content_type,
+        "public, max-age=31536000, immutable",
+    )
+    .await
+}
+
+async fn respond(
+    state: &AppState,
+    id: &str,
+    content_type: &str,
+    cache_control: &'static str,
+) -> AppResult<Response> {
     // Ids are ours (random, URL-safe base64), but never trust a path component.
     if !id
         .bytes()
@@ -376,10 +408,13 @@ pub(crate) async fn send(state: &AppState, id: &str, content_type: &str) -> AppR
         HeaderValue::from_str(content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    // Health records and licences: never kept by the browser or a shared cache.
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
+        HeaderValue::from_static(cache_control),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
     );
     // Only images show inline (in <img>); a PDF opened on our origin could run its own
     // scripts in some viewers, so it downloads instead.

@@ -17,8 +17,10 @@ pub mod follow_ups;
 mod health;
 pub mod housekeeping;
 pub mod inbox;
+pub mod markdown;
 pub mod onboarding;
 pub mod patients;
+pub mod posts;
 pub mod rate_limit;
 mod review;
 pub mod security;
@@ -57,6 +59,8 @@ pub use state::AppState;
         (name = "inbox", description = "Consultations, messages, service settings, events"),
         (name = "patients", description = "My patients: records, tags, private notes, clinical facts, timeline"),
         (name = "follow-ups", description = "Follow-up plans and visits (诊后随访), reminders to patients, the doctor's today"),
+        (name = "posts", description = "Posts: drafts saved by version, images, preview, the compliance check, submission for review, withdrawal; patients' public questions to answer"),
+        (name = "public", description = "Public pages of published posts and their images (plain HTML, no account, outside /api/v1)"),
         (name = "patient", description = "The patient side that feeds the inbox (the platform's patient app)"),
         (name = "dev", description = "Development servers only"),
     )
@@ -74,6 +78,7 @@ pub fn api(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(inbox::router())
         .merge(patients::router())
         .merge(follow_ups::router())
+        .merge(posts::router())
         .merge(review::router())
         .merge(files::router());
     if dev {
@@ -81,6 +86,8 @@ pub fn api(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     }
     let (v1, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(doctor_desk_api::API_PREFIX, v1)
+        // Shared links live outside the API: short, and served before the SPA's fallback.
+        .merge(posts::public_router())
         .split_for_parts();
     (v1, doc)
 }
@@ -90,6 +97,7 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     let db = db::connect(&config.database_url()).await?;
+    let rules = posts::rules::load(config.compliance_rules.as_deref())?;
     let sms: Arc<dyn sms::SmsSender> = if config.dev {
         Arc::new(sms::DevOutbox::default())
     } else {
@@ -101,6 +109,7 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
         clock,
         sms,
         hub: Arc::default(),
+        rules: Arc::new(rules),
     };
     if state.config.demo_data {
         demo::seed(&state).await?;

@@ -60,6 +60,14 @@ struct Cli {
     /// Allow --dev on an address other than loopback (the SMS outbox is open to anyone).
     #[arg(long, env = "DOCTOR_DESK_DEV_ALLOW_REMOTE", global = true)]
     dev_allow_remote: bool,
+    /// The compliance word lists for posts (the format of crates/server/data/compliance.txt,
+    /// which is built in and used without this flag).
+    #[arg(long, env = "DOCTOR_DESK_COMPLIANCE_RULES", global = true)]
+    compliance_rules: Option<PathBuf>,
+    /// Where the public post pages are reached, e.g. https://desk.example.cn (their share
+    /// links start with it); without it, the request's Host.
+    #[arg(long, env = "DOCTOR_DESK_PUBLIC_ORIGIN", global = true)]
+    public_origin: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -175,6 +183,8 @@ async fn main() -> anyhow::Result<()> {
         trust_proxy: cli.trust_proxy,
         trusted_proxies: cli.trusted_proxies,
         dev_allow_remote: cli.dev_allow_remote,
+        compliance_rules: cli.compliance_rules,
+        public_origin: cli.public_origin,
         ..Config::new(cli.data_dir)
     };
     if config.dev {

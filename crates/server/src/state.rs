@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use doctor_desk_api::posts::compliance::Rules;
 use sqlx::SqlitePool;
 
 use crate::{clock::Clock, config::Config, sms::SmsSender};
@@ -13,4 +14,6 @@ pub struct AppState {
     pub sms: Arc<dyn SmsSender>,
     /// Wakes the doctors' event streams.
     pub hub: Arc<crate::inbox::events::Hub>,
+    /// The compliance word lists posts are checked against (read once at start).
+    pub rules: Arc<Rules>,
 }

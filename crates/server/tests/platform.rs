@@ -234,6 +234,24 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/v1/review/submissions"),
     ("get", "/api/v1/review/submissions/{id}"),
     ("post", "/api/v1/review/submissions/{id}/decision"),
+    ("get", "/api/v1/posts"),
+    ("post", "/api/v1/posts"),
+    ("get", "/api/v1/posts/{id}"),
+    ("put", "/api/v1/posts/{id}"),
+    ("delete", "/api/v1/posts/{id}"),
+    ("post", "/api/v1/posts/{id}/submit"),
+    ("post", "/api/v1/posts/{id}/withdraw"),
+    ("post", "/api/v1/posts/{id}/images"),
+    ("post", "/api/v1/posts/preview"),
+    ("post", "/api/v1/posts/check"),
+    ("get", "/api/v1/posts/rules"),
+    ("get", "/api/v1/questions"),
+    ("post", "/api/v1/patient/questions"),
+    ("get", "/api/v1/review/posts"),
+    ("get", "/api/v1/review/posts/{id}"),
+    ("post", "/api/v1/review/posts/{id}/decision"),
+    ("get", "/p/{slug}"),
+    ("get", "/p/img/{name}"),
 ];
 
 #[tokio::test]
@@ -269,7 +287,9 @@ async fn openapi_lists_every_endpoint() {
                     .replace("{id}", "1")
                     .replace("{note_id}", "1")
                     .replace("{kind}", "privacy-policy")
-                    .replace("{version}", "1.0.0"),
+                    .replace("{version}", "1.0.0")
+                    .replace("{slug}", "abcdefghij")
+                    .replace("{name}", "x"),
                 Some("{}".into()),
                 true,
             )

@@ -7,7 +7,7 @@
 use doctor_desk_api::agreements::{ClauseChange, ClauseChangeKind, DiffOp, DiffSegment};
 use similar::{Algorithm, ChangeTag, TextDiff};
 
-use super::markdown::Clause;
+use crate::markdown::Clause;
 
 pub fn changes(old: &[Clause], new: &[Clause]) -> Vec<ClauseChange> {
     let mut out = Vec::new();
@@ -97,7 +97,7 @@ fn diff(old: &str, new: &str) -> Vec<DiffSegment> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agreements::markdown::render;
+    use crate::markdown::render;
 
     #[test]
     fn renumbered_clauses_match_and_only_differences_are_listed() {

@@ -3,7 +3,6 @@
 //! current versions are accepted.
 
 pub mod changes;
-pub mod markdown;
 pub mod publish;
 pub mod samples;
 
@@ -26,6 +25,7 @@ use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
     extractor::{AcceptLang, AppJson, Client, SignedIn},
+    markdown,
     state::AppState,
 };
 

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod patients;
+pub mod posts;
 
 use std::{collections::HashMap, sync::Arc};
 
