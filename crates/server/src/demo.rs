@@ -23,10 +23,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         return Ok(());
     }
     let doctor_hash = password::hash(DOCTOR_PASSWORD.into()).await?;
-    if let Some(id) = account::create(state, DOCTOR_PHONE, &doctor_hash, &[Role::Doctor])
+    let doctor = account::create(state, DOCTOR_PHONE, &doctor_hash, &[Role::Doctor])
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-    {
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(id) = doctor {
         sqlx::query(
             "UPDATE accounts SET display_name = ?, verification_status = 'verified' WHERE id = ?",
         )
@@ -65,9 +65,13 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         crate::follow_ups::demo::seed(state, id).await?;
     }
     let reviewer_hash = password::hash(REVIEWER_PASSWORD.into()).await?;
-    account::create(state, REVIEWER_PHONE, &reviewer_hash, &[Role::Reviewer])
+    let reviewer = account::create(state, REVIEWER_PHONE, &reviewer_hash, &[Role::Reviewer])
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The posts name the reviewer who decided them.
+    if let (Some(doctor), Some(reviewer)) = (doctor, reviewer) {
+        crate::posts::demo::seed(state, doctor, reviewer).await?;
+    }
     tracing::info!("demo accounts created");
     Ok(())
 }

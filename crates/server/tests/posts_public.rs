@@ -314,3 +314,61 @@ async fn an_xss_corpus_stays_inert_in_the_preview_and_on_the_page() {
         .json;
     assert_eq!(seen["html"].as_str().unwrap(), preview);
 }
+
+#[tokio::test]
+async fn the_demo_doctor_has_a_post_in_every_tab_and_patients_ask_questions() {
+    use doctor_desk_server::demo::{DOCTOR_PHONE, REVIEWER_PASSWORD, REVIEWER_PHONE};
+    let app = TestApp::with_config(|c| c.demo_data = true).await;
+    let db = &app.state.db;
+    let statuses: Vec<String> = sqlx::query_scalar(
+        "SELECT p.status FROM posts p JOIN accounts a ON a.id = p.doctor_id
+          WHERE a.phone = ? ORDER BY p.status",
+    )
+    .bind(DOCTOR_PHONE)
+    .fetch_all(db)
+    .await
+    .unwrap();
+    assert_eq!(
+        statuses,
+        ["draft", "in_review", "published", "published", "rejected"]
+    );
+    let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM questions WHERE closed_at IS NULL")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    assert_eq!(open, 30);
+    let findings: Vec<String> = sqlx::query_scalar("SELECT findings FROM post_revisions")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    assert!(
+        findings.iter().all(|f| !f.contains("\"error\"")),
+        "nothing submitted that the check would block: {findings:?}"
+    );
+    let slugs: Vec<String> =
+        sqlx::query_scalar("SELECT slug FROM posts WHERE slug IS NOT NULL ORDER BY id")
+            .fetch_all(db)
+            .await
+            .unwrap();
+    let (status, _, html) = read(&app, &format!("/p/{}", slugs[0])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("糖尿病患者如何在家监测血糖") && html.contains("已认证"));
+    let (_, _, html) = read(&app, &format!("/p/{}", slugs[1])).await;
+    assert!(html.contains("体检发现甲状腺结节") && html.contains("本文由 AI 辅助创作"));
+
+    let mut rv = app.browser();
+    assert_eq!(
+        rv.login(REVIEWER_PHONE, REVIEWER_PASSWORD).await.status,
+        StatusCode::OK
+    );
+    let queue = rv.get("/api/v1/review/posts").await.json;
+    assert_eq!(queue["items"].as_array().unwrap().len(), 1, "{queue}");
+    assert_eq!(queue["items"][0]["kept"], 1);
+    let revision = queue["items"][0]["id"].as_i64().unwrap();
+    let seen = rv
+        .get(&format!("/api/v1/review/posts/{revision}"))
+        .await
+        .json;
+    assert_eq!(seen["doctor"]["name"], "李明");
+    assert_eq!(seen["findings"][0]["text"], "首选");
+}

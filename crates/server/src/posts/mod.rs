@@ -9,6 +9,7 @@
 
 mod byline;
 mod check;
+pub mod demo;
 mod drafts;
 mod images;
 mod list;

@@ -167,7 +167,7 @@ pub async fn revision(
 
 /// A random slug: 10 characters of lowercase base32 (50 bits), not guessable from the
 /// post id and short enough to share.
-fn new_slug() -> String {
+pub(super) fn new_slug() -> String {
     const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
     let mut rng = rand::thread_rng();
     (0..10)
