@@ -521,6 +521,18 @@ mod spa {
         (status, headers, body)
     }
 
+    /// `/p/…` is the server's own HTML (the public pages of posts), never the SPA's page.
+    #[tokio::test]
+    async fn public_post_pages_are_not_client_routes() {
+        let (app, _dist) = app_with_dist().await;
+        for path in ["/p/zzzzzzzzzz", "/p/img/nope"] {
+            let (status, headers, body) = get(&app, path, None).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert_ne!(String::from_utf8(body).unwrap(), INDEX, "{path}");
+            assert!(headers.get(header::SET_COOKIE).is_none(), "{path}");
+        }
+    }
+
     #[tokio::test]
     async fn a_build_without_a_part_the_server_preloads_does_not_start() {
         let dist = tempfile::tempdir().unwrap();
