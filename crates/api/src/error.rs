@@ -64,13 +64,15 @@ pub enum ErrorCode {
     /// The uploaded file has no content.
     EmptyFile,
     Conflict,
-    /// The change is not allowed while the hospital reviews the submission.
+    /// The change is not allowed while the hospital reviews the submission (credentials or a
+    /// post).
     UnderReview,
     /// An approved document cannot be changed.
     DocumentLocked,
     /// A required document is missing, or the profile is not filled in.
     Incomplete,
-    /// The consultation is not in a state that allows this (e.g. accepting a closed one).
+    /// The consultation or post is not in a state that allows this (e.g. accepting a closed
+    /// consultation, withdrawing a post that is not public).
     InvalidTransition,
     /// Accepting needs the doctor's confirmation that this is a follow-up.
     FollowUpUnconfirmed,
@@ -207,8 +209,8 @@ impl ErrorCode {
                 "This changed meanwhile; reload and try again",
             ),
             ErrorCode::UnderReview => lang.pick(
-                "资料审核中，暂不能修改",
-                "Your submission is under review; changes must wait",
+                "审核中，暂不能修改",
+                "This is under review; changes must wait",
             ),
             ErrorCode::DocumentLocked => lang.pick(
                 "已审核通过的证件不能修改",
@@ -219,8 +221,8 @@ impl ErrorCode {
                 "Complete the profile and upload every required document first",
             ),
             ErrorCode::InvalidTransition => lang.pick(
-                "问诊状态已变化，无法执行此操作，请刷新",
-                "The consultation has changed and this is no longer possible; reload it",
+                "状态已变化，无法执行此操作，请刷新",
+                "This has changed and the action is no longer possible; reload it",
             ),
             ErrorCode::FollowUpUnconfirmed => lang.pick(
                 "请确认这是对所示线下诊断的复诊",
@@ -243,7 +245,7 @@ impl ErrorCode {
                 "After verification your name, sex and ID number cannot be changed",
             ),
             ErrorCode::OwnSubmission => lang.pick(
-                "不能审核自己的认证资料",
+                "不能审核自己提交的内容",
                 "You cannot review your own submission",
             ),
             ErrorCode::NothingToReview => lang.pick(
