@@ -4,6 +4,7 @@
 
 pub mod follow_ups;
 pub mod patients;
+pub mod posts;
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,8 @@
 //! Doctor Desk is one app whose parts load on demand: the main module holds sign-in, home
 //! and the inbox list; registration and password reset, a consultation, my patients, a
 //! patient's file and the follow-ups, the agreements
-//! and service settings, onboarding and the reviewer console are lazy routes, each
+//! and service settings, onboarding, the post editor and the reviewer console are lazy
+//! routes, each
 //! fetched the first time it is opened (`xtask/src/split.rs` builds them; a page opened
 //! by a link downloads its part beside the main module, and home and the inbox fetch the
 //! consultation's when idle: `xtask/src/boot.js`). Moving between any two pages is
@@ -30,7 +31,8 @@ use crate::{
         lazy::{
             lazy_page, AcceptanceHistoryRoute, AgreementReadRoute, AgreementsRoute,
             ConsultationSettingsRoute, ConsultationThreadRoute, FollowUpsRoute, OnboardingRoute,
-            PatientRoute, PatientsRoute, RegisterRoute, ResetPasswordRoute, ReviewAgreementsRoute,
+            PatientRoute, PatientsRoute, PostEditorRoute, PostsRoute, RegisterRoute,
+            ResetPasswordRoute, ReviewAgreementsRoute, ReviewPostRoute, ReviewPostsRoute,
             ReviewQueueRoute, ReviewSubmissionRoute,
         },
         not_found::NotFoundPage,
@@ -114,6 +116,12 @@ pub fn App() -> impl IntoView {
                             <Route path=path!(":id") view={Lazy::<PatientRoute>::new()} />
                         </ParentRoute>
                         <Route path=path!("follow-ups") view={Lazy::<FollowUpsRoute>::new()} />
+                        <Route path=path!("posts") view={Lazy::<PostsRoute>::new()} />
+                        <Route path=path!("posts/new") view={Lazy::<PostEditorRoute>::new()} />
+                        <Route
+                            path=path!("posts/:id/edit")
+                            view={Lazy::<PostEditorRoute>::new()}
+                        />
                         <Route path=path!("agreements") view={Lazy::<AgreementsRoute>::new()} />
                         <Route
                             path=path!("agreements/:kind/:version")
@@ -132,6 +140,14 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=path!("review/agreements")
                             view={Lazy::<ReviewAgreementsRoute>::new()}
+                        />
+                        <Route
+                            path=path!("review/posts")
+                            view={Lazy::<ReviewPostsRoute>::new()}
+                        />
+                        <Route
+                            path=path!("review/posts/:id")
+                            view={Lazy::<ReviewPostRoute>::new()}
                         />
                         <Route path=path!("review/:id") view={Lazy::<ReviewSubmissionRoute>::new()} />
                     </ParentRoute>

@@ -511,6 +511,7 @@ formats! {
 
 mod follow_ups;
 mod patients;
+mod posts;
 
 pub fn texts(lang: Lang) -> &'static Texts {
     match lang {

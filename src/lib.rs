@@ -9,5 +9,6 @@ pub mod inbox_events;
 pub mod pages;
 pub mod photo;
 pub mod session;
+pub mod storage;
 
 pub use app::App;

@@ -17,6 +17,8 @@ mod inbox;
 mod onboarding;
 #[path = "e2e/patients.rs"]
 mod patients;
+#[path = "e2e/posts.rs"]
+mod posts;
 
 use std::panic::AssertUnwindSafe;
 
@@ -26,6 +28,7 @@ use futures::FutureExt;
 use inbox::{inbox_flow, inbox_scrolls_ten_thousand, seed_closed_consultations};
 use onboarding::onboarding_review_flow;
 use patients::{patients_flow, patients_scroll_ten_thousand};
+use posts::posts_flow;
 use support::{alive, run, unique_phone, Engine, Harness, Viewport};
 
 const PASSWORD: &str = "doctor2026";
@@ -456,6 +459,7 @@ cases!(patients_flow);
 cases!(patients_scroll_ten_thousand);
 cases!(follow_ups_flow);
 cases!(follow_up_plans_flow);
+cases!(posts_flow);
 
 /// A failing test still leaves no browser, driver or Xvfb behind.
 async fn teardown_after_failure(engine: Engine) {

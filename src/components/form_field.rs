@@ -102,6 +102,10 @@ pub fn FormField(
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(into, optional)] placeholder: Option<Signal<&'static str>>,
     #[prop(into, optional)] hint: Option<Signal<String>>,
+    /// A text area's lines, and a handle on it for code that edits its selection.
+    #[prop(default = 4)]
+    rows: u32,
+    #[prop(optional)] textarea_ref: Option<NodeRef<leptos::html::Textarea>>,
     /// Controls shown inside the field, after the input (a "send code" button…).
     #[prop(optional)]
     children: Option<Children>,
@@ -163,8 +167,9 @@ pub fn FormField(
             <textarea
                 id=id.clone()
                 name=name
+                node_ref=textarea_ref.unwrap_or_default()
                 data-testid=testid.clone()
-                rows=4
+                rows=rows
                 maxlength=maxlength
                 placeholder=placeholder
                 aria-invalid=invalid

@@ -30,7 +30,8 @@ macro_rules! cursor_pages {
 cursor_pages! {
     ConsultationPage => doctor_desk_api::inbox::ConsultationRow,
     PatientPage => doctor_desk_api::patients::PatientRow,
-    FollowUpPage => doctor_desk_api::follow_ups::FollowUp
+    FollowUpPage => doctor_desk_api::follow_ups::FollowUp,
+    doctor_desk_api::posts::PostPage => doctor_desk_api::posts::PostRow
 }
 
 /// The rows loaded so far, where the next page starts, and whether it is on its way.

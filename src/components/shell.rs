@@ -230,6 +230,7 @@ fn SignedInShell() -> impl IntoView {
                             label=|t| t.nav_follow_ups()
                             testid="nav-follow-ups"
                         />
+                        <NavLink href="/posts" icon="✎" label=|t| t.nav_posts() testid="nav-posts" />
                     </Show>
                     <Show when=move || has_role(Role::Doctor)>
                         <NavLink
@@ -245,6 +246,12 @@ fn SignedInShell() -> impl IntoView {
                             icon="☰"
                             label=|t| t.nav_review()
                             testid="nav-review"
+                        />
+                        <NavLink
+                            href="/review/posts"
+                            icon="✎"
+                            label=|t| t.nav_review_posts()
+                            testid="nav-review-posts"
                         />
                         <NavLink
                             href="/review/agreements"

@@ -59,6 +59,14 @@ lazy_pages! {
     PatientRoute => patient_view(crate::pages::patients::PatientPage);
     /// `/follow-ups`: the visits due today, overdue, upcoming and done.
     FollowUpsRoute => follow_ups_view(crate::pages::follow_ups::FollowUpsPage);
+    /// `/posts`: my posts by status.
+    PostsRoute => posts_view(crate::pages::posts::PostsPage);
+    /// `/posts/new`, `/posts/:id/edit`: the editor.
+    PostEditorRoute => post_editor_view(crate::pages::posts::PostEditorPage);
+    /// `/review/posts`: the posts waiting for review.
+    ReviewPostsRoute => review_posts_view(crate::pages::review::ReviewPostsPage);
+    /// `/review/posts/:id`: one post revision to decide.
+    ReviewPostRoute => review_post_view(crate::pages::review::ReviewPostPage);
 }
 
 /// A lazy page outside the router's own place for it (my patients beside a patient's

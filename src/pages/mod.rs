@@ -10,4 +10,5 @@ pub mod lazy;
 pub mod not_found;
 pub mod onboarding;
 pub mod patients;
+pub mod posts;
 pub mod review;

@@ -20,6 +20,16 @@ pub const FOLLOW_UPS_TODAY: &str = "/follow-ups?list=today&limit=50";
 /// The first page of my patients, as the patient list asks for it.
 pub const MY_PATIENTS: &str = "/patients?sort=last_consultation&limit=50&q=";
 
+/// The first page of my drafts, as "My posts" asks for it (with every tab's count).
+pub const MY_POSTS: &str = "/posts?tab=draft&limit=50";
+/// The compliance check's word lists: the editor checks as the doctor types.
+pub const POST_RULES: &str = "/posts/rules";
+
+/// One post's working copy, as the editor asks for it first.
+pub fn post(id: i64) -> String {
+    format!("/posts/{id}")
+}
+
 /// One patient, as the patient page asks for it first.
 pub fn patient(id: i64) -> String {
     format!("/patients/{id}")
@@ -62,6 +72,19 @@ pub fn first_requests(path: &str) -> Vec<String> {
             if path == "/follow-ups" {
                 first.push(FOLLOW_UPS_TODAY.into());
             }
+            if path == "/posts" {
+                first.push(MY_POSTS.into());
+            }
+            if path == "/posts/new" {
+                first.push(POST_RULES.into());
+            }
+            let edited = path
+                .strip_prefix("/posts/")
+                .and_then(|rest| rest.strip_suffix("/edit"))
+                .and_then(|id| id.parse::<i64>().ok());
+            if let Some(id) = edited {
+                first.extend([post(id), POST_RULES.into()]);
+            }
             let patient_page = path
                 .strip_prefix("/patients/")
                 .and_then(|id| id.parse::<i64>().ok());
@@ -92,9 +115,13 @@ pub mod parts {
     pub const PATIENTS: &str = "patients_view";
     pub const PATIENT: &str = "patient_view";
     pub const FOLLOW_UPS: &str = "follow_ups_view";
+    pub const POSTS: &str = "posts_view";
+    pub const POST_EDITOR: &str = "post_editor_view";
+    pub const REVIEW_POSTS: &str = "review_posts_view";
+    pub const REVIEW_POST: &str = "review_post_view";
 
     /// Every part, for the server to check the build against.
-    pub const ALL: [&str; 14] = [
+    pub const ALL: [&str; 18] = [
         REGISTER,
         RESET_PASSWORD,
         CONSULTATION_THREAD,
@@ -109,6 +136,10 @@ pub mod parts {
         PATIENTS,
         PATIENT,
         FOLLOW_UPS,
+        POSTS,
+        POST_EDITOR,
+        REVIEW_POSTS,
+        REVIEW_POST,
     ];
 }
 
@@ -127,10 +158,14 @@ pub fn part_shown(path: &str) -> Option<&'static str> {
         ["onboarding"] => parts::ONBOARDING,
         ["review"] => parts::REVIEW_QUEUE,
         ["review", "agreements"] => parts::REVIEW_AGREEMENTS,
+        ["review", "posts"] => parts::REVIEW_POSTS,
+        ["review", "posts", _] => parts::REVIEW_POST,
         ["review", _] => parts::REVIEW_SUBMISSION,
         ["patients"] => parts::PATIENTS,
         ["patients", _] => parts::PATIENT,
         ["follow-ups"] => parts::FOLLOW_UPS,
+        ["posts"] => parts::POSTS,
+        ["posts", "new"] | ["posts", _, "edit"] => parts::POST_EDITOR,
         _ => return None,
     })
 }
@@ -179,6 +214,11 @@ mod tests {
         assert_eq!(part_shown("/patients"), Some(parts::PATIENTS));
         assert_eq!(part_shown("/patients/7"), Some(parts::PATIENT));
         assert_eq!(part_shown("/follow-ups"), Some(parts::FOLLOW_UPS));
+        assert_eq!(part_shown("/posts"), Some(parts::POSTS));
+        assert_eq!(part_shown("/posts/new"), Some(parts::POST_EDITOR));
+        assert_eq!(part_shown("/posts/4/edit"), Some(parts::POST_EDITOR));
+        assert_eq!(part_shown("/review/posts"), Some(parts::REVIEW_POSTS));
+        assert_eq!(part_shown("/review/posts/4"), Some(parts::REVIEW_POST));
         assert_eq!(part_shown("/register"), Some(parts::REGISTER));
         assert_eq!(
             part_shown("/reset-password?x=1"),
@@ -221,6 +261,11 @@ mod tests {
         assert_eq!(
             first_requests("/patients"),
             [ME, NEW_CONSULTATIONS, MY_PATIENTS]
+        );
+        assert_eq!(first_requests("/posts"), [ME, NEW_CONSULTATIONS, MY_POSTS]);
+        assert_eq!(
+            first_requests("/posts/9/edit"),
+            [ME, NEW_CONSULTATIONS, "/posts/9", POST_RULES]
         );
         assert_eq!(
             first_requests("/patients/5"),

@@ -1,8 +1,10 @@
 //! 资质审核 (reviewers only): the queue of pending submissions, oldest first, and the
 //! decision on one submission.
 
+mod posts;
 mod submission;
 
+pub use posts::{ReviewPostPage, ReviewPostsPage};
 pub use submission::ReviewSubmissionPage;
 
 use doctor_desk_api::{auth::Role, onboarding::SubmissionKind};

@@ -1,0 +1,511 @@
+//! The editor (`/posts/new`, `/posts/{id}/edit`): kind, the question an answer answers,
+//! title, cover, the Markdown text with its toolbar, the preview (beside the text from
+//! 960 px, a tab on phones), word count and reading time, the compliance panel, the AI
+//! label, and submitting for review. What the doctor writes is never lost (`draft.rs`).
+
+use doctor_desk_api::posts::{
+    compliance::{self, Checker},
+    text::{reading_minutes, word_count},
+    PostKind, PostStatus, WithdrawFrom, BODY_MAX, TITLE_MAX,
+};
+use std::sync::Arc;
+
+use leptos::{html::Textarea, prelude::*, task::spawn_local};
+use leptos_router::hooks::use_params_map;
+
+use super::{
+    checks::{findings_of, locate, ChecksPanel},
+    conflict::ConflictChooser,
+    draft::{local_key, Draft, LocalCopy, SaveState},
+    images::{CoverField, ImageInsert},
+    kind_label,
+    question::QuestionPicker,
+    reason_label, status_badge, status_label,
+    toolbar::{on_keydown, Toolbar},
+};
+use crate::{
+    api,
+    app::use_go,
+    components::{
+        form_field::{Control, FormError, FormErrors, FormField},
+        toast::use_toasts,
+    },
+    format::local_datetime,
+    i18n::{tr, use_texts},
+    storage,
+};
+
+/// How the editor opened: on this browser's unsynced copy, or on the server's newer one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Opened {
+    Local(f64),
+    Server,
+}
+
+#[component]
+pub fn PostEditorPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = params.with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let draft = Draft::new();
+    let ready = RwSignal::new(false);
+    let opened = RwSignal::new(None::<Opened>);
+    let load_error = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        let local = storage::read::<LocalCopy>(&local_key(id));
+        let server = match id {
+            Some(id) => match api::posts::get(id).await {
+                Ok(post) => Some(post),
+                // Offline: this browser's copy is all there is.
+                Err(e) if e.status == 0 && local.is_some() => None,
+                Err(e) => {
+                    load_error.set(Some(e.message));
+                    return;
+                }
+            },
+            None => None,
+        };
+        if id.is_some() && server.is_none() {
+            draft.id.set(id);
+        }
+        let had_local = local.as_ref().is_some_and(|l| l.unsynced);
+        match draft.open(server.as_ref(), local) {
+            Some(r) => opened.set(Some(Opened::Local(r.written_ms))),
+            None if had_local => opened.set(Some(Opened::Server)),
+            None => {}
+        }
+        ready.set(true);
+    });
+    // Every change: into this browser now, to the server when the doctor pauses.
+    Effect::new(move || {
+        if ready.get() {
+            draft.on_change();
+        }
+    });
+    let leave = window_event_listener(leptos::ev::pagehide, move |_| draft.save_now());
+    let hidden = window_event_listener_untyped("visibilitychange", move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Hidden {
+            draft.save_now();
+        }
+    });
+    let online = window_event_listener(leptos::ev::online, move |_| draft.save_now());
+    on_cleanup(move || {
+        leave.remove();
+        hidden.remove();
+        online.remove();
+        draft.leave();
+    });
+
+    view! {
+        <section class="page post-editor">
+            {move || {
+                if let Some(message) = load_error.get() {
+                    return view! { <p role="alert">{message}</p> }.into_any();
+                }
+                if !ready.get() {
+                    return view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any();
+                }
+                view! { <Editor draft opened /> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
+    let t = use_texts();
+    let go = use_go();
+    let toasts = use_toasts();
+    let errors = FormErrors::new();
+    let area = NodeRef::<Textarea>::new();
+    let picker = NodeRef::<leptos::html::Input>::new();
+    // The word lists come once; the checker built from them runs on every keystroke.
+    let checker = RwSignal::new(None::<Arc<Checker>>);
+    spawn_local(async move {
+        if let Ok(rules) = api::posts::rules().await {
+            checker.try_set(Some(Arc::new(Checker::new(&rules))));
+        }
+    });
+    let findings = findings_of(draft, checker);
+    let current = RwSignal::new(None::<String>);
+    let locked = Signal::derive(move || draft.status.get() == PostStatus::InReview);
+    let show_preview = RwSignal::new(false);
+    let preview = RwSignal::new(String::new());
+    // The preview follows the text when the doctor pauses (the server renders it: the
+    // same rules as the public page).
+    let preview_timer = StoredValue::new(None::<i32>);
+    Effect::new(move || {
+        let body = draft.body.get();
+        if let Some(old) = preview_timer.get_value() {
+            window().clear_timeout_with_handle(old);
+        }
+        let tick = wasm_bindgen::closure::Closure::once_into_js(move || {
+            spawn_local(async move {
+                if let Ok(p) = api::posts::preview(&body).await {
+                    preview.try_set(p.html);
+                }
+            });
+        });
+        let handle = window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                wasm_bindgen::JsCast::unchecked_ref(&tick),
+                500,
+            )
+            .ok();
+        preview_timer.set_value(handle);
+    });
+    on_cleanup(move || {
+        if let Some(Some(old)) = preview_timer.try_get_value() {
+            window().clear_timeout_with_handle(old);
+        }
+    });
+
+    let words = Memo::new(move |_| draft.body.with(|b| word_count(b)));
+    let submitting = RwSignal::new(false);
+    let go_submitted = go.clone();
+    let submit = move |_| {
+        let go = go_submitted.clone();
+        let input = draft.input_now();
+        if !errors.check(input.validate_submit()) {
+            return;
+        }
+        let blocked = findings.with_untracked(|f| {
+            compliance::blocking(f, &input.kept_warnings)
+                .first()
+                .map(|f| (*f).clone())
+        });
+        if let Some(first) = blocked {
+            errors.form.set(Some(t().post_blocked().to_owned()));
+            current.set(Some(first.key.clone()));
+            locate(&first, area);
+            return;
+        }
+        submitting.set(true);
+        spawn_local(async move {
+            let saved = draft.save().await;
+            let id = draft.id.get_untracked();
+            let result = match (saved, id) {
+                (true, Some(id)) => {
+                    Some(api::posts::submit(id, draft.version.get_untracked()).await)
+                }
+                _ => None,
+            };
+            submitting.try_set(false);
+            match result {
+                Some(Ok(post)) => {
+                    draft.take_server(&post, false);
+                    toasts.info(t().post_submitted());
+                    go("/posts?tab=in_review", false);
+                }
+                Some(Err(e)) => errors.show(e),
+                None => {
+                    if let SaveState::Refused(e) = draft.state.get_untracked() {
+                        errors.show(e);
+                    }
+                }
+            }
+        });
+    };
+    let withdraw = move |from: WithdrawFrom| {
+        let Some(id) = draft.id.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            match api::posts::withdraw(id, from).await {
+                Ok(post) => {
+                    draft.take_server(&post, false);
+                    toasts.info(match from {
+                        WithdrawFrom::Review => t().post_withdrawn_review(),
+                        WithdrawFrom::Public => t().post_taken_down(),
+                    });
+                }
+                Err(e) => toasts.error(e.message),
+            }
+        });
+    };
+    let confirm_delete = RwSignal::new(false);
+    let delete = move |_| {
+        let Some(id) = draft.id.get_untracked() else {
+            return;
+        };
+        if !confirm_delete.get_untracked() {
+            confirm_delete.set(true);
+            return;
+        }
+        let go = go.clone();
+        spawn_local(async move {
+            match api::posts::delete(id).await {
+                Ok(()) => {
+                    storage::remove(&local_key(Some(id)));
+                    toasts.info(t().post_deleted());
+                    go("/posts", true);
+                }
+                Err(e) => toasts.error(e.message),
+            }
+        });
+    };
+    let kinds = PostKind::ALL
+        .into_iter()
+        .map(|k| (k.as_str(), Signal::derive(move || kind_label(t(), k))))
+        .collect::<Vec<_>>();
+    let is_answer = move || draft.kind.get() == PostKind::Answer.as_str();
+    let save_text = move || match draft.state.get() {
+        SaveState::Idle => t().save_state_idle().to_owned(),
+        SaveState::Saving => t().save_state_saving().to_owned(),
+        SaveState::Saved(at) => t().saved_at(&at),
+        SaveState::Local => t().save_state_local().to_owned(),
+        SaveState::Conflict(_) => t().conflict_title().to_owned(),
+        SaveState::Refused(e) => e.message,
+    };
+
+    view! {
+        <header class="editor-header">
+            <h1>
+                {move || match draft.id.get() {
+                    Some(_) => t().post_editor_edit(),
+                    None => t().post_editor_new(),
+                }}
+            </h1>
+            <span class=move || status_badge(draft.status.get()) data-testid="post-status">
+                {move || status_label(t(), draft.status.get())}
+            </span>
+            <p class="save-state muted" aria-live="polite" data-testid="save-state">
+                {save_text}
+            </p>
+        </header>
+        {move || {
+            opened
+                .get()
+                .map(|o| {
+                    let text = match o {
+                        Opened::Local(ms) => {
+                            let at = chrono::DateTime::from_timestamp_millis(ms as i64)
+                                .map(crate::format::local_time)
+                                .unwrap_or_default();
+                            t().restored_local_at(&at)
+                        }
+                        Opened::Server => t().restored_server().to_owned(),
+                    };
+                    view! {
+                        <p class="notice" role="status" data-testid="restored">
+                            {text}
+                            " "
+                            <button
+                                type="button"
+                                class="link-button"
+                                on:click=move |_| opened.set(None)
+                            >
+                                {tr(|t| t.close())}
+                            </button>
+                        </p>
+                    }
+                })
+        }}
+        {move || match draft.state.get() {
+            SaveState::Conflict(theirs) => {
+                Some(view! { <ConflictChooser draft theirs=*theirs /> })
+            }
+            _ => None,
+        }}
+        {move || {
+            draft
+                .rejection
+                .get()
+                .filter(|_| draft.status.get() == PostStatus::Rejected)
+                .map(|r| {
+                    view! {
+                        <div class="notice notice-warn" data-testid="rejection">
+                            <strong>{tr(|t| t.post_rejected_because())} "："</strong>
+                            {move || reason_label(t(), r.reason)}
+                            {(!r.note.is_empty()).then(|| format!(" — {}", r.note))}
+                            " (" {local_datetime(r.decided_at)} ")"
+                        </div>
+                    }
+                })
+        }}
+        <Show when=move || locked.get()>
+            <div class="notice" data-testid="in-review-notice">
+                {tr(|t| t.post_in_review_locked())}
+                " "
+                <button
+                    type="button"
+                    class="button"
+                    data-testid="withdraw-review"
+                    on:click=move |_| withdraw(WithdrawFrom::Review)
+                >
+                    {tr(|t| t.post_withdraw_review())}
+                </button>
+            </div>
+        </Show>
+        {move || {
+            draft
+                .publication
+                .get()
+                .map(|p| {
+                    view! {
+                        <div class="notice" data-testid="publication">
+                            {tr(|t| t.post_published_note())}
+                            " "
+                            <a href=p.url.clone() target="_blank" rel="noopener" data-testid="public-link">
+                                {tr(|t| t.post_public_page())}
+                            </a>
+                            " · "
+                            {move || t().post_views(p.views)}
+                            " "
+                            <button
+                                type="button"
+                                class="button"
+                                data-testid="take-down"
+                                on:click=move |_| withdraw(WithdrawFrom::Public)
+                            >
+                                {tr(|t| t.post_take_down())}
+                            </button>
+                        </div>
+                    }
+                })
+        }}
+        <div class="editor-grid">
+            <form
+                class="editor-main"
+                novalidate=true
+                on:submit=move |ev| ev.prevent_default()
+            >
+                <fieldset class="editor-fields" disabled=move || locked.get()>
+                    <FormField
+                        name="kind"
+                        label=Signal::derive(move || t().post_kind())
+                        value=draft.kind
+                        errors
+                        control=Control::Select(kinds)
+                    />
+                    <Show when=is_answer>
+                        <QuestionPicker
+                            question=draft.question
+                            error=errors.field("question_id")
+                            disabled=locked
+                        />
+                    </Show>
+                    <FormField
+                        name="title"
+                        label=Signal::derive(move || t().post_title())
+                        value=draft.title
+                        errors
+                        maxlength=TITLE_MAX as u32
+                    />
+                    <CoverField draft disabled=locked />
+                    <div class="editor-tabs" role="tablist" aria-label=tr(|t| t.editor_tabs())>
+                        <button
+                            type="button"
+                            role="tab"
+                            class="tab"
+                            data-testid="tab-write"
+                            aria-selected=move || (!show_preview.get()).to_string()
+                            on:click=move |_| show_preview.set(false)
+                        >
+                            {tr(|t| t.editor_write())}
+                        </button>
+                        <button
+                            type="button"
+                            role="tab"
+                            class="tab"
+                            data-testid="tab-preview"
+                            aria-selected=move || show_preview.get().to_string()
+                            on:click=move |_| show_preview.set(true)
+                        >
+                            {tr(|t| t.editor_preview())}
+                        </button>
+                    </div>
+                    <div class="editor-panes" class:show-preview=move || show_preview.get()>
+                        <div class="pane-write">
+                            <Toolbar
+                                area
+                                body=draft.body
+                                on_image=move |_| {
+                                    if let Some(input) = picker.get_untracked() {
+                                        input.click();
+                                    }
+                                }
+                                disabled=locked
+                            />
+                            <ImageInsert draft area picker />
+                            <div on:keydown=move |ev| on_keydown(&ev, area, draft.body)>
+                                <FormField
+                                    name="body"
+                                    label=Signal::derive(move || t().post_body())
+                                    value=draft.body
+                                    errors
+                                    control=Control::TextArea
+                                    rows=16
+                                    maxlength=BODY_MAX as u32
+                                    textarea_ref=area
+                                    hint=Signal::derive(move || {
+                                        let w = words.get();
+                                        t().post_words(w, reading_minutes(w))
+                                    })
+                                />
+                            </div>
+                        </div>
+                        <div class="pane-preview" aria-label=tr(|t| t.editor_preview())>
+                            <article class="post-preview" data-testid="preview">
+                                <Show when=move || draft.ai_assisted.get()>
+                                    <p class="ai-label">{tr(|t| t.ai_label())}</p>
+                                </Show>
+                                <h2>{move || draft.title.get()}</h2>
+                                // sanitized: rendered by the server's one Markdown renderer
+                                // (ammonia: no raw HTML, only http(s) links, our images only).
+                                <div class="post-body" inner_html=move || preview.get()></div>
+                            </article>
+                        </div>
+                    </div>
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            data-testid="ai_assisted"
+                            prop:checked=move || draft.ai_assisted.get()
+                            on:change=move |ev| draft.ai_assisted.set(event_target_checked(&ev))
+                        />
+                        {tr(|t| t.post_ai_assisted())}
+                    </label>
+                </fieldset>
+                <FormError errors />
+                <div class="actions">
+                    <Show when=move || !locked.get()>
+                        <button
+                            type="button"
+                            class="button button-primary"
+                            data-testid="submit-post"
+                            disabled=move || {
+                                submitting.get()
+                                    || matches!(
+                                        draft.state.get(),
+                                        SaveState::Conflict(_) | SaveState::Saving
+                                    )
+                            }
+                            on:click=submit.clone()
+                        >
+                            {tr(|t| t.post_submit())}
+                        </button>
+                    </Show>
+                    <Show when=move || draft.id.get().is_some() && !locked.get()>
+                        <button
+                            type="button"
+                            class="button button-danger"
+                            data-testid="delete-post"
+                            on:click=delete.clone()
+                        >
+                            {move || {
+                                if confirm_delete.get() {
+                                    t().post_confirm_delete()
+                                } else {
+                                    t().post_delete()
+                                }
+                            }}
+                        </button>
+                    </Show>
+                </div>
+            </form>
+            <aside class="editor-side">
+                <ChecksPanel draft findings area current />
+            </aside>
+        </div>
+    }
+}
