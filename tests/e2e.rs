@@ -28,7 +28,7 @@ use futures::FutureExt;
 use inbox::{inbox_flow, inbox_scrolls_ten_thousand, seed_closed_consultations};
 use onboarding::onboarding_review_flow;
 use patients::{patients_flow, patients_scroll_ten_thousand};
-use posts::posts_flow;
+use posts::{post_conflict_flow, posts_flow};
 use support::{alive, run, unique_phone, Engine, Harness, Viewport};
 
 const PASSWORD: &str = "doctor2026";
@@ -460,6 +460,7 @@ cases!(patients_scroll_ten_thousand);
 cases!(follow_ups_flow);
 cases!(follow_up_plans_flow);
 cases!(posts_flow);
+cases!(post_conflict_flow, phone);
 
 /// A failing test still leaves no browser, driver or Xvfb behind.
 async fn teardown_after_failure(engine: Engine) {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use doctor_desk::{
     app::Providers,
     components::form_field::{Control, FormErrors, FormField},
-    pages::posts::{draft::Draft, findings_of, ChecksPanel},
+    pages::posts::{draft::Draft, findings_of, ChecksPanel, Highlights},
 };
 use doctor_desk_api::posts::compliance::{Checker, Rules};
 use leptos::{html::Textarea, mount::mount_to, prelude::*, task::tick};
@@ -51,7 +51,9 @@ async fn the_panel_follows_the_text() {
                     errors=FormErrors::new()
                     control=Control::TextArea
                     textarea_ref=area
-                />
+                >
+                    <Highlights body=draft.body findings area />
+                </FormField>
                 <ChecksPanel draft findings area current />
             </Providers>
         }
@@ -68,6 +70,12 @@ async fn the_panel_follows_the_text() {
     );
     assert!(phone.text_content().unwrap().contains("13800138000"));
     assert!(text(&host, "checks-summary").contains("1 项必须修改"));
+    // Marked in place, behind the text.
+    let marked = host
+        .query_selector("[data-testid='highlights'] mark.mark-error")
+        .unwrap()
+        .expect("the number is marked in the text");
+    assert_eq!(marked.text_content().unwrap(), "13800138000");
 
     // "Locate" selects the number in the text.
     let locate: web_sys::HtmlElement = phone
@@ -94,6 +102,11 @@ async fn the_panel_follows_the_text() {
     assert!(find(&host, "finding-phone").is_none());
     assert!(find(&host, "finding-id_number").is_none());
     let comparison = get(&host, "finding-comparison");
+    let warning = host
+        .query_selector("[data-testid='highlights'] mark.mark-warning")
+        .unwrap()
+        .expect("the comparison is marked");
+    assert_eq!(warning.text_content().unwrap(), "首选");
     let keep: web_sys::HtmlInputElement = comparison
         .query_selector("[data-testid='keep-anyway']")
         .unwrap()
@@ -107,4 +120,8 @@ async fn the_panel_follows_the_text() {
     type_text(&host, "请遵医嘱规律服药，定期复诊。");
     tick().await;
     assert_eq!(text(&host, "checks-summary"), "未发现问题");
+    assert!(host
+        .query_selector("[data-testid='highlights'] mark")
+        .unwrap()
+        .is_none());
 }

@@ -3,9 +3,9 @@
 //! server. A phone number blocks the submission with the finding selected in the text;
 //! once fixed it goes to review, the reviewer approves, and the public page shows it to
 //! anyone signed out, with its Open Graph tags. An edit goes through review again while
-//! the approved text stays public.
+//! the approved text stays public. A save based on an older version becomes a choice.
 
-use super::{sign_in, sign_out, sign_up, PASSWORD};
+use super::{check_tap_targets, sign_in, sign_out, sign_up, PASSWORD};
 use crate::support::{unique_phone, Harness, Viewport};
 
 /// The value of the text area or input with this test id, as the page holds it.
@@ -73,6 +73,7 @@ pub async fn posts_flow(h: &Harness) {
     // 1. A new article with a picture; it reaches the server after a pause in typing.
     h.goto("/posts").await;
     h.wait_text("posts-draft-count", "0").await;
+    check_tap_targets(h).await;
     h.click("new-post").await;
     h.wait_path("/posts/new").await;
     h.fill("title", "家庭血压测量的五个要点").await;
@@ -96,6 +97,8 @@ pub async fn posts_flow(h: &Harness) {
         .await
         .expect("the draft is on the server");
     h.wait_path(&format!("/posts/{post_id}/edit")).await;
+    check_tap_targets(h).await;
+    h.screenshot("post-editor").await;
     // The preview: beside the text on a desktop, a tab on a phone.
     if h.viewport == Viewport::Phone {
         h.click("tab-preview").await;
@@ -131,6 +134,7 @@ pub async fn posts_flow(h: &Harness) {
     h.testid("finding-phone").await;
     h.click("submit-post").await;
     h.wait_contains("form-error", "合规").await;
+    h.screenshot("post-blocked").await;
     h.wait_until(
         "the phone number is selected in the text",
         "const a = document.querySelector(\"[data-testid='body']\");
@@ -165,6 +169,7 @@ pub async fn posts_flow(h: &Harness) {
         .expect("open");
     h.wait_contains("review-title", "家庭血压测量的五个要点")
         .await;
+    h.screenshot("post-review").await;
     h.click("approve-post").await;
     h.wait_path("/review/posts").await;
     h.testid("review-posts-empty").await;
@@ -181,6 +186,7 @@ pub async fn posts_flow(h: &Harness) {
         format!("return document.querySelector(\"meta[property='{property}']\").content")
     };
     assert_eq!(h.js(&og("og:title")).await, "家庭血压测量的五个要点");
+    h.screenshot("post-public").await;
     let text = h.js("return document.body.innerText").await;
     let text = text.as_str().unwrap_or_default();
     assert!(text.contains("每天早晚各测一次"), "{text}");
@@ -202,4 +208,65 @@ pub async fn posts_flow(h: &Harness) {
     assert_eq!(h.js(&og("og:title")).await, "家庭血压测量的五个要点");
     h.goto("/posts?tab=published").await;
     h.wait_text("posts-published-count", "1").await;
+}
+
+/// Another device saves the same post meanwhile (a fixture standing for it: the server's
+/// row moves to a newer version). This device's next save is refused, and the editor
+/// shows both texts: keeping this one saves it on top; taking the other replaces it.
+pub async fn post_conflict_flow(h: &Harness) {
+    let db = &h.server.state.db;
+    let phone = unique_phone();
+    sign_up(h, &phone).await;
+    h.goto("/posts/new").await;
+    h.fill("title", "门诊时间调整").await;
+    h.fill("body", "本周五门诊暂停").await;
+    h.wait_contains("save-state", "已保存").await;
+    let post_id: i64 = sqlx::query_scalar(
+        "SELECT p.id FROM posts p JOIN accounts a ON a.id = p.doctor_id WHERE a.phone = ?",
+    )
+    .bind(&phone)
+    .fetch_one(db)
+    .await
+    .expect("saved");
+    let other_device = |text: &'static str| async move {
+        sqlx::query("UPDATE posts SET body = ?, version = version + 1 WHERE id = ?")
+            .bind(text)
+            .bind(post_id)
+            .execute(db)
+            .await
+            .expect("the other device's save");
+    };
+
+    // Keep this device's text.
+    other_device("另一台设备：周五门诊照常").await;
+    h.testid("body")
+        .await
+        .send_keys("，下周一恢复。")
+        .await
+        .expect("type");
+    h.wait_contains("conflict-theirs", "周五门诊照常").await;
+    h.wait_contains("conflict-mine", "下周一恢复").await;
+    h.click("conflict-keep-mine").await;
+    wait_saved(h, post_id, "本周五门诊暂停，下周一恢复。").await;
+    h.wait_until(
+        "the chooser is gone",
+        "return !document.querySelector(\"[data-testid='conflict']\")",
+    )
+    .await;
+
+    // Take the other device's text.
+    other_device("另一台设备：周五下午停诊").await;
+    h.testid("body")
+        .await
+        .send_keys("请改约。")
+        .await
+        .expect("type");
+    h.wait_contains("conflict-theirs", "周五下午停诊").await;
+    h.click("conflict-take-theirs").await;
+    wait_body_contains(h, "另一台设备：周五下午停诊").await;
+    assert_eq!(body_value(h).await, "另一台设备：周五下午停诊");
+    // Nothing of the dropped text comes back on a reload.
+    h.client.refresh().await.expect("reload");
+    wait_body_contains(h, "另一台设备：周五下午停诊").await;
+    assert_eq!(body_value(h).await, "另一台设备：周五下午停诊");
 }

@@ -37,6 +37,13 @@ pub fn rule_key(rule: Rule) -> &'static str {
     }
 }
 
+fn field_key(field: Field) -> &'static str {
+    match field {
+        Field::Title => "title",
+        Field::Body => "body",
+    }
+}
+
 pub fn severity_label(t: &'static Texts, severity: Severity) -> &'static str {
     match severity {
         Severity::Error => t.severity_error(),
@@ -159,7 +166,12 @@ fn FindingItem(
         Field::Body => t().finding_in_body(),
     };
     let located = finding.clone();
-    let checkbox_id = format!("keep-{}-{}", rule_key(finding.rule), finding.start);
+    let checkbox_id = format!(
+        "keep-{}-{}-{}",
+        field_key(finding.field),
+        rule_key(finding.rule),
+        finding.start
+    );
     view! {
         <li
             class="finding"
@@ -207,5 +219,81 @@ fn FindingItem(
                     }
                 })}
         </li>
+    }
+}
+
+/// Marks every finding of the text in place: a layer behind the (transparent) text area
+/// with the same text, font and wrapping, where the findings are `<mark>`s; it scrolls
+/// with the text area. Decoration only: the panel lists the same findings for screen
+/// readers.
+#[component]
+pub fn Highlights(
+    body: RwSignal<String>,
+    findings: Memo<Vec<Finding>>,
+    area: NodeRef<Textarea>,
+) -> impl IntoView {
+    let layer = NodeRef::<leptos::html::Div>::new();
+    let parts = move || {
+        let text = body.get();
+        let mut parts = Vec::new();
+        let mut at = 0;
+        findings.with(|all| {
+            for f in all.iter().filter(|f| f.field == Field::Body) {
+                if f.start < at {
+                    continue;
+                }
+                let (Some(before), Some(found)) = (text.get(at..f.start), text.get(f.start..f.end))
+                else {
+                    continue;
+                };
+                parts.push(view! { <span>{before.to_owned()}</span> }.into_any());
+                let class = match f.severity {
+                    Severity::Error => "mark-error",
+                    Severity::Warning => "mark-warning",
+                };
+                parts.push(view! { <mark class=class>{found.to_owned()}</mark> }.into_any());
+                at = f.end;
+            }
+        });
+        // A last line break needs a character after it to take up its line.
+        let rest = format!("{} ", text.get(at..).unwrap_or_default());
+        parts.push(view! { <span>{rest}</span> }.into_any());
+        parts
+    };
+    // Follows the text area's scrolling; the listener goes with this layer.
+    let on_scroll = send_wrapper::SendWrapper::new(
+        wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            if let (Some(a), Some(l)) = (area.get_untracked(), layer.get_untracked()) {
+                l.set_scroll_top(a.scroll_top());
+            }
+        }),
+    );
+    let listening =
+        StoredValue::new(None::<send_wrapper::SendWrapper<web_sys::HtmlTextAreaElement>>);
+    let on_scroll = std::sync::Arc::new(on_scroll);
+    let attach = on_scroll.clone();
+    Effect::new(move || {
+        use wasm_bindgen::JsCast;
+        if let (Some(a), true) = (area.get(), listening.with_value(Option::is_none)) {
+            let _ = a.add_event_listener_with_callback(
+                "scroll",
+                attach.as_ref().as_ref().unchecked_ref(),
+            );
+            listening.set_value(Some(send_wrapper::SendWrapper::new(a)));
+        }
+    });
+    on_cleanup(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(Some(a)) = listening.try_update_value(Option::take) {
+            let _ = a.remove_event_listener_with_callback(
+                "scroll",
+                on_scroll.as_ref().as_ref().unchecked_ref(),
+            );
+        }
+    });
+    view! {
+        <div class="highlights" aria-hidden="true" node_ref=layer data-testid="highlights">
+            {parts}
+        </div>
     }
 }

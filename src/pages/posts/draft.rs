@@ -4,6 +4,10 @@
 //! based on; the server refuses a stale one (409), which the editor shows as a conflict
 //! with both texts to choose from. Offline, the copy waits here and goes out when the
 //! browser is online again.
+//!
+//! Whether the server has everything is known in memory (`edits` against `synced`); the
+//! browser's copy is the backup for a reload or a crash. A save still on its way when the
+//! editor closes finishes its bookkeeping on that copy alone.
 
 use doctor_desk_api::{
     posts::{Post, PostInput, PostKind, PostStatus, Publication, Question, Rejection},
@@ -75,10 +79,15 @@ pub struct Draft {
     pub rejection: RwSignal<Option<Rejection>>,
     pub publication: RwSignal<Option<Publication>>,
     pub state: RwSignal<SaveState>,
-    /// The input last written to this browser: a change is a difference from it.
+    /// The doctor has changes the server does not have.
+    pub dirty: RwSignal<bool>,
+    /// Opened (the server's post and this browser's copy weighed): saves may go out.
+    loaded: StoredValue<bool>,
+    /// The input last seen: a change is a difference from it.
     written: StoredValue<Option<PostInput>>,
-    /// Bumped by each change; a save that started at an older one leaves the copy unsynced.
+    /// Changes by the doctor so far, and how many of them the server has.
     edits: StoredValue<u64>,
+    synced: StoredValue<u64>,
     in_flight: StoredValue<bool>,
     again: StoredValue<bool>,
     timer: StoredValue<Option<i32>>,
@@ -106,8 +115,11 @@ impl Draft {
             rejection: RwSignal::new(None),
             publication: RwSignal::new(None),
             state: RwSignal::new(SaveState::Idle),
+            dirty: RwSignal::new(false),
+            loaded: StoredValue::new(false),
             written: StoredValue::new(None),
             edits: StoredValue::new(0),
+            synced: StoredValue::new(0),
             in_flight: StoredValue::new(false),
             again: StoredValue::new(false),
             timer: StoredValue::new(None),
@@ -120,9 +132,14 @@ impl Draft {
 
     /// The fields as a save sends them (tracked).
     pub fn input(&self) -> PostInput {
+        let kind = self.kind();
         PostInput {
-            kind: self.kind(),
-            question_id: self.question.with(|q| q.as_ref().map(|q| q.id)),
+            kind,
+            // Only an answer answers a question (a kind changed back drops it).
+            question_id: self
+                .question
+                .with(|q| q.as_ref().map(|q| q.id))
+                .filter(|_| kind == PostKind::Answer),
             title: self.title.get(),
             body: self.body.get(),
             cover: self.cover.get(),
@@ -132,9 +149,11 @@ impl Draft {
         }
     }
 
-    /// Shows `input` without counting it as the doctor's change.
+    pub fn input_now(&self) -> PostInput {
+        untrack(|| self.input())
+    }
+
     fn show(&self, input: &PostInput, question: Option<Question>) {
-        self.written.set_value(Some(with_version(input, None)));
         self.kind.set(input.kind.as_str().to_owned());
         self.question.set(question);
         self.title.set(input.title.clone());
@@ -142,6 +161,7 @@ impl Draft {
         self.cover.set(input.cover.clone());
         self.ai_assisted.set(input.ai_assisted);
         self.kept.set(input.kept_warnings.clone());
+        self.written.set_value(Some(plain(&self.input_now())));
     }
 
     /// Takes what the server said of the post; its fields too when `fields`.
@@ -157,80 +177,92 @@ impl Draft {
     }
 
     /// Opens the editor on the server's post and what this browser kept of it: the newer
-    /// wins, and a copy both changed becomes a conflict. Returns whether the local copy
-    /// was restored.
-    pub fn open(&self, server: Option<&Post>, local: Option<LocalCopy>) -> Option<Restored> {
+    /// wins, and a copy both changed becomes a conflict. Returns the restored copy's time.
+    pub fn open(&self, server: Option<&Post>, local: Option<LocalCopy>) -> Option<f64> {
         let local = local.filter(|l| l.unsynced);
-        match (server, local) {
-            (Some(post), None) => {
+        let restored = match (server, local) {
+            (Some(post), Some(copy)) if same_content(&copy.input, &input_of(post)) => {
                 self.take_server(post, true);
+                storage::remove(&local_key(Some(post.id)));
                 None
             }
             (server, Some(copy)) => {
                 if let Some(post) = server {
-                    self.take_server(post, true);
+                    self.take_server(post, false);
                 }
-                let same_base = server.is_none_or(|p| copy.input.version == Some(p.version));
-                let differs = server.is_none_or(|p| !same_content(&copy.input, &input_of(p)));
-                if !differs {
-                    storage::remove(&local_key(self.id.get_untracked()));
-                    return None;
-                }
-                // Restored as the doctor's change: it goes to the server.
-                self.written.set_value(None);
-                self.kind.set(copy.input.kind.as_str().to_owned());
-                self.question.set(copy.question.clone());
-                self.title.set(copy.input.title.clone());
-                self.body.set(copy.input.body.clone());
-                self.cover.set(copy.input.cover.clone());
-                self.ai_assisted.set(copy.input.ai_assisted);
-                self.kept.set(copy.input.kept_warnings.clone());
+                self.show(&copy.input, copy.question.clone());
+                // The version this copy was based on: only "keep mine" moves it on.
+                self.version.set(copy.input.version);
+                self.mark_dirty();
                 match server {
-                    Some(post) if !same_base => {
+                    Some(post) if copy.input.version != Some(post.version) => {
                         self.state.set(SaveState::Conflict(Box::new(post.clone())))
                     }
                     _ => self.state.set(SaveState::Local),
                 }
-                Some(Restored {
-                    written_ms: copy.written_ms,
-                })
+                Some(copy.written_ms)
             }
-            (None, None) => None,
+            (Some(post), None) => {
+                self.take_server(post, true);
+                None
+            }
+            // A new post: nothing to send until the doctor writes.
+            (None, None) => {
+                self.written.set_value(Some(plain(&self.input_now())));
+                None
+            }
+        };
+        self.loaded.set_value(true);
+        if restored.is_some() {
+            self.schedule(IDLE_MS);
         }
+        restored
+    }
+
+    fn mark_dirty(&self) {
+        self.edits.update_value(|e| *e += 1);
+        self.dirty.set(true);
     }
 
     /// Called whenever a field changes (an effect): a change by the doctor is written to
     /// this browser now and to the server after [`IDLE_MS`] without typing.
     pub fn on_change(&self) {
         let input = self.input();
-        let plain = with_version(&input, None);
-        if self.written.with_value(|w| w.as_ref() == Some(&plain)) {
+        let fields = plain(&input);
+        if self.written.with_value(|w| w.as_ref() == Some(&fields)) {
             return;
         }
-        self.written.set_value(Some(plain));
-        self.edits.update_value(|e| *e += 1);
-        storage::write(
-            &local_key(self.id.get_untracked()),
-            &LocalCopy {
-                input,
-                question: self.question.get_untracked(),
-                unsynced: true,
-                written_ms: js_sys::Date::now(),
-            },
-        );
+        self.written.set_value(Some(fields));
+        self.mark_dirty();
+        self.backup();
         if !matches!(self.state.get_untracked(), SaveState::Conflict(_)) {
             self.schedule(IDLE_MS);
         }
     }
 
+    /// The browser's copy of what is on screen.
+    fn backup(&self) {
+        storage::write(
+            &local_key(self.id.get_untracked()),
+            &LocalCopy {
+                input: self.input_now(),
+                question: self.question.get_untracked(),
+                unsynced: true,
+                written_ms: js_sys::Date::now(),
+            },
+        );
+    }
+
     fn schedule(&self, ms: i32) {
         let draft = *self;
-        if let Some(old) = self.timer.get_value() {
+        if let Some(Some(old)) = self.timer.try_get_value() {
             window().clear_timeout_with_handle(old);
         }
+        // Holds nothing but the handle (a cleared timer's closure is never freed).
         let tick = wasm_bindgen::closure::Closure::once_into_js(move || {
-            draft.timer.try_set_value(None);
-            draft.save_now();
+            if draft.timer.try_set_value(None).is_none() {
+                draft.save_now();
+            }
         });
         let handle = window()
             .set_timeout_with_callback_and_timeout_and_arguments_0(
@@ -238,12 +270,7 @@ impl Draft {
                 ms,
             )
             .ok();
-        self.timer.set_value(handle);
-    }
-
-    /// Whether this browser holds changes the server does not have.
-    pub fn unsynced(&self) -> bool {
-        storage::read::<LocalCopy>(&local_key(self.id.get_untracked())).is_some_and(|c| c.unsynced)
+        self.timer.try_set_value(handle);
     }
 
     /// Sends the copy to the server in the background.
@@ -255,10 +282,13 @@ impl Draft {
     }
 
     /// Sends the copy now, if it has changes the server lacks; `true` when the server has
-    /// everything this browser has.
+    /// everything on screen.
     pub async fn save(&self) -> bool {
-        if self.in_flight.try_get_value() != Some(false) {
-            self.again.try_set_value(true);
+        if self.loaded.try_get_value() != Some(true) {
+            return false;
+        }
+        if self.in_flight.get_value() {
+            self.again.set_value(true);
             return false;
         }
         if matches!(self.state.get_untracked(), SaveState::Conflict(_))
@@ -266,7 +296,7 @@ impl Draft {
         {
             return false;
         }
-        if !self.unsynced() {
+        if self.edits.get_value() == self.synced.get_value() {
             return true;
         }
         if let Some(old) = self.timer.get_value() {
@@ -275,44 +305,28 @@ impl Draft {
         }
         self.in_flight.set_value(true);
         self.state.set(SaveState::Saving);
-        let input = self.input_now();
+        let sent = self.input_now();
         let edits = self.edits.get_value();
         let id = self.id.get_untracked();
         let result = match id {
-            Some(id) => api::posts::save(id, &input).await,
-            None => api::posts::create(&input).await,
+            Some(id) => api::posts::save(id, &sent).await,
+            None => api::posts::create(&sent).await,
         };
-        // The editor may be gone (the doctor left): the browser copy stays.
         if self.in_flight.try_set_value(false).is_some() {
+            // The editor closed meanwhile: only the browser's copy is left to settle.
+            if let Ok(post) = &result {
+                settle_copy(id, post, &sent);
+            }
             return false;
         }
         self.after_save(id, result, edits).await;
-        if self.again.get_value() {
+        if self.again.try_get_value() == Some(true) {
             self.again.set_value(false);
             self.save_now();
             return false;
         }
-        matches!(self.state.get_untracked(), SaveState::Saved(_))
-    }
-
-    /// The post's id, creating it on the server first if it has none yet (an image needs
-    /// a post to belong to).
-    pub async fn ensure_id(&self) -> Option<i64> {
-        if let Some(id) = self.id.get_untracked() {
-            return Some(id);
-        }
-        // Marks the copy as the doctor's, so the save creates the post.
-        storage::write(
-            &local_key(None),
-            &LocalCopy {
-                input: self.input_now(),
-                question: self.question.get_untracked(),
-                unsynced: true,
-                written_ms: js_sys::Date::now(),
-            },
-        );
-        self.save().await;
-        self.id.get_untracked()
+        self.edits.try_get_value() == self.synced.try_get_value()
+            && matches!(self.state.try_get_untracked(), Some(SaveState::Saved(_)))
     }
 
     async fn after_save(&self, id: Option<i64>, result: Result<Post, ApiError>, edits: u64) {
@@ -331,20 +345,13 @@ impl Draft {
                     }
                 }
                 self.take_server(&post, false);
-                let key = local_key(Some(post.id));
+                self.synced.set_value(edits);
                 if self.edits.get_value() == edits {
-                    storage::remove(&key);
+                    storage::remove(&local_key(Some(post.id)));
+                    self.dirty.set(false);
                 } else {
-                    // Typed while it was on its way: that goes in the next save.
-                    storage::write(
-                        &key,
-                        &LocalCopy {
-                            input: self.input_now(),
-                            question: self.question.get_untracked(),
-                            unsynced: true,
-                            written_ms: js_sys::Date::now(),
-                        },
-                    );
+                    // Typed while it was on its way: kept on the new version, sent next.
+                    self.backup();
                     self.again.set_value(true);
                 }
                 self.state
@@ -352,7 +359,19 @@ impl Draft {
             }
             Err(e) if e.code == Some(ErrorCode::Conflict) => {
                 let Some(id) = id else { return };
-                match api::posts::get(id).await {
+                let theirs = api::posts::get(id).await;
+                if self.loaded.try_get_value().is_none() {
+                    return;
+                }
+                match theirs {
+                    // Our own save answered by an earlier request: nothing to choose.
+                    Ok(theirs) if same_content(&input_of(&theirs), &self.input_now()) => {
+                        self.take_server(&theirs, false);
+                        self.synced.set_value(self.edits.get_value());
+                        self.dirty.set(false);
+                        storage::remove(&local_key(Some(id)));
+                        self.state.set(SaveState::Idle);
+                    }
                     Ok(theirs) => self.state.set(SaveState::Conflict(Box::new(theirs))),
                     Err(_) => self.offline(),
                 }
@@ -368,38 +387,64 @@ impl Draft {
     }
 
     fn offline(&self) {
-        self.state.set(SaveState::Local);
-        self.schedule(RETRY_MS);
+        if self.state.try_set(SaveState::Local).is_none() {
+            self.schedule(RETRY_MS);
+        }
     }
 
-    pub fn input_now(&self) -> PostInput {
-        untrack(|| self.input())
+    /// The post's id, creating it on the server first if it has none yet (an image needs
+    /// a post to belong to).
+    pub async fn ensure_id(&self) -> Option<i64> {
+        for _ in 0..100 {
+            if let Some(id) = self.id.try_get_untracked()? {
+                return Some(id);
+            }
+            if !self.in_flight.try_get_value()? {
+                break;
+            }
+            // The first save is creating it: wait for its answer.
+            sleep(100).await;
+        }
+        if self.id.try_get_untracked()?.is_none() {
+            if self.edits.get_value() == self.synced.get_value() {
+                // Nothing typed yet: an empty draft is what the image belongs to.
+                self.mark_dirty();
+            }
+            self.save().await;
+        }
+        self.id.try_get_untracked().flatten()
     }
 
-    /// The editor is closing: what this browser holds unsynced goes to the server (the
-    /// copy stays here until the server has it, so an answer that never comes loses
-    /// nothing).
+    /// The editor is closing: what the server lacks is sent (the browser's copy stays
+    /// until the server has it, so an answer that never comes loses nothing).
     pub fn leave(&self) {
-        let Some(id) = self.id.try_get_untracked() else {
+        let (Some(true), Some(id), Some(state), Some(status)) = (
+            self.loaded.try_get_value(),
+            self.id.try_get_untracked(),
+            self.state.try_get_untracked(),
+            self.status.try_get_untracked(),
+        ) else {
             return;
         };
         if let Some(Some(old)) = self.timer.try_get_value() {
             window().clear_timeout_with_handle(old);
         }
-        if self.in_flight.try_get_value() == Some(true) {
+        // A save on its way settles the copy itself; a conflict waits for the doctor.
+        if self.in_flight.get_value()
+            || matches!(state, SaveState::Conflict(_))
+            || status == PostStatus::InReview
+            || self.edits.get_value() == self.synced.get_value()
+        {
             return;
         }
-        let key = local_key(id);
-        let Some(copy) = storage::read::<LocalCopy>(&key).filter(|c| c.unsynced) else {
-            return;
-        };
+        let sent = self.input_now();
         spawn_local(async move {
             let result = match id {
-                Some(id) => api::posts::save(id, &copy.input).await,
-                None => api::posts::create(&copy.input).await,
+                Some(id) => api::posts::save(id, &sent).await,
+                None => api::posts::create(&sent).await,
             };
-            if result.is_ok() && storage::read::<LocalCopy>(&key).as_ref() == Some(&copy) {
-                storage::remove(&key);
+            if let Ok(post) = result {
+                settle_copy(id, &post, &sent);
             }
         });
     }
@@ -410,21 +455,42 @@ impl Draft {
         self.version.set(Some(theirs.version));
         self.state.set(SaveState::Idle);
         self.again.set_value(false);
+        self.backup();
         self.save_now();
     }
 
     /// The doctor takes the other device's text: this device's copy is dropped.
     pub fn take_theirs(&self, theirs: &Post) {
         self.take_server(theirs, true);
+        self.synced.set_value(self.edits.get_value());
+        self.dirty.set(false);
         storage::remove(&local_key(Some(theirs.id)));
         self.state.set(SaveState::Idle);
     }
 }
 
-/// The local copy restored when the editor opened.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Restored {
-    pub written_ms: f64,
+/// After a save that answered when the editor was gone: the browser's copy is dropped if
+/// it is what was sent, moved onto the new version if more was typed meanwhile (so the
+/// next open restores it instead of calling it a conflict), and a new post's copy moves
+/// to the post's own key.
+fn settle_copy(id: Option<i64>, post: &Post, sent: &PostInput) {
+    let key = local_key(id);
+    let Some(mut copy) = storage::read::<LocalCopy>(&key) else {
+        return;
+    };
+    storage::remove(&key);
+    if same_content(&copy.input, sent) {
+        return;
+    }
+    copy.input.version = Some(post.version);
+    storage::write(&local_key(Some(post.id)), &copy);
+}
+
+async fn sleep(ms: i32) {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
 }
 
 pub fn input_of(post: &Post) -> PostInput {
@@ -440,13 +506,14 @@ pub fn input_of(post: &Post) -> PostInput {
     }
 }
 
-fn with_version(input: &PostInput, version: Option<u32>) -> PostInput {
+/// The fields alone, without the version they were based on.
+fn plain(input: &PostInput) -> PostInput {
     PostInput {
-        version,
+        version: None,
         ..input.clone()
     }
 }
 
 fn same_content(a: &PostInput, b: &PostInput) -> bool {
-    with_version(a, None) == with_version(b, None)
+    plain(a) == plain(b)
 }

@@ -10,11 +10,12 @@ use doctor_desk_api::posts::{
 };
 use std::sync::Arc;
 
+use doctor_desk_api::ErrorCode;
 use leptos::{html::Textarea, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_params_map;
 
 use super::{
-    checks::{findings_of, locate, ChecksPanel},
+    checks::{findings_of, locate, ChecksPanel, Highlights},
     conflict::ConflictChooser,
     draft::{local_key, Draft, LocalCopy, SaveState},
     images::{CoverField, ImageInsert},
@@ -45,7 +46,13 @@ enum Opened {
 #[component]
 pub fn PostEditorPage() -> impl IntoView {
     let params = use_params_map();
-    let id = params.with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let id = match params.with_untracked(|p| p.get("id")) {
+        None => None,
+        Some(v) => match v.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return view! { <crate::pages::not_found::NotFoundPage /> }.into_any(),
+        },
+    };
     let draft = Draft::new();
     let ready = RwSignal::new(false);
     let opened = RwSignal::new(None::<Opened>);
@@ -55,21 +62,24 @@ pub fn PostEditorPage() -> impl IntoView {
         let server = match id {
             Some(id) => match api::posts::get(id).await {
                 Ok(post) => Some(post),
-                // Offline: this browser's copy is all there is.
-                Err(e) if e.status == 0 && local.is_some() => None,
+                // Offline (or the server failing): this browser's copy is all there is.
+                Err(e) if (e.status == 0 || e.status >= 500) && local.is_some() => None,
                 Err(e) => {
-                    load_error.set(Some(e.message));
+                    load_error.try_set(Some(e.message));
                     return;
                 }
             },
             None => None,
         };
+        if ready.try_get_untracked().is_none() {
+            return;
+        }
         if id.is_some() && server.is_none() {
             draft.id.set(id);
         }
         let had_local = local.as_ref().is_some_and(|l| l.unsynced);
         match draft.open(server.as_ref(), local) {
-            Some(r) => opened.set(Some(Opened::Local(r.written_ms))),
+            Some(ms) => opened.set(Some(Opened::Local(ms))),
             None if had_local => opened.set(Some(Opened::Server)),
             None => {}
         }
@@ -108,6 +118,7 @@ pub fn PostEditorPage() -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -133,15 +144,28 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
     // The preview follows the text when the doctor pauses (the server renders it: the
     // same rules as the public page).
     let preview_timer = StoredValue::new(None::<i32>);
+    let asked = StoredValue::new(0u32);
     Effect::new(move || {
-        let body = draft.body.get();
+        draft.body.track();
         if let Some(old) = preview_timer.get_value() {
             window().clear_timeout_with_handle(old);
         }
+        // Reads the text when it fires: a cleared timer keeps its closure, so it holds
+        // nothing large.
         let tick = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let Some(body) = draft.body.try_get_untracked() else {
+                return;
+            };
+            let n = asked.try_update_value(|n| {
+                *n += 1;
+                *n
+            });
             spawn_local(async move {
                 if let Ok(p) = api::posts::preview(&body).await {
-                    preview.try_set(p.html);
+                    // An older answer arriving late is dropped.
+                    if n.is_some() && asked.try_get_value() == n {
+                        preview.try_set(p.html);
+                    }
                 }
             });
         });
@@ -182,26 +206,43 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
         submitting.set(true);
         spawn_local(async move {
             let saved = draft.save().await;
-            let id = draft.id.get_untracked();
+            // The doctor may have left meanwhile.
+            let (Some(id), Some(version)) = (
+                draft.id.try_get_untracked(),
+                draft.version.try_get_untracked(),
+            ) else {
+                return;
+            };
             let result = match (saved, id) {
-                (true, Some(id)) => {
-                    Some(api::posts::submit(id, draft.version.get_untracked()).await)
-                }
+                (true, Some(id)) => Some(api::posts::submit(id, version).await),
                 _ => None,
             };
-            submitting.try_set(false);
+            if submitting.try_set(false).is_some() {
+                return;
+            }
             match result {
                 Some(Ok(post)) => {
                     draft.take_server(&post, false);
                     toasts.info(t().post_submitted());
                     go("/posts?tab=in_review", false);
                 }
-                Some(Err(e)) => errors.show(e),
-                None => {
-                    if let SaveState::Refused(e) = draft.state.get_untracked() {
-                        errors.show(e);
+                // Saved elsewhere since: the doctor chooses before anything is submitted.
+                Some(Err(e)) if e.code == Some(ErrorCode::Conflict) => {
+                    let theirs = api::posts::get(id.unwrap_or_default()).await;
+                    match theirs {
+                        Ok(theirs) => {
+                            draft.state.try_set(SaveState::Conflict(Box::new(theirs)));
+                        }
+                        Err(e) => errors.show(e),
                     }
                 }
+                Some(Err(e)) => errors.show(e),
+                None => match draft.state.get_untracked() {
+                    SaveState::Refused(e) => errors.show(e),
+                    SaveState::Local => errors.form.set(Some(t().network_error().to_owned())),
+                    // A save was on its way: the button is free again once it lands.
+                    _ => errors.form.set(Some(t().save_state_saving().to_owned())),
+                },
             }
         });
     };
@@ -212,7 +253,14 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
         spawn_local(async move {
             match api::posts::withdraw(id, from).await {
                 Ok(post) => {
+                    if draft.status.try_get_untracked().is_none() {
+                        return;
+                    }
                     draft.take_server(&post, false);
+                    // Changes kept here while it was in review can go out now.
+                    if draft.dirty.get_untracked() {
+                        draft.save_now();
+                    }
                     toasts.info(match from {
                         WithdrawFrom::Review => t().post_withdrawn_review(),
                         WithdrawFrom::Public => t().post_taken_down(),
@@ -392,7 +440,9 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
                         maxlength=TITLE_MAX as u32
                     />
                     <CoverField draft disabled=locked />
-                    <div class="editor-tabs" role="tablist" aria-label=tr(|t| t.editor_tabs())>
+                </fieldset>
+                // Outside the fieldset: the preview stays reachable while in review.
+                <div class="editor-tabs" role="tablist" aria-label=tr(|t| t.editor_tabs())>
                         <button
                             type="button"
                             role="tab"
@@ -415,7 +465,7 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
                         </button>
                     </div>
                     <div class="editor-panes" class:show-preview=move || show_preview.get()>
-                        <div class="pane-write">
+                        <fieldset class="pane-write editor-fields" disabled=move || locked.get()>
                             <Toolbar
                                 area
                                 body=draft.body
@@ -427,7 +477,10 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
                                 disabled=locked
                             />
                             <ImageInsert draft area picker />
-                            <div on:keydown=move |ev| on_keydown(&ev, area, draft.body)>
+                            <div
+                                class="post-body-field"
+                                on:keydown=move |ev| on_keydown(&ev, area, draft.body)
+                            >
                                 <FormField
                                     name="body"
                                     label=Signal::derive(move || t().post_body())
@@ -441,10 +494,12 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
                                         let w = words.get();
                                         t().post_words(w, reading_minutes(w))
                                     })
-                                />
+                                >
+                                    <Highlights body=draft.body findings area />
+                                </FormField>
                             </div>
-                        </div>
-                        <div class="pane-preview" aria-label=tr(|t| t.editor_preview())>
+                        </fieldset>
+                        <div class="pane-preview">
                             <article class="post-preview" data-testid="preview">
                                 <Show when=move || draft.ai_assisted.get()>
                                     <p class="ai-label">{tr(|t| t.ai_label())}</p>
@@ -456,6 +511,7 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
                             </article>
                         </div>
                     </div>
+                <fieldset class="editor-fields" disabled=move || locked.get()>
                     <label class="check">
                         <input
                             type="checkbox"
@@ -468,7 +524,11 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
                 </fieldset>
                 <FormError errors />
                 <div class="actions">
-                    <Show when=move || !locked.get()>
+                    // A published post with nothing changed has nothing to submit.
+                    <Show when=move || {
+                        !locked.get()
+                            && (draft.status.get() != PostStatus::Published || draft.dirty.get())
+                    }>
                         <button
                             type="button"
                             class="button button-primary"

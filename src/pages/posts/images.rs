@@ -87,11 +87,13 @@ pub fn ImageInsert(
     let uploaded = RwSignal::new(None::<PostImage>);
     let alt = RwSignal::new(String::new());
     let errors = FormErrors::new();
-    let cursor = StoredValue::new(0usize);
+    // Where the cursor was, in the browser's units (the text may change during the upload).
+    let cursor = StoredValue::new(0u32);
     let on_change = move |ev: leptos::ev::Event| {
         let Some(file) = file_of(&ev) else { return };
         if let Some(el) = area.get_untracked() {
-            cursor.set_value(toolbar::selection(&el).1);
+            let end = toolbar::selection(&el).1;
+            cursor.set_value(toolbar::units_of(&el.value(), end));
         }
         errors.form.set(None);
         spawn_local(async move {
@@ -106,8 +108,7 @@ pub fn ImageInsert(
         });
     };
     let t = use_texts();
-    let insert = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let insert = move |_| {
         let text = alt.get_untracked();
         if text.trim().is_empty() {
             errors.set_field("alt", t().image_alt_required().to_owned());
@@ -116,12 +117,9 @@ pub fn ImageInsert(
         let Some(image) = uploaded.get_untracked() else {
             return;
         };
-        let (body, at) = toolbar::insert_image(
-            &draft.body.get_untracked(),
-            cursor.get_value(),
-            &text,
-            &image.url,
-        );
+        let body = draft.body.get_untracked();
+        let at = toolbar::byte_of(&body, cursor.get_value());
+        let (body, at) = toolbar::insert_image(&body, at, &text, &image.url);
         draft.body.set(body.clone());
         uploaded.set(None);
         if let Some(el) = area.get_untracked() {
@@ -133,7 +131,7 @@ pub fn ImageInsert(
         <input
             type="file"
             accept="image/*"
-            class="visually-hidden"
+            class="visually-hidden file-input"
             tabindex="-1"
             aria-hidden="true"
             data-testid="image-file"
@@ -143,7 +141,8 @@ pub fn ImageInsert(
         <Progress progress />
         <FormError errors />
         <Show when=move || uploaded.with(Option::is_some)>
-            <form class="card image-insert" novalidate=true on:submit=insert data-testid="image-insert">
+            // Not a form of its own: it sits inside the editor's.
+            <div class="card image-insert" role="group" data-testid="image-insert">
                 <img
                     src=move || uploaded.with(|u| u.as_ref().map(|i| i.url.clone()))
                     alt=""
@@ -157,14 +156,19 @@ pub fn ImageInsert(
                     maxlength=ALT_MAX as u32
                 />
                 <div class="actions">
-                    <button type="submit" class="button button-primary" data-testid="image-insert-confirm">
+                    <button
+                        type="button"
+                        class="button button-primary"
+                        data-testid="image-insert-confirm"
+                        on:click=insert
+                    >
                         {tr(|t| t.image_insert())}
                     </button>
                     <button type="button" class="button" on:click=move |_| uploaded.set(None)>
                         {tr(|t| t.image_cancel())}
                     </button>
                 </div>
-            </form>
+            </div>
         </Show>
     }
 }
@@ -198,7 +202,7 @@ pub fn CoverField(draft: Draft, #[prop(into)] disabled: Signal<bool>) -> impl In
             <input
                 type="file"
                 accept="image/*"
-                class="visually-hidden"
+                class="visually-hidden file-input"
                 tabindex="-1"
                 aria-hidden="true"
                 data-testid="cover-file"

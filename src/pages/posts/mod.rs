@@ -9,7 +9,7 @@ mod images;
 mod question;
 pub mod toolbar;
 
-pub use checks::{findings_of, rule_label, severity_label, ChecksPanel};
+pub use checks::{findings_of, rule_label, severity_label, ChecksPanel, Highlights};
 pub use editor::PostEditorPage;
 
 use doctor_desk_api::posts::{PostCounts, PostKind, PostRow, PostStatus, PostTab, RejectReason};

@@ -23,7 +23,14 @@ pub fn apply(
     format: Format,
     sample: &str,
 ) -> (String, usize, usize) {
-    let (start, end) = (start.min(end), end.max(start).min(text.len()));
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (floor(start.min(end)), floor(end.max(start)));
     let selected = &text[start..end];
     match format {
         Format::Bold => {
@@ -52,8 +59,15 @@ pub fn apply(
                 Format::List => "- ",
                 _ => "> ",
             };
-            // Whole lines: from the start of the first selected line.
+            // Whole lines: from the start of the first selected line to the end of the
+            // last (a selection ending with its line break stops at that line).
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let end = if end > start && text[..end].ends_with('\n') {
+                end - 1
+            } else {
+                end
+            };
+            let end = text[end..].find('\n').map_or(text.len(), |i| end + i);
             let lines = &text[line_start..end];
             let all_have = lines.split('\n').all(|l| l.starts_with(prefix));
             let changed: Vec<String> = lines
@@ -72,7 +86,10 @@ pub fn apply(
 
 /// `text` with an image on a line of its own at byte `at`, and where the cursor goes.
 pub fn insert_image(text: &str, at: usize, alt: &str, url: &str) -> (String, usize) {
-    let at = at.min(text.len());
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
     // `]` and line breaks would end the description early.
     let alt: String = alt
         .chars()
@@ -105,7 +122,11 @@ pub fn byte_of(text: &str, units: u32) -> usize {
 
 /// UTF-16 offset of byte offset `byte`.
 pub fn units_of(text: &str, byte: usize) -> u32 {
-    text[..byte.min(text.len())].encode_utf16().count() as u32
+    let mut byte = byte.min(text.len());
+    while !text.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    text[..byte].encode_utf16().count() as u32
 }
 
 /// Selects bytes `start..end` of the text area's text and brings them into view.
