@@ -115,10 +115,11 @@ pub fn PostsPage() -> impl IntoView {
             <PostTabs tab=tab.into() counts on_select=move |k: PostTab| {
                 go(&format!("/posts?tab={}", k.as_str()), true)
             } />
-            {move || match page.get() {
-                None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
-                Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
-                Some(Ok(p)) if p.items.is_empty() => {
+            // The rows are made anew when the language changes.
+            {move || match (page.get(), t()) {
+                (None, _) => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
+                (Some(Err(e)), _) => view! { <p role="alert">{e.message}</p> }.into_any(),
+                (Some(Ok(p)), _) if p.items.is_empty() => {
                     view! {
                         <p class="card muted" data-testid="posts-empty">
                             {tr(|t| t.posts_empty())}
@@ -126,11 +127,11 @@ pub fn PostsPage() -> impl IntoView {
                     }
                         .into_any()
                 }
-                Some(Ok(_)) => {
+                (Some(Ok(_)), texts) => {
                     view! {
                         <ul class="post-list" data-testid="post-list">
                             <For each=move || pager.rows.get() key=|p| (p.id, p.updated_at) let:post>
-                                <PostItem post tab=tab.get_untracked() t=t() />
+                                <PostItem post tab=tab.get_untracked() t=texts />
                             </For>
                         </ul>
                     }

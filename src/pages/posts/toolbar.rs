@@ -208,18 +208,25 @@ pub fn Toolbar(
             {button(Format::Bold, "B", |t| t.toolbar_bold())}
             {button(Format::List, "•", |t| t.toolbar_list())}
             {button(Format::Quote, "❝", |t| t.toolbar_quote())}
-            {button(Format::Link, "🔗", |t| t.toolbar_link())}
             <button
                 type="button"
-                class="toolbar-button"
+                class="toolbar-button toolbar-word"
+                data-testid="toolbar-link"
+                disabled=move || disabled.get()
+                on:mousedown=|ev| ev.prevent_default()
+                on:click=move |_| format_area(area, body, Format::Link)
+            >
+                {tr(|t| t.toolbar_link())}
+            </button>
+            <button
+                type="button"
+                class="toolbar-button toolbar-word"
                 data-testid="toolbar-image"
-                aria-label=move || t().toolbar_image()
-                title=move || t().toolbar_image()
                 disabled=move || disabled.get()
                 on:mousedown=|ev| ev.prevent_default()
                 on:click=move |_| on_image.run(())
             >
-                <span aria-hidden="true">"🖼"</span>
+                {tr(|t| t.toolbar_image())}
             </button>
         </div>
     }
