@@ -1,3 +1,4 @@
+pub mod count_tabs;
 pub mod form_field;
 pub mod pager;
 pub mod password_field;

@@ -39,18 +39,12 @@ async fn check_side_by_side(h: &Harness, list: &str, detail: &str) {
 
 /// A signed-in, verified doctor with the service open, and a patient who asked them for
 /// a consultation: `(doctor id, patient, patient's phone, consultation id)`.
-pub async fn doctor_asked_by_a_patient(
-    h: &Harness,
-) -> (
-    i64,
-    doctor_desk_server::simulate::PatientClient,
-    String,
-    i64,
-) {
+/// A doctor signed up through the UI and signed in, verified by a fixture (onboarding has
+/// its own flow): `(phone, account id)`.
+pub async fn verified_doctor(h: &Harness) -> (String, i64) {
     let db = &h.server.state.db;
     let phone = unique_phone();
     sign_up(h, &phone).await;
-    // Fixture: verified, with the service open (both have their own flows).
     sqlx::query("UPDATE accounts SET verification_status = 'verified' WHERE phone = ?")
         .bind(&phone)
         .execute(db)
@@ -61,6 +55,20 @@ pub async fn doctor_asked_by_a_patient(
         .fetch_one(db)
         .await
         .expect("doctor");
+    (phone, doctor_id)
+}
+
+pub async fn doctor_asked_by_a_patient(
+    h: &Harness,
+) -> (
+    i64,
+    doctor_desk_server::simulate::PatientClient,
+    String,
+    i64,
+) {
+    let db = &h.server.state.db;
+    // Fixture: the service open (it has its own flow).
+    let (_, doctor_id) = verified_doctor(h).await;
     sqlx::query(
         "INSERT INTO consultation_settings
            (doctor_id, enabled, price_fen, daily_limit, greeting, follow_up_questions)

@@ -5,7 +5,7 @@
 //! anyone signed out, with its Open Graph tags. An edit goes through review again while
 //! the approved text stays public. A save based on an older version becomes a choice.
 
-use super::{check_tap_targets, sign_in, sign_out, sign_up, PASSWORD};
+use super::{check_tap_targets, patients::verified_doctor, sign_in, sign_out, sign_up, PASSWORD};
 use crate::support::{unique_phone, Harness, Viewport};
 
 /// The value of the text area or input with this test id, as the page holds it.
@@ -56,19 +56,7 @@ async fn wait_saved(h: &Harness, post_id: i64, part: &str) {
 
 pub async fn posts_flow(h: &Harness) {
     let db = &h.server.state.db;
-    let phone = unique_phone();
-    sign_up(h, &phone).await;
-    // Fixture: verified (onboarding has its own flow).
-    sqlx::query("UPDATE accounts SET verification_status = 'verified' WHERE phone = ?")
-        .bind(&phone)
-        .execute(db)
-        .await
-        .expect("verified");
-    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-        .bind(&phone)
-        .fetch_one(db)
-        .await
-        .expect("doctor");
+    let (phone, doctor_id) = verified_doctor(h).await;
 
     // 1. A new article with a picture; it reaches the server after a pause in typing.
     h.goto("/posts").await;

@@ -16,6 +16,7 @@ use crate::{
     api,
     app::use_go,
     components::{
+        count_tabs::CountTabs,
         form_field::{Control, FormError, FormErrors, FormField},
         pager::{LoadMore, Pager},
         toast::use_toasts,
@@ -67,34 +68,17 @@ pub fn FollowUpTabs(
     counts: Signal<FollowUpCounts>,
     #[prop(into)] on_select: Callback<FollowUpList>,
 ) -> impl IntoView {
-    let t = use_texts();
     view! {
-        <div class="tabs" role="tablist" aria-label=tr(|t| t.follow_ups_lists())>
-            {FollowUpList::ALL
-                .into_iter()
-                .map(|key| {
-                    view! {
-                        <button
-                            type="button"
-                            role="tab"
-                            class="tab"
-                            data-testid=format!("follow-ups-{}", key.as_str())
-                            aria-selected=move || (list.get() == key).to_string()
-                            on:click=move |_| on_select.run(key)
-                        >
-                            {move || list_label(t(), key)}
-                            " "
-                            <span
-                                class="tab-count"
-                                data-testid=format!("follow-ups-{}-count", key.as_str())
-                            >
-                                {move || count_of(counts.get(), key)}
-                            </span>
-                        </button>
-                    }
-                })
-                .collect_view()}
-        </div>
+        <CountTabs
+            keys=&FollowUpList::ALL
+            selected=list
+            prefix="follow-ups"
+            key_name=FollowUpList::as_str
+            label=list_label
+            name=|t| t.follow_ups_lists()
+            count=move |l| count_of(counts.get(), l)
+            on_select=move |l| on_select.run(l)
+        />
     }
 }
 

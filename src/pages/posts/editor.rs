@@ -16,12 +16,12 @@ use leptos_router::hooks::use_params_map;
 
 use super::{
     checks::{findings_of, locate, ChecksPanel, Highlights},
-    conflict::ConflictChooser,
     draft::{local_key, Draft, LocalCopy, SaveState},
     images::{CoverField, ImageInsert},
     kind_label,
+    notices::{EditorHeader, Opened, StatusNotices},
+    preview::Preview,
     question::QuestionPicker,
-    reason_label, status_badge, status_label,
     toolbar::{on_keydown, Toolbar},
 };
 use crate::{
@@ -31,17 +31,9 @@ use crate::{
         form_field::{Control, FormError, FormErrors, FormField},
         toast::use_toasts,
     },
-    format::local_datetime,
     i18n::{tr, use_texts},
     storage,
 };
-
-/// How the editor opened: on this browser's unsynced copy, or on the server's newer one.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Opened {
-    Local(f64),
-    Server,
-}
 
 #[component]
 pub fn PostEditorPage() -> impl IntoView {
@@ -140,49 +132,6 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
     let current = RwSignal::new(None::<String>);
     let locked = Signal::derive(move || draft.status.get() == PostStatus::InReview);
     let show_preview = RwSignal::new(false);
-    let preview = RwSignal::new(String::new());
-    // The preview follows the text when the doctor pauses (the server renders it: the
-    // same rules as the public page).
-    let preview_timer = StoredValue::new(None::<i32>);
-    let asked = StoredValue::new(0u32);
-    Effect::new(move || {
-        draft.body.track();
-        if let Some(old) = preview_timer.get_value() {
-            window().clear_timeout_with_handle(old);
-        }
-        // Reads the text when it fires: a cleared timer keeps its closure, so it holds
-        // nothing large.
-        let tick = wasm_bindgen::closure::Closure::once_into_js(move || {
-            let Some(body) = draft.body.try_get_untracked() else {
-                return;
-            };
-            let n = asked.try_update_value(|n| {
-                *n += 1;
-                *n
-            });
-            spawn_local(async move {
-                if let Ok(p) = api::posts::preview(&body).await {
-                    // An older answer arriving late is dropped.
-                    if n.is_some() && asked.try_get_value() == n {
-                        preview.try_set(p.html);
-                    }
-                }
-            });
-        });
-        let handle = window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                wasm_bindgen::JsCast::unchecked_ref(&tick),
-                500,
-            )
-            .ok();
-        preview_timer.set_value(handle);
-    });
-    on_cleanup(move || {
-        if let Some(Some(old)) = preview_timer.try_get_value() {
-            window().clear_timeout_with_handle(old);
-        }
-    });
-
     let words = Memo::new(move |_| draft.body.with(|b| word_count(b)));
     let submitting = RwSignal::new(false);
     let go_submitted = go.clone();
@@ -296,121 +245,10 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
         .map(|k| (k.as_str(), Signal::derive(move || kind_label(t(), k))))
         .collect::<Vec<_>>();
     let is_answer = move || draft.kind.get() == PostKind::Answer.as_str();
-    let save_text = move || match draft.state.get() {
-        SaveState::Idle => t().save_state_idle().to_owned(),
-        SaveState::Saving => t().save_state_saving().to_owned(),
-        SaveState::Saved(at) => t().saved_at(&at),
-        SaveState::Local => t().save_state_local().to_owned(),
-        SaveState::Conflict(_) => t().conflict_title().to_owned(),
-        SaveState::Refused(e) => e.message,
-    };
 
     view! {
-        <header class="editor-header">
-            <h1>
-                {move || match draft.id.get() {
-                    Some(_) => t().post_editor_edit(),
-                    None => t().post_editor_new(),
-                }}
-            </h1>
-            <span class=move || status_badge(draft.status.get()) data-testid="post-status">
-                {move || status_label(t(), draft.status.get())}
-            </span>
-            <p class="save-state muted" aria-live="polite" data-testid="save-state">
-                {save_text}
-            </p>
-        </header>
-        {move || {
-            opened
-                .get()
-                .map(|o| {
-                    let text = match o {
-                        Opened::Local(ms) => {
-                            let at = chrono::DateTime::from_timestamp_millis(ms as i64)
-                                .map(crate::format::local_time)
-                                .unwrap_or_default();
-                            t().restored_local_at(&at)
-                        }
-                        Opened::Server => t().restored_server().to_owned(),
-                    };
-                    view! {
-                        <p class="notice" role="status" data-testid="restored">
-                            {text}
-                            " "
-                            <button
-                                type="button"
-                                class="link-button"
-                                on:click=move |_| opened.set(None)
-                            >
-                                {tr(|t| t.close())}
-                            </button>
-                        </p>
-                    }
-                })
-        }}
-        {move || match draft.state.get() {
-            SaveState::Conflict(theirs) => {
-                Some(view! { <ConflictChooser draft theirs=*theirs /> })
-            }
-            _ => None,
-        }}
-        {move || {
-            draft
-                .rejection
-                .get()
-                .filter(|_| draft.status.get() == PostStatus::Rejected)
-                .map(|r| {
-                    view! {
-                        <div class="notice notice-warn" data-testid="rejection">
-                            <strong>{tr(|t| t.post_rejected_because())} "："</strong>
-                            {move || reason_label(t(), r.reason)}
-                            {(!r.note.is_empty()).then(|| format!(" — {}", r.note))}
-                            " (" {local_datetime(r.decided_at)} ")"
-                        </div>
-                    }
-                })
-        }}
-        <Show when=move || locked.get()>
-            <div class="notice" data-testid="in-review-notice">
-                {tr(|t| t.post_in_review_locked())}
-                " "
-                <button
-                    type="button"
-                    class="button"
-                    data-testid="withdraw-review"
-                    on:click=move |_| withdraw(WithdrawFrom::Review)
-                >
-                    {tr(|t| t.post_withdraw_review())}
-                </button>
-            </div>
-        </Show>
-        {move || {
-            draft
-                .publication
-                .get()
-                .map(|p| {
-                    view! {
-                        <div class="notice" data-testid="publication">
-                            {tr(|t| t.post_published_note())}
-                            " "
-                            <a href=p.url.clone() target="_blank" rel="noopener" data-testid="public-link">
-                                {tr(|t| t.post_public_page())}
-                            </a>
-                            " · "
-                            {move || t().post_views(p.views)}
-                            " "
-                            <button
-                                type="button"
-                                class="button"
-                                data-testid="take-down"
-                                on:click=move |_| withdraw(WithdrawFrom::Public)
-                            >
-                                {tr(|t| t.post_take_down())}
-                            </button>
-                        </div>
-                    }
-                })
-        }}
+        <EditorHeader draft opened />
+        <StatusNotices draft withdraw=Callback::new(withdraw) />
         <div class="editor-grid">
             <form
                 class="editor-main"
@@ -500,15 +338,7 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
                             </div>
                         </fieldset>
                         <div class="pane-preview">
-                            <article class="post-preview" data-testid="preview">
-                                <Show when=move || draft.ai_assisted.get()>
-                                    <p class="ai-label">{tr(|t| t.ai_label())}</p>
-                                </Show>
-                                <h2>{move || draft.title.get()}</h2>
-                                // sanitized: rendered by the server's one Markdown renderer
-                                // (ammonia: no raw HTML, only http(s) links, our images only).
-                                <div class="post-body" inner_html=move || preview.get()></div>
-                            </article>
+                            <Preview draft />
                         </div>
                     </div>
                 <fieldset class="editor-fields" disabled=move || locked.get()>

@@ -6,20 +6,26 @@ mod conflict;
 pub mod draft;
 mod editor;
 mod images;
+mod local_copy;
+mod notices;
+mod preview;
 mod question;
 pub mod toolbar;
 
 pub use checks::{findings_of, rule_label, severity_label, ChecksPanel, Highlights};
 pub use editor::PostEditorPage;
 
-use doctor_desk_api::posts::{PostCounts, PostKind, PostRow, PostStatus, PostTab, RejectReason};
+use doctor_desk_api::posts::{PostKind, PostRow, PostStatus, PostTab, RejectReason};
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api,
     app::use_go,
-    components::pager::{LoadMore, Pager},
+    components::{
+        count_tabs::CountTabs,
+        pager::{LoadMore, Pager},
+    },
     format::local_datetime,
     i18n::{tr, use_texts, Texts},
 };
@@ -112,9 +118,16 @@ pub fn PostsPage() -> impl IntoView {
                     {tr(|t| t.post_new())}
                 </A>
             </header>
-            <PostTabs tab=tab.into() counts on_select=move |k: PostTab| {
-                go(&format!("/posts?tab={}", k.as_str()), true)
-            } />
+            <CountTabs
+                keys=&PostTab::ALL
+                selected=tab.into()
+                prefix="posts"
+                key_name=PostTab::as_str
+                label=tab_label
+                name=|t| t.posts_tabs()
+                count=move |k| counts.get().of(k)
+                on_select=move |k: PostTab| go(&format!("/posts?tab={}", k.as_str()), true)
+            />
             // The rows are made anew when the language changes.
             {move || match (page.get(), t()) {
                 (None, _) => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
@@ -140,40 +153,6 @@ pub fn PostsPage() -> impl IntoView {
             }}
             <LoadMore pager on_click=move |_| load_more() />
         </section>
-    }
-}
-
-#[component]
-fn PostTabs(
-    tab: Signal<PostTab>,
-    counts: Signal<PostCounts>,
-    #[prop(into)] on_select: Callback<PostTab>,
-) -> impl IntoView {
-    let t = use_texts();
-    view! {
-        <div class="tabs" role="tablist" aria-label=tr(|t| t.posts_tabs())>
-            {PostTab::ALL
-                .into_iter()
-                .map(|key| {
-                    view! {
-                        <button
-                            type="button"
-                            role="tab"
-                            class="tab"
-                            data-testid=format!("posts-{}", key.as_str())
-                            aria-selected=move || (tab.get() == key).to_string()
-                            on:click=move |_| on_select.run(key)
-                        >
-                            {move || tab_label(t(), key)}
-                            " "
-                            <span class="tab-count" data-testid=format!("posts-{}-count", key.as_str())>
-                                {move || counts.get().of(key)}
-                            </span>
-                        </button>
-                    }
-                })
-                .collect_view()}
-        </div>
     }
 }
 
