@@ -39,13 +39,22 @@ struct Page {
     signed_in: bool,
 }
 
-const PAGE_NAMES: [&str; 4] = ["login", "home", "inbox", "consultation"];
+const PAGE_NAMES: [&str; 6] = [
+    "login",
+    "home",
+    "inbox",
+    "consultation",
+    "posts",
+    "post_editor",
+];
 
 fn page(name: &'static str) -> Page {
     let (path, signed_in) = match name {
         "login" => ("/login", false),
         "home" => ("/", true),
         "inbox" => ("/inbox", true),
+        "posts" => ("/posts", true),
+        "post_editor" => ("/posts/new", true),
         // `/inbox/:id` in src/app.rs; the id comes from the running server.
         _ => ("/inbox/{id}", true),
     };
