@@ -24,6 +24,12 @@ pub fn Preview(draft: Draft) -> impl IntoView {
             let Some(body) = draft.body.try_get_untracked() else {
                 return;
             };
+            // Nothing to render: no request (a new post opens empty).
+            if body.trim().is_empty() {
+                asked.try_update_value(|n| *n += 1);
+                preview.try_set(String::new());
+                return;
+            }
             let n = asked.try_update_value(|n| {
                 *n += 1;
                 *n
@@ -56,9 +62,9 @@ pub fn Preview(draft: Draft) -> impl IntoView {
                 <p class="ai-label">{tr(|t| t.ai_label())}</p>
             </Show>
             <h2>{move || draft.title.get()}</h2>
-            // sanitized: rendered by the server's one Markdown renderer
-            // (ammonia: no raw HTML, only http(s) links, our images only).
-            <div class="post-body" inner_html=move || preview.get()></div>
+            // The server's one Markdown renderer made this HTML with ammonia: no raw HTML, only
+            // http(s) links, our images only.
+            <div class="post-body" inner_html=move || preview.get()></div> // sanitized: server-side, as said above
         </article>
     }
 }

@@ -174,8 +174,8 @@ fn Revision(post: ReviewPost) -> impl IntoView {
                     .then(|| view! { <p class="ai-label">{tr(|t| t.ai_label())}</p> })}
                 {post.cover.clone().map(|src| view! { <img class="cover-preview" src=src alt="" /> })}
                 <h2 data-testid="review-title">{post.title.clone()}</h2>
-                // sanitized: the server's Markdown renderer (ammonia) made this HTML.
-                <div class="post-body" inner_html=post.html.clone()></div>
+                // The server's Markdown renderer made this HTML with ammonia at submission.
+                <div class="post-body" inner_html=post.html.clone()></div> // sanitized: server-side, as said above
             </article>
             <aside>
                 <section class="card">
