@@ -818,7 +818,10 @@ mod tests {
     #[test]
     fn parses_options() {
         let o = parse_options(&[]).unwrap();
-        assert_eq!((o.runs, o.pages.len(), o.build), (3, 4, true));
+        assert_eq!(
+            (o.runs, o.pages.len(), o.build),
+            (3, PAGE_NAMES.len(), true)
+        );
         let o =
             parse_options(&args(&["--runs", "5", "--pages=login,inbox", "--no-build"])).unwrap();
         assert_eq!((o.runs, o.build), (5, false));
