@@ -98,6 +98,10 @@ pub enum ErrorCode {
     ComplianceBlocked,
     /// The post is gone from public view (withdrawn or deleted).
     Gone,
+    /// The database is busy with a long write: try again after `Retry-After` seconds.
+    Busy,
+    /// The server's disk is full: nothing was stored, try again later.
+    StorageFull,
     /// Something broke on our side; the log has the details under the request id.
     Internal,
 }
@@ -133,6 +137,8 @@ impl ErrorCode {
             ErrorCode::OwnSubmission => 403,
             ErrorCode::FollowUpUnconfirmed | ErrorCode::ComplianceBlocked => 422,
             ErrorCode::Gone => 410,
+            ErrorCode::Busy => 503,
+            ErrorCode::StorageFull => 507,
             ErrorCode::SmsCodeInvalid | ErrorCode::EmptyFile => 422,
             ErrorCode::RateLimited | ErrorCode::LoginLocked => 429,
             ErrorCode::PayloadTooLarge => 413,
@@ -269,6 +275,11 @@ impl ErrorCode {
                 "The post fails the compliance check: fix what is marked, or keep the warnings explicitly",
             ),
             ErrorCode::Gone => lang.pick("内容已下架", "This post has been taken down"),
+            ErrorCode::Busy => lang.pick("系统繁忙，请稍后重试", "The system is busy: please try again shortly"),
+            ErrorCode::StorageFull => lang.pick(
+                "服务器存储空间不足，未能保存，请稍后重试",
+                "The server is out of storage: nothing was saved, please try again later",
+            ),
             ErrorCode::Internal => lang.pick(
                 "服务器开小差了，请稍后再试",
                 "Something went wrong on our side; please try again",
