@@ -191,40 +191,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// clash with another project's, and a fresh machine gets it from the npm registry alone.
 /// Returns the path of its CLI script.
 fn ensure_lighthouse() -> Result<PathBuf, String> {
-    let prefix = project_root().join("target/bench/node");
-    let package = prefix.join("node_modules/lighthouse");
-    let cli = package.join("cli/index.js");
-    let installed = std::fs::read_to_string(package.join("package.json"))
-        .ok()
-        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
-        .and_then(|v| v["version"].as_str().map(str::to_owned));
-    if installed.as_deref() == Some(LIGHTHOUSE_VERSION) && cli.exists() {
-        return Ok(cli);
-    }
-    if tools::output_of("npm", &["--version"]).is_empty() {
-        return Err(format!("Lighthouse is missing and npm is not installed: install Node.js (≥ 18.16) and npm, then run `npm install --prefix target/bench/node lighthouse@{LIGHTHOUSE_VERSION}`"));
-    }
-    std::fs::create_dir_all(&prefix)
-        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
-    tools::run_install(
-        "npm",
-        &[
-            "install",
-            "--prefix",
-            &prefix.display().to_string(),
-            "--no-audit",
-            "--no-fund",
-            &format!("lighthouse@{LIGHTHOUSE_VERSION}"),
-        ],
-    )?;
-    if cli.exists() {
-        Ok(cli)
-    } else {
-        Err(format!(
-            "npm installed Lighthouse but {} is missing",
-            cli.display()
-        ))
-    }
+    tools::ensure_npm_package(
+        &project_root().join("target/bench/node"),
+        "lighthouse",
+        LIGHTHOUSE_VERSION,
+        "cli/index.js",
+    )
 }
 
 fn build_server() -> Result<(), String> {

@@ -5,8 +5,10 @@
 //! - `build` build the SPA into `dist/` (with precompressed copies)
 //! - `split` Trunk's post-build hook: the app's wasm split into on-demand chunks
 //! - `size`  raw / gzip / brotli sizes of `dist/` and of the first load
+//! - `audit` the proof suites: authorization, races, uploads, conformance, faults, XSS, a11y
 //! - `bench` benchmarks that print figures (`bench inbox`, `bench web`)
 
+mod audit;
 mod bench_web;
 mod build;
 mod lazy_parts;
@@ -28,9 +30,10 @@ fn main() -> ExitCode {
         "size" => size::report(true).map(|_| ()),
         "split" => split::run(),
         "bench" => bench(&rest),
+        "audit" => audit::run(&rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [server flags]   build the SPA and serve it with demo data (http://127.0.0.1:8080)\n  test [suite …]       run every check and test suite (or only the named ones: {})\n  build                build the SPA into dist/\n  size                 print the size report of dist/\n  bench inbox [flags]  inbox list / send / patient list throughput and latency, event delivery latency\n  bench web [flags]    Lighthouse (mobile, slow 4G) of the release SPA: --runs N, --pages login,home,inbox,consultation, --no-build",
+                "usage: cargo xtask <command>\n\n  run [server flags]   build the SPA and serve it with demo data (http://127.0.0.1:8080)\n  test [suite …]       run every check and test suite (or only the named ones: {})\n  build                build the SPA into dist/\n  size                 print the size report of dist/\n  audit [suite …]      the proof suites (authz, races, uploads, conformance, faults, xss, a11y): cases tried, passed, failed\n  bench inbox [flags]  inbox list / send / patient list throughput and latency, event delivery latency\n  bench web [flags]    Lighthouse (mobile, slow 4G) of the release SPA: --runs N, --pages login,home,inbox,consultation, --no-build",
                 steps::SUITES.join(", ")
             );
             return ExitCode::from(2);

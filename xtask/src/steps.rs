@@ -8,18 +8,20 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::{build, cargo, project_root, size, tools};
+use crate::{audit, build, cargo, project_root, size, tools};
 
-pub const SUITES: &[&str] = &["fmt", "clippy", "unit", "api", "build", "browser", "e2e"];
+pub const SUITES: &[&str] = &[
+    "fmt", "clippy", "unit", "api", "build", "browser", "e2e", "audit",
+];
 
 #[derive(Default, Clone, Copy)]
-struct Tally {
-    passed: u64,
-    failed: u64,
+pub struct Tally {
+    pub passed: u64,
+    pub failed: u64,
 }
 
 impl Tally {
-    fn one(ok: bool) -> Tally {
+    pub fn one(ok: bool) -> Tally {
         if ok {
             Tally {
                 passed: 1,
@@ -32,7 +34,7 @@ impl Tally {
             }
         }
     }
-    fn add(&mut self, other: Tally) {
+    pub fn add(&mut self, other: Tally) {
         self.passed += other.passed;
         self.failed += other.failed;
     }
@@ -146,11 +148,15 @@ fn run_suite(suite: &str) -> Tally {
             ],
             &[],
         ),
-        "api" => tests(
-            &c,
-            &["test", "-p", "doctor-desk-server", "--test", "*"],
-            &[],
-        ),
+        // The audit's targets run in the audit suite, with its tools.
+        "api" => {
+            let targets = audit::api_test_targets();
+            let mut args = vec!["test", "-p", "doctor-desk-server"];
+            for t in &targets {
+                args.extend(["--test", t.as_str()]);
+            }
+            tests(&c, &args, &[])
+        }
         "build" => {
             let built = build::spa();
             if let Err(e) = &built {
@@ -192,22 +198,32 @@ fn run_suite(suite: &str) -> Tally {
                 &[("DOCTOR_DESK_DIST", &dist)],
             )
         }
+        "audit" => audit::suite(),
         _ => unreachable!("suite names are checked"),
     }
 }
 
 /// A command that is one check.
 fn check(program: &str, args: &[&str], env: &[(&str, &str)]) -> Tally {
-    let (ok, _) = stream(program, args, env);
+    let (ok, _, _) = stream(program, args, env);
     Tally::one(ok)
 }
 
 /// A cargo test run: counts every binary's `test result:` line.
 fn tests(program: &str, args: &[&str], env: &[(&str, &str)]) -> Tally {
+    tests_with_figures(program, args, env).0
+}
+
+/// `tests`, and the `AUDIT …` lines the tests printed (see audit.rs).
+pub fn tests_with_figures(
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Tally, Vec<String>) {
     let mut full: Vec<&str> = args.to_vec();
     full.insert(1, "--no-fail-fast");
-    let (ok, counted) = stream(program, &full, env);
-    match counted {
+    let (ok, counted, figures) = stream(program, &full, env);
+    let tally = match counted {
         // Failed before any test ran (a compile error): count the suite as one failure.
         None => Tally::one(false),
         Some(t) if !ok && t.failed == 0 => Tally {
@@ -215,11 +231,16 @@ fn tests(program: &str, args: &[&str], env: &[(&str, &str)]) -> Tally {
             failed: 1,
         },
         Some(t) => t,
-    }
+    };
+    (tally, figures)
 }
 
-/// Runs a command, echoing its output, and sums `test result:` lines.
-fn stream(program: &str, args: &[&str], env: &[(&str, &str)]) -> (bool, Option<Tally>) {
+/// Runs a command, echoing its output; sums `test result:` lines and keeps `AUDIT` lines.
+fn stream(
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (bool, Option<Tally>, Vec<String>) {
     println!("$ {program} {}", args.join(" "));
     let mut cmd = Command::new(program);
     cmd.args(args)
@@ -233,20 +254,24 @@ fn stream(program: &str, args: &[&str], env: &[(&str, &str)]) -> (bool, Option<T
         Ok(c) => c,
         Err(e) => {
             eprintln!("xtask: cannot run {program}: {e}");
-            return (false, None);
+            return (false, None, Vec::new());
         }
     };
     let mut counted: Option<Tally> = None;
+    let mut figures = Vec::new();
     if let Some(out) = child.stdout.take() {
         for line in BufReader::new(out).lines().map_while(Result::ok) {
             println!("{line}");
+            if line.starts_with("AUDIT ") {
+                figures.push(line.clone());
+            }
             if let Some(t) = parse_test_result(&line) {
                 counted.get_or_insert_with(Tally::default).add(t);
             }
         }
     }
     let ok = child.wait().map(|s| s.success()).unwrap_or(false);
-    (ok, counted)
+    (ok, counted, figures)
 }
 
 /// `test result: ok. 12 passed; 0 failed; 0 ignored; …` → (12, 0).

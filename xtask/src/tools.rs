@@ -1,7 +1,10 @@
 //! Installs the tools the build and the tests need, at the versions that work together
 //! (see shared TOOLCHAIN notes): idempotent, so a warm machine pays only a few checks.
 
-use std::process::Command;
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
 
 use crate::project_root;
 
@@ -155,6 +158,53 @@ pub fn ensure_browsers() -> Result<(), String> {
             "fonts-wqy-microhei",
         ],
     )
+}
+
+/// `file` of npm package `name@version`, installed under `prefix` when missing or of
+/// another version (Lighthouse for `bench web`, axe-core for the audit).
+pub fn ensure_npm_package(
+    prefix: &Path,
+    name: &str,
+    version: &str,
+    file: &str,
+) -> Result<PathBuf, String> {
+    let package = prefix.join("node_modules").join(name);
+    let wanted = package.join(file);
+    let installed = std::fs::read_to_string(package.join("package.json"))
+        .ok()
+        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+        .and_then(|v| v["version"].as_str().map(str::to_owned));
+    if installed.as_deref() == Some(version) && wanted.exists() {
+        return Ok(wanted);
+    }
+    if output_of("npm", &["--version"]).is_empty() {
+        return Err(format!(
+            "{name} is missing and npm is not installed: install Node.js and npm, then run \
+             `npm install --prefix {} {name}@{version}`",
+            prefix.display()
+        ));
+    }
+    std::fs::create_dir_all(prefix)
+        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    run_install(
+        "npm",
+        &[
+            "install",
+            "--prefix",
+            &prefix.display().to_string(),
+            "--no-audit",
+            "--no-fund",
+            &format!("{name}@{version}"),
+        ],
+    )?;
+    if wanted.exists() {
+        Ok(wanted)
+    } else {
+        Err(format!(
+            "npm installed {name} but {} is missing",
+            wanted.display()
+        ))
+    }
 }
 
 /// Chinese text in screenshots needs a CJK font.
