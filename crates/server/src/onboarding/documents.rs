@@ -93,12 +93,20 @@ pub const IN_FORCE: &str = "removed_at IS NULL AND (replaces IS NULL OR status =
 /// The doctor's current documents (not replaced or removed), in kind order. A renewal
 /// waiting for review is not among them: the document it replaces still is.
 pub async fn current(state: &AppState, account_id: i64) -> AppResult<Vec<Document>> {
+    current_in(&state.db, account_id).await
+}
+
+/// `current`, read by `db` (inside a transaction, to act on what it found).
+async fn current_in<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    account_id: i64,
+) -> AppResult<Vec<Document>> {
     let rows: Vec<DocumentRow> = sqlx::query_as(&format!(
         "{SELECT} WHERE d.account_id = ? AND d.removed_at IS NULL
            AND (d.replaces IS NULL OR d.status = 'approved') ORDER BY d.id"
     ))
     .bind(account_id)
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?;
     let mut docs: Vec<Document> = rows.iter().map(DocumentRow::to_document).collect();
     docs.sort_by_key(|d| d.kind);
@@ -108,12 +116,19 @@ pub async fn current(state: &AppState, account_id: i64) -> AppResult<Vec<Documen
 /// Replacements of approved documents not (yet) in force: under review, or rejected until
 /// the doctor uploads another one.
 pub async fn renewals(state: &AppState, account_id: i64) -> AppResult<Vec<Document>> {
+    renewals_in(&state.db, account_id).await
+}
+
+async fn renewals_in<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    account_id: i64,
+) -> AppResult<Vec<Document>> {
     let rows: Vec<DocumentRow> = sqlx::query_as(&format!(
         "{SELECT} WHERE d.account_id = ? AND d.removed_at IS NULL
            AND d.replaces IS NOT NULL AND d.status != 'approved' ORDER BY d.id"
     ))
     .bind(account_id)
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?;
     let mut docs: Vec<Document> = rows.iter().map(DocumentRow::to_document).collect();
     docs.sort_by_key(|d| d.kind);
@@ -260,9 +275,22 @@ pub async fn upload(
     let upload = upload.ok_or(AppError::OnField(ErrorCode::EmptyFile, "file"))?;
     let kind = fields.kind.expect("validated");
 
+    // The write lock before reading what this upload replaces: uploads of one kind sent
+    // at once queue, and each replaces the one before it (never two current documents of
+    // a kind, nor a replaced one left behind).
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    // A submission may have gone to the reviewers since the check above.
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT verification_status FROM accounts WHERE id = ?")
+            .bind(me.account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if stored.as_deref() == Some("pending") {
+        return Err(AppError::Code(ErrorCode::UnderReview));
+    }
     let (replaced, earlier_renewal) = if kind.is_required() {
-        let current = current(&state, me.account_id).await?;
-        let renewals = renewals(&state, me.account_id).await?;
+        let current = current_in(&mut *tx, me.account_id).await?;
+        let renewals = renewals_in(&mut *tx, me.account_id).await?;
         (
             current.into_iter().find(|d| d.kind == kind),
             renewals.into_iter().find(|d| d.kind == kind),
@@ -292,7 +320,6 @@ pub async fn upload(
         .map(|old| old.id);
 
     let now = state.clock.unix();
-    let mut tx = state.db.begin().await?;
     let file_id = upload.id.clone();
     let kept = upload
         .keep(&mut tx, crate::files::Owner::Account(me.account_id), now)
@@ -333,6 +360,11 @@ pub async fn upload(
     if renewal_of.is_some() {
         verification::open_renewal(&mut tx, me.account_id, id, now).await?;
     }
+    // Read before the commit: an upload right behind this one may replace it at once.
+    let doc: DocumentRow = sqlx::query_as(&format!("{SELECT} WHERE d.id = ?"))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
     tx.commit().await?;
     kept.committed();
     if let Some(old) = renewal_of {
@@ -344,11 +376,7 @@ pub async fn upload(
         );
     }
 
-    let doc = by_ids(&state, &[id])
-        .await?
-        .pop()
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    Ok((StatusCode::CREATED, Json(doc)))
+    Ok((StatusCode::CREATED, Json(doc.to_document())))
 }
 
 /// Delete a document that is not approved (nor under review); also a rejected renewal.

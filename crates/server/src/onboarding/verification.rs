@@ -390,7 +390,19 @@ pub async fn submit(
     }
 
     let now = state.clock.unix();
-    let mut tx = state.db.begin().await?;
+    // The status is checked once more under the write lock and set in the same statement:
+    // of submissions sent at once, one goes to the reviewers and the rest find it pending.
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let claimed = sqlx::query(
+        "UPDATE accounts SET verification_status = 'pending'
+          WHERE id = ? AND verification_status IS NOT 'pending'",
+    )
+    .bind(me.account_id)
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() == 0 {
+        return Err(AppError::Code(ErrorCode::UnderReview));
+    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO verification_submissions (account_id, submitted_at) VALUES (?, ?) RETURNING id",
     )
@@ -423,10 +435,6 @@ pub async fn submit(
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE accounts SET verification_status = 'pending' WHERE id = ?")
-        .bind(me.account_id)
-        .execute(&mut *tx)
-        .await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
