@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Duration};
 
 /// How a server instance is set up. `main.rs` fills it from flags and env vars; tests
 /// build it directly.
@@ -30,6 +30,10 @@ pub struct Config {
     /// Where the public pages are reached, e.g. `https://desk.example.cn`: their absolute
     /// links (Open Graph) start with it. `None`: the request's `Host`.
     pub public_origin: Option<String>,
+    /// How long a request waits for the database when another writer holds it (SQLite's
+    /// busy timeout) or for a free connection of the pool; past it the request answers
+    /// 503 `busy` with `Retry-After` instead of hanging.
+    pub db_busy_timeout: Duration,
     pub limits: Limits,
 }
 
@@ -47,6 +51,7 @@ impl Config {
             dev_allow_remote: false,
             compliance_rules: None,
             public_origin: None,
+            db_busy_timeout: Duration::from_secs(5),
             limits: Limits::default(),
         }
     }

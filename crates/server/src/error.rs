@@ -46,6 +46,64 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<std::io::Error> for AppError {
+    fn from(e: std::io::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+/// What a client is told to wait after a 503 `busy`: a long writer is usually done by then.
+pub const BUSY_RETRY_AFTER_SECS: i64 = 2;
+
+/// A failure of the machine rather than of our code: the client gets a code it can act on
+/// (retry later) instead of a bare 500.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    /// The database is locked by another writer, or no connection came free in time.
+    Busy,
+    /// The disk (or quota) is full: for our files or for SQLite itself.
+    Full,
+}
+
+// SQLite's primary result codes (the low byte of an extended code).
+const SQLITE_BUSY: i32 = 5;
+const SQLITE_LOCKED: i32 = 6;
+const SQLITE_FULL: i32 = 13;
+
+fn sqlx_fault(e: &sqlx::Error) -> Option<Fault> {
+    match e {
+        sqlx::Error::PoolTimedOut => Some(Fault::Busy),
+        sqlx::Error::Io(io) => io_fault(io),
+        sqlx::Error::Database(db) => {
+            let code: i32 = db.code()?.parse().ok()?;
+            match code & 0xff {
+                SQLITE_BUSY | SQLITE_LOCKED => Some(Fault::Busy),
+                SQLITE_FULL => Some(Fault::Full),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn io_fault(e: &std::io::Error) -> Option<Fault> {
+    use std::io::ErrorKind;
+    matches!(e.kind(), ErrorKind::StorageFull | ErrorKind::QuotaExceeded).then_some(Fault::Full)
+}
+
+/// The fault anywhere in the chain of causes: errors reach us wrapped in context.
+fn fault_of(e: &anyhow::Error) -> Option<Fault> {
+    e.chain().find_map(|cause| {
+        if let Some(e) = cause.downcast_ref::<sqlx::Error>() {
+            sqlx_fault(e)
+        } else if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+            io_fault(e)
+        } else {
+            None
+        }
+    })
+}
+
 impl AppError {
     /// Turns the error list of a shared validator into a result.
     pub fn check(errors: FieldErrors) -> AppResult<()> {
@@ -73,7 +131,11 @@ enum FieldMessage {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (code, fields, retry_after) = match self {
-            AppError::Code(code) => (code, vec![], None),
+            AppError::Code(code) => (
+                code,
+                vec![],
+                (code == ErrorCode::Busy).then_some(BUSY_RETRY_AFTER_SECS),
+            ),
             AppError::OnField(code, field) => (code, vec![(field, FieldMessage::Code(code))], None),
             AppError::OnFields(code, fields) => (
                 code,
@@ -95,11 +157,21 @@ impl IntoResponse for AppError {
                 code,
                 retry_after_secs,
             } => (code, vec![], Some(retry_after_secs.max(1))),
-            AppError::Internal(e) => {
-                // Logged inside the request's span, which carries the request id.
-                tracing::error!(error = ?e, "internal error");
-                (ErrorCode::Internal, vec![], None)
-            }
+            // Logged inside the request's span, which carries the request id.
+            AppError::Internal(e) => match fault_of(&e) {
+                Some(Fault::Busy) => {
+                    tracing::warn!(error = %e, "database busy");
+                    (ErrorCode::Busy, vec![], Some(BUSY_RETRY_AFTER_SECS))
+                }
+                Some(Fault::Full) => {
+                    tracing::error!(error = %e, "storage full");
+                    (ErrorCode::StorageFull, vec![], None)
+                }
+                None => {
+                    tracing::error!(error = ?e, "internal error");
+                    (ErrorCode::Internal, vec![], None)
+                }
+            },
         };
         let status =
             StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

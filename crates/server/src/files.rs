@@ -145,9 +145,7 @@ impl Upload {
         allowed: &[&str],
     ) -> AppResult<Upload> {
         let dir = files_dir(state);
-        tokio::fs::create_dir_all(&dir)
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+        tokio::fs::create_dir_all(&dir).await?;
         let mut raw = [0u8; 18];
         rand::thread_rng().fill_bytes(&mut raw);
         let id = URL_SAFE_NO_PAD.encode(raw);
@@ -161,9 +159,7 @@ impl Upload {
             dir,
             kept: false,
         };
-        let mut file = tokio::fs::File::create(&upload.temp)
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+        let mut file = tokio::fs::File::create(&upload.temp).await?;
         let mut hasher = Sha256::new();
         let mut head: Vec<u8> = Vec::with_capacity(16);
         while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
@@ -175,13 +171,12 @@ impl Upload {
                 head.extend(chunk.iter().take(16 - head.len()));
             }
             hasher.update(&chunk);
-            file.write_all(&chunk)
-                .await
-                .map_err(|e| AppError::Internal(e.into()))?;
+            file.write_all(&chunk).await?;
         }
-        file.flush()
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+        file.flush().await?;
+        // On disk before the row that points at it is committed; a full disk or quota
+        // some file systems report only now is a 507 like any other.
+        file.sync_all().await?;
         if upload.size == 0 {
             return Err(AppError::OnField(ErrorCode::EmptyFile, "file"));
         }
@@ -225,9 +220,7 @@ impl Upload {
             .execute(&mut *tx)
             .await?;
         let path = self.dir.join(&self.id);
-        tokio::fs::rename(&self.temp, &path)
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+        tokio::fs::rename(&self.temp, &path).await?;
         self.kept = true;
         Ok(KeptFile {
             path,

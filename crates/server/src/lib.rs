@@ -96,7 +96,7 @@ pub fn api(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Router, AppState)> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
-    let db = db::connect(&config.database_url()).await?;
+    let db = db::connect(&config.database_url(), config.db_busy_timeout).await?;
     let rules = posts::rules::load(config.compliance_rules.as_deref())?;
     let sms: Arc<dyn sms::SmsSender> = if config.dev {
         Arc::new(sms::DevOutbox::default())

@@ -68,6 +68,15 @@ struct Cli {
     /// links start with it); without it, the request's Host.
     #[arg(long, env = "DOCTOR_DESK_PUBLIC_ORIGIN", global = true)]
     public_origin: Option<String>,
+    /// How long a request waits for a database held by another writer before it answers
+    /// 503 busy (milliseconds).
+    #[arg(
+        long,
+        env = "DOCTOR_DESK_DB_BUSY_TIMEOUT_MS",
+        default_value_t = 5000,
+        global = true
+    )]
+    db_busy_timeout_ms: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -185,6 +194,7 @@ async fn main() -> anyhow::Result<()> {
         dev_allow_remote: cli.dev_allow_remote,
         compliance_rules: cli.compliance_rules,
         public_origin: cli.public_origin,
+        db_busy_timeout: std::time::Duration::from_millis(cli.db_busy_timeout_ms),
         ..Config::new(cli.data_dir)
     };
     if config.dev {

@@ -284,7 +284,9 @@ mod tests {
     async fn a_page_reads_its_range_then_only_its_rows() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("plan.db").display());
-        let db = crate::db::connect(&url).await.unwrap();
+        let db = crate::db::connect(&url, std::time::Duration::from_secs(5))
+            .await
+            .unwrap();
         for seed in [
             "INSERT INTO accounts (phone, password_hash, created_at) VALUES ('13900000001', 'x', 0)",
             "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < 3000)
