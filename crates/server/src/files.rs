@@ -57,7 +57,7 @@ pub fn upload_body_limit() -> axum::extract::DefaultBodyLimit {
         (status = 403, body = ErrorBody),
         (status = 413, description = "Larger than 10 MB", body = ErrorBody),
         (status = 415, body = ErrorBody),
-        (status = 422, description = "Empty file", body = ErrorBody),
+        (status = 422, description = "Empty file, or a picture over 10 000 px wide or tall (`fields.file`)", body = ErrorBody),
     ))]
 async fn upload_image(
     State(state): State<AppState>,
@@ -184,6 +184,23 @@ impl Upload {
             .filter(|t| allowed.contains(t))
             .ok_or(AppError::OnField(ErrorCode::UnsupportedFileType, "file"))?;
         upload.sha256 = hex::encode(hasher.finalize());
+        // A few bytes can claim gigapixels: whoever opens such a picture (a patient's
+        // phone, the doctor's browser) runs out of memory decoding it. Refused wherever
+        // it is sent, as post images always were.
+        if IMAGES.contains(&upload.content_type) {
+            let bytes = tokio::fs::read(&upload.temp)
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?;
+            let side = crate::posts::images::MAX_SIDE;
+            if crate::posts::images::size::dimensions(upload.content_type, &bytes)
+                .is_some_and(|(w, h)| w > side || h > side)
+            {
+                return Err(AppError::Validation(vec![(
+                    "file",
+                    doctor_desk_api::validate::FieldError::OutOfRange,
+                )]));
+            }
+        }
         Ok(upload)
     }
 
@@ -307,7 +324,8 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
     }
 }
 
-/// A stored file, for its owner or a reviewer; 404 for everyone else.
+/// A stored file, for its owner, or for a reviewer when it is a licence document; 404
+/// for everyone else.
 #[utoipa::path(get, path = "/files/{id}", tag = "files",
     params(("id" = String, Path, description = "File id")),
     responses(
@@ -331,8 +349,21 @@ async fn download(
             .bind(&id)
             .fetch_optional(&state.db)
             .await?;
+    // Reviewers verify licences: a photo a doctor sent in a consultation is care data and
+    // none of theirs.
+    let licence = match &row {
+        Some((owner_id, _)) if reviewer => sqlx::query_scalar::<_, i64>(
+            "SELECT 1 FROM documents WHERE account_id = ? AND file_id = ?",
+        )
+        .bind(owner_id)
+        .bind(&id)
+        .fetch_optional(&state.db)
+        .await?
+        .is_some(),
+        _ => false,
+    };
     let content_type = match row {
-        Some((owner_id, content_type)) if reviewer || owner_id == signed_in.account_id => {
+        Some((owner_id, content_type)) if licence || owner_id == signed_in.account_id => {
             content_type
         }
         Some(_) => return Err(not_found),

@@ -188,7 +188,7 @@ async fn logout(
         (status = 401, body = ErrorBody),
         (status = 413, description = "Larger than 10 MB", body = ErrorBody),
         (status = 415, body = ErrorBody),
-        (status = 422, description = "Empty file", body = ErrorBody),
+        (status = 422, description = "Empty file, or a picture over 10 000 px wide or tall (`fields.file`)", body = ErrorBody),
     ))]
 async fn upload(
     State(state): State<AppState>,
@@ -438,6 +438,7 @@ async fn list_messages(
         (status = 200, description = "Already sent with this client id", body = Message),
         (status = 404, body = ErrorBody),
         (status = 409, description = "`invalid_transition`: read-only", body = ErrorBody),
+        (status = 422, description = "`client_id` missing, or neither `text` nor an image, or too long", body = ErrorBody),
     ))]
 async fn send_message(
     State(state): State<AppState>,

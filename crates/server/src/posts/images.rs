@@ -2,7 +2,7 @@
 //! at `/p/img/{name}` (the public page shows them signed out). The name is the stored
 //! file's random id, so an image of a draft is as good as private until it is shared.
 
-mod size;
+pub(crate) mod size;
 
 use axum::{
     extract::{Multipart, Path, State},

@@ -11,7 +11,7 @@ mod byline;
 mod check;
 pub mod demo;
 mod drafts;
-mod images;
+pub(crate) mod images;
 mod list;
 mod page;
 mod public;

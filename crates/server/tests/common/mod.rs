@@ -429,7 +429,9 @@ impl Browser<'_> {
 // ---- onboarding helpers, shared by the tests of later features ----
 
 pub const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00 a tiny stand-in photo";
-pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR stand-in";
+/// A PNG header of 1 × 1 px (the size is read: a stand-in claiming gigapixels is refused).
+pub const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\0\0\0 stand-in";
 pub const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF";
 
 pub fn profile(name: &str) -> Value {
