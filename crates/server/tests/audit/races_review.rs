@@ -9,10 +9,10 @@ use crate::{
     common::{
         complete,
         posts::{author, draft, pending_revision, submit},
-        TestApp, PNG,
+        PNG,
     },
     scalar,
-    wire::{counts, multipart, post, put, tally, upload, Checks, Who, Wire},
+    wire::{counts, multipart, orphans, post, put, tally, upload, Checks, Who, Wire},
 };
 
 /// 40 acceptances of one agreement version at once: one record, shown by every answer.
@@ -176,31 +176,6 @@ pub async fn one_current_document_per_kind() -> Checks {
         Vec::<String>::new(),
     );
     c
-}
-
-/// Stored files that no `files` or `patient_files` row names (and leftover `.part`s).
-pub async fn orphans(app: &TestApp) -> Vec<String> {
-    let dir = app.state.config.data_dir.join("files");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut known: Vec<String> = sqlx::query_scalar("SELECT id FROM files")
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap();
-    known.extend(
-        sqlx::query_scalar::<_, String>("SELECT id FROM patient_files")
-            .fetch_all(&app.state.db)
-            .await
-            .unwrap(),
-    );
-    let mut out: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| !known.contains(name))
-        .collect();
-    out.sort();
-    out
 }
 
 /// 40 saves of a post from the same version: one wins, 39 are told of the conflict.

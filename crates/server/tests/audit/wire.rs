@@ -365,3 +365,28 @@ impl Audit {
         );
     }
 }
+
+/// Stored files that no `files` or `patient_files` row names (and leftover `.part`s).
+pub async fn orphans(app: &TestApp) -> Vec<String> {
+    let dir = app.state.config.data_dir.join("files");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut known: Vec<String> = sqlx::query_scalar("SELECT id FROM files")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap();
+    known.extend(
+        sqlx::query_scalar::<_, String>("SELECT id FROM patient_files")
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap(),
+    );
+    let mut out: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !known.contains(name))
+        .collect();
+    out.sort();
+    out
+}
