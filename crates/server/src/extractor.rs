@@ -26,8 +26,14 @@ where
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(AppJson(value)),
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(mut value)) => {
+                whole_floats_as_integers(&mut value);
+                serde_json::from_value(value).map(AppJson).map_err(|e| {
+                    tracing::debug!(%e, "rejected body");
+                    AppError::Code(ErrorCode::MalformedBody)
+                })
+            }
             Err(rejection) => {
                 tracing::debug!(%rejection, "rejected body");
                 Err(AppError::Code(match rejection {
@@ -37,6 +43,26 @@ where
                 }))
             }
         }
+    }
+}
+
+/// JSON has one number type: `2.0` is the integer 2 to JSON Schema and to clients that
+/// print every number as a float, but serde refuses it for an integer field. A whole
+/// number is read as an integer (a float field still takes it).
+pub fn whole_floats_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64() {
+                // Within ±2^53 a float is exactly the integer it spells.
+                if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 {
+                    *value = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_floats_as_integers),
+        Value::Object(map) => map.values_mut().for_each(whole_floats_as_integers),
+        _ => {}
     }
 }
 

@@ -19,9 +19,11 @@ pub mod housekeeping;
 pub mod inbox;
 pub mod markdown;
 pub mod onboarding;
+pub mod openapi;
 pub mod patients;
 pub mod posts;
 pub mod rate_limit;
+mod rejection;
 mod review;
 pub mod security;
 pub mod simulate;
@@ -84,11 +86,13 @@ pub fn api(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     if dev {
         v1 = v1.merge(dev::router());
     }
-    let (v1, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (v1, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(doctor_desk_api::API_PREFIX, v1)
         // Shared links live outside the API: short, and served before the SPA's fallback.
         .merge(posts::public_router())
         .split_for_parts();
+    // What shared layers and extractors answer, declared once for every operation.
+    openapi::declare_shared_statuses(&mut doc);
     (v1, doc)
 }
 
@@ -156,6 +160,7 @@ fn router(state: AppState) -> anyhow::Result<Router> {
 
     Ok(api
         .merge(spa)
+        .layer(middleware::from_fn(rejection::own_shape))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::csrf,

@@ -46,6 +46,7 @@ pub struct ListQuery {
     responses(
         (status = 200, body = ConsultationPage),
         (status = 401, body = ErrorBody),
+        (status = 404, description = "`status` is not one of the lists, or `cursor` not one this server gave", body = ErrorBody),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -301,8 +302,10 @@ pub async fn accept(
     responses(
         (status = 201, body = Message),
         (status = 200, description = "Already sent with this client id", body = Message),
+        (status = 403, description = "`verification_required`", body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "`invalid_transition`: not a new request", body = ErrorBody),
+        (status = 422, description = "`client_id` or `text` missing or too long", body = ErrorBody),
     ))]
 pub async fn ask(
     State(state): State<AppState>,

@@ -177,7 +177,7 @@ impl Stream_ {
 /// status changes, never another doctor's. Without `Last-Event-ID` it starts from now.
 #[utoipa::path(get, path = "/events", tag = "inbox", params(EventsQuery),
     responses(
-        (status = 200, description = "`text/event-stream` of `InboxEvent`s (`id:` is the event id)", body = InboxEvent),
+        (status = 200, description = "`text/event-stream` of `InboxEvent`s (`id:` is the event id)", body = InboxEvent, content_type = "text/event-stream"),
         (status = 401, body = doctor_desk_api::ErrorBody),
     ))]
 pub async fn stream(

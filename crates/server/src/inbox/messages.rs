@@ -302,6 +302,7 @@ pub async fn mark_read(
         (status = 403, description = "`verification_required`", body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "`invalid_transition`: the thread is closed", body = ErrorBody),
+        (status = 422, description = "`client_id` missing, or neither `text` nor an image, or too long", body = ErrorBody),
     ))]
 pub async fn send(
     State(state): State<AppState>,

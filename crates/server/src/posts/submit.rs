@@ -28,7 +28,14 @@ fn optional_body(body: &Bytes) -> AppResult<SubmitRequest> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(SubmitRequest::default());
     }
-    serde_json::from_slice(body).map_err(|_| AppError::Code(ErrorCode::MalformedBody))
+    let mut value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| AppError::Code(ErrorCode::MalformedBody))?;
+    crate::extractor::whole_floats_as_integers(&mut value);
+    // `null` is the optional body left out.
+    if value.is_null() {
+        return Ok(SubmitRequest::default());
+    }
+    serde_json::from_value(value).map_err(|_| AppError::Code(ErrorCode::MalformedBody))
 }
 
 /// Submits the working copy for review (at its current version, or at `version` if the
