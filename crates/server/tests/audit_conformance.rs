@@ -96,7 +96,9 @@ async fn schemathesis_finds_nothing_undocumented() {
             .args(["--workers", "1", "--output-truncate", "false"])
             .args(["--report", "json", "--report-json-path"])
             .arg(&report)
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            // Its crash cache (`.schemathesis/`) goes to the temp dir, not the work tree.
+            .current_dir(dir.path());
         // On a blocking thread: the server keeps serving on the runtime's workers.
         let output = tokio::task::spawn_blocking(move || command.output())
             .await
