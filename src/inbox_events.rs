@@ -111,6 +111,23 @@ impl Link {
         }
     }
 
+    /// Closes the stream while the page sits in the back/forward cache: a cached page
+    /// keeps its connections, and a few cached pages each holding a stream use up the
+    /// browser's six connections to the server, so the next page never loads.
+    fn suspend(&self) {
+        if let Some(source) = self.source.take() {
+            source.close();
+        }
+    }
+
+    /// The page came back from that cache: a new stream resumes after the last event
+    /// seen, and its opening makes the pages resync.
+    fn resume(&self) {
+        if self.source.borrow().is_none() && self.opened.get() {
+            self.open();
+        }
+    }
+
     fn stop(&self) {
         self.stopped.set(true);
         if let Some(source) = self.source.take() {
@@ -213,14 +230,31 @@ pub fn provide_inbox_events() -> InboxEvents {
     });
     let _ = document()
         .add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
-    let kept = SendWrapper::new((link, on_visible));
+    let cached = {
+        let link = link.clone();
+        Closure::<dyn FnMut(web_sys::PageTransitionEvent)>::new(
+            move |e: web_sys::PageTransitionEvent| match e.type_().as_str() {
+                "pagehide" => link.suspend(),
+                _ if e.persisted() => link.resume(),
+                _ => {}
+            },
+        )
+    };
+    for name in ["pagehide", "pageshow"] {
+        let _ = window().add_event_listener_with_callback(name, cached.as_ref().unchecked_ref());
+    }
+    let kept = SendWrapper::new((link, on_visible, cached));
     on_cleanup(move || {
-        let (link, on_visible) = kept.take();
+        let (link, on_visible, cached) = kept.take();
         link.stop();
         let _ = document().remove_event_listener_with_callback(
             "visibilitychange",
             on_visible.as_ref().unchecked_ref(),
         );
+        for name in ["pagehide", "pageshow"] {
+            let _ =
+                window().remove_event_listener_with_callback(name, cached.as_ref().unchecked_ref());
+        }
     });
 
     // The count follows every event and resync; the title shows it. While the inbox list
