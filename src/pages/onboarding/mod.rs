@@ -128,20 +128,19 @@ pub fn OnboardingPage() -> impl IntoView {
                                     type="button"
                                     data-testid=format!("step-{}", i + 1)
                                     aria-current=move || current().then_some("step")
-                                    aria-label=move || {
-                                        format!(
-                                            "{} · {}",
-                                            t().step_of(i + 1, STEPS.len()),
-                                            label(s),
-                                        )
-                                    }
                                     disabled=move || {
                                         step.get().is_none() || locked(s)
                                     }
                                     on:click=move |_| flow.chosen.set(Some(s))
                                 >
+                                    // The name is the visible label with the position
+                                    // before it (no aria-label: a name that does not
+                                    // contain the visible text fails voice control).
                                     <span class="stepper-number" aria-hidden="true">
                                         {i + 1}
+                                    </span>
+                                    <span class="visually-hidden">
+                                        {move || format!("{} · ", t().step_of(i + 1, STEPS.len()))}
                                     </span>
                                     <span class="stepper-label">{move || label(s)}</span>
                                 </button>
