@@ -71,6 +71,8 @@ pub struct World {
     pub applicant_phone: String,
     pub applicant_password: String,
     pub applicant_pages: Vec<Page>,
+    /// A's consultation still waiting for an answer (the keyboard walk accepts it).
+    pub new_consultation: i64,
     /// (field, text) pairs the API accepted.
     pub stored: Vec<(String, String)>,
     /// (field, text, status) the API refused: a 4xx is a fine outcome, a 5xx is not.
@@ -162,6 +164,7 @@ pub async fn build(server: &doctor_desk_server::Running, texts: &dyn Texts) -> W
     doctors::ask_practice_change(&doctor).await;
     let change_submission = doctors::newest_pending(&reviewer).await;
 
+    let new_consultation = care.new;
     let ids = check::Ids {
         care,
         posts,
@@ -183,6 +186,7 @@ pub async fn build(server: &doctor_desk_server::Running, texts: &dyn Texts) -> W
         reviewer_password,
         pages: check::pages(&ids),
         applicant_pages: check::applicant_pages(),
+        new_consultation,
         stored: rec.stored,
         refused: rec.refused,
     }

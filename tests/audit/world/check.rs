@@ -129,11 +129,8 @@ pub fn pages(ids: &Ids) -> Vec<Page> {
             Doctor,
             &[&["post.title", "post.review_note"]],
         ),
-        page(
-            "/posts/new",
-            Doctor,
-            &[&["question.text", "question.department"]],
-        ),
+        // The open questions show once the doctor picks "answer" and searches.
+        page("/posts/new", Doctor, &[]),
         page("/agreements", Doctor, &[]),
         page(&agreement, Doctor, &[AGREEMENT]),
         page(format!("{agreement}?lang=en"), Doctor, &[AGREEMENT_EN]),
@@ -141,7 +138,8 @@ pub fn pages(ids: &Ids) -> Vec<Page> {
         page(
             "/me/agreements",
             Doctor,
-            &[&["agreement.title", "acceptance.user_agent"]],
+            // The history shows the title in the language accepted, and no user agent.
+            &[&["agreement.title", "agreement.title_en"]],
         ),
         page(
             "/settings/consultation",
@@ -193,7 +191,8 @@ pub fn pages(ids: &Ids) -> Vec<Page> {
 /// Doctor B's pages (signed in as B).
 pub fn applicant_pages() -> Vec<Page> {
     vec![
-        page("/", Who::Doctor, &[&["profile.display_name"]]),
+        // B has not accepted the newest version: every page asks for it first.
+        page("/", Who::Doctor, &[AGREEMENT]),
         page("/onboarding", Who::Doctor, &[PROFILE]),
         page("/agreements", Who::Doctor, &[AGREEMENT]),
     ]
