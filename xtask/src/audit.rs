@@ -49,7 +49,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .map(|(n, _)| *n)
         .filter(|n| args.is_empty() || args.iter().any(|a| a == n))
         .collect();
-    tools::ensure_browsers()?;
+    if selected
+        .iter()
+        .any(|n| SUITES.iter().any(|(s, k)| s == n && *k == Runs::Browser))
+    {
+        tools::ensure_browsers()?;
+    }
     let started = Instant::now();
     let (tally, figures) = run_selected(&selected);
     let failed = print_table(&selected, &figures);
@@ -115,7 +120,9 @@ fn run_selected(selected: &[&str]) -> (Tally, Vec<Figures>) {
         for t in &targets {
             args.extend(["--test", t.as_str()]);
         }
-        args.extend(["--", "--nocapture"]);
+        // The long suites are #[ignore]d so that a plain `cargo test` passes without their
+        // tools; here they are meant to run.
+        args.extend(["--", "--nocapture", "--include-ignored"]);
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let (t, l) = steps::tests_with_figures(&c, &args, &env);
         tally.add(t);
@@ -222,7 +229,30 @@ fn ensure_schemathesis() -> Result<PathBuf, String> {
         .find(|p| !tools::output_of(p, &["--version"]).is_empty())
         .ok_or("schemathesis needs Python 3.9+: install python3 (with venv)")?;
     let venv_s = venv.display().to_string();
-    tools::run_install(python, &["-m", "venv", &venv_s])?;
+    if tools::run_install(python, &["-m", "venv", &venv_s]).is_err() {
+        // Debian ships venv (ensurepip) in a package of its own.
+        let debian = std::path::Path::new("/etc/debian_version").exists();
+        let root = tools::output_of("id", &["-u"]).trim() == "0";
+        let hint = "`python3 -m venv` failed: schemathesis needs a virtualenv \
+                    (Debian/Ubuntu: apt-get install python3-venv)";
+        if !(debian && root) {
+            return Err(hint.into());
+        }
+        tools::run_install("apt-get", &["update", "-qq"])?;
+        tools::run_install(
+            "apt-get",
+            &[
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "python3-venv",
+            ],
+        )
+        .map_err(|e| format!("{hint}: {e}"))?;
+        tools::run_install(python, &["-m", "venv", "--clear", &venv_s])
+            .map_err(|e| format!("{hint}: {e}"))?;
+    }
     let pip = venv.join("bin/pip").display().to_string();
     tools::run_install(
         &pip,

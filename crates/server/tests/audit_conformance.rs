@@ -14,7 +14,11 @@
 //! rule (a phone's shape, a text's length); for uploads also 415, because a file's type is
 //! read from its bytes, which no schema describes. 400, 413 and 5xx still fail it.
 
-use std::{sync::Arc, time::Instant};
+use std::{
+    process::{Command, Output, Stdio},
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use doctor_desk_server::{demo, Config, SystemClock};
 use serde_json::{json, Value};
@@ -24,15 +28,19 @@ const MAX_EXAMPLES: &str = "10";
 /// A fixed seed: CI draws the same cases every run.
 const SEED: &str = "15";
 const EXCLUDED: &str = r"auth/logout$|/api/v1/events$";
+/// A request that hangs is a failed case, not a stuck run.
+const REQUEST_TIMEOUT_SECS: &str = "30";
+/// A whole role's run (about a minute normally): past this it is killed and fails.
+const ROLE_BOUND: Duration = Duration::from_secs(600);
 
 const CONFIG: &str = r#"
 [checks.positive_data_acceptance]
-expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]
 
 [[operations]]
 include-path-regex = "(/files|/me/avatar|/me/documents|/images)$"
 include-method = "POST"
-checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "415", "422", "429", "5xx"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "415", "422", "429"]
 "#;
 
 struct Role {
@@ -41,6 +49,7 @@ struct Role {
     csrf: String,
 }
 
+#[ignore = "run by cargo xtask audit"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schemathesis_finds_nothing_undocumented() {
     let Ok(schemathesis) = std::env::var("SCHEMATHESIS") else {
@@ -78,7 +87,7 @@ async fn schemathesis_finds_nothing_undocumented() {
     for role in &roles {
         let report = dir.path().join(format!("{}.json", role.name));
         let started = Instant::now();
-        let mut command = std::process::Command::new(&schemathesis);
+        let mut command = Command::new(&schemathesis);
         command
             .arg("--config-file")
             .arg(&config_file)
@@ -91,6 +100,7 @@ async fn schemathesis_finds_nothing_undocumented() {
             .args(["--generation-with-security-parameters", "false"])
             .args(["--exclude-path-regex", EXCLUDED])
             .args(["--max-examples", MAX_EXAMPLES, "--seed", SEED])
+            .args(["--request-timeout", REQUEST_TIMEOUT_SECS])
             // No example database left behind to change the next run.
             .args(["--generation-database", "none"])
             .args(["--workers", "1", "--output-truncate", "false"])
@@ -100,10 +110,19 @@ async fn schemathesis_finds_nothing_undocumented() {
             // Its crash cache (`.schemathesis/`) goes to the temp dir, not the work tree.
             .current_dir(dir.path());
         // On a blocking thread: the server keeps serving on the runtime's workers.
-        let output = tokio::task::spawn_blocking(move || command.output())
+        let logs = dir.path().to_owned();
+        let name = role.name;
+        let Some(output) = tokio::task::spawn_blocking(move || bounded(command, &logs, name))
             .await
             .unwrap()
-            .expect("schemathesis runs");
+        else {
+            failures.push(format!(
+                "{}: schemathesis still ran after {} s: killed",
+                role.name,
+                ROLE_BOUND.as_secs()
+            ));
+            continue;
+        };
         let text = String::from_utf8_lossy(&output.stdout);
         let Some(summary) = std::fs::read(&report)
             .ok()
@@ -165,6 +184,36 @@ async fn schemathesis_finds_nothing_undocumented() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Runs `command` to its end, or kills it after `ROLE_BOUND` (`None`). Its output goes
+/// through files in `dir`, so a full pipe cannot stall it while nobody reads.
+fn bounded(mut command: Command, dir: &std::path::Path, name: &str) -> Option<Output> {
+    let out_path = dir.join(format!("{name}.stdout"));
+    let err_path = dir.join(format!("{name}.stderr"));
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .expect("schemathesis runs");
+    let deadline = Instant::now() + ROLE_BOUND;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("schemathesis is waited for") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    Some(Output {
+        status,
+        stdout: std::fs::read(&out_path).unwrap_or_default(),
+        stderr: std::fs::read(&err_path).unwrap_or_default(),
+    })
 }
 
 fn client() -> reqwest::Client {

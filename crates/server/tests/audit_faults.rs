@@ -29,12 +29,17 @@ mod tmpfs;
 #[path = "audit_faults/verdict.rs"]
 mod verdict;
 
-use std::{future::Future, pin::Pin, time::Instant};
+use std::{
+    future::Future,
+    pin::Pin,
+    time::{Duration, Instant},
+};
 
 use report::Report;
 
 type Part = fn(Report) -> Pin<Box<dyn Future<Output = ()> + Send>>;
 
+#[ignore = "run by cargo xtask audit"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn faults() {
     // The server's own log when asked for (RUST_LOG=error: what a 5xx was about).
@@ -60,8 +65,27 @@ async fn faults() {
         }
         println!("faults: {name}");
         let started = Instant::now();
+        // A deadlock is a failed case too, and the AUDIT line still prints; aborting the
+        // part drops its server (killed) and its tmpfs (unmounted).
+        let bound = Duration::from_secs(match name {
+            "restart" => restart::seconds() + 240,
+            _ => 120,
+        });
+        let mut task = tokio::spawn(part(report.clone()));
+        let result = match tokio::time::timeout(bound, &mut task).await {
+            Ok(result) => result,
+            Err(_) => {
+                task.abort();
+                let _ = task.await;
+                report.fail(
+                    &format!("{name}: the part ran to its end"),
+                    format!("still running after {} s: aborted", bound.as_secs()),
+                );
+                Ok(())
+            }
+        };
         // A panic in a part (a broken fixture) is a failed case, and the other parts still run.
-        if let Err(e) = tokio::spawn(part(report.clone())).await {
+        if let Err(e) = result {
             let why = match e.try_into_panic() {
                 Ok(p) => p
                     .downcast_ref::<String>()

@@ -328,11 +328,16 @@ impl Audit {
     {
         self.tried += 1;
         let started = std::time::Instant::now();
-        let outcome = tokio::time::timeout(Duration::from_secs(60), tokio::spawn(case)).await;
+        let mut task = tokio::spawn(case);
+        let outcome = tokio::time::timeout(Duration::from_secs(60), &mut task).await;
         let problems = match outcome {
             Ok(Ok(checks)) => checks.0,
             Ok(Err(e)) => vec![format!("panicked: {e}")],
-            Err(_) => vec!["did not finish within 60 s".to_owned()],
+            Err(_) => {
+                // Left running, it would keep sending into the next cases.
+                task.abort();
+                vec!["did not finish within 60 s".to_owned()]
+            }
         };
         let took = started.elapsed().as_millis();
         if problems.is_empty() {

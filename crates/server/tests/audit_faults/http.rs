@@ -17,6 +17,8 @@ pub struct Http {
 pub struct Answer {
     pub status: u16,
     pub json: Value,
+    /// Seconds from a `Retry-After` header, when the answer had a readable one.
+    pub retry_after: Option<u64>,
 }
 
 impl std::fmt::Display for Answer {
@@ -60,10 +62,15 @@ impl Http {
     async fn send(&self, request: RequestBuilder) -> reqwest::Result<Answer> {
         let response = request.timeout(Duration::from_secs(30)).send().await?;
         let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok()?.trim().parse().ok());
         let bytes = response.bytes().await?;
         Ok(Answer {
             status,
             json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            retry_after,
         })
     }
 

@@ -70,6 +70,14 @@ pub fn follow(http: Http, target: watch::Receiver<Option<i64>>) -> JoinHandle<Se
             let mut body = response.bytes_stream();
             let mut text = String::new();
             loop {
+                // A lost event would otherwise keep a live connection waiting forever.
+                if target.borrow().is_some() {
+                    let at = *give_up.get_or_insert(Instant::now() + Duration::from_secs(30));
+                    if Instant::now() > at {
+                        seen.problems.push(format!("gave up at event {last}"));
+                        break 'connect;
+                    }
+                }
                 let chunk = tokio::select! {
                     chunk = body.next() => chunk,
                     _ = tokio::time::sleep(Duration::from_millis(200)) => {

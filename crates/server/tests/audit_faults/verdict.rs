@@ -109,7 +109,7 @@ pub async fn check(
     let replayed = retried.iter().filter(|a| a.replayed).count();
     println!("  restart: {replayed} retries found their message stored already (answer lost in the kill)");
     report.check(
-        "restart: no answer was a 5xx or another refusal",
+        "restart: no answer was a 5xx (other than 503 with Retry-After) or another refusal",
         outcome.problems.is_empty(),
         || some(&outcome.problems, 5),
     );
