@@ -263,15 +263,31 @@ impl Drop for KeptFile {
     }
 }
 
-/// Deletes a stored file and its row (used when an unreviewed document is replaced).
-pub async fn delete(state: &AppState, tx: &mut SqliteConnection, file_id: &str) -> AppResult<()> {
+/// Deletes a stored file's row (used when an unreviewed document is replaced or removed).
+/// The file itself stays until `DeletedFile::unlink`, called once the transaction has
+/// committed: a commit that fails (disk full, busy) leaves the row, which must still be
+/// served.
+pub async fn delete(
+    state: &AppState,
+    tx: &mut SqliteConnection,
+    file_id: &str,
+) -> AppResult<DeletedFile> {
     sqlx::query("DELETE FROM files WHERE id = ?")
         .bind(file_id)
         .execute(&mut *tx)
         .await?;
-    let path = files_dir(state).join(file_id);
-    remove_quietly(&path).await;
-    Ok(())
+    Ok(DeletedFile(files_dir(state).join(file_id)))
+}
+
+/// A file whose row is deleted in a transaction; dropped without `unlink` (the commit
+/// failed), the file stays.
+#[must_use = "unlink the file once the transaction has committed"]
+pub struct DeletedFile(PathBuf);
+
+impl DeletedFile {
+    pub async fn unlink(self) {
+        remove_quietly(&self.0).await;
+    }
 }
 
 /// Deletes uploads older than `unreferenced_upload_secs` that nothing refers to (a photo

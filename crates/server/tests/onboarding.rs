@@ -302,6 +302,18 @@ async fn only_the_owner_or_a_reviewer_sees_a_file() {
             .0,
         StatusCode::NOT_FOUND
     );
+
+    // A row whose file is gone from the disk (logged as an error) is not there either.
+    let on_disk = app
+        .state
+        .config
+        .data_dir
+        .join("files")
+        .join(doc["file_id"].as_str().unwrap());
+    std::fs::remove_file(on_disk).unwrap();
+    let missing = owner.get(&file).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.error_code(), "not_found");
 }
 
 #[tokio::test]

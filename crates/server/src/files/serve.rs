@@ -114,9 +114,17 @@ async fn respond(
     {
         return Err(AppError::Code(ErrorCode::NotFound));
     }
-    let bytes = tokio::fs::read(files_dir(state).join(id))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let path = files_dir(state).join(id);
+    let bytes = tokio::fs::read(&path).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            // A row without its file: ours to investigate, but to the client the file
+            // simply is not there.
+            tracing::error!(error = %e, path = %path.display(), "a stored file is missing");
+            AppError::Code(ErrorCode::NotFound)
+        } else {
+            AppError::Internal(e.into())
+        }
+    })?;
     let mut response = Body::from(bytes).into_response();
     let headers = response.headers_mut();
     headers.insert(

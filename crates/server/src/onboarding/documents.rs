@@ -18,6 +18,7 @@ use sqlx::SqliteConnection;
 
 use super::{today, verification};
 use crate::{
+    auth::account::parse_verification,
     clock::from_unix,
     error::{AppError, AppResult},
     extractor::Doctor,
@@ -97,7 +98,7 @@ pub async fn current(state: &AppState, account_id: i64) -> AppResult<Vec<Documen
 }
 
 /// `current`, read by `db` (inside a transaction, to act on what it found).
-async fn current_in<'e>(
+pub(super) async fn current_in<'e>(
     db: impl sqlx::SqliteExecutor<'e>,
     account_id: i64,
 ) -> AppResult<Vec<Document>> {
@@ -160,8 +161,13 @@ fn replaceable(doc: &Document, today: NaiveDate) -> bool {
 }
 
 /// Removes a document: forgotten entirely when no reviewer has seen it, otherwise kept for
-/// the submission history and only marked removed.
-async fn remove(state: &AppState, tx: &mut SqliteConnection, doc: &Document) -> AppResult<()> {
+/// the submission history and only marked removed. A forgotten document's file is
+/// returned, to be unlinked once the transaction has committed.
+async fn remove(
+    state: &AppState,
+    tx: &mut SqliteConnection,
+    doc: &Document,
+) -> AppResult<Option<files::DeletedFile>> {
     if doc.status == DocumentStatus::Uploaded {
         let in_history: Option<i64> =
             sqlx::query_scalar("SELECT 1 FROM submission_documents WHERE document_id = ? LIMIT 1")
@@ -173,7 +179,7 @@ async fn remove(state: &AppState, tx: &mut SqliteConnection, doc: &Document) -> 
                 .bind(doc.id)
                 .execute(&mut *tx)
                 .await?;
-            return files::delete(state, tx, &doc.file_id).await;
+            return files::delete(state, tx, &doc.file_id).await.map(Some);
         }
     }
     sqlx::query("UPDATE documents SET removed_at = ? WHERE id = ?")
@@ -181,15 +187,21 @@ async fn remove(state: &AppState, tx: &mut SqliteConnection, doc: &Document) -> 
         .bind(doc.id)
         .execute(&mut *tx)
         .await?;
-    Ok(())
+    Ok(None)
 }
 
-async fn ensure_not_under_review(state: &AppState, account_id: i64) -> AppResult<()> {
-    if verification::current_status(state, account_id).await? == VerificationStatus::Pending {
-        Err(AppError::Code(ErrorCode::UnderReview))
-    } else {
-        Ok(())
-    }
+/// The status as stored, read in the caller's transaction (expiry already applied by
+/// `verification::current_status` before it).
+async fn stored_status(
+    tx: &mut SqliteConnection,
+    account_id: i64,
+) -> AppResult<VerificationStatus> {
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT verification_status FROM accounts WHERE id = ?")
+            .bind(account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    Ok(parse_verification(stored.as_deref().unwrap_or("")))
 }
 
 /// The doctor's current documents.
@@ -279,13 +291,10 @@ pub async fn upload(
     // at once queue, and each replaces the one before it (never two current documents of
     // a kind, nor a replaced one left behind).
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    // A submission may have gone to the reviewers since the check above.
-    let stored: Option<String> =
-        sqlx::query_scalar("SELECT verification_status FROM accounts WHERE id = ?")
-            .bind(me.account_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if stored.as_deref() == Some("pending") {
+    // A submission may have gone to the reviewers since the check above, or a review
+    // decided: only the status read under the lock counts from here on.
+    let status = stored_status(&mut tx, me.account_id).await?;
+    if status == VerificationStatus::Pending {
         return Err(AppError::Code(ErrorCode::UnderReview));
     }
     let (replaced, earlier_renewal) = if kind.is_required() {
@@ -324,11 +333,12 @@ pub async fn upload(
     let kept = upload
         .keep(&mut tx, crate::files::Owner::Account(me.account_id), now)
         .await?;
+    let mut unlink = Vec::new();
     if let Some(earlier) = &earlier_renewal {
-        remove(&state, &mut tx, earlier).await?;
+        unlink.extend(remove(&state, &mut tx, earlier).await?);
     }
     if let (Some(old), None) = (&replaced, renewal_of) {
-        remove(&state, &mut tx, old).await?;
+        unlink.extend(remove(&state, &mut tx, old).await?);
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO documents (account_id, kind, number, expires_on, caption, file_id, created_at,
@@ -367,6 +377,9 @@ pub async fn upload(
         .await?;
     tx.commit().await?;
     kept.committed();
+    for file in unlink {
+        file.unlink().await;
+    }
     if let Some(old) = renewal_of {
         tracing::info!(
             account_id = me.account_id,
@@ -395,18 +408,27 @@ pub async fn delete(
     me: Doctor,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
-    let mut mine = current(&state, me.account_id).await?;
-    mine.extend(renewals(&state, me.account_id).await?);
+    // Applies expiry (stored on its own) before the lock is taken.
+    verification::current_status(&state, me.account_id).await?;
+    // The write lock before reading the document and the status: a submission or an
+    // upload committing in between must not see the document vanish under it.
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut mine = current_in(&mut *tx, me.account_id).await?;
+    mine.extend(renewals_in(&mut *tx, me.account_id).await?);
     let doc = mine
         .into_iter()
         .find(|d| d.id == id)
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    ensure_not_under_review(&state, me.account_id).await?;
+    if stored_status(&mut tx, me.account_id).await? == VerificationStatus::Pending {
+        return Err(AppError::Code(ErrorCode::UnderReview));
+    }
     if !replaceable(&doc, today(&state)) {
         return Err(AppError::Code(ErrorCode::DocumentLocked));
     }
-    let mut tx = state.db.begin().await?;
-    remove(&state, &mut tx, &doc).await?;
+    let unlink = remove(&state, &mut tx, &doc).await?;
     tx.commit().await?;
+    if let Some(file) = unlink {
+        file.unlink().await;
+    }
     Ok(StatusCode::NO_CONTENT)
 }

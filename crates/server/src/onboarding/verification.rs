@@ -376,8 +376,19 @@ pub async fn submit(
         _ => {}
     }
     let today = today(&state);
-    let docs = documents::current(&state, me.account_id).await?;
-    let complete = profile::load(&state, me.account_id).await?.is_some()
+    let now = state.clock.unix();
+    // The write lock before reading what is submitted: an upload or deletion committing
+    // in between would leave the submission pointing at a document no longer there. The
+    // status is checked once more under the lock and set in the same statement: of
+    // submissions sent at once, one goes to the reviewers and the rest find it pending.
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let docs = documents::current_in(&mut *tx, me.account_id).await?;
+    let has_profile: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM doctor_profiles WHERE account_id = ?")
+            .bind(me.account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let complete = has_profile.is_some()
         && DocumentKind::REQUIRED
             .iter()
             .all(|k| docs.iter().any(|d| d.kind == *k))
@@ -388,11 +399,6 @@ pub async fn submit(
     if !complete {
         return Err(AppError::Code(ErrorCode::Incomplete));
     }
-
-    let now = state.clock.unix();
-    // The status is checked once more under the write lock and set in the same statement:
-    // of submissions sent at once, one goes to the reviewers and the rest find it pending.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let claimed = sqlx::query(
         "UPDATE accounts SET verification_status = 'pending'
           WHERE id = ? AND verification_status IS NOT 'pending'",
