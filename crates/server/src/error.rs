@@ -65,23 +65,29 @@ enum Fault {
     Full,
 }
 
-// SQLite's primary result codes (the low byte of an extended code).
+// SQLite's result codes. Only these mean "another writer holds the lock, try again": a
+// BUSY_SNAPSHOT (517, a deferred transaction that read and then wanted to write) or
+// SQLITE_LOCKED (6, a conflict inside one connection) is a bug of ours and stays a 500.
 const SQLITE_BUSY: i32 = 5;
-const SQLITE_LOCKED: i32 = 6;
+const SQLITE_BUSY_RECOVERY: i32 = 5 | (1 << 8);
+const SQLITE_BUSY_TIMEOUT: i32 = 5 | (3 << 8);
+// The primary code (low byte): every kind of full disk.
 const SQLITE_FULL: i32 = 13;
 
 fn sqlx_fault(e: &sqlx::Error) -> Option<Fault> {
     match e {
         sqlx::Error::PoolTimedOut => Some(Fault::Busy),
         sqlx::Error::Io(io) => io_fault(io),
-        sqlx::Error::Database(db) => {
-            let code: i32 = db.code()?.parse().ok()?;
-            match code & 0xff {
-                SQLITE_BUSY | SQLITE_LOCKED => Some(Fault::Busy),
-                SQLITE_FULL => Some(Fault::Full),
-                _ => None,
-            }
-        }
+        sqlx::Error::Database(db) => sqlite_fault(db.code()?.parse().ok()?),
+        _ => None,
+    }
+}
+
+/// The fault an SQLite (extended) result code stands for.
+fn sqlite_fault(code: i32) -> Option<Fault> {
+    match code {
+        SQLITE_BUSY | SQLITE_BUSY_RECOVERY | SQLITE_BUSY_TIMEOUT => Some(Fault::Busy),
+        _ if code & 0xff == SQLITE_FULL => Some(Fault::Full),
         _ => None,
     }
 }
@@ -188,6 +194,12 @@ impl IntoResponse for AppError {
     }
 }
 
+/// The code of an error response not rendered yet (for tests of middleware before `render`).
+#[cfg(test)]
+pub(crate) fn pending_code(response: &Response) -> Option<ErrorCode> {
+    response.extensions().get::<PendingError>().map(|p| p.code)
+}
+
 /// Middleware: gives each request an id (logged and returned in `x-request-id`) and
 /// renders pending errors in the language the client asked for.
 pub async fn render(request: Request, next: Next) -> Response {
@@ -253,4 +265,21 @@ pub async fn api_not_found() -> AppError {
 /// Fallback for a known route called with the wrong method.
 pub async fn method_not_allowed() -> AppError {
     AppError::Code(ErrorCode::MethodNotAllowed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_lock_held_elsewhere_is_busy() {
+        assert_eq!(sqlite_fault(5), Some(Fault::Busy), "SQLITE_BUSY");
+        assert_eq!(sqlite_fault(261), Some(Fault::Busy), "SQLITE_BUSY_RECOVERY");
+        assert_eq!(sqlite_fault(773), Some(Fault::Busy), "SQLITE_BUSY_TIMEOUT");
+        assert_eq!(sqlite_fault(517), None, "SQLITE_BUSY_SNAPSHOT is our bug");
+        assert_eq!(sqlite_fault(6), None, "SQLITE_LOCKED is our bug");
+        assert_eq!(sqlite_fault(262), None, "SQLITE_LOCKED_SHAREDCACHE");
+        assert_eq!(sqlite_fault(13), Some(Fault::Full), "SQLITE_FULL");
+        assert_eq!(sqlite_fault(19), None, "a constraint");
+    }
 }
