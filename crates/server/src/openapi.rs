@@ -298,6 +298,14 @@ fn declare(method: &str, path: &str, op: &mut Operation) {
         .iter()
         .any(|(m, p)| *m == method && path.strip_prefix(doctor_desk_api::API_PREFIX) == Some(p))
     {
+        // SQLite answers SQLITE_FULL to any write once the disk is full.
+        if state_changing {
+            add(
+                "507",
+                "storage_full",
+                "the server's disk is full: nothing was changed",
+            );
+        }
         add(
             "503",
             "busy",
