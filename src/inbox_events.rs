@@ -82,11 +82,15 @@ struct Link {
     after: Cell<i64>,
     /// Whether a stream opened before: only a reopening makes pages resync.
     opened: Cell<bool>,
+    /// Closed for the back/forward cache: nothing opens until the page is shown again.
+    suspended: Cell<bool>,
+    /// The pending reopening after an error, if any.
+    timer: Cell<Option<i32>>,
 }
 
 impl Link {
     fn open(&self) {
-        if self.stopped.get() {
+        if self.stopped.get() || self.suspended.get() {
             return;
         }
         let url = match self.after.get() {
@@ -115,15 +119,25 @@ impl Link {
     /// keeps its connections, and a few cached pages each holding a stream use up the
     /// browser's six connections to the server, so the next page never loads.
     fn suspend(&self) {
+        let mut held = false;
         if let Some(source) = self.source.take() {
             source.close();
+            held = true;
         }
+        if let Some(id) = self.timer.take() {
+            window().clear_timeout_with_handle(id);
+            held = true;
+        }
+        self.suspended.set(held);
     }
 
     /// The page came back from that cache: a new stream resumes after the last event
     /// seen, and its opening makes the pages resync.
     fn resume(&self) {
-        if self.source.borrow().is_none() && self.opened.get() {
+        if self.suspended.replace(false) {
+            // What the page shows is as old as the cache: the new stream's opening
+            // makes the pages reload, also when no stream had opened before.
+            self.opened.set(true);
             self.open();
         }
     }
@@ -184,15 +198,17 @@ pub fn provide_inbox_events() -> InboxEvents {
             if closed && !link.stopped.get() {
                 let delay = link.delay.get();
                 link.delay.set((delay * 2).min(LAST_RETRY_MS));
-                let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+                let timer = window().set_timeout_with_callback_and_timeout_and_arguments_0(
                     link.reopen.as_ref().unchecked_ref(),
                     delay,
                 );
+                link.timer.set(timer.ok());
             }
         });
         let link = me.clone();
         let reopen = Closure::<dyn FnMut()>::new(move || {
             if let Some(link) = link.upgrade() {
+                link.timer.set(None);
                 link.open();
             }
         });
@@ -206,6 +222,8 @@ pub fn provide_inbox_events() -> InboxEvents {
             stopped: Cell::new(false),
             after: Cell::new(0),
             opened: Cell::new(false),
+            suspended: Cell::new(false),
+            timer: Cell::new(None),
         }
     });
     // Opened once the first page is known (the badge's count or the inbox list).

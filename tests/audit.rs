@@ -60,11 +60,13 @@ mod xss {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "run by cargo xtask audit (it installs axe-core and builds dist/)"]
     async fn doctor_pages_phone() {
         case("xss-doctor", Viewport::Phone, &[Who::Doctor]).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "run by cargo xtask audit (it installs axe-core and builds dist/)"]
     async fn reviewer_and_public_pages_desktop() {
         case(
             "xss-reviewer",
@@ -86,26 +88,31 @@ mod a11y {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "run by cargo xtask audit (it installs axe-core and builds dist/)"]
     async fn zh_phone() {
         case("a11y-zh", Viewport::Phone, "zh-CN").await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "run by cargo xtask audit (it installs axe-core and builds dist/)"]
     async fn en_phone() {
         case("a11y-en", Viewport::Phone, "en").await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "run by cargo xtask audit (it installs axe-core and builds dist/)"]
     async fn zh_desktop() {
         case("a11y-zh", Viewport::Desktop, "zh-CN").await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "run by cargo xtask audit (it installs axe-core and builds dist/)"]
     async fn en_desktop() {
         case("a11y-en", Viewport::Desktop, "en").await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "run by cargo xtask audit (it installs axe-core and builds dist/)"]
     async fn keyboard_only_desktop() {
         run("a11y-keyboard", Engine::Chromium, Viewport::Desktop, |h| {
             async move {

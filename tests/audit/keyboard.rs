@@ -34,10 +34,18 @@ async fn tab_to(h: &Harness, testid: &str, figures: &mut Figures) {
     for _ in 0..MAX_TABS {
         if h.js(&is_focused).await == serde_json::Value::Bool(true) {
             figures.tried += 1;
+            // Shown means: it looks different focused than not (a resting shadow or
+            // border is no focus ring).
             let ring = h
-                .js("const s = getComputedStyle(document.activeElement);
-                     return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
-                         || s.boxShadow !== 'none'")
+                .js("const el = document.activeElement;
+                     const look = () => { const s = getComputedStyle(el);
+                         return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow,
+                                 s.borderColor].join('|'); };
+                     const focused = look();
+                     el.blur();
+                     const resting = look();
+                     el.focus();
+                     return focused !== resting && document.activeElement === el")
                 .await;
             if ring == serde_json::Value::Bool(true) {
                 figures.passed += 1;

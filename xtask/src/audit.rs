@@ -149,7 +149,7 @@ fn run_selected(selected: &[&str]) -> (Tally, Vec<Figures>) {
             }
             let mut args = vec!["test", "-p", "doctor-desk", "--test", "audit", "--"];
             args.extend(filters.iter().map(String::as_str));
-            args.push("--nocapture");
+            args.extend(["--nocapture", "--include-ignored"]);
             let (t, l) = steps::tests_with_figures(&c, &args, &env);
             tally.add(t);
             lines.extend(l);
