@@ -15,6 +15,9 @@ pub enum SmsPurpose {
     Reset,
     /// A patient signing in to the patient side (`/patient/auth/login`).
     PatientLogin,
+    /// A signed-in doctor proving a new phone number is theirs (`PUT /me/phone`): sent to
+    /// the new number, which must not belong to an account yet.
+    ChangePhone,
 }
 
 impl SmsPurpose {
@@ -24,6 +27,7 @@ impl SmsPurpose {
             SmsPurpose::Login => "login",
             SmsPurpose::Reset => "reset",
             SmsPurpose::PatientLogin => "patient_login",
+            SmsPurpose::ChangePhone => "change_phone",
         }
     }
 }

@@ -102,6 +102,8 @@ pub enum ErrorCode {
     Busy,
     /// The server's disk is full: nothing was stored, try again later.
     StorageFull,
+    /// The current password given to confirm a change is wrong (`fields` names it).
+    WrongPassword,
     /// Something broke on our side; the log has the details under the request id.
     Internal,
 }
@@ -139,7 +141,7 @@ impl ErrorCode {
             ErrorCode::Gone => 410,
             ErrorCode::Busy => 503,
             ErrorCode::StorageFull => 507,
-            ErrorCode::SmsCodeInvalid | ErrorCode::EmptyFile => 422,
+            ErrorCode::SmsCodeInvalid | ErrorCode::EmptyFile | ErrorCode::WrongPassword => 422,
             ErrorCode::RateLimited | ErrorCode::LoginLocked => 429,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType | ErrorCode::UnsupportedFileType => 415,
@@ -279,6 +281,10 @@ impl ErrorCode {
             ErrorCode::StorageFull => lang.pick(
                 "服务器存储空间不足，未能保存，请稍后重试",
                 "The server is out of storage: nothing was saved, please try again later",
+            ),
+            ErrorCode::WrongPassword => lang.pick(
+                "当前密码不正确",
+                "The current password is wrong",
             ),
             ErrorCode::Internal => lang.pick(
                 "服务器开小差了，请稍后再试",

@@ -3,6 +3,7 @@
 //! One module per part of the product, named like the SPA page module and the server
 //! router module that use it. Validation lives here so both sides apply the same rules.
 
+pub mod account;
 pub mod agreements;
 pub mod auth;
 pub mod error;

@@ -22,6 +22,10 @@ pub enum FieldError {
     ConsentRequired,
     VersionInvalid,
     VersionNotNewer,
+    /// A new password equal to the current one.
+    SameAsCurrent,
+    /// A new phone number equal to the current one.
+    SamePhone,
 }
 
 impl FieldError {
@@ -72,6 +76,14 @@ impl FieldError {
             FieldError::VersionNotNewer => lang.pick(
                 "版本号必须高于当前版本",
                 "The version must be higher than the current one",
+            ),
+            FieldError::SameAsCurrent => lang.pick(
+                "新密码不能与当前密码相同",
+                "Choose a password other than the current one",
+            ),
+            FieldError::SamePhone => lang.pick(
+                "这就是当前绑定的手机号",
+                "This is already your mobile number",
             ),
         }
     }

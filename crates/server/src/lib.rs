@@ -1,6 +1,7 @@
 //! Doctor Desk REST API: axum + SQLite. `app` builds the router (tests call it directly);
 //! `spawn` runs it on a socket (end-to-end tests and the binary).
 
+pub mod account;
 pub mod admin;
 pub mod agreements;
 pub mod auth;
@@ -53,6 +54,7 @@ pub use state::AppState;
     info(title = "Doctor Desk API", description = "REST API of Doctor Desk (医生工作台)"),
     tags(
         (name = "auth", description = "Sign-up, sign-in and the signed-in doctor"),
+        (name = "account", description = "The signed-in account's own security: password, phone number, devices signed in"),
         (name = "agreements", description = "Service agreement and privacy policy: versions and acceptances"),
         (name = "system", description = "Health"),
         (name = "onboarding", description = "Profile, licence documents and verification"),
@@ -75,6 +77,7 @@ pub fn api(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let mut v1 = OpenApiRouter::new()
         .merge(health::router())
         .merge(auth::router())
+        .merge(account::router())
         .merge(agreements::router())
         .merge(onboarding::router())
         .merge(inbox::router())

@@ -56,6 +56,13 @@ const EXCEPTIONS: &[(&str, &str, Guard)] = &[
     ("post", "/auth/password-reset", Guard::Public),
     ("get", "/me", Guard::Session),
     ("get", "/me/acceptances", Guard::Session),
+    // An account's own security: reviewers have passwords and devices too, and a doctor
+    // with an agreement pending can still lock a lost phone out.
+    ("put", "/me/password", Guard::Session),
+    ("put", "/me/phone", Guard::Session),
+    ("get", "/me/sessions", Guard::Session),
+    ("delete", "/me/sessions", Guard::Session),
+    ("delete", "/me/sessions/{id}", Guard::Session),
     ("get", "/files/{id}", Guard::Session),
     ("get", "/dev/sms-outbox", Guard::Public),
     ("get", "/dev/sms-notices", Guard::Public),

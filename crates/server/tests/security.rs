@@ -13,7 +13,10 @@ use axum::{
     http::{header, Method, Request, StatusCode},
 };
 use chrono::Duration;
-use common::{TestApp, JPEG, PDF};
+use common::{
+    http::{ends, wait_for, HttpClient},
+    TestApp, JPEG, PDF,
+};
 use serde_json::{json, Value};
 
 const PHONE: &str = "13912340001";
@@ -674,130 +677,6 @@ async fn the_daily_purge_removes_what_nothing_needs() {
 }
 
 // ---- 1. a revoked session receives nothing more ----
-
-/// A browser over a real socket: cookies, and the CSRF header echoed from its cookie.
-struct HttpClient {
-    client: reqwest::Client,
-    base: String,
-    csrf: String,
-}
-
-impl HttpClient {
-    async fn new(base: &str) -> HttpClient {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
-        let health = client
-            .get(format!("{base}/api/v1/health"))
-            .send()
-            .await
-            .unwrap();
-        let csrf = health
-            .cookies()
-            .find(|c| c.name() == "dd_csrf")
-            .unwrap()
-            .value()
-            .to_owned();
-        HttpClient {
-            client,
-            base: base.to_owned(),
-            csrf,
-        }
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let r = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("x-csrf-token", &self.csrf)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    async fn sms_code(&self, phone: &str, purpose: &str) -> String {
-        let (status, body) = self
-            .post(
-                "/api/v1/auth/sms-codes",
-                json!({"phone": phone, "purpose": purpose}),
-            )
-            .await;
-        assert_eq!(status, 204, "{body}");
-        self.get(&format!("/api/v1/dev/sms-outbox?phone={phone}"))
-            .await["code"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-
-    async fn sign_in_demo_doctor(&self, remember: bool) {
-        let (status, body) = self
-            .post(
-                "/api/v1/auth/login",
-                json!({"phone": "13800000001", "password": "demo2026", "remember": remember}),
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
-    }
-
-    async fn events(&self) -> reqwest::Response {
-        let r = self
-            .client
-            .get(format!("{}/api/v1/events", self.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        r
-    }
-}
-
-/// Reads the stream until `text` shows up; panics after 5 s.
-async fn wait_for(stream: &mut reqwest::Response, text: &str) {
-    let mut seen = String::new();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
-    while !seen.contains(text) {
-        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
-            .await
-            .unwrap_or_else(|_| panic!("no `{text}` within 5 s: {seen}"))
-            .unwrap()
-            .unwrap_or_else(|| panic!("the stream ended before `{text}`: {seen}"));
-        seen.push_str(&String::from_utf8_lossy(&chunk));
-    }
-}
-
-/// Reads the stream until the server ends it; panics if it is still open after 5 s.
-async fn ends(stream: &mut reqwest::Response, why: &str) {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        match tokio::time::timeout_at(deadline, stream.chunk()).await {
-            Err(_) => panic!("{why}: the stream is still open after 5 s"),
-            Ok(Ok(None)) | Ok(Err(_)) => return,
-            Ok(Ok(Some(chunk))) => {
-                let text = String::from_utf8_lossy(&chunk);
-                assert!(
-                    !text.contains("data:"),
-                    "{why}: an event after the end: {text}"
-                );
-            }
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ending_a_session_closes_its_event_streams() {

@@ -44,17 +44,23 @@ type WithCookie<T> = ([(axum::http::HeaderName, HeaderValue); 1], T);
     responses(
         (status = 204, description = "Code sent"),
         (status = 404, description = "Phone not registered (login, reset)", body = ErrorBody),
-        (status = 409, description = "Phone already registered (register)", body = ErrorBody),
+        (status = 401, description = "`change_phone` needs a signed-in account", body = ErrorBody),
+        (status = 409, description = "Phone already registered (register, change_phone)", body = ErrorBody),
         (status = 422, body = ErrorBody),
         (status = 429, description = "Limit reached; see Retry-After", body = ErrorBody),
     ))]
 async fn send_sms_code(
     State(state): State<AppState>,
+    signed_in: Option<SignedIn>,
     client: Client,
     AppJson(mut req): AppJson<SmsCodeRequest>,
 ) -> AppResult<StatusCode> {
     req.phone = normalize_phone(&req.phone);
     AppError::check(req.validate())?;
+    // A number to move an account to is only asked for from inside the account.
+    if req.purpose == SmsPurpose::ChangePhone && signed_in.is_none() {
+        return Err(AppError::Code(ErrorCode::Unauthorized));
+    }
     // The answer says whether a phone is registered (doctors need that message), so the
     // lookups themselves are limited per client.
     crate::rate_limit::take(
@@ -70,7 +76,7 @@ async fn send_sms_code(
     .await?;
     let exists = account::by_phone(&state, &req.phone).await?.is_some();
     match (req.purpose, exists) {
-        (SmsPurpose::Register, true) => {
+        (SmsPurpose::Register | SmsPurpose::ChangePhone, true) => {
             return Err(AppError::OnField(ErrorCode::PhoneTaken, "phone"))
         }
         (SmsPurpose::Login | SmsPurpose::Reset, false) => {

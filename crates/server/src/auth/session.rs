@@ -21,6 +21,13 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// The id a session is shown and ended by; unrelated to its token.
+fn new_public_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Starts a session and returns the `Set-Cookie` value that carries it.
 pub async fn start(
     state: &AppState,
@@ -37,8 +44,8 @@ pub async fn start(
         limits.session_browser_secs
     };
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, ip, user_agent, last_seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, ip, user_agent, last_seen_at, public_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(token_hash(&token))
     .bind(account_id)
@@ -47,6 +54,7 @@ pub async fn start(
     .bind(&client.ip)
     .bind(&client.user_agent)
     .bind(now)
+    .bind(new_public_id())
     .execute(&state.db)
     .await?;
     // Without "remember" the cookie has no Max-Age, so it ends with the browser session.
@@ -109,12 +117,12 @@ pub async fn end(state: &AppState, token_hash: &[u8]) -> AppResult<()> {
 }
 
 /// Ends every session of an account except `keep` (the one making the request, if any),
-/// and the event streams they hold open.
+/// and the event streams they hold open; says how many ended.
 pub async fn end_all_others(
     state: &AppState,
     account_id: i64,
     keep: Option<&[u8]>,
-) -> AppResult<()> {
+) -> AppResult<u32> {
     let ended: Vec<Vec<u8>> = sqlx::query_scalar(
         "DELETE FROM sessions WHERE account_id = ? AND token_hash IS NOT ? RETURNING token_hash",
     )
@@ -122,10 +130,10 @@ pub async fn end_all_others(
     .bind(keep)
     .fetch_all(&state.db)
     .await?;
-    for hash in ended {
-        state.hub.session_ended(&hash);
+    for hash in &ended {
+        state.hub.session_ended(hash);
     }
-    Ok(())
+    Ok(ended.len() as u32)
 }
 
 /// Removes sessions (doctors' and patients') that expired or went idle; the daily purge.

@@ -77,6 +77,8 @@ pub struct Ids {
     pub submission: i64,
     pub agreement_sha256: String,
     pub template: i64,
+    /// Another device of A's (a second session), to sign out.
+    pub spare_session: String,
     /// The register code of each actor's sign-up phone.
     pub signup_codes: Vec<String>,
     /// B's own objects, for B's requests that name A's ids inside them.
@@ -285,8 +287,23 @@ pub async fn world(app: &TestApp) -> World<'_> {
         signup_codes.push(codes.sms_code(&signup_phone(n), "register").await);
     }
 
+    // A second device of A's, named by its id in A's list of sessions.
+    let mut spare = app.browser();
+    assert_eq!(spare.login(PHONE_A, PASSWORD).await.status, 200);
+    let sessions = a.get("/api/v1/me/sessions").await.json;
+    let spare_session = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == false)
+        .unwrap_or_else(|| panic!("A's second device: {sessions}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
     World {
         ids: Ids {
+            spare_session,
             doctor_a,
             today,
             consultation,

@@ -83,6 +83,36 @@ pub fn rows() -> Vec<Row> {
             },
         )
         .except(Reviewer, 201),
+        // ---- the account's own security ----
+        // Both changes are refused by their own rules here (the same password again, a
+        // malformed code): what they do is tested in `tests/account.rs`, and the run's
+        // sessions stay as they are.
+        row("PUT", "/api/v1/me/password", SignedIn, 422, |_, _| {
+            req("/api/v1/me/password")
+                .json(json!({"current_password": PASSWORD, "new_password": PASSWORD}))
+        }),
+        row("PUT", "/api/v1/me/phone", SignedIn, 422, |_, _| {
+            req("/api/v1/me/phone").json(
+                json!({"new_phone": "13900000999", "sms_code": "x", "current_password": PASSWORD}),
+            )
+        }),
+        row("GET", "/api/v1/me/sessions", SignedIn, 200, |_, _| {
+            req("/api/v1/me/sessions")
+        }),
+        // A's other device: anyone else's session list has no such id.
+        row(
+            "DELETE",
+            "/api/v1/me/sessions/{id}",
+            OwnedByA,
+            204,
+            |i, _| req(format!("/api/v1/me/sessions/{}", i.spare_session)),
+        )
+        .except(Reviewer, 404)
+        .late(),
+        row("DELETE", "/api/v1/me/sessions", SignedIn, 200, |_, _| {
+            req("/api/v1/me/sessions?except=current")
+        })
+        .stage(Stage::Delete),
         row("GET", "/api/v1/me/acceptances", SignedIn, 200, |_, _| {
             req("/api/v1/me/acceptances")
         }),

@@ -1,0 +1,356 @@
+//! The account's own security (issue 16): changing the password and the phone number,
+//! the devices signed in, signing out one or all others; and that each of these ends the
+//! other sessions' event streams, over a real socket.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::Duration;
+use common::{
+    http::{ends, HttpClient},
+    TestApp,
+};
+use serde_json::json;
+
+const PHONE: &str = "13912346001";
+const PASSWORD: &str = "secret123";
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_ends_the_other_sessions() {
+    let app = TestApp::new().await;
+    let mut desk = app.doctor(PHONE).await;
+    let mut phone = app.browser();
+    assert_eq!(phone.login(PHONE, PASSWORD).await.status, StatusCode::OK);
+
+    let wrong = desk
+        .put(
+            "/api/v1/me/password",
+            json!({"current_password": "guess1234", "new_password": "newer2027"}),
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.json
+    );
+    assert_eq!(wrong.error_code(), "wrong_password");
+    assert_eq!(
+        wrong.field_error("current_password"),
+        Some("当前密码不正确")
+    );
+    let same = desk
+        .put(
+            "/api/v1/me/password",
+            json!({"current_password": PASSWORD, "new_password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(same.field_error("new_password").is_some(), "{}", same.json);
+    let weak = desk
+        .put(
+            "/api/v1/me/password",
+            json!({"current_password": PASSWORD, "new_password": "short"}),
+        )
+        .await;
+    assert!(weak.field_error("new_password").is_some(), "{}", weak.json);
+    assert_eq!(phone.get("/api/v1/me").await.status, StatusCode::OK);
+
+    let done = desk
+        .put(
+            "/api/v1/me/password",
+            json!({"current_password": PASSWORD, "new_password": "newer2027"}),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.json);
+    assert_eq!(done.json, json!({"ended": 1}));
+    assert_eq!(desk.get("/api/v1/me").await.status, StatusCode::OK);
+    assert_eq!(
+        phone.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let mut again = app.browser();
+    assert_eq!(
+        again.login(PHONE, PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(again.login(PHONE, "newer2027").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_lock_like_sign_in() {
+    let app = TestApp::new().await;
+    let mut desk = app.doctor(PHONE).await;
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let r = desk
+            .put(
+                "/api/v1/me/password",
+                json!({"current_password": "guess1234", "new_password": "newer2027"}),
+            )
+            .await;
+        statuses.push(r.status.as_u16());
+    }
+    assert_eq!(statuses, [422, 422, 422, 422, 422, 429]);
+    // Even the right one waits until the lock lifts.
+    let r = desk
+        .put(
+            "/api/v1/me/password",
+            json!({"current_password": PASSWORD, "new_password": "newer2027"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.error_code(), "login_locked");
+}
+
+#[tokio::test]
+async fn devices_are_listed_and_signed_out_one_by_one_or_all_at_once() {
+    let app = TestApp::new().await;
+    let mut desk = app.doctor(PHONE).await;
+    let mut phone = app.browser();
+    let mut tablet = app.browser();
+    for b in [&mut phone, &mut tablet] {
+        assert_eq!(b.login(PHONE, PASSWORD).await.status, StatusCode::OK);
+    }
+    let list = desk.get("/api/v1/me/sessions").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.json);
+    let sessions = list.json.as_array().unwrap();
+    assert_eq!(sessions.len(), 3);
+    assert_eq!(sessions[0]["current"], true, "this device first");
+    assert!(sessions[1..].iter().all(|s| s["current"] == false));
+    let phone_id = phone.get("/api/v1/me/sessions").await.json[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!list.json.to_string().contains("token"), "{}", list.json);
+
+    // Another doctor can neither see nor end them.
+    let mut other = app.doctor("13912346002").await;
+    let theirs = other.get("/api/v1/me/sessions").await;
+    assert_eq!(theirs.json.as_array().unwrap().len(), 1);
+    assert!(!theirs.json.to_string().contains(&phone_id));
+    let r = other
+        .delete(&format!("/api/v1/me/sessions/{phone_id}"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.error_code(), "not_found");
+    assert_eq!(phone.get("/api/v1/me").await.status, StatusCode::OK);
+
+    // "Sign out this one".
+    let r = desk
+        .delete(&format!("/api/v1/me/sessions/{phone_id}"))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.json);
+    assert_eq!(
+        phone.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = desk
+        .delete(&format!("/api/v1/me/sessions/{phone_id}"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "only once");
+    assert_eq!(
+        desk.get("/api/v1/me/sessions")
+            .await
+            .json
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // "Sign out everywhere else".
+    let r = desk.delete("/api/v1/me/sessions").await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "`except` is required"
+    );
+    assert_eq!(tablet.get("/api/v1/me").await.status, StatusCode::OK);
+    let r = desk.delete("/api/v1/me/sessions?except=current").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json, json!({"ended": 1}));
+    assert_eq!(
+        tablet.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(desk.get("/api/v1/me").await.status, StatusCode::OK);
+    assert_eq!(
+        other.get("/api/v1/me").await.status,
+        StatusCode::OK,
+        "not theirs"
+    );
+    let signed_out = app.browser().get("/api/v1/me/sessions").await;
+    assert_eq!(signed_out.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_phone_number_moves_with_a_code_to_the_new_one_and_the_password() {
+    let app = TestApp::new().await;
+    let new_phone = "13912346009";
+    let mut desk = app.doctor(PHONE).await;
+    let mut laptop = app.browser();
+    assert_eq!(laptop.login(PHONE, PASSWORD).await.status, StatusCode::OK);
+    app.clock.advance(Duration::seconds(61));
+
+    // Codes for a new number: only from inside an account, never to a taken number.
+    let r = app
+        .browser()
+        .post(
+            "/api/v1/auth/sms-codes",
+            json!({"phone": new_phone, "purpose": "change_phone"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let _taken = app.doctor("13912346003").await;
+    let r = desk
+        .post(
+            "/api/v1/auth/sms-codes",
+            json!({"phone": "13912346003", "purpose": "change_phone"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.error_code(), "phone_taken");
+
+    let code = desk.sms_code(new_phone, "change_phone").await;
+    // A wrong password is refused before the code is used: the code still works after.
+    let r = desk
+        .put(
+            "/api/v1/me/phone",
+            json!({"new_phone": new_phone, "sms_code": code, "current_password": "guess1234"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.field_error("current_password"), Some("当前密码不正确"));
+    let wrong_code = if code == "000000" { "111111" } else { "000000" };
+    let r = desk
+        .put(
+            "/api/v1/me/phone",
+            json!({"new_phone": new_phone, "sms_code": wrong_code, "current_password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.field_error("sms_code").is_some(), "{}", r.json);
+    let r = desk
+        .put(
+            "/api/v1/me/phone",
+            json!({"new_phone": PHONE, "sms_code": code, "current_password": PASSWORD}),
+        )
+        .await;
+    assert!(
+        r.field_error("new_phone").is_some(),
+        "the same number: {}",
+        r.json
+    );
+
+    let r = desk
+        .put(
+            "/api/v1/me/phone",
+            json!({"new_phone": "139 1234 6009", "sms_code": code, "current_password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json["phone_masked"], "139****6009");
+    assert_eq!(desk.get("/api/v1/me").await.status, StatusCode::OK);
+    assert_eq!(
+        laptop.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let notice = desk
+        .get(&format!("/api/v1/dev/sms-notices?phone={PHONE}"))
+        .await;
+    assert!(
+        notice.json["text"]
+            .as_str()
+            .unwrap()
+            .contains("139****6009"),
+        "the old number is told: {}",
+        notice.json
+    );
+    let mut again = app.browser();
+    assert_eq!(
+        again.login(new_phone, PASSWORD).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.browser().login(PHONE, PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // The old number is free for a new account.
+    app.clock.advance(Duration::seconds(61));
+    app.browser().register(PHONE, "another456").await;
+}
+
+/// Every way of ending other sessions closes their open event streams at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_change_ends_the_other_devices_streams() {
+    use doctor_desk_server::{spawn, Config, ManualClock};
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::new(dir.path());
+    config.dev = true;
+    config.demo_data = true;
+    let clock = ManualClock::new(chrono::Utc::now());
+    let server = spawn(config, "127.0.0.1:0", std::sync::Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let base = server.url();
+    let mut password = "demo2026".to_owned();
+    let desk = HttpClient::new(&base).await;
+    desk.sign_in("13800000001", &password).await;
+    for kind in ["service-agreement", "privacy-policy"] {
+        let doc = desk.get(&format!("/api/v1/agreements/{kind}/1.0.0")).await;
+        let (status, body) = desk
+            .post(
+                &format!("/api/v1/agreements/{kind}/1.0.0/acceptance"),
+                json!({"body_sha256": doc["body_sha256"], "health_data_consent": true}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    use reqwest::Method;
+    for (n, change) in ["one", "others", "password"].into_iter().enumerate() {
+        let phone = HttpClient::new(&base).await;
+        phone.sign_in("13800000001", &password).await;
+        let mut stream = phone.events().await;
+        let (status, body) = match change {
+            "one" => {
+                let sessions = desk.get("/api/v1/me/sessions").await;
+                let id = sessions
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|s| s["current"] == false)
+                    .unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+                desk.send(Method::DELETE, &format!("/api/v1/me/sessions/{id}"), None)
+                    .await
+            }
+            "others" => {
+                desk.send(Method::DELETE, "/api/v1/me/sessions?except=current", None)
+                    .await
+            }
+            _ => {
+                let new = format!("demo{}", 2030 + n);
+                let r = desk
+                    .send(
+                        Method::PUT,
+                        "/api/v1/me/password",
+                        Some(json!({"current_password": password, "new_password": new})),
+                    )
+                    .await;
+                password = new;
+                r
+            }
+        };
+        assert!(status == 200 || status == 204, "{change}: {status} {body}");
+        ends(&mut stream, change).await;
+        assert_eq!(
+            desk.get("/api/v1/me").await["id"],
+            1,
+            "{change}: this one stays"
+        );
+    }
+    server.stop().await;
+}
