@@ -11,6 +11,7 @@ use crate::project_root;
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
 const WASM_SPLIT_VERSION: &str = "0.2.4";
+const ESBUILD_VERSION: &str = "0.28.2";
 
 /// What `cargo xtask run` and `build` need.
 pub fn ensure_build_tools() -> Result<(), String> {
@@ -19,7 +20,19 @@ pub fn ensure_build_tools() -> Result<(), String> {
     ensure_wasm_opt()?;
     ensure_wasm_split()?;
     ensure_trunk()?;
+    esbuild()?;
     Ok(())
+}
+
+/// esbuild from npm, for the release JS glue: Trunk's
+/// own minifier cannot parse what wasm-bindgen and wasm-split write.
+pub fn esbuild() -> Result<PathBuf, String> {
+    ensure_npm_package(
+        &project_root().join("target/tools/esbuild"),
+        "esbuild",
+        ESBUILD_VERSION,
+        "bin/esbuild",
+    )
 }
 
 /// What `cargo xtask test` needs on top: clippy, rustfmt and both browser engines.
