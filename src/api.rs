@@ -2,6 +2,7 @@
 //! The CSRF header and the language are added here, errors become one `ApiError`, and a
 //! request still in flight when its view is cleaned up is aborted.
 
+pub mod account;
 pub mod follow_ups;
 pub mod patients;
 pub mod posts;
@@ -506,7 +507,12 @@ async fn send<T: DeserializeOwned>(
         .get("retry-after")
         .and_then(|v| v.parse().ok());
     let body: Option<ErrorBody> = response.json().await.ok();
-    Err(error_from(status, body, retry_after))
+    let error = error_from(status, body, retry_after);
+    if error.code == Some(ErrorCode::Unauthorized) && path != format!("{API_PREFIX}{}", preload::ME)
+    {
+        crate::session::check_still_signed_in();
+    }
+    Err(error)
 }
 
 /// The CSRF token from its cookie (double-submit: only our own pages can read it).

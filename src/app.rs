@@ -3,7 +3,7 @@
 //! Doctor Desk is one app whose parts load on demand: the main module holds sign-in, home
 //! and the inbox list; registration and password reset, a consultation, my patients, a
 //! patient's file and the follow-ups, the agreements
-//! and service settings, onboarding, the post editor and the reviewer console are lazy
+//! and service settings, me and account security, onboarding, the post editor and the reviewer console are lazy
 //! routes, each
 //! fetched the first time it is opened (`xtask/src/split.rs` builds them; a page opened
 //! by a link downloads its part beside the main module, and home and the inbox fetch the
@@ -30,10 +30,10 @@ use crate::{
         inbox::InboxPage,
         lazy::{
             lazy_page, AcceptanceHistoryRoute, AgreementReadRoute, AgreementsRoute,
-            ConsultationSettingsRoute, ConsultationThreadRoute, FollowUpsRoute, OnboardingRoute,
-            PatientRoute, PatientsRoute, PostEditorRoute, PostsRoute, RegisterRoute,
-            ResetPasswordRoute, ReviewAgreementsRoute, ReviewPostRoute, ReviewPostsRoute,
-            ReviewQueueRoute, ReviewSubmissionRoute,
+            ConsultationSettingsRoute, ConsultationThreadRoute, FollowUpsRoute, MeRoute,
+            OnboardingRoute, PatientRoute, PatientsRoute, PostEditorRoute, PostsRoute,
+            RegisterRoute, ResetPasswordRoute, ReviewAgreementsRoute, ReviewPostRoute,
+            ReviewPostsRoute, ReviewQueueRoute, ReviewSubmissionRoute, SecurityRoute,
         },
         not_found::NotFoundPage,
     },
@@ -127,6 +127,8 @@ pub fn App() -> impl IntoView {
                             path=path!("agreements/:kind/:version")
                             view={Lazy::<AgreementReadRoute>::new()}
                         />
+                        <Route path=path!("me") view={Lazy::<MeRoute>::new()} />
+                        <Route path=path!("me/security") view={Lazy::<SecurityRoute>::new()} />
                         <Route
                             path=path!("me/agreements")
                             view={Lazy::<AcceptanceHistoryRoute>::new()}

@@ -509,6 +509,7 @@ formats! {
         |x| format!("{x} y");
 }
 
+mod account;
 mod follow_ups;
 mod patients;
 mod posts;

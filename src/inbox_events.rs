@@ -196,6 +196,8 @@ pub fn provide_inbox_events() -> InboxEvents {
                 .as_ref()
                 .is_some_and(|s| s.ready_state() == web_sys::EventSource::CLOSED);
             if closed && !link.stopped.get() {
+                // Refused for good: maybe this session was ended from another device.
+                crate::session::check_still_signed_in();
                 let delay = link.delay.get();
                 link.delay.set((delay * 2).min(LAST_RETRY_MS));
                 let timer = window().set_timeout_with_callback_and_timeout_and_arguments_0(

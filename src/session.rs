@@ -1,10 +1,43 @@
 //! Who is signed in, known app-wide. Loaded once from `GET /me` at start; sign-in and
 //! sign-out pages update it.
 
+use std::cell::Cell;
+
 use doctor_desk_api::{auth::Me, ErrorCode};
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::api;
+use crate::{api, components::toast::Toasts};
+
+thread_local! {
+    /// The app's session and toasts, for the API client, which runs outside any view.
+    static APP: Cell<Option<(Session, Toasts)>> = const { Cell::new(None) };
+}
+
+/// `GET /me` answered "not signed in" while the app thought it was: the session was
+/// ended elsewhere (signed out from another device, a password change) or expired. The
+/// shell then sends the doctor to sign in, back to this page afterwards.
+fn ended_elsewhere() {
+    if let Some((session, toasts)) = APP.with(Cell::get) {
+        if session
+            .state
+            .with_untracked(|s| matches!(s, SessionState::SignedIn(_)))
+        {
+            toasts.info(crate::i18n::texts(crate::i18n::current_lang()).session_expired());
+            session.state.set(SessionState::SignedOut);
+        }
+    }
+}
+
+/// Another answer said "not signed in" (or the event stream was refused): asks `GET /me`
+/// whether the session still holds. Not taken at its word: an answer the browser
+/// preloaded before sign-in says 401 for a session that is fine.
+pub fn check_still_signed_in() {
+    if let Some((session, _)) = APP.with(Cell::get) {
+        if session.me().is_some() {
+            session.recheck();
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionState {
@@ -65,9 +98,7 @@ impl Session {
                         state.set(SessionState::SignedIn(me));
                     }
                 }
-                Err(e) if e.code == Some(ErrorCode::Unauthorized) => {
-                    state.set(SessionState::SignedOut)
-                }
+                Err(e) if e.code == Some(ErrorCode::Unauthorized) => ended_elsewhere(),
                 Err(_) => {}
             }
         });
@@ -81,6 +112,8 @@ pub fn provide_session() -> Session {
     };
     session.refresh();
     provide_context(session);
+    let toasts = crate::components::toast::use_toasts();
+    APP.with(|app| app.set(Some((session, toasts))));
     session
 }
 

@@ -93,7 +93,7 @@ pub fn FormField(
     errors: FormErrors,
     /// Tells apart fields of the same name on one page (e.g. one card per document).
     #[prop(optional, into)]
-    scope: Option<String>,
+    scope: MaybeProp<String>,
     #[prop(optional)] control: Control,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(into, optional)] input_type_signal: Option<Signal<&'static str>>,
@@ -110,7 +110,7 @@ pub fn FormField(
     #[prop(optional)]
     children: Option<Children>,
 ) -> impl IntoView {
-    let testid = match scope {
+    let testid = match scope.get_untracked() {
         Some(s) => format!("{s}-{name}"),
         None => name.to_owned(),
     };

@@ -14,8 +14,15 @@ pub fn PasswordField(
     /// `current-password` or `new-password`, so password managers do the right thing.
     autocomplete: &'static str,
     #[prop(into, optional)] hint: Option<Signal<String>>,
+    /// Tells apart two password fields of one name on a page (`FormField`'s scope).
+    #[prop(optional)]
+    scope: Option<&'static str>,
 ) -> impl IntoView {
     let t = use_texts();
+    let toggle = match scope {
+        Some(s) => format!("{s}-{name}-toggle"),
+        None => format!("{name}-toggle"),
+    };
     let visible = RwSignal::new(false);
     let kind = Signal::derive(move || if visible.get() { "text" } else { "password" });
     view! {
@@ -27,12 +34,13 @@ pub fn PasswordField(
             input_type_signal=kind
             autocomplete=autocomplete
             maxlength=128
+            scope=scope.map(str::to_owned)
             hint=hint.unwrap_or_else(|| Signal::stored(String::new()))
         >
             <button
                 type="button"
                 class="field-addon"
-                data-testid=format!("{name}-toggle")
+                data-testid=toggle
                 aria-pressed=move || visible.get().to_string()
                 aria-label=move || {
                     if visible.get() { t().hide_password() } else { t().show_password() }

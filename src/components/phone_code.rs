@@ -11,11 +11,19 @@ use super::{
 use crate::i18n::tr;
 
 #[component]
-pub fn PhoneField(phone: RwSignal<String>, errors: FormErrors) -> impl IntoView {
+pub fn PhoneField(
+    phone: RwSignal<String>,
+    errors: FormErrors,
+    /// The request's field name (`new_phone` when changing the number).
+    #[prop(default = "phone")]
+    name: &'static str,
+    #[prop(optional)] label: Option<fn(&'static crate::i18n::Texts) -> &'static str>,
+) -> impl IntoView {
+    let label = label.unwrap_or(|t| t.phone());
     view! {
         <FormField
-            name="phone"
-            label=Signal::derive(tr(|t| t.phone()))
+            name=name
+            label=Signal::derive(tr(label))
             placeholder=Signal::derive(tr(|t| t.phone_placeholder()))
             value=phone
             errors=errors
@@ -34,6 +42,9 @@ pub fn SmsCodeField(
     sms_code: RwSignal<String>,
     purpose: SmsPurpose,
     errors: FormErrors,
+    /// The field the phone number is entered in, where its errors show.
+    #[prop(default = "phone")]
+    phone_field: &'static str,
 ) -> impl IntoView {
     view! {
         <FormField
@@ -46,7 +57,7 @@ pub fn SmsCodeField(
             autocomplete="one-time-code"
             maxlength=6
         >
-            <SmsCodeButton phone=phone purpose=purpose errors=errors />
+            <SmsCodeButton phone=phone purpose=purpose errors=errors phone_field=phone_field />
         </FormField>
     }
 }

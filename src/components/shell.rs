@@ -193,6 +193,9 @@ fn SignedInShell() -> impl IntoView {
     view! {
         <div class="app-layout" class:no-nav=move || !agreed.get()>
             <TopBar>
+                <A href="/me" attr:class="top-bar-button" attr:data-testid="nav-me">
+                    {tr(|t| t.nav_me())}
+                </A>
                 <button
                     type="button"
                     class="top-bar-button"

@@ -22,6 +22,9 @@ pub fn SmsCodeButton(
     phone: RwSignal<String>,
     purpose: SmsPurpose,
     errors: FormErrors,
+    /// The field the phone number is entered in (the server names it `phone`).
+    #[prop(default = "phone")]
+    phone_field: &'static str,
 ) -> impl IntoView {
     let t = use_texts();
     let toasts = use_toasts();
@@ -65,9 +68,12 @@ pub fn SmsCodeButton(
                     toasts.info(t().code_sent());
                     start_countdown(RESEND_SECS);
                 }
-                Err(e) => {
+                Err(mut e) => {
                     if let Some(secs) = e.retry_after {
                         start_countdown(secs);
+                    }
+                    if let Some(message) = e.fields.remove("phone") {
+                        e.fields.insert(phone_field.to_owned(), message);
                     }
                     errors.show(e);
                 }
@@ -81,7 +87,7 @@ pub fn SmsCodeButton(
             Ok(()) => {
                 send.dispatch(SmsCodeRequest { phone, purpose });
             }
-            Err(e) => errors.set_field("phone", e.message(current_lang()).to_owned()),
+            Err(e) => errors.set_field(phone_field, e.message(current_lang()).to_owned()),
         }
     };
     let waiting = move || remaining.get() > 0;

@@ -41,6 +41,10 @@ lazy_pages! {
     AgreementsRoute => agreements_view(crate::pages::agreements::AgreementsPage);
     /// `/agreements/:kind/:version`: one agreement to read.
     AgreementReadRoute => agreement_read_view(crate::pages::agreements::AgreementReadPage);
+    /// `/me`: who is signed in, the way to everything about the account.
+    MeRoute => me_view(crate::pages::account::MePage);
+    /// `/me/security`: password, phone number, the devices signed in.
+    SecurityRoute => security_view(crate::pages::account::SecurityPage);
     /// `/me/agreements`: what the doctor accepted, and when.
     AcceptanceHistoryRoute => acceptance_history_view(crate::pages::agreements::AcceptanceHistoryPage);
     /// `/settings/consultation`: the consultation service settings.

@@ -1,6 +1,7 @@
 //! One module per page (or group of pages), named like the server router module and the
 //! `crates/api` module of the same part.
 
+pub mod account;
 pub mod agreements;
 pub mod auth;
 pub mod follow_ups;

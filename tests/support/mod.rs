@@ -6,7 +6,9 @@
 
 #![allow(dead_code)]
 
+mod device;
 mod network;
+pub use device::Device;
 pub use network::Network;
 
 use std::{
@@ -95,6 +97,8 @@ pub struct Harness {
     pub own_pids: Vec<u32>,
     /// Chromium's profile directory: every Chromium process names it on its command line.
     pub profile_dir: PathBuf,
+    /// Other devices the test opened (`Harness::other_device`), closed with the first.
+    others: std::sync::Mutex<Vec<device::Opened>>,
     started: Instant,
 }
 
@@ -195,34 +199,9 @@ where
         .expect("server starts");
 
     let xvfb = (engine == Engine::WebKit).then(Xvfb::start);
-    let port = free_port();
-    let (program, default) = match engine {
-        Engine::Chromium => ("CHROMEDRIVER", "chromedriver"),
-        Engine::WebKit => ("WEBKIT_WEBDRIVER", "WebKitWebDriver"),
-    };
-    let program = std::env::var(program).unwrap_or_else(|_| default.into());
-    let mut command = Command::new(&program);
-    command
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    if let Some(x) = &xvfb {
-        command.env("DISPLAY", &x.display);
-    }
-    let driver =
-        Process(command.spawn().unwrap_or_else(|e| {
-            panic!("cannot start {program}: {e} (cargo xtask test installs it)")
-        }));
+    let (driver, port, program) = start_driver(engine, xvfb.as_ref()).await;
     let mut own_pids = vec![driver.0.id()];
     own_pids.extend(xvfb.as_ref().map(|x| x.process.0.id()));
-    let deadline = Instant::now() + WAIT;
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "{program} did not start listening"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 
     // WebKit waits forever on capabilities it dislikes: never wait unbounded.
     let client =
@@ -245,6 +224,7 @@ where
         name: format!("{name}-{}-{}", engine.name(), viewport.name()),
         own_pids,
         profile_dir: profile.path().to_owned(),
+        others: Default::default(),
         started: Instant::now(),
     };
     if engine == Engine::WebKit {
@@ -282,8 +262,12 @@ where
         client,
         server,
         network,
+        others,
         ..
     } = harness;
+    for other in others.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        other.close().await;
+    }
     let _ = tokio::time::timeout(WAIT, client.close()).await;
     drop(network);
     drop(driver);
@@ -293,6 +277,37 @@ where
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
+}
+
+/// Starts the engine's WebDriver on a free port and waits until it listens.
+async fn start_driver(engine: Engine, xvfb: Option<&Xvfb>) -> (Process, u16, String) {
+    let port = free_port();
+    let (program, default) = match engine {
+        Engine::Chromium => ("CHROMEDRIVER", "chromedriver"),
+        Engine::WebKit => ("WEBKIT_WEBDRIVER", "WebKitWebDriver"),
+    };
+    let program = std::env::var(program).unwrap_or_else(|_| default.into());
+    let mut command = Command::new(&program);
+    command
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(x) = xvfb {
+        command.env("DISPLAY", &x.display);
+    }
+    let driver =
+        Process(command.spawn().unwrap_or_else(|e| {
+            panic!("cannot start {program}: {e} (cargo xtask test installs it)")
+        }));
+    let deadline = Instant::now() + WAIT;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "{program} did not start listening"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    (driver, port, program)
 }
 
 async fn connect(

@@ -17,6 +17,9 @@ pub const TODAY: &str = "/me/today";
 /// The follow-ups due today, as the follow-up page asks for them first.
 pub const FOLLOW_UPS_TODAY: &str = "/follow-ups?list=today&limit=50";
 
+/// The devices signed in, as account security asks for them.
+pub const SESSIONS: &str = "/me/sessions";
+
 /// The first page of my patients, as the patient list asks for it.
 pub const MY_PATIENTS: &str = "/patients?sort=last_consultation&limit=50&q=";
 
@@ -66,6 +69,9 @@ pub fn first_requests(path: &str) -> Vec<String> {
             if let Some(id) = opened {
                 first.extend([consultation(id), thread(id)]);
             }
+            if path == "/me/security" {
+                first.push(SESSIONS.into());
+            }
             if path == "/patients" {
                 first.push(MY_PATIENTS.into());
             }
@@ -107,6 +113,8 @@ pub mod parts {
     pub const AGREEMENTS: &str = "agreements_view";
     pub const AGREEMENT_READ: &str = "agreement_read_view";
     pub const ACCEPTANCE_HISTORY: &str = "acceptance_history_view";
+    pub const ME: &str = "me_view";
+    pub const SECURITY: &str = "security_view";
     pub const CONSULTATION_SETTINGS: &str = "consultation_settings_view";
     pub const ONBOARDING: &str = "onboarding_view";
     pub const REVIEW_QUEUE: &str = "review_queue_view";
@@ -121,13 +129,15 @@ pub mod parts {
     pub const REVIEW_POST: &str = "review_post_view";
 
     /// Every part, for the server to check the build against.
-    pub const ALL: [&str; 18] = [
+    pub const ALL: [&str; 20] = [
         REGISTER,
         RESET_PASSWORD,
         CONSULTATION_THREAD,
         AGREEMENTS,
         AGREEMENT_READ,
         ACCEPTANCE_HISTORY,
+        ME,
+        SECURITY,
         CONSULTATION_SETTINGS,
         ONBOARDING,
         REVIEW_QUEUE,
@@ -154,6 +164,8 @@ pub fn part_shown(path: &str) -> Option<&'static str> {
         ["agreements"] => parts::AGREEMENTS,
         ["agreements", _, _] => parts::AGREEMENT_READ,
         ["me", "agreements"] => parts::ACCEPTANCE_HISTORY,
+        ["me"] => parts::ME,
+        ["me", "security"] => parts::SECURITY,
         ["settings", "consultation"] => parts::CONSULTATION_SETTINGS,
         ["onboarding"] => parts::ONBOARDING,
         ["review"] => parts::REVIEW_QUEUE,

@@ -354,3 +354,63 @@ async fn every_change_ends_the_other_devices_streams() {
     }
     server.stop().await;
 }
+
+/// A sign-up and a move to the same number at once: one of them gets it, the other is
+/// told it is taken; never two accounts on one number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_number_goes_to_one_account_when_two_want_it_at_once() {
+    let app = TestApp::new().await;
+    let wanted = "13912346077";
+    let mut desk = app.doctor(PHONE).await;
+    let mut newcomer = app.browser();
+    let register_code = newcomer.sms_code(wanted, "register").await;
+    app.clock.advance(Duration::seconds(61));
+    let move_code = desk.sms_code(wanted, "change_phone").await;
+    let mut requests = vec![
+        newcomer
+            .request(
+                axum::http::Method::POST,
+                "/api/v1/auth/register",
+                json!({"phone": wanted, "sms_code": register_code, "password": PASSWORD}),
+            )
+            .await,
+        desk.request(
+            axum::http::Method::PUT,
+            "/api/v1/me/phone",
+            json!({"new_phone": wanted, "sms_code": move_code, "current_password": PASSWORD}),
+        )
+        .await,
+    ];
+    // A few identical moves beside them (a double tap): still one owner.
+    for _ in 0..3 {
+        requests.push(
+            desk.request(
+                axum::http::Method::PUT,
+                "/api/v1/me/phone",
+                json!({"new_phone": wanted, "sms_code": move_code, "current_password": PASSWORD}),
+            )
+            .await,
+        );
+    }
+    let replies = app.send_concurrently(requests).await;
+    let won = replies.iter().filter(|r| r.status.is_success()).count();
+    assert_eq!(
+        won,
+        1,
+        "{:?}",
+        replies.iter().map(|r| &r.json).collect::<Vec<_>>()
+    );
+    for r in replies.iter().filter(|r| !r.status.is_success()) {
+        assert!(
+            matches!(r.error_code(), "phone_taken" | "sms_code_invalid"),
+            "{}",
+            r.json
+        );
+    }
+    let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE phone = ?")
+        .bind(wanted)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(owners, 1);
+}

@@ -147,6 +147,9 @@ pub fn pages(ids: &Ids) -> Vec<Page> {
             &[&["settings.greeting", "quick_reply.title", "quick_reply.text"]],
         ),
         page("/onboarding", Doctor, &[PROFILE]),
+        page("/me", Doctor, &[&["profile.display_name"]]),
+        // Device names are read off user agents into fixed words: nothing planted shows.
+        page("/me/security", Doctor, &[]),
         page(
             "/review",
             Reviewer,

@@ -1,0 +1,35 @@
+//! The account's own security: password, phone number, the devices signed in.
+
+use doctor_desk_api::{
+    account::{PasswordChange, PhoneChange, SessionInfo, SessionsEnded},
+    auth::Me,
+    preload,
+};
+use gloo_net::http::Method;
+
+use super::{call, ApiResult};
+
+pub async fn change_password(req: &PasswordChange) -> ApiResult<SessionsEnded> {
+    call(Method::PUT, "/me/password", Some(req)).await
+}
+
+pub async fn change_phone(req: &PhoneChange) -> ApiResult<Me> {
+    call(Method::PUT, "/me/phone", Some(req)).await
+}
+
+pub async fn sessions() -> ApiResult<Vec<SessionInfo>> {
+    call(Method::GET, preload::SESSIONS, None::<&()>).await
+}
+
+pub async fn end_session(id: &str) -> ApiResult<()> {
+    call(
+        Method::DELETE,
+        &format!("/me/sessions/{}", js_sys::encode_uri_component(id)),
+        None::<&()>,
+    )
+    .await
+}
+
+pub async fn end_other_sessions() -> ApiResult<SessionsEnded> {
+    call(Method::DELETE, "/me/sessions?except=current", None::<&()>).await
+}

@@ -1,0 +1,71 @@
+//! The texts of "me" (`/me`) and account security (`/me/security`).
+
+use doctor_desk_api::{account::DeviceKind, Lang};
+
+use super::Texts;
+
+strings! {
+    nav_me: "我的", "Me";
+    me_title: "我的", "Me";
+    me_links: "账号与服务", "Account and services";
+    me_profile: "个人资料与证件", "Profile and licences";
+    me_agreements: "我的协议", "My agreements";
+    me_consultation_settings: "接诊设置", "Consultation settings";
+    me_security: "账号与安全", "Account security";
+    security_title: "账号与安全", "Account security";
+    password_section: "修改密码", "Change password";
+    current_password: "当前密码", "Current password";
+    change_password: "修改密码", "Change password";
+    changing_password: "正在修改…", "Changing…";
+    phone_section: "更换手机号", "Change mobile number";
+    phone_now: "当前手机号：", "Current number: ";
+    new_phone: "新手机号", "New mobile number";
+    change_phone: "更换手机号", "Change number";
+    changing_phone: "正在更换…", "Changing…";
+    phone_change_hint: "验证码发送到新手机号；更换后请用新手机号登录，原手机号会收到短信提醒。",
+        "The code goes to the new number. Sign in with the new number afterwards; the old one gets a text about the change.";
+    phone_changed: "手机号已更换，其他设备已退出登录", "Number changed; your other devices are signed out";
+    sessions_section: "登录设备", "Devices signed in";
+    sessions_hint: "修改密码或更换手机号后，其他设备都会退出登录。",
+        "Changing your password or number signs out every other device.";
+    this_device: "本机", "This device";
+    unknown_device: "未知设备", "Unknown device";
+    end_session: "退出该设备", "Sign out this device";
+    end_other_sessions: "退出其他所有设备", "Sign out all other devices";
+    session_ended: "该设备已退出登录", "That device is signed out";
+    no_other_sessions: "没有其他设备登录", "No other device is signed in";
+    session_expired: "您的登录已失效，请重新登录", "Your session has ended; please sign in again";
+}
+
+formats! {
+    password_changed(ended: u32):
+        |n| if n == 0 { "密码已修改".to_owned() } else { format!("密码已修改，其他 {n} 台设备已退出登录") },
+        |n| if n == 0 { "Password changed".to_owned() } else { format!("Password changed; {n} other devices signed out") };
+    sessions_ended(ended: u32):
+        |n| format!("已退出其他 {n} 台设备"),
+        |n| format!("{n} other devices signed out");
+    session_signed_in_at(at: &str):
+        |at| format!("登录于 {at}"),
+        |at| format!("Signed in {at}");
+    session_last_seen(at: &str):
+        |at| format!("最近活动 {at}"),
+        |at| format!("Last active {at}");
+    session_network(ip: &str):
+        |ip| format!("网络 {ip}"),
+        |ip| format!("Network {ip}");
+}
+
+impl Texts {
+    pub fn device_kind(&self, kind: DeviceKind) -> &'static str {
+        let (zh, en) = match kind {
+            DeviceKind::Phone => ("手机", "Phone"),
+            DeviceKind::Tablet => ("平板", "Tablet"),
+            DeviceKind::Computer => ("电脑", "Computer"),
+            DeviceKind::Unknown => ("设备", "Device"),
+        };
+        match self.0 {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
