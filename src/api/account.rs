@@ -1,7 +1,7 @@
 //! The account's own security: password, phone number, the devices signed in.
 
 use doctor_desk_api::{
-    account::{PasswordChange, PhoneChange, SessionInfo, SessionsEnded},
+    account::{HealthConsent, PasswordChange, PhoneChange, SessionInfo, SessionsEnded},
     auth::Me,
     preload,
 };
@@ -32,4 +32,12 @@ pub async fn end_session(id: &str) -> ApiResult<()> {
 
 pub async fn end_other_sessions() -> ApiResult<SessionsEnded> {
     call(Method::DELETE, "/me/sessions?except=current", None::<&()>).await
+}
+
+pub async fn withdraw_consent() -> ApiResult<HealthConsent> {
+    call(Method::POST, "/me/consent-withdrawals", None::<&()>).await
+}
+
+pub async fn give_consent() -> ApiResult<HealthConsent> {
+    call(Method::POST, "/me/consents", None::<&()>).await
 }

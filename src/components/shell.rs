@@ -190,6 +190,11 @@ fn SignedInShell() -> impl IntoView {
             .is_some_and(|me| me.pending_agreements.is_empty())
     });
     let sign_out = use_sign_out("/login");
+    let consent_withdrawn = move || {
+        session
+            .me()
+            .is_some_and(|me| me.roles.contains(&Role::Doctor) && !me.health_data_consent)
+    };
     view! {
         <div class="app-layout" class:no-nav=move || !agreed.get()>
             <TopBar>
@@ -266,6 +271,14 @@ fn SignedInShell() -> impl IntoView {
                 </nav>
             </Show>
             <main id="main" class="app-main" tabindex="-1">
+                <Show when=consent_withdrawn>
+                    <p class="notice notice-warn" role="status" data-testid="consent-withdrawn-banner">
+                        {tr(|t| t.consent_withdrawn_banner())} " "
+                        <A href="/me/agreements" attr:class="text-link" attr:data-testid="consent-banner-link">
+                            {tr(|t| t.consent_banner_link())}
+                        </A>
+                    </p>
+                </Show>
                 <Show when=offline>
                     <p class="notice notice-warn" role="status" data-testid="live-offline">
                         {tr(|t| t.live_offline())}

@@ -35,6 +35,19 @@ strings! {
     session_ended: "该设备已退出登录", "That device is signed out";
     no_other_sessions: "没有其他设备登录", "No other device is signed in";
     session_expired: "您的登录已失效，请重新登录", "Your session has ended; please sign in again";
+    consent_title: "健康数据处理授权", "Consent to process health data";
+    consent_given_state: "已授权", "Given";
+    consent_withdrawn_state: "已撤回", "Withdrawn";
+    consent_explain: "问诊、患者档案和随访需要处理患者的健康信息，须您单独授权。撤回后这些功能暂停，患者无法向您发起问诊；您的协议记录和已有病历按法律规定保留。您可随时重新授权。",
+        "Consultations, patient files and follow-ups process patients' health data and need your separate consent. Withdrawn, they pause and patients cannot ask you; your agreement records and existing medical records are kept as the law requires. You can give it again at any time.";
+    consent_withdraw: "撤回授权", "Withdraw consent";
+    consent_withdraw_confirm: "确认撤回：问诊、患者和随访将暂停", "Confirm: consultations, patients and follow-ups pause";
+    consent_keep: "暂不撤回", "Keep it";
+    consent_give: "重新授权", "Give consent again";
+    consent_withdrawn_toast: "已撤回健康数据处理授权", "Consent withdrawn";
+    consent_given_toast: "已重新授权，问诊、患者和随访已恢复", "Consent given: consultations, patients and follow-ups are back";
+    consent_withdrawn_banner: "您已撤回健康数据处理授权，问诊、患者和随访已暂停。", "You withdrew consent to process health data: consultations, patients and follow-ups are paused.";
+    consent_banner_link: "去重新授权", "Give it again";
 }
 
 formats! {
@@ -44,6 +57,9 @@ formats! {
     sessions_ended(ended: u32):
         |n| format!("已退出其他 {n} 台设备"),
         |n| format!("{n} other devices signed out");
+    consent_changed_at(at: &str):
+        |at| format!("最近变更于 {at}"),
+        |at| format!("Last changed {at}");
     session_signed_in_at(at: &str):
         |at| format!("登录于 {at}"),
         |at| format!("Signed in {at}");

@@ -2,7 +2,8 @@
 //! device, sees it in the list and signs it out, which lands it on the sign-in page at its
 //! next step; a wrong current password is refused next to the field with what was typed
 //! kept; changing the password and "sign out everywhere else" end the other device too;
-//! the phone number moves with a code sent to the new one.
+//! the phone number moves with a code sent to the new one; withdrawing the health-data
+//! consent pauses the inbox until it is given again.
 
 use super::{check_tap_targets, sign_in, sign_up, PASSWORD};
 use crate::support::{unique_phone, Device, Harness};
@@ -108,6 +109,41 @@ pub async fn account_security_flow(h: &Harness) {
     h.click("change-phone").await;
     h.wait_text("current-phone", &masked(&new_phone)).await;
     h.screenshot("phone-changed").await;
+
+    // Withdrawing the health-data consent pauses the inbox, with a way back on every page.
+    h.click("nav-me").await;
+    h.click("me-agreements").await;
+    h.wait_path("/me/agreements").await;
+    h.wait_text("consent-state", "已授权").await;
+    h.click("consent-withdraw").await;
+    h.click("consent-withdraw-confirm").await;
+    h.wait_text("consent-state", "已撤回").await;
+    h.testid("consent-withdrawn-banner").await;
+    h.click("nav-inbox").await;
+    h.wait_path("/inbox").await;
+    h.wait_until(
+        "the inbox says why it is paused",
+        "return [...document.querySelectorAll('main [role=alert]')]
+            .some(e => e.textContent.includes('我的协议'))",
+    )
+    .await;
+    check_tap_targets(h).await;
+    h.screenshot("consent-withdrawn").await;
+    h.click("consent-banner-link").await;
+    h.wait_path("/me/agreements").await;
+    h.click("consent-give").await;
+    h.wait_text("consent-state", "已授权").await;
+    h.click("nav-inbox").await;
+    h.testid("inbox-empty").await;
+    assert!(
+        h.client
+            .find(fantoccini::Locator::Css(
+                "[data-testid='consent-withdrawn-banner']"
+            ))
+            .await
+            .is_err(),
+        "the banner is gone"
+    );
 
     h.click("sign-out").await;
     h.wait_path("/login").await;

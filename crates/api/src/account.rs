@@ -61,6 +61,16 @@ pub struct SessionsEnded {
     pub ended: u32,
 }
 
+/// Where the health-data consent stands (`POST /me/consent-withdrawals`, `POST /me/consents`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HealthConsent {
+    pub given: bool,
+    /// When it was last withdrawn or given again; unset while only the privacy policy's
+    /// acceptance gave it.
+    pub changed_at: Option<DateTime<Utc>>,
+}
+
 /// The kind of device a session was started from, read off its user agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

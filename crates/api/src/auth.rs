@@ -157,6 +157,9 @@ pub struct Me {
     pub verification_status: VerificationStatus,
     /// Agreement kinds whose current version the doctor has not accepted yet.
     pub pending_agreements: Vec<crate::agreements::AgreementKind>,
+    /// The separate consent to process health data holds (false once withdrawn, until
+    /// given again): consultations, patients and follow-ups need it.
+    pub health_data_consent: bool,
     pub created_at: DateTime<Utc>,
 }
 

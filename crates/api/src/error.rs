@@ -102,6 +102,9 @@ pub enum ErrorCode {
     Busy,
     /// The server's disk is full: nothing was stored, try again later.
     StorageFull,
+    /// The doctor withdrew the consent to process health data: consultations, patients and
+    /// follow-ups wait until it is given again (我的协议).
+    ConsentWithdrawn,
     /// The current password given to confirm a change is wrong (`fields` names it).
     WrongPassword,
     /// Something broke on our side; the log has the details under the request id.
@@ -136,7 +139,7 @@ impl ErrorCode {
             | ErrorCode::AlreadyDecided
             | ErrorCode::LimitReached
             | ErrorCode::NameTaken => 409,
-            ErrorCode::OwnSubmission => 403,
+            ErrorCode::OwnSubmission | ErrorCode::ConsentWithdrawn => 403,
             ErrorCode::FollowUpUnconfirmed | ErrorCode::ComplianceBlocked => 422,
             ErrorCode::Gone => 410,
             ErrorCode::Busy => 503,
@@ -281,6 +284,10 @@ impl ErrorCode {
             ErrorCode::StorageFull => lang.pick(
                 "服务器存储空间不足，未能保存，请稍后重试",
                 "The server is out of storage: nothing was saved, please try again later",
+            ),
+            ErrorCode::ConsentWithdrawn => lang.pick(
+                "您已撤回健康数据处理授权，问诊、患者和随访已暂停。可在“我的协议”中重新授权。",
+                "You withdrew consent to process health data: consultations, patients and follow-ups are paused. Give it again under My agreements.",
             ),
             ErrorCode::WrongPassword => lang.pick(
                 "当前密码不正确",

@@ -125,6 +125,34 @@ where
     }
 }
 
+/// A doctor (as [`Doctor`]) who has not withdrawn the consent to process health data:
+/// consultations, patients and follow-ups take this, and answer 403 `consent_withdrawn`
+/// until the consent is given again.
+#[derive(Debug, Clone)]
+pub struct CareDoctor {
+    pub account_id: i64,
+    pub token_hash: Vec<u8>,
+}
+
+impl<S> FromRequestParts<S> for CareDoctor
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let doctor = <Doctor as FromRequestParts<S>>::from_request_parts(parts, state).await?;
+        if !crate::account::consent::holds(&AppState::from_ref(state), doctor.account_id).await? {
+            return Err(AppError::Code(ErrorCode::ConsentWithdrawn));
+        }
+        Ok(CareDoctor {
+            account_id: doctor.account_id,
+            token_hash: doctor.token_hash,
+        })
+    }
+}
+
 /// A signed-in reviewer: 401 when signed out, 403 for everyone else.
 #[derive(Debug, Clone)]
 pub struct Reviewer {

@@ -63,6 +63,9 @@ const EXCEPTIONS: &[(&str, &str, Guard)] = &[
     ("get", "/me/sessions", Guard::Session),
     ("delete", "/me/sessions", Guard::Session),
     ("delete", "/me/sessions/{id}", Guard::Session),
+    // Withdrawing the health-data consent must not need the agreements' gate either.
+    ("post", "/me/consent-withdrawals", Guard::Session),
+    ("post", "/me/consents", Guard::Session),
     ("get", "/files/{id}", Guard::Session),
     ("get", "/dev/sms-outbox", Guard::Public),
     ("get", "/dev/sms-notices", Guard::Public),

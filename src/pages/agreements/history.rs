@@ -12,10 +12,20 @@ use crate::{
 pub fn AcceptanceHistoryPage() -> impl IntoView {
     let t = use_texts();
     let history = LocalResource::new(api::acceptances);
+    let session = crate::session::use_session();
+    // Reviewer-only staff have no health-data consent to give or withdraw.
+    let is_doctor = move || {
+        session
+            .me()
+            .is_some_and(|m| m.roles.contains(&doctor_desk_api::auth::Role::Doctor))
+    };
     view! {
         <section class="page" data-testid="acceptance-history">
             <h1>{tr(|t| t.my_agreements())}</h1>
             <p class="muted">{tr(|t| t.history_intro())}</p>
+            <Show when=is_doctor>
+                <super::consent::ConsentCard />
+            </Show>
             {move || match history.get() {
                 None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),

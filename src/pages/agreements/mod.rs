@@ -3,6 +3,7 @@
 //! read again (`/agreements/:kind/:version`), and publishing new versions in the reviewer
 //! console (`/review/agreements`).
 
+mod consent;
 mod document;
 mod history;
 mod publish;

@@ -1,7 +1,9 @@
-//! The signed-in account's own security (`/me/password`, `/me/phone`, `/me/sessions`).
+//! The signed-in account's own security (`/me/password`, `/me/phone`, `/me/sessions`)
+//! and the health-data consent (`/me/consent-withdrawals`, `/me/consents`).
 //! Every change of credentials ends the account's other sessions and their event streams,
 //! and a wrong current password counts against the same lockout as sign-in.
 
+pub mod consent;
 pub mod sessions;
 
 use axum::{extract::State, Json};
@@ -29,6 +31,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(change_phone))
         .routes(routes!(sessions::list, sessions::end_others))
         .routes(routes!(sessions::end_one))
+        .routes(routes!(consent::withdraw))
+        .routes(routes!(consent::give))
 }
 
 /// Checks the current password of the signed-in account, under the sign-in lockout: a

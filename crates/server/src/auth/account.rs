@@ -109,6 +109,7 @@ pub async fn me(state: &AppState, account: &Account) -> AppResult<Me> {
         verification_status: crate::onboarding::verification::current_status(state, account.id)
             .await?,
         pending_agreements: crate::agreements::pending(state, account.id).await?,
+        health_data_consent: crate::account::consent::holds(state, account.id).await?,
         created_at: from_unix(account.created_at),
     })
 }

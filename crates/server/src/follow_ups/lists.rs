@@ -17,7 +17,7 @@ use sqlx::SqliteExecutor;
 use super::{sweep, Row, FINISHED, OPEN, SELECT};
 use crate::{
     error::{AppError, AppResult},
-    extractor::Doctor,
+    extractor::CareDoctor,
     onboarding::today,
     state::AppState,
 };
@@ -72,7 +72,7 @@ pub async fn counts<'e>(
     ))]
 pub async fn list(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<FollowUpPage>> {
     let list = match q.list.as_deref() {

@@ -19,7 +19,7 @@ use super::{sweep, templates, Row, SELECT};
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
-    extractor::{AppJson, Doctor},
+    extractor::{AppJson, CareDoctor},
     onboarding::today,
     patients::{audit, ensure_mine},
     state::AppState,
@@ -81,7 +81,7 @@ async fn load(
     ))]
 pub async fn list(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<FollowUpPlan>>> {
     ensure_mine(&state.db, me.account_id, id).await?;
@@ -110,7 +110,7 @@ pub async fn list(
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(input): AppJson<NewPlan>,
 ) -> AppResult<(StatusCode, Json<FollowUpPlan>)> {

@@ -19,7 +19,7 @@ use super::parse_date;
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
-    extractor::{AppJson, Doctor},
+    extractor::{AppJson, CareDoctor},
     inbox::patients::Patient,
     patients::{audit, id_list},
     state::AppState,
@@ -110,7 +110,7 @@ pub async fn deliver(state: &AppState, reminders: &[(i64, i64, String)]) {
     ))]
 pub async fn remind_tag(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(input): AppJson<TagReminder>,
 ) -> AppResult<Json<RemindersSent>> {

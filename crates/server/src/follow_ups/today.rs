@@ -4,7 +4,9 @@ use axum::{extract::State, Json};
 use doctor_desk_api::{follow_ups::Today, ErrorBody};
 
 use super::{counts, sweep};
-use crate::{error::AppResult, extractor::Doctor, inbox::deadlines, onboarding, state::AppState};
+use crate::{
+    error::AppResult, extractor::CareDoctor, inbox::deadlines, onboarding, state::AppState,
+};
 
 /// New requests; consultations where the patient waits for my message; visits due today
 /// and overdue; licence documents expiring within 30 days (or expired). Deadlines and
@@ -22,7 +24,7 @@ use crate::{error::AppResult, extractor::Doctor, inbox::deadlines, onboarding, s
         (status = 403, description = "Not a doctor, or `agreement_required`", body = ErrorBody),
         (status = 500, body = ErrorBody),
     ))]
-pub async fn today(State(state): State<AppState>, me: Doctor) -> AppResult<Json<Today>> {
+pub async fn today(State(state): State<AppState>, me: CareDoctor) -> AppResult<Json<Today>> {
     deadlines::sweep(&state).await?;
     sweep(&state).await?;
     let (new_consultations, answers_due): (i64, i64) = sqlx::query_as(

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::{
     error::{AppError, AppResult},
-    extractor::{AppJson, Doctor},
+    extractor::{AppJson, CareDoctor},
     onboarding::today,
     patients::audit,
     state::AppState,
@@ -53,7 +53,7 @@ async fn owner(conn: &mut SqliteConnection, doctor_id: i64, id: i64) -> AppResul
     ))]
 pub async fn remind(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<FollowUp>> {
     sweep(&state).await?;
@@ -172,7 +172,7 @@ async fn finish(
     ))]
 pub async fn done(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(input): AppJson<Outcome>,
 ) -> AppResult<Json<FollowUp>> {
@@ -206,7 +206,7 @@ pub async fn done(
     ))]
 pub async fn missed(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<FollowUp>> {
     Ok(Json(

@@ -25,7 +25,7 @@ use super::{
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
-    extractor::{AppJson, Doctor},
+    extractor::{AppJson, CareDoctor},
     state::AppState,
 };
 
@@ -50,7 +50,7 @@ pub struct ListQuery {
     ))]
 pub async fn list(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<ConsultationPage>> {
     deadlines::sweep(&state).await?;
@@ -159,7 +159,7 @@ pub async fn list(
     ))]
 pub async fn detail(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Consultation>> {
     deadlines::sweep(&state).await?;
@@ -236,7 +236,7 @@ where
     ))]
 pub async fn accept(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(request): AppJson<AcceptRequest>,
 ) -> AppResult<Json<Consultation>> {
@@ -309,7 +309,7 @@ pub async fn accept(
     ))]
 pub async fn ask(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(request): AppJson<SendMessage>,
 ) -> AppResult<(axum::http::StatusCode, Json<Message>)> {
@@ -339,7 +339,7 @@ pub async fn ask(
     ))]
 pub async fn decline(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(request): AppJson<Decline>,
 ) -> AppResult<Json<Consultation>> {
@@ -393,7 +393,7 @@ pub async fn decline(
     ))]
 pub async fn close(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(request): AppJson<Advice>,
 ) -> AppResult<Json<Consultation>> {

@@ -17,7 +17,7 @@ use sqlx::SqliteConnection;
 use tokio::sync::{broadcast, watch};
 
 use super::messages::message_by_id;
-use crate::{clock::from_unix, error::AppResult, extractor::Doctor, state::AppState};
+use crate::{clock::from_unix, error::AppResult, extractor::CareDoctor, state::AppState};
 
 /// Wakes the event streams of a doctor when something was recorded for them, ends the
 /// streams of a session that ended, and ends every stream when the server shuts down.
@@ -182,7 +182,7 @@ impl Stream_ {
     ))]
 pub async fn stream(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     headers: HeaderMap,
     Query(q): Query<EventsQuery>,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {

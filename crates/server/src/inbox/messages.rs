@@ -16,7 +16,7 @@ use super::{audit, events, load_for_doctor, load_in, state_machine, state_machin
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
-    extractor::{AppJson, Doctor},
+    extractor::{AppJson, CareDoctor},
     state::AppState,
 };
 
@@ -256,7 +256,7 @@ impl AfterQuery {
     ))]
 pub async fn list(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     Query(q): Query<AfterQuery>,
 ) -> AppResult<Json<Vec<Message>>> {
@@ -276,7 +276,7 @@ pub async fn list(
     ))]
 pub async fn mark_read(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<doctor_desk_api::inbox::StatusCounts>> {
     let row = load_for_doctor(&state, me.account_id, id).await?;
@@ -306,7 +306,7 @@ pub async fn mark_read(
     ))]
 pub async fn send(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(request): AppJson<SendMessage>,
 ) -> AppResult<(StatusCode, Json<Message>)> {

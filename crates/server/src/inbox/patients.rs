@@ -251,7 +251,7 @@ async fn download(
 }
 
 /// Whether the doctor takes consultations now: a verified doctor who accepted the
-/// current agreements and turned the service on.
+/// current agreements, holds the health-data consent and turned the service on.
 async fn ensure_available(state: &AppState, doctor_id: i64) -> AppResult<ConsultationSettings> {
     let unavailable = AppError::Code(ErrorCode::ServiceUnavailable);
     if !account::has_role(state, doctor_id, Role::Doctor).await? {
@@ -259,8 +259,9 @@ async fn ensure_available(state: &AppState, doctor_id: i64) -> AppResult<Consult
     }
     let verified = crate::onboarding::verification::ensure_verified(state, doctor_id).await;
     let agreed = crate::agreements::ensure_accepted(state, doctor_id).await;
+    let consent = crate::account::consent::holds(state, doctor_id).await?;
     let settings = settings::load(state, doctor_id).await?;
-    if verified.is_err() || agreed.is_err() || !settings.enabled {
+    if verified.is_err() || agreed.is_err() || !consent || !settings.enabled {
         return Err(unavailable);
     }
     Ok(settings)

@@ -19,7 +19,7 @@ use super::chips;
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
-    extractor::Doctor,
+    extractor::CareDoctor,
     inbox::summary,
     state::AppState,
 };
@@ -185,7 +185,7 @@ async fn fetch(
     ))]
 pub async fn list(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<PatientPage>> {
     let sort = match q.sort.as_deref() {

@@ -20,7 +20,7 @@ use super::{audit, ensure_mine, id_list};
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
-    extractor::{AppJson, Doctor},
+    extractor::{AppJson, CareDoctor},
     state::AppState,
 };
 
@@ -154,7 +154,7 @@ async fn keep_version(
     ))]
 pub async fn list(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<Note>>> {
     let mut conn = state.db.acquire().await?;
@@ -178,7 +178,7 @@ pub async fn list(
     ))]
 pub async fn add(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(input): AppJson<NoteInput>,
 ) -> AppResult<(StatusCode, Json<Note>)> {
@@ -234,7 +234,7 @@ pub async fn add(
     ))]
 pub async fn edit(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path((id, note_id)): Path<(i64, i64)>,
     AppJson(input): AppJson<NoteInput>,
 ) -> AppResult<Json<Note>> {

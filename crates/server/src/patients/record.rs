@@ -17,7 +17,7 @@ use super::{audit, chips, ensure_mine};
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
-    extractor::{AppJson, Doctor},
+    extractor::{AppJson, CareDoctor},
     inbox::summary,
     state::AppState,
 };
@@ -47,7 +47,7 @@ struct RecordRow {
     ))]
 pub async fn detail(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<PatientDetail>> {
     let row: RecordRow = sqlx::query_as(
@@ -104,7 +104,7 @@ pub async fn detail(
     ))]
 pub async fn reveal_phone(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<RevealedPhone>> {
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
@@ -142,7 +142,7 @@ pub async fn reveal_phone(
     ))]
 pub async fn put_clinical(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(input): AppJson<Clinical>,
 ) -> AppResult<Json<Clinical>> {

@@ -18,7 +18,7 @@ use sqlx::SqliteConnection;
 use super::{audit, chips, ensure_mine, id_list};
 use crate::{
     error::{AppError, AppResult},
-    extractor::{AppJson, Doctor},
+    extractor::{AppJson, CareDoctor},
     state::AppState,
 };
 
@@ -86,7 +86,7 @@ fn name_taken(e: sqlx::Error) -> AppError {
         (status = 403, description = "Not a doctor, or `agreement_required`", body = ErrorBody),
         (status = 500, body = ErrorBody),
     ))]
-pub async fn list(State(state): State<AppState>, me: Doctor) -> AppResult<Json<Vec<Tag>>> {
+pub async fn list(State(state): State<AppState>, me: CareDoctor) -> AppResult<Json<Vec<Tag>>> {
     let mut conn = state.db.acquire().await?;
     Ok(Json(load(&mut conn, me.account_id, None).await?))
 }
@@ -106,7 +106,7 @@ pub async fn list(State(state): State<AppState>, me: Doctor) -> AppResult<Json<V
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     AppJson(input): AppJson<TagInput>,
 ) -> AppResult<(StatusCode, Json<Tag>)> {
     AppError::check(input.validate())?;
@@ -159,7 +159,7 @@ pub async fn create(
     ))]
 pub async fn update(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(input): AppJson<TagInput>,
 ) -> AppResult<Json<Tag>> {
@@ -205,7 +205,7 @@ pub async fn update(
     ))]
 pub async fn delete(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
@@ -269,7 +269,7 @@ const MY_PATIENTS: &str = "SELECT patient_id FROM doctor_patients WHERE doctor_i
     ))]
 pub async fn set_patient_tags(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(input): AppJson<PatientTags>,
 ) -> AppResult<Json<Vec<TagChip>>> {
@@ -326,7 +326,7 @@ pub async fn set_patient_tags(
     ))]
 pub async fn bulk_add(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     AppJson(input): AppJson<BulkTag>,
 ) -> AppResult<Json<BulkTagged>> {

@@ -20,7 +20,7 @@ use super::{ensure_mine, id_list, notes};
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
-    extractor::Doctor,
+    extractor::CareDoctor,
     follow_ups,
     inbox::{attachments, deadlines, Row},
     onboarding::today,
@@ -74,7 +74,7 @@ fn parse_cursor(cursor: Option<&str>) -> AppResult<Option<(i64, String, i64)>> {
     ))]
 pub async fn timeline(
     State(state): State<AppState>,
-    me: Doctor,
+    me: CareDoctor,
     Path(id): Path<i64>,
     Query(q): Query<TimelineQuery>,
 ) -> AppResult<Json<TimelinePage>> {

@@ -113,6 +113,20 @@ pub fn rows() -> Vec<Row> {
             req("/api/v1/me/sessions?except=current")
         })
         .stage(Stage::Delete),
+        // Each doctor withdraws the health-data consent and gives it again, before the
+        // republished agreement (the same stage, in this order): care works again after.
+        row(
+            "POST",
+            "/api/v1/me/consent-withdrawals",
+            Doctor,
+            201,
+            |_, _| req("/api/v1/me/consent-withdrawals"),
+        )
+        .stage(Stage::Republish),
+        row("POST", "/api/v1/me/consents", Doctor, 201, |_, _| {
+            req("/api/v1/me/consents")
+        })
+        .stage(Stage::Republish),
         row("GET", "/api/v1/me/acceptances", SignedIn, 200, |_, _| {
             req("/api/v1/me/acceptances")
         }),
