@@ -31,10 +31,19 @@ fn ended_elsewhere() {
 /// Another answer said "not signed in" (or the event stream was refused): asks `GET /me`
 /// whether the session still holds. Not taken at its word: an answer the browser
 /// preloaded before sign-in says 401 for a session that is fine.
+/// Only a lost session acts here: anything else `GET /me` says (a new agreement version
+/// to accept) waits for the doctor's next navigation, not to pull them off a half-filled
+/// form.
 pub fn check_still_signed_in() {
     if let Some((session, _)) = APP.with(Cell::get) {
         if session.me().is_some() {
-            session.recheck();
+            spawn_local(async move {
+                if let Err(e) = api::me().await {
+                    if e.code == Some(ErrorCode::Unauthorized) {
+                        ended_elsewhere();
+                    }
+                }
+            });
         }
     }
 }

@@ -6,7 +6,7 @@
 //! consent pauses the inbox until it is given again.
 
 use super::{check_tap_targets, sign_in, sign_up, PASSWORD};
-use crate::support::{unique_phone, Device, Harness};
+use crate::support::{device::Device, unique_phone, Harness};
 
 const NEW_PASSWORD: &str = "safer2027";
 

@@ -6,9 +6,8 @@
 
 #![allow(dead_code)]
 
-mod device;
+pub mod device;
 mod network;
-pub use device::Device;
 pub use network::Network;
 
 use std::{
