@@ -66,6 +66,20 @@ async fn record(
     Ok(written.is_some())
 }
 
+/// 201 with the new state when a record was written, 200 with the unchanged one when not.
+async fn answer(
+    state: &AppState,
+    account_id: i64,
+    written: bool,
+) -> AppResult<(StatusCode, Json<HealthConsent>)> {
+    let status = if written {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(current(state, account_id).await?)))
+}
+
 /// Withdraw the consent to process health data. Consultations, patients and follow-ups
 /// pause (403 `consent_withdrawn`) and the open event streams close.
 #[utoipa::path(post, path = "/me/consent-withdrawals", tag = "account",
@@ -92,12 +106,7 @@ pub async fn withdraw(
             state.hub.session_ended(hash);
         }
     }
-    let status = if written {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(current(&state, signed_in.account_id).await?)))
+    answer(&state, signed_in.account_id, written).await
 }
 
 /// Give the consent to process health data again.
@@ -114,10 +123,5 @@ pub async fn give(
     client: Client,
 ) -> AppResult<(StatusCode, Json<HealthConsent>)> {
     let written = record(&state, &signed_in, &client, true).await?;
-    let status = if written {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(current(&state, signed_in.account_id).await?)))
+    answer(&state, signed_in.account_id, written).await
 }
