@@ -160,6 +160,10 @@ pub struct Me {
     /// The separate consent to process health data holds (false once withdrawn, until
     /// given again): consultations, patients and follow-ups need it.
     pub health_data_consent: bool,
+    /// Set while a deletion of the account waits out its cooling-off: when it takes effect.
+    /// Until then consultations, patients and follow-ups are paused and the doctor can
+    /// cancel it (`DELETE /me/deletion`).
+    pub deletion_takes_effect_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -107,6 +107,12 @@ pub enum ErrorCode {
     ConsentWithdrawn,
     /// The current password given to confirm a change is wrong (`fields` names it).
     WrongPassword,
+    /// The account is to be deleted after its cooling-off: consultations, patients and
+    /// follow-ups are paused until the deletion is cancelled (`DELETE /me/deletion`).
+    DeletionPending,
+    /// Something must be finished before the account can be deleted
+    /// (`GET /me/deletion` lists it).
+    DeletionBlocked,
     /// Something broke on our side; the log has the details under the request id.
     Internal,
 }
@@ -138,8 +144,11 @@ impl ErrorCode {
             | ErrorCode::NothingToReview
             | ErrorCode::AlreadyDecided
             | ErrorCode::LimitReached
-            | ErrorCode::NameTaken => 409,
-            ErrorCode::OwnSubmission | ErrorCode::ConsentWithdrawn => 403,
+            | ErrorCode::NameTaken
+            | ErrorCode::DeletionBlocked => 409,
+            ErrorCode::OwnSubmission | ErrorCode::ConsentWithdrawn | ErrorCode::DeletionPending => {
+                403
+            }
             ErrorCode::FollowUpUnconfirmed | ErrorCode::ComplianceBlocked => 422,
             ErrorCode::Gone => 410,
             ErrorCode::Busy => 503,
@@ -292,6 +301,14 @@ impl ErrorCode {
             ErrorCode::WrongPassword => lang.pick(
                 "当前密码不正确",
                 "The current password is wrong",
+            ),
+            ErrorCode::DeletionPending => lang.pick(
+                "账号正在注销冷静期，问诊、患者和随访已暂停。可在“注销账号”中撤销注销。",
+                "Your account is due to be deleted: consultations, patients and follow-ups are paused. Cancel the deletion under Delete account to go on.",
+            ),
+            ErrorCode::DeletionBlocked => lang.pick(
+                "还有未完成的事项，暂不能注销账号。请先处理页面上列出的事项。",
+                "Some things must be finished before the account can be deleted: see the list on the page.",
             ),
             ErrorCode::Internal => lang.pick(
                 "服务器开小差了，请稍后再试",

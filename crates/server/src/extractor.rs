@@ -125,9 +125,9 @@ where
     }
 }
 
-/// A doctor (as [`Doctor`]) who has not withdrawn the consent to process health data:
-/// consultations, patients and follow-ups take this, and answer 403 `consent_withdrawn`
-/// until the consent is given again.
+/// A doctor (as [`Doctor`]) whose care is not paused: consultations, patients and
+/// follow-ups take this, and answer 403 `consent_withdrawn` until the health-data consent
+/// is given again, or 403 `deletion_pending` until a requested deletion is cancelled.
 #[derive(Debug, Clone)]
 pub struct CareDoctor {
     pub account_id: i64,
@@ -143,8 +143,10 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let doctor = <Doctor as FromRequestParts<S>>::from_request_parts(parts, state).await?;
-        if !crate::account::consent::holds(&AppState::from_ref(state), doctor.account_id).await? {
-            return Err(AppError::Code(ErrorCode::ConsentWithdrawn));
+        if let Some(paused) =
+            crate::account::care_paused(&AppState::from_ref(state), doctor.account_id).await?
+        {
+            return Err(AppError::Code(paused));
         }
         Ok(CareDoctor {
             account_id: doctor.account_id,

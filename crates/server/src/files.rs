@@ -276,7 +276,7 @@ pub async fn delete(
         .bind(file_id)
         .execute(&mut *tx)
         .await?;
-    Ok(DeletedFile(files_dir(state).join(file_id)))
+    Ok(DeletedFile::stored(state, file_id))
 }
 
 /// A file whose row is deleted in a transaction; dropped without `unlink` (the commit
@@ -285,6 +285,11 @@ pub async fn delete(
 pub struct DeletedFile(PathBuf);
 
 impl DeletedFile {
+    /// The stored file of a row deleted by other means (a statement deleting many).
+    pub fn stored(state: &AppState, file_id: &str) -> Self {
+        DeletedFile(files_dir(state).join(file_id))
+    }
+
     pub async fn unlink(self) {
         remove_quietly(&self.0).await;
     }

@@ -1,7 +1,8 @@
 //! What keeps the database and the file store from growing without bound: expired and
 //! idle sessions, old SMS codes and rate-limit hits, uploads nothing refers to, and the
 //! `.part` files an interrupted upload leaves behind. The daily run also marks follow-up
-//! visits missed that nobody looked at for 7 days after their due date.
+//! visits missed that nobody looked at for 7 days after their due date, and runs the
+//! retention job (`account::retention`).
 
 use crate::{auth, error::AppResult, files, follow_ups, rate_limit, state::AppState};
 
@@ -22,6 +23,12 @@ pub async fn daily(state: &AppState) {
             Ok(n) => tracing::info!(removed = n, "purged {what}"),
             Err(e) => tracing::warn!(error = %e, "purging {what} failed"),
         }
+    }
+    match crate::account::retention::run(state, false).await {
+        Ok(report)
+            if report.accounts.is_empty() && report.chat_logs.iter().all(|(_, n)| *n == 0) => {}
+        Ok(report) => tracing::info!("retention job:\n{report}"),
+        Err(e) => tracing::warn!(error = %e, "the retention job failed"),
     }
     // Reads sweep too; this catches the visits of doctors who do not look.
     if let Err(e) = follow_ups::sweep(state).await {

@@ -150,6 +150,13 @@ enum AdminTask {
         #[arg(long)]
         phone: String,
     },
+    /// The retention job: carry out the account deletions whose 7-day cooling-off is over,
+    /// and remove deleted accounts' chat logs kept 3 years. The server runs it too.
+    Purge {
+        /// Print what it would remove, and remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Publish a new version of the service agreement or the privacy policy. Doctors must
     /// accept it before they can go on working. The title is the file's first `# ` heading.
     PublishAgreement {
@@ -298,6 +305,14 @@ async fn main() -> anyhow::Result<()> {
                 }
                 Err(e) => Err(e.into()),
             }
+        }
+        Command::Admin {
+            task: AdminTask::Purge { dry_run },
+        } => {
+            let (_, state) = doctor_desk_server::app(config, Arc::new(SystemClock)).await?;
+            let report = doctor_desk_server::account::retention::run(&state, dry_run).await?;
+            print!("{report}");
+            Ok(())
         }
         Command::Admin {
             task: AdminTask::CreateReviewer { phone },

@@ -66,6 +66,10 @@ const EXCEPTIONS: &[(&str, &str, Guard)] = &[
     // Withdrawing the health-data consent must not need the agreements' gate either.
     ("post", "/me/consent-withdrawals", Guard::Session),
     ("post", "/me/consents", Guard::Session),
+    // Leaving must not need the agreements' gate: a doctor who refuses new terms may go.
+    ("get", "/me/deletion", Guard::Session),
+    ("post", "/me/deletion", Guard::Session),
+    ("delete", "/me/deletion", Guard::Session),
     ("get", "/files/{id}", Guard::Session),
     ("get", "/dev/sms-outbox", Guard::Public),
     ("get", "/dev/sms-notices", Guard::Public),

@@ -96,15 +96,8 @@ pub async fn withdraw(
 ) -> AppResult<(StatusCode, Json<HealthConsent>)> {
     let written = record(&state, &signed_in, &client, false).await?;
     if written {
-        // A stream carries patients' names and messages: it must not outlive the consent.
-        let sessions: Vec<Vec<u8>> =
-            sqlx::query_scalar("SELECT token_hash FROM sessions WHERE account_id = ?")
-                .bind(signed_in.account_id)
-                .fetch_all(&state.db)
-                .await?;
-        for hash in &sessions {
-            state.hub.session_ended(hash);
-        }
+        // A stream must not outlive the consent.
+        super::close_streams(&state, signed_in.account_id).await?;
     }
     answer(&state, signed_in.account_id, written).await
 }

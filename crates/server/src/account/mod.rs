@@ -1,9 +1,12 @@
 //! The signed-in account's own security (`/me/password`, `/me/phone`, `/me/sessions`)
-//! and the health-data consent (`/me/consent-withdrawals`, `/me/consents`).
+//! the health-data consent (`/me/consent-withdrawals`, `/me/consents`) and deleting the
+//! account (`/me/deletion`, carried out by the retention job).
 //! Every change of credentials ends the account's other sessions and their event streams,
 //! and a wrong current password counts against the same lockout as sign-in.
 
 pub mod consent;
+pub mod deletion;
+pub mod retention;
 pub mod sessions;
 
 use axum::{extract::State, Json};
@@ -33,6 +36,43 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::end_one))
         .routes(routes!(consent::withdraw))
         .routes(routes!(consent::give))
+        .routes(routes!(deletion::show, deletion::request, deletion::cancel))
+}
+
+/// Why the doctor's care (consultations, patients, follow-ups, the event stream) is
+/// paused, if it is: the health-data consent withdrawn, or the account to be deleted.
+/// One statement, since every care request asks.
+pub async fn care_paused(state: &AppState, account_id: i64) -> AppResult<Option<ErrorCode>> {
+    let (consent, deleting): (bool, bool) = sqlx::query_as(&format!(
+        "SELECT COALESCE((SELECT given FROM health_consents WHERE account_id = ?1
+                           ORDER BY id DESC LIMIT 1), 1),
+                EXISTS (SELECT 1 FROM account_deletions WHERE account_id = ?1 AND {})",
+        deletion::OPEN
+    ))
+    .bind(account_id)
+    .fetch_one(&state.db)
+    .await?;
+    Ok(if deleting {
+        Some(ErrorCode::DeletionPending)
+    } else if !consent {
+        Some(ErrorCode::ConsentWithdrawn)
+    } else {
+        None
+    })
+}
+
+/// Closes the account's open event streams (they carry patients' names and messages) while
+/// its sessions stay signed in.
+pub async fn close_streams(state: &AppState, account_id: i64) -> AppResult<()> {
+    let sessions: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT token_hash FROM sessions WHERE account_id = ?")
+            .bind(account_id)
+            .fetch_all(&state.db)
+            .await?;
+    for hash in &sessions {
+        state.hub.session_ended(hash);
+    }
+    Ok(())
 }
 
 /// Checks the current password of the signed-in account, under the sign-in lockout: a

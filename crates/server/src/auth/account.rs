@@ -110,6 +110,9 @@ pub async fn me(state: &AppState, account: &Account) -> AppResult<Me> {
             .await?,
         pending_agreements: crate::agreements::pending(state, account.id).await?,
         health_data_consent: crate::account::consent::holds(state, account.id).await?,
+        deletion_takes_effect_at: crate::account::deletion::pending(state, account.id)
+            .await?
+            .map(|p| p.takes_effect_at),
         created_at: from_unix(account.created_at),
     })
 }

@@ -251,7 +251,8 @@ async fn download(
 }
 
 /// Whether the doctor takes consultations now: a verified doctor who accepted the
-/// current agreements, holds the health-data consent and turned the service on.
+/// current agreements, holds the health-data consent, is not leaving (account deletion)
+/// and turned the service on.
 async fn ensure_available(state: &AppState, doctor_id: i64) -> AppResult<ConsultationSettings> {
     let unavailable = AppError::Code(ErrorCode::ServiceUnavailable);
     if !account::has_role(state, doctor_id, Role::Doctor).await? {
@@ -259,9 +260,9 @@ async fn ensure_available(state: &AppState, doctor_id: i64) -> AppResult<Consult
     }
     let verified = crate::onboarding::verification::ensure_verified(state, doctor_id).await;
     let agreed = crate::agreements::ensure_accepted(state, doctor_id).await;
-    let consent = crate::account::consent::holds(state, doctor_id).await?;
+    let paused = crate::account::care_paused(state, doctor_id).await?;
     let settings = settings::load(state, doctor_id).await?;
-    if verified.is_err() || agreed.is_err() || !consent || !settings.enabled {
+    if verified.is_err() || agreed.is_err() || paused.is_some() || !settings.enabled {
         return Err(unavailable);
     }
     Ok(settings)
@@ -306,6 +307,14 @@ async fn create(
     .await?;
     if today >= settings.daily_limit as i64 {
         return Err(AppError::Code(ErrorCode::DailyLimitReached));
+    }
+    // Checked again where it counts: a deletion asked for at this moment either saw this
+    // consultation as a blocker or is seen here.
+    if crate::account::deletion::pending_in(&mut tx, request.doctor_id)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Code(ErrorCode::ServiceUnavailable));
     }
     let files = request
         .evidence

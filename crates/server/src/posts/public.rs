@@ -115,14 +115,27 @@ pub async fn page(
     .bind(&slug)
     .fetch_optional(&state.db)
     .await?;
-    let Some(post) = found else {
-        return Ok(not_found());
-    };
-    if post.gone {
-        return Ok(html(
+    let gone = || {
+        html(
             StatusCode::GONE,
             page::notice("该内容已下架", "作者已撤回或删除了这篇内容。"),
-        ));
+        )
+    };
+    let Some(post) = found else {
+        // A deleted account's posts keep their slug and nothing else: gone, not unknown.
+        let emptied: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM posts WHERE slug = ? AND deleted_at IS NOT NULL")
+                .bind(&slug)
+                .fetch_optional(&state.db)
+                .await?;
+        return Ok(if emptied.is_some() {
+            gone()
+        } else {
+            not_found()
+        });
+    };
+    if post.gone {
+        return Ok(gone());
     }
     let kind = PostKind::parse(&post.kind).unwrap_or_default();
     let question = match post.question_id.filter(|_| kind == PostKind::Answer) {

@@ -127,6 +127,18 @@ pub fn rows() -> Vec<Row> {
             req("/api/v1/me/consents")
         })
         .stage(Stage::Republish),
+        // Deleting the account: looked at, asked for without the confirmation (refused by
+        // its own rule: what it does is tested in `tests/deletion.rs`), cancelled.
+        row("GET", "/api/v1/me/deletion", Doctor, 200, |_, _| {
+            req("/api/v1/me/deletion")
+        }),
+        row("POST", "/api/v1/me/deletion", Doctor, 422, |_, _| {
+            req("/api/v1/me/deletion")
+                .json(json!({"current_password": PASSWORD, "confirm": false}))
+        }),
+        row("DELETE", "/api/v1/me/deletion", Doctor, 200, |_, _| {
+            req("/api/v1/me/deletion")
+        }),
         row("GET", "/api/v1/me/acceptances", SignedIn, 200, |_, _| {
             req("/api/v1/me/acceptances")
         }),
