@@ -30,8 +30,8 @@ use crate::{
         inbox::InboxPage,
         lazy::{
             lazy_page, AcceptanceHistoryRoute, AgreementReadRoute, AgreementsRoute,
-            ConsultationSettingsRoute, ConsultationThreadRoute, FollowUpsRoute, MeRoute,
-            OnboardingRoute, PatientRoute, PatientsRoute, PostEditorRoute, PostsRoute,
+            ConsultationSettingsRoute, ConsultationThreadRoute, DeletionRoute, FollowUpsRoute,
+            MeRoute, OnboardingRoute, PatientRoute, PatientsRoute, PostEditorRoute, PostsRoute,
             RegisterRoute, ResetPasswordRoute, ReviewAgreementsRoute, ReviewPostRoute,
             ReviewPostsRoute, ReviewQueueRoute, ReviewSubmissionRoute, SecurityRoute,
         },
@@ -129,6 +129,7 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=path!("me") view={Lazy::<MeRoute>::new()} />
                         <Route path=path!("me/security") view={Lazy::<SecurityRoute>::new()} />
+                        <Route path=path!("me/delete") view={Lazy::<DeletionRoute>::new()} />
                         <Route
                             path=path!("me/agreements")
                             view={Lazy::<AcceptanceHistoryRoute>::new()}

@@ -9,6 +9,8 @@ mod support;
 
 #[path = "e2e/account.rs"]
 mod account;
+#[path = "e2e/account_deletion.rs"]
+mod account_deletion;
 #[path = "e2e/agreements.rs"]
 mod agreements;
 #[path = "e2e/follow_ups.rs"]
@@ -25,6 +27,7 @@ mod posts;
 use std::panic::AssertUnwindSafe;
 
 use account::account_security_flow;
+use account_deletion::account_deletion_flow;
 use agreements::{agreements_flow, declining_signs_out, reviewer_publishes_an_agreement};
 use follow_ups::{follow_up_plans_flow, follow_ups_flow};
 use futures::FutureExt;
@@ -465,6 +468,7 @@ cases!(follow_up_plans_flow);
 cases!(posts_flow);
 cases!(post_conflict_flow, phone);
 cases!(account_security_flow, phone);
+cases!(account_deletion_flow, phone);
 
 /// A failing test still leaves no browser, driver or Xvfb behind.
 async fn teardown_after_failure(engine: Engine) {

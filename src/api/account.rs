@@ -1,7 +1,11 @@
-//! The account's own security: password, phone number, the devices signed in.
+//! The account's own security: password, phone number, the devices signed in; the
+//! health-data consent; deleting the account.
 
 use doctor_desk_api::{
-    account::{HealthConsent, PasswordChange, PhoneChange, SessionInfo, SessionsEnded},
+    account::{
+        deletion::{DeletionRequest, DeletionStatus},
+        HealthConsent, PasswordChange, PhoneChange, SessionInfo, SessionsEnded,
+    },
     auth::Me,
     preload,
 };
@@ -40,4 +44,16 @@ pub async fn withdraw_consent() -> ApiResult<HealthConsent> {
 
 pub async fn give_consent() -> ApiResult<HealthConsent> {
     call(Method::POST, "/me/consents", None::<&()>).await
+}
+
+pub async fn deletion() -> ApiResult<DeletionStatus> {
+    call(Method::GET, preload::DELETION, None::<&()>).await
+}
+
+pub async fn request_deletion(req: &DeletionRequest) -> ApiResult<DeletionStatus> {
+    call(Method::POST, preload::DELETION, Some(req)).await
+}
+
+pub async fn cancel_deletion() -> ApiResult<DeletionStatus> {
+    call(Method::DELETE, preload::DELETION, None::<&()>).await
 }

@@ -1,3 +1,4 @@
+pub mod checkbox_field;
 pub mod count_tabs;
 pub mod form_field;
 pub mod pager;

@@ -175,13 +175,22 @@ pub fn use_sign_out(target: &'static str) -> Action<(), Result<(), api::ApiError
 
 #[component]
 fn SignedInShell() -> impl IntoView {
+    let t = use_texts();
     let session = use_session();
     // The doctor app keeps one event stream open for the inbox and the tab bar badge.
     // Staff without the doctor role (reviewers) have no inbox: the server refuses them.
     let is_doctor = untrack(|| session.me()).is_some_and(|me| me.roles.contains(&Role::Doctor));
     let events = is_doctor.then(crate::inbox_events::provide_inbox_events);
     let waiting = events.map(|e| e.waiting);
-    let offline = move || events.is_some_and(|e| e.offline.get());
+    // While care is paused (consent withdrawn, deletion pending) the server refuses the
+    // stream on purpose: the banner saying why stands instead of "connection lost".
+    let care_paused = move || {
+        session.me().is_some_and(|me| {
+            me.deletion_takes_effect_at.is_some()
+                || (me.roles.contains(&Role::Doctor) && !me.health_data_consent)
+        })
+    };
+    let offline = move || events.is_some_and(|e| e.offline.get()) && !care_paused();
     let has_role = move |role: Role| session.me().is_some_and(|me| me.roles.contains(&role));
     // While agreements are pending there is nowhere else to go.
     let agreed = Memo::new(move |_| {
@@ -194,6 +203,12 @@ fn SignedInShell() -> impl IntoView {
         session
             .me()
             .is_some_and(|me| me.roles.contains(&Role::Doctor) && !me.health_data_consent)
+    };
+    let deletion_at = move || {
+        session
+            .me()
+            .and_then(|me| me.deletion_takes_effect_at)
+            .map(crate::format::local_datetime)
     };
     view! {
         <div class="app-layout" class:no-nav=move || !agreed.get()>
@@ -279,6 +294,19 @@ fn SignedInShell() -> impl IntoView {
                         </A>
                     </p>
                 </Show>
+                {move || {
+                    deletion_at()
+                        .map(|at| {
+                            view! {
+                                <p class="notice notice-warn" role="status" data-testid="deletion-banner">
+                                    {move || t().deletion_pending_at(&at)} " "
+                                    <A href="/me/delete" attr:class="text-link" attr:data-testid="deletion-banner-link">
+                                        {tr(|t| t.deletion_banner_link())}
+                                    </A>
+                                </p>
+                            }
+                        })
+                }}
                 <Show when=offline>
                     <p class="notice notice-warn" role="status" data-testid="live-offline">
                         {tr(|t| t.live_offline())}

@@ -10,12 +10,15 @@ pub fn SubmitButton(
     label: fn(&'static Texts) -> &'static str,
     pending_label: fn(&'static Texts) -> &'static str,
     testid: &'static str,
+    /// Red: the form does something that cannot be undone.
+    #[prop(optional)]
+    danger: bool,
 ) -> impl IntoView {
     let (label, busy) = (tr(label), tr(pending_label));
     view! {
         <button
             type="submit"
-            class="button button-primary"
+            class=if danger { "button button-danger" } else { "button button-primary" }
             data-testid=testid
             disabled=move || pending.get()
         >

@@ -1,4 +1,5 @@
-//! The texts of "me" (`/me`) and account security (`/me/security`).
+//! The texts of "me" (`/me`), account security (`/me/security`) and deleting the account
+//! (`/me/delete`).
 
 use doctor_desk_api::{account::DeviceKind, Lang};
 
@@ -48,9 +49,33 @@ strings! {
     consent_given_toast: "已重新授权，问诊、患者和随访已恢复", "Consent given: consultations, patients and follow-ups are back";
     consent_withdrawn_banner: "您已撤回健康数据处理授权，问诊、患者和随访已暂停。", "You withdrew consent to process health data: consultations, patients and follow-ups are paused.";
     consent_banner_link: "去重新授权", "Give it again";
+    me_delete: "注销账号", "Delete account";
+    deletion_title: "注销账号", "Delete account";
+    deletion_what_goes: "注销后，您的手机号、密码、姓名、身份证号、头像、证件照片、文章和快捷回复将被删除，手机号可重新注册；问诊记录、病历、随访记录、协议与授权记录依法继续保存（病历不少于 15 年，聊天和图片记录不少于 3 年），但不再与任何账号关联。注销不可恢复。",
+        "Deleting removes your number, password, name, ID number, photo, licence images, posts and quick replies; the number can sign up again. Consultation logs, medical records, follow-ups, agreement and consent records are kept as the law requires (records at least 15 years, chats and images at least 3 years), no longer linked to any account. Deletion cannot be undone.";
+    deletion_cooling_off: "提交后有 7 天冷静期：期间问诊、患者和随访暂停，患者无法向您发起问诊；您随时可以登录并撤销注销。",
+        "After you ask there are 7 days to change your mind: consultations, patients and follow-ups pause and patients cannot ask you; sign in at any time to cancel.";
+    deletion_blockers_title: "请先处理以下事项", "Finish these first";
+    deletion_no_blockers: "没有未完成的事项，可以申请注销。", "Nothing is left open: you can ask to delete the account.";
+    deletion_blocker_open: "进行中的问诊", "Open consultations";
+    deletion_blocker_visits: "待完成的随访", "Follow-up visits planned";
+    deletion_blocker_posts: "审核中的文章", "Posts in review";
+    deletion_blocker_fees: "未结算的问诊费用", "Consultation fees not settled";
+    deletion_go_fix: "去处理", "Go there";
+    deletion_confirm: "我已了解注销的后果，确认注销我的账号", "I understand what deletion removes and want my account deleted";
+    deletion_request: "申请注销", "Ask to delete";
+    deletion_requesting: "正在提交…", "Sending…";
+    deletion_requested_toast: "已申请注销，冷静期内可随时撤销", "Deletion asked for: you can cancel during the 7 days";
+    deletion_cancel: "撤销注销，继续使用", "Cancel the deletion and go on";
+    deletion_cancelled_toast: "已撤销注销，问诊、患者和随访已恢复", "Deletion cancelled: consultations, patients and follow-ups are back";
+    deletion_banner_link: "撤销注销", "Cancel deletion";
 }
 
 formats! {
+    deletion_pending_at(at: &str):
+        |at| format!("您的账号将于 {at} 注销。冷静期内问诊、患者和随访已暂停。"),
+        |at| format!("Your account will be deleted on {at}. Until then consultations, patients and follow-ups are paused.");
+
     password_changed(ended: u32):
         |n| if n == 0 { "密码已修改".to_owned() } else { format!("密码已修改，其他 {n} 台设备已退出登录") },
         |n| if n == 0 { "Password changed".to_owned() } else { format!("Password changed; {n} other devices signed out") };

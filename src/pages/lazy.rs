@@ -45,6 +45,8 @@ lazy_pages! {
     MeRoute => me_view(crate::pages::account::MePage);
     /// `/me/security`: password, phone number, the devices signed in.
     SecurityRoute => security_view(crate::pages::account::SecurityPage);
+    /// `/me/delete`: deleting the account (注销), its blockers and cooling-off.
+    DeletionRoute => deletion_view(crate::pages::account::DeletionPage);
     /// `/me/agreements`: what the doctor accepted, and when.
     AcceptanceHistoryRoute => acceptance_history_view(crate::pages::agreements::AcceptanceHistoryPage);
     /// `/settings/consultation`: the consultation service settings.

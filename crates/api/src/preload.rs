@@ -19,6 +19,8 @@ pub const FOLLOW_UPS_TODAY: &str = "/follow-ups?list=today&limit=50";
 
 /// The devices signed in, as account security asks for them.
 pub const SESSIONS: &str = "/me/sessions";
+/// What blocks deleting the account, and the deletion pending, as its page asks.
+pub const DELETION: &str = "/me/deletion";
 
 /// The first page of my patients, as the patient list asks for it.
 pub const MY_PATIENTS: &str = "/patients?sort=last_consultation&limit=50&q=";
@@ -72,6 +74,9 @@ pub fn first_requests(path: &str) -> Vec<String> {
             if path == "/me/security" {
                 first.push(SESSIONS.into());
             }
+            if path == "/me/delete" {
+                first.push(DELETION.into());
+            }
             if path == "/patients" {
                 first.push(MY_PATIENTS.into());
             }
@@ -115,6 +120,7 @@ pub mod parts {
     pub const ACCEPTANCE_HISTORY: &str = "acceptance_history_view";
     pub const ME: &str = "me_view";
     pub const SECURITY: &str = "security_view";
+    pub const DELETION: &str = "deletion_view";
     pub const CONSULTATION_SETTINGS: &str = "consultation_settings_view";
     pub const ONBOARDING: &str = "onboarding_view";
     pub const REVIEW_QUEUE: &str = "review_queue_view";
@@ -129,7 +135,7 @@ pub mod parts {
     pub const REVIEW_POST: &str = "review_post_view";
 
     /// Every part, for the server to check the build against.
-    pub const ALL: [&str; 20] = [
+    pub const ALL: [&str; 21] = [
         REGISTER,
         RESET_PASSWORD,
         CONSULTATION_THREAD,
@@ -138,6 +144,7 @@ pub mod parts {
         ACCEPTANCE_HISTORY,
         ME,
         SECURITY,
+        DELETION,
         CONSULTATION_SETTINGS,
         ONBOARDING,
         REVIEW_QUEUE,
@@ -166,6 +173,7 @@ pub fn part_shown(path: &str) -> Option<&'static str> {
         ["me", "agreements"] => parts::ACCEPTANCE_HISTORY,
         ["me"] => parts::ME,
         ["me", "security"] => parts::SECURITY,
+        ["me", "delete"] => parts::DELETION,
         ["settings", "consultation"] => parts::CONSULTATION_SETTINGS,
         ["onboarding"] => parts::ONBOARDING,
         ["review"] => parts::REVIEW_QUEUE,

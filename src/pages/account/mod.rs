@@ -1,9 +1,12 @@
-//! The doctor's own account: "me" (`/me`) and account security (`/me/security`), named like
+//! The doctor's own account: "me" (`/me`), account security (`/me/security`) and deleting
+//! the account (`/me/delete`), named like
 //! the server's `account` router and the contract's `account` module.
 
+mod deletion;
 mod me;
 mod security;
 mod sessions;
 
+pub use deletion::DeletionPage;
 pub use me::MePage;
 pub use security::SecurityPage;

@@ -25,6 +25,7 @@ use crate::{
     api::{self, ApiResult},
     app::use_go,
     components::{
+        checkbox_field::CheckboxField,
         form_field::{FormError, FormErrors},
         shell::use_sign_out,
         toast::use_toasts,
@@ -222,9 +223,9 @@ fn AcceptForm(
         .map(|(d, tick)| {
             let title = d.title.clone();
             view! {
-                <ConsentBox name=accept_field(d.kind) checked=*tick errors>
+                <CheckboxField name=accept_field(d.kind) checked=*tick errors>
                     {move || t().i_accept(&title)}
-                </ConsentBox>
+                </CheckboxField>
             }
         })
         .collect_view();
@@ -246,9 +247,9 @@ fn AcceptForm(
             <div node_ref=end data-testid="agreement-end"></div>
             <div class="card consents">
                 {boxes} <Show when=move || needs_health_consent>
-                    <ConsentBox name="health_data_consent" checked=health_consent errors>
+                    <CheckboxField name="health_data_consent" checked=health_consent errors>
                         {tr(|t| t.consent_health_data())}
-                    </ConsentBox>
+                    </CheckboxField>
                 </Show>
             </div>
             <div class="accept-bar">
@@ -313,44 +314,5 @@ fn AcceptForm(
                 </div>
             </div>
         </form>
-    }
-}
-
-/// A consent checkbox with its error under it; each consent is ticked on its own.
-#[component]
-fn ConsentBox(
-    name: &'static str,
-    checked: RwSignal<bool>,
-    errors: FormErrors,
-    children: Children,
-) -> impl IntoView {
-    let error = errors.field(name);
-    let error_id = format!("{name}-error");
-    view! {
-        <div class="consent" class:field-invalid=move || error.get().is_some()>
-            <label class="checkbox">
-                <input
-                    type="checkbox"
-                    name=name
-                    data-testid=name
-                    aria-invalid=move || error.get().is_some().to_string()
-                    aria-describedby=error_id.clone()
-                    prop:checked=move || checked.get()
-                    on:change=move |ev| {
-                        checked.set(event_target_checked(&ev));
-                        errors.clear_field(name);
-                    }
-                />
-                <span>{children()}</span>
-            </label>
-            <p
-                class="field-error"
-                id=error_id
-                aria-live="polite"
-                data-testid=format!("{name}-error")
-            >
-                {move || error.get()}
-            </p>
-        </div>
     }
 }

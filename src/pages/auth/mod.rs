@@ -29,8 +29,13 @@ fn leave_when_signed_in(next: Memo<String>) {
     }
     let go = crate::app::use_go();
     Effect::new(move || {
-        if matches!(session.state.get(), SessionState::SignedIn(_)) {
-            go(&next.get_untracked(), true);
+        if let SessionState::SignedIn(me) = session.state.get() {
+            // Signing in during a deletion's cooling-off offers to cancel it first.
+            let to = match me.deletion_takes_effect_at {
+                Some(_) => "/me/delete".to_owned(),
+                None => next.get_untracked(),
+            };
+            go(&to, true);
         }
     });
 }

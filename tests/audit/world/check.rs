@@ -150,6 +150,8 @@ pub fn pages(ids: &Ids) -> Vec<Page> {
         page("/me", Doctor, &[&["profile.display_name"]]),
         // Device names are read off user agents into fixed words: nothing planted shows.
         page("/me/security", Doctor, &[]),
+        // Blockers are counts and fixed words.
+        page("/me/delete", Doctor, &[]),
         page(
             "/review",
             Reviewer,

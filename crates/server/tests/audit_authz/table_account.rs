@@ -133,8 +133,7 @@ pub fn rows() -> Vec<Row> {
             req("/api/v1/me/deletion")
         }),
         row("POST", "/api/v1/me/deletion", Doctor, 422, |_, _| {
-            req("/api/v1/me/deletion")
-                .json(json!({"current_password": PASSWORD, "confirm": false}))
+            req("/api/v1/me/deletion").json(json!({"current_password": PASSWORD, "confirm": false}))
         }),
         row("DELETE", "/api/v1/me/deletion", Doctor, 200, |_, _| {
             req("/api/v1/me/deletion")
