@@ -1,6 +1,7 @@
 //! The doctor's own account: password, phone number and the devices signed in
 //! (`/me/password`, `/me/phone`, `/me/sessions`), and deleting it (`deletion`).
 
+pub mod activity;
 pub mod deletion;
 
 use chrono::{DateTime, Utc};

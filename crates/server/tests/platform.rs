@@ -173,6 +173,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/v1/me/deletion"),
     ("post", "/api/v1/me/deletion"),
     ("delete", "/api/v1/me/deletion"),
+    ("get", "/api/v1/me/activity"),
     ("get", "/api/v1/agreements/current"),
     ("get", "/api/v1/agreements/{kind}/{version}"),
     ("post", "/api/v1/agreements/{kind}/{version}/acceptance"),

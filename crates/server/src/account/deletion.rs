@@ -172,6 +172,7 @@ pub async fn request(
     if !written {
         return Ok((StatusCode::OK, Json(status(&state, id).await?)));
     }
+    super::activity::record(&state, id, "deletion_requested", "", &client).await;
     // Care pauses now: the other devices sign out, and no stream keeps showing patients.
     crate::auth::session::end_all_others(&state, id, Some(&signed_in.token_hash)).await?;
     super::close_streams(&state, id).await?;
@@ -188,10 +189,11 @@ pub async fn request(
 pub async fn cancel(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    client: Client,
 ) -> AppResult<Json<DeletionStatus>> {
     ensure_doctor(&signed_in)?;
     // Once the cooling-off is over the deletion stands, even before the job carries it out.
-    sqlx::query(&format!(
+    let cancelled = sqlx::query(&format!(
         "UPDATE account_deletions SET cancelled_at = ?1
           WHERE account_id = ?2 AND {OPEN} AND effective_at > ?1"
     ))
@@ -199,5 +201,16 @@ pub async fn cancel(
     .bind(signed_in.account_id)
     .execute(&state.db)
     .await?;
+    if cancelled.rows_affected() > 0 {
+        let record = super::activity::record;
+        record(
+            &state,
+            signed_in.account_id,
+            "deletion_cancelled",
+            "",
+            &client,
+        )
+        .await;
+    }
     Ok(Json(status(&state, signed_in.account_id).await?))
 }

@@ -4,6 +4,7 @@
 //! Every change of credentials ends the account's other sessions and their event streams,
 //! and a wrong current password counts against the same lockout as sign-in.
 
+pub mod activity;
 pub mod consent;
 pub mod deletion;
 pub mod retention;
@@ -37,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(consent::withdraw))
         .routes(routes!(consent::give))
         .routes(routes!(deletion::show, deletion::request, deletion::cancel))
+        .routes(routes!(activity::list))
 }
 
 /// Why the doctor's care (consultations, patients, follow-ups, the event stream) is
@@ -118,6 +120,14 @@ async fn change_password(
     account::set_password(&state, account.id, &hash).await?;
     let ended = session::end_all_others(&state, account.id, Some(&signed_in.token_hash)).await?;
     lockout::clear(&state, &account.phone).await?;
+    activity::record(
+        &state,
+        account.id,
+        "password_changed",
+        &ended.to_string(),
+        &client,
+    )
+    .await;
     Ok(Json(SessionsEnded { ended }))
 }
 
@@ -169,6 +179,8 @@ async fn change_phone(
         return Err(taken);
     }
     session::end_all_others(&state, account.id, Some(&signed_in.token_hash)).await?;
+    let masked = mask_phone(&req.new_phone);
+    activity::record(&state, account.id, "phone_changed", &masked, &client).await;
     let notice = format!(
         "【医生工作台】您的账号已改绑至新手机号 {}。如非本人操作，请立即通过账号申诉找回账号。",
         mask_phone(&req.new_phone)

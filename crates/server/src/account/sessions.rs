@@ -16,7 +16,7 @@ use crate::{
     auth::session,
     clock::from_unix,
     error::{AppError, AppResult},
-    extractor::SignedIn,
+    extractor::{Client, SignedIn},
     state::AppState,
 };
 
@@ -70,17 +70,27 @@ pub async fn list(
 pub async fn end_one(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    client: Client,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    let hash: Option<Vec<u8>> = sqlx::query_scalar(
-        "SELECT token_hash FROM sessions WHERE public_id = ? AND account_id = ?",
+    let found: Option<(Vec<u8>, String)> = sqlx::query_as(
+        "SELECT token_hash, user_agent FROM sessions WHERE public_id = ? AND account_id = ?",
     )
     .bind(&id)
     .bind(signed_in.account_id)
     .fetch_optional(&state.db)
     .await?;
-    let hash = hash.ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let (hash, user_agent) = found.ok_or(AppError::Code(ErrorCode::NotFound))?;
     session::end(&state, &hash).await?;
+    let device = describe_device(&user_agent).1;
+    super::activity::record(
+        &state,
+        signed_in.account_id,
+        "session_ended",
+        &device,
+        &client,
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -100,6 +110,7 @@ pub struct EndOthersQuery {
 pub async fn end_others(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    client: Client,
     Query(query): Query<EndOthersQuery>,
 ) -> AppResult<Json<SessionsEnded>> {
     if query.except.as_deref() != Some("current") {
@@ -107,5 +118,14 @@ pub async fn end_others(
     }
     let ended =
         session::end_all_others(&state, signed_in.account_id, Some(&signed_in.token_hash)).await?;
+    let detail = ended.to_string();
+    super::activity::record(
+        &state,
+        signed_in.account_id,
+        "sessions_ended",
+        &detail,
+        &client,
+    )
+    .await;
     Ok(Json(SessionsEnded { ended }))
 }

@@ -118,6 +118,7 @@ async fn register(
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let me = account::me(&state, &account).await?;
+    crate::account::activity::record(&state, id, "sign_up", "", &client).await;
     Ok((StatusCode::CREATED, ([(SET_COOKIE, cookie)], Json(me))))
 }
 
@@ -141,11 +142,25 @@ async fn login(
     if by_password {
         lockout::take_attempt(&state, &req.phone, &client.ip).await?;
     }
-    let account = prove_identity(&state, &req).await?;
+    let account = match prove_identity(&state, &req).await {
+        Ok(account) => account,
+        Err(e) => {
+            // A wrong password for a real account belongs in that account's trail.
+            if by_password {
+                if let Some(account) = account::by_phone(&state, &req.phone).await? {
+                    let record = crate::account::activity::record;
+                    record(&state, account.id, "sign_in_failed", "password", &client).await;
+                }
+            }
+            return Err(e);
+        }
+    };
     if by_password {
         lockout::succeeded(&state, &req.phone, &client.ip).await?;
     }
     let cookie = session::start(&state, account.id, req.remember, &client).await?;
+    let method = if by_password { "password" } else { "sms_code" };
+    crate::account::activity::record(&state, account.id, "sign_in", method, &client).await;
     Ok((
         [(SET_COOKIE, cookie)],
         Json(account::me(&state, &account).await?),
@@ -186,9 +201,11 @@ async fn prove_identity(state: &AppState, req: &LoginRequest) -> AppResult<accou
 async fn logout(
     State(state): State<AppState>,
     signed_in: Option<SignedIn>,
+    client: Client,
 ) -> AppResult<(StatusCode, [(axum::http::HeaderName, HeaderValue); 1])> {
     if let Some(s) = signed_in {
         session::end(&state, &s.token_hash).await?;
+        crate::account::activity::record(&state, s.account_id, "sign_out", "", &client).await;
     }
     Ok((
         StatusCode::NO_CONTENT,
@@ -207,6 +224,7 @@ async fn logout(
 async fn reset_password(
     State(state): State<AppState>,
     signed_in: Option<SignedIn>,
+    client: Client,
     AppJson(mut req): AppJson<PasswordResetRequest>,
 ) -> AppResult<StatusCode> {
     req.phone = normalize_phone(&req.phone);
@@ -220,8 +238,10 @@ async fn reset_password(
     let keep = signed_in
         .filter(|s| s.account_id == account.id)
         .map(|s| s.token_hash);
-    session::end_all_others(&state, account.id, keep.as_deref()).await?;
+    let ended = session::end_all_others(&state, account.id, keep.as_deref()).await?;
     lockout::clear(&state, &req.phone).await?;
+    let detail = ended.to_string();
+    crate::account::activity::record(&state, account.id, "password_reset", &detail, &client).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -138,6 +138,9 @@ pub fn rows() -> Vec<Row> {
         row("DELETE", "/api/v1/me/deletion", Doctor, 200, |_, _| {
             req("/api/v1/me/deletion")
         }),
+        row("GET", "/api/v1/me/activity", SignedIn, 200, |_, _| {
+            req("/api/v1/me/activity")
+        }),
         row("GET", "/api/v1/me/acceptances", SignedIn, 200, |_, _| {
             req("/api/v1/me/acceptances")
         }),
