@@ -29,7 +29,7 @@ use crate::{
         home::HomePage,
         inbox::InboxPage,
         lazy::{
-            lazy_page, AcceptanceHistoryRoute, AgreementReadRoute, AgreementsRoute,
+            lazy_page, AcceptanceHistoryRoute, ActivityRoute, AgreementReadRoute, AgreementsRoute,
             ConsultationSettingsRoute, ConsultationThreadRoute, DeletionRoute, FollowUpsRoute,
             MeRoute, OnboardingRoute, PatientRoute, PatientsRoute, PostEditorRoute, PostsRoute,
             RegisterRoute, ResetPasswordRoute, ReviewAgreementsRoute, ReviewPostRoute,
@@ -130,6 +130,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("me") view={Lazy::<MeRoute>::new()} />
                         <Route path=path!("me/security") view={Lazy::<SecurityRoute>::new()} />
                         <Route path=path!("me/delete") view={Lazy::<DeletionRoute>::new()} />
+                        <Route path=path!("me/activity") view={Lazy::<ActivityRoute>::new()} />
                         <Route
                             path=path!("me/agreements")
                             view={Lazy::<AcceptanceHistoryRoute>::new()}

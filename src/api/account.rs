@@ -3,6 +3,7 @@
 
 use doctor_desk_api::{
     account::{
+        activity::ActivityPage,
         deletion::{DeletionRequest, DeletionStatus},
         HealthConsent, PasswordChange, PhoneChange, SessionInfo, SessionsEnded,
     },
@@ -56,4 +57,14 @@ pub async fn request_deletion(req: &DeletionRequest) -> ApiResult<DeletionStatus
 
 pub async fn cancel_deletion() -> ApiResult<DeletionStatus> {
     call(Method::DELETE, preload::DELETION, None::<&()>).await
+}
+
+/// A page of my activity; `query` is empty for the first unfiltered page (preloaded).
+pub async fn activity(query: &str) -> ApiResult<ActivityPage> {
+    let path = if query.is_empty() {
+        preload::ACTIVITY.to_owned()
+    } else {
+        format!("{}?{query}", preload::ACTIVITY)
+    };
+    call(Method::GET, &path, None::<&()>).await
 }

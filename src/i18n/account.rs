@@ -50,6 +50,21 @@ strings! {
     consent_withdrawn_banner: "您已撤回健康数据处理授权，问诊、患者和随访已暂停。", "You withdrew consent to process health data: consultations, patients and follow-ups are paused.";
     consent_banner_link: "去重新授权", "Give it again";
     me_delete: "注销账号", "Delete account";
+    me_activity: "操作记录", "My activity";
+    activity_title: "操作记录", "My activity";
+    activity_hint: "您的账号做过的事：登录、安全设置、协议与授权、问诊处理和查看患者手机号。",
+        "What your account did: sign-ins, security changes, agreements and consent, consultation decisions and patients' numbers revealed.";
+    activity_kind: "类别", "Kind";
+    activity_all: "全部", "All";
+    activity_from: "开始日期", "From";
+    activity_to: "结束日期", "To";
+    activity_export: "导出 CSV", "Export CSV";
+    activity_more: "加载更多", "Load more";
+    activity_empty: "这段时间没有记录", "Nothing recorded in this period";
+    activity_by_password: "密码", "password";
+    activity_by_code: "验证码", "SMS code";
+    activity_consultation: "查看问诊", "Open the consultation";
+    activity_patient: "查看患者", "Open the patient";
     deletion_title: "注销账号", "Delete account";
     deletion_what_goes: "注销后，您的手机号、密码、姓名、身份证号、头像、证件照片、文章和快捷回复将被删除，手机号可重新注册；问诊记录、病历、随访记录、协议与授权记录依法继续保存（病历不少于 15 年，聊天和图片记录不少于 3 年），但不再与任何账号关联。注销不可恢复。",
         "Deleting removes your number, password, name, ID number, photo, licence images, posts and quick replies; the number can sign up again. Consultation logs, medical records, follow-ups, agreement and consent records are kept as the law requires (records at least 15 years, chats and images at least 3 years), no longer linked to any account. Deletion cannot be undone.";

@@ -47,6 +47,8 @@ lazy_pages! {
     SecurityRoute => security_view(crate::pages::account::SecurityPage);
     /// `/me/delete`: deleting the account (注销), its blockers and cooling-off.
     DeletionRoute => deletion_view(crate::pages::account::DeletionPage);
+    /// `/me/activity`: my own trail, filtered, exported.
+    ActivityRoute => activity_view(crate::pages::account::ActivityPage);
     /// `/me/agreements`: what the doctor accepted, and when.
     AcceptanceHistoryRoute => acceptance_history_view(crate::pages::agreements::AcceptanceHistoryPage);
     /// `/settings/consultation`: the consultation service settings.

@@ -1,7 +1,8 @@
 //! Deleting the account end to end: from "me", the page says what goes and what stays;
 //! the password and the ticked box are checked next to their fields; once asked, every
 //! page shows when it takes effect and the inbox says why it is paused; signing in again
-//! lands on the page that offers to cancel, and cancelling brings everything back.
+//! lands on the page that offers to cancel, and cancelling brings everything back. My
+//! activity then lists it all, filters by kind, and exports the filtered trail as CSV.
 
 use super::{check_tap_targets, sign_up, PASSWORD};
 use crate::support::{unique_phone, Harness};
@@ -70,4 +71,42 @@ pub async fn account_deletion_flow(h: &Harness) {
     .await;
     h.click("nav-inbox").await;
     h.testid("inbox-empty").await;
+
+    // My activity: everything above, newest first; by kind; as a file.
+    h.click("nav-me").await;
+    h.wait_path("/me").await;
+    h.click("me-activity").await;
+    h.wait_path("/me/activity").await;
+    h.wait_until(
+        "the cancellation is the newest entry",
+        "return document.querySelector(\"[data-testid='activity-entry']\")
+            ?.dataset.action === 'deletion_cancelled'",
+    )
+    .await;
+    h.select("kind", "sign_in").await;
+    h.wait_until(
+        "only sign-ins, the sign-out among them",
+        "const e = [...document.querySelectorAll(\"[data-testid='activity-entry']\")]
+            .map(x => x.dataset.action);
+         return e.includes('sign_out') && e.every(a => a.startsWith('sign_'))",
+    )
+    .await;
+    check_tap_targets(h).await;
+    h.screenshot("activity").await;
+    let csv = h
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(document.querySelector(\"[data-testid='activity-export']\").href)
+               .then(r => r.text()).then(done, e => done(String(e)))",
+            vec![],
+        )
+        .await
+        .expect("the export downloads");
+    let csv = csv.as_str().unwrap_or_default();
+    assert!(csv.contains("退出登录"), "{csv}");
+    assert!(
+        !csv.contains("申请注销"),
+        "the export keeps the filter: {csv}"
+    );
 }

@@ -21,6 +21,8 @@ pub const FOLLOW_UPS_TODAY: &str = "/follow-ups?list=today&limit=50";
 pub const SESSIONS: &str = "/me/sessions";
 /// What blocks deleting the account, and the deletion pending, as its page asks.
 pub const DELETION: &str = "/me/deletion";
+/// The first page of my activity, unfiltered, as its page asks.
+pub const ACTIVITY: &str = "/me/activity";
 
 /// The first page of my patients, as the patient list asks for it.
 pub const MY_PATIENTS: &str = "/patients?sort=last_consultation&limit=50&q=";
@@ -77,6 +79,9 @@ pub fn first_requests(path: &str) -> Vec<String> {
             if path == "/me/delete" {
                 first.push(DELETION.into());
             }
+            if path == "/me/activity" {
+                first.push(ACTIVITY.into());
+            }
             if path == "/patients" {
                 first.push(MY_PATIENTS.into());
             }
@@ -121,6 +126,7 @@ pub mod parts {
     pub const ME: &str = "me_view";
     pub const SECURITY: &str = "security_view";
     pub const DELETION: &str = "deletion_view";
+    pub const ACTIVITY: &str = "activity_view";
     pub const CONSULTATION_SETTINGS: &str = "consultation_settings_view";
     pub const ONBOARDING: &str = "onboarding_view";
     pub const REVIEW_QUEUE: &str = "review_queue_view";
@@ -135,7 +141,7 @@ pub mod parts {
     pub const REVIEW_POST: &str = "review_post_view";
 
     /// Every part, for the server to check the build against.
-    pub const ALL: [&str; 21] = [
+    pub const ALL: [&str; 22] = [
         REGISTER,
         RESET_PASSWORD,
         CONSULTATION_THREAD,
@@ -145,6 +151,7 @@ pub mod parts {
         ME,
         SECURITY,
         DELETION,
+        ACTIVITY,
         CONSULTATION_SETTINGS,
         ONBOARDING,
         REVIEW_QUEUE,
@@ -174,6 +181,7 @@ pub fn part_shown(path: &str) -> Option<&'static str> {
         ["me"] => parts::ME,
         ["me", "security"] => parts::SECURITY,
         ["me", "delete"] => parts::DELETION,
+        ["me", "activity"] => parts::ACTIVITY,
         ["settings", "consultation"] => parts::CONSULTATION_SETTINGS,
         ["onboarding"] => parts::ONBOARDING,
         ["review"] => parts::REVIEW_QUEUE,

@@ -2,11 +2,13 @@
 //! the account (`/me/delete`), named like
 //! the server's `account` router and the contract's `account` module.
 
+mod activity;
 mod deletion;
 mod me;
 mod security;
 mod sessions;
 
+pub use activity::ActivityPage;
 pub use deletion::DeletionPage;
 pub use me::MePage;
 pub use security::SecurityPage;

@@ -1,0 +1,214 @@
+use doctor_desk_api::account::activity::{action_label, ActivityEntry, ActivityKind};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::{
+    api,
+    components::form_field::{Control, FormErrors, FormField},
+    format::local_datetime,
+    i18n::{tr, use_i18n, use_texts},
+};
+
+/// 操作记录: what the account did, newest first, filtered by kind and dates; the same
+/// filters export the whole trail as CSV.
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    // The filters as a query string (empty: the preloaded first page).
+    let query = Memo::new(move |_| {
+        [("kind", kind.get()), ("from", from.get()), ("to", to.get())]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", js_sys::encode_uri_component(&v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    });
+    // Pages read after the first with "load more"; cleared when the filters change.
+    let more = RwSignal::new(Vec::<ActivityEntry>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let first = LocalResource::new(move || {
+        let q = query.get();
+        more.set(Vec::new());
+        async move { api::account::activity(&q).await }
+    });
+    Effect::new(move || {
+        if let Some(Ok(page)) = first.get() {
+            cursor.set(page.next_cursor);
+        }
+        if let Some(Err(e)) = first.get() {
+            errors.show(e);
+        }
+    });
+    let load_more = Action::new_local(move |c: &String| {
+        let q = match query.get_untracked() {
+            q if q.is_empty() => format!("cursor={c}"),
+            q => format!("{q}&cursor={c}"),
+        };
+        async move { api::account::activity(&q).await }
+    });
+    Effect::new(move || {
+        if let Some(Ok(page)) = load_more.value().get() {
+            more.update(|m| m.extend(page.items));
+            cursor.set(page.next_cursor);
+        }
+    });
+    let kinds: Vec<(&'static str, Signal<&'static str>)> =
+        std::iter::once(("", Signal::derive(tr(|t| t.activity_all()))))
+            .chain(
+                ActivityKind::ALL
+                    .into_iter()
+                    .map(|k| (k.as_str(), Signal::derive(move || k.label(i18n.lang.get())))),
+            )
+            .collect();
+    let export = move || {
+        let q = query.get();
+        let sep = if q.is_empty() { "" } else { "&" };
+        format!(
+            "{}{}?{q}{sep}format=csv",
+            doctor_desk_api::API_PREFIX,
+            doctor_desk_api::preload::ACTIVITY
+        )
+    };
+    view! {
+        <section class="page activity" data-testid="activity-page">
+            <h1>{tr(|t| t.activity_title())}</h1>
+            <p class="muted">{tr(|t| t.activity_hint())}</p>
+            <form class="card activity-filters" novalidate=true on:submit=|ev| ev.prevent_default()>
+                <FormField
+                    name="kind"
+                    label=tr(|t| t.activity_kind())
+                    value=kind
+                    errors
+                    control=Control::Select(kinds)
+                />
+                <FormField
+                    name="from"
+                    label=tr(|t| t.activity_from())
+                    value=from
+                    errors
+                    input_type="date"
+                />
+                <FormField
+                    name="to"
+                    label=tr(|t| t.activity_to())
+                    value=to
+                    errors
+                    input_type="date"
+                />
+                <a class="button button-quiet" href=export download="" data-testid="activity-export">
+                    {tr(|t| t.activity_export())}
+                </a>
+            </form>
+            <Transition fallback=|| {
+                view! { <p class="page-loading">{tr(|t| t.loading())}</p> }
+            }>
+                {move || {
+                    first
+                        .get()
+                        .map(|result| match result {
+                            Err(e) => view! { <p role="alert">{e.message}</p> }.into_any(),
+                            Ok(page) if page.items.is_empty() => {
+                                view! {
+                                    <p class="muted" data-testid="activity-empty">
+                                        {tr(|t| t.activity_empty())}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(page) => {
+                                view! {
+                                    <ul class="activity-list card" data-testid="activity-list">
+                                        {page.items.into_iter().map(|e| view! { <Entry e=e /> }).collect_view()}
+                                        {move || {
+                                            more.get()
+                                                .into_iter()
+                                                .map(|e| view! { <Entry e=e /> })
+                                                .collect_view()
+                                        }}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+            {move || {
+                cursor
+                    .get()
+                    .map(|c| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button button-quiet"
+                                data-testid="activity-more"
+                                disabled=move || load_more.pending().get()
+                                on:click=move |_| {
+                                    load_more.dispatch(c.clone());
+                                }
+                            >
+                                {tr(|t| t.activity_more())}
+                            </button>
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Entry(e: ActivityEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = use_texts();
+    let at = local_datetime(e.at);
+    let action = e.action.clone();
+    let detail = e.detail.clone();
+    let detail = move || match detail.as_str() {
+        "password" => t().activity_by_password().to_owned(),
+        "sms_code" => t().activity_by_code().to_owned(),
+        other => other.to_owned(),
+    };
+    let place = [e.device_name, e.ip_masked]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let kind = e.kind;
+    view! {
+        <li class="activity-entry" data-testid="activity-entry" data-action=e.action.clone()>
+            <p>
+                <strong>{move || action_label(&action, i18n.lang.get()).to_owned()}</strong>
+                " "
+                <span class="badge badge-info">{move || kind.label(i18n.lang.get())}</span>
+            </p>
+            <p class="muted">
+                <time>{at}</time>
+                " "
+                {detail}
+                " "
+                {place}
+            </p>
+            {e
+                .consultation_id
+                .map(|id| {
+                    view! {
+                        <A href=format!("/inbox/{id}") attr:class="text-link">
+                            {tr(|t| t.activity_consultation())}
+                        </A>
+                    }
+                })}
+            {e
+                .patient_id
+                .map(|id| {
+                    view! {
+                        <A href=format!("/patients/{id}") attr:class="text-link">
+                            {tr(|t| t.activity_patient())}
+                        </A>
+                    }
+                })}
+        </li>
+    }
+}
