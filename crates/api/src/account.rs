@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod deletion;
+pub mod notifications;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

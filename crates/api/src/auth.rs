@@ -164,6 +164,8 @@ pub struct Me {
     /// Until then consultations, patients and follow-ups are paused and the doctor can
     /// cancel it (`DELETE /me/deletion`).
     pub deletion_takes_effect_at: Option<DateTime<Utc>>,
+    /// Notifications not read yet (the badge in the shell).
+    pub unread_notifications: u32,
     pub created_at: DateTime<Utc>,
 }
 

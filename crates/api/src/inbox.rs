@@ -428,6 +428,8 @@ pub enum EventKind {
     Message,
     /// Accepted, declined, closed (by the doctor or a deadline).
     StatusChanged,
+    /// A notification for the doctor (`GET /me/notifications`); `consultation_id` is 0.
+    Notification,
 }
 
 /// One Server-Sent Event of `GET /events` (`id:` is `id`, `data:` is this JSON).

@@ -24,6 +24,11 @@ pub async fn daily(state: &AppState) {
             Err(e) => tracing::warn!(error = %e, "purging {what} failed"),
         }
     }
+    match crate::account::notifications::daily(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(written = n, "notifications of the day"),
+        Err(e) => tracing::warn!(error = %e, "the day's notifications failed"),
+    }
     match crate::account::retention::run(state, false).await {
         Ok(report)
             if report.accounts.is_empty() && report.chat_logs.iter().all(|(_, n)| *n == 0) => {}

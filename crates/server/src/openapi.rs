@@ -72,6 +72,8 @@ const EXCEPTIONS: &[(&str, &str, Guard)] = &[
     ("delete", "/me/deletion", Guard::Session),
     // Reviewers sign in too: their own trail is theirs to read.
     ("get", "/me/activity", Guard::Session),
+    ("get", "/me/notifications", Guard::Session),
+    ("post", "/me/notifications/read", Guard::Session),
     ("get", "/files/{id}", Guard::Session),
     ("get", "/dev/sms-outbox", Guard::Public),
     ("get", "/dev/sms-notices", Guard::Public),

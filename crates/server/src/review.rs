@@ -311,7 +311,16 @@ async fn decide(
         }
         SubmissionKind::Renewal | SubmissionKind::ProfileChange => {}
     }
+    let told = crate::account::notifications::New {
+        kind: doctor_desk_api::account::notifications::NotificationKind::VerificationResult,
+        subject_id: Some(id),
+        detail: submission_status,
+        link: "/onboarding".into(),
+        once: None,
+    };
+    crate::account::notifications::add(&mut tx, account_id, told, now).await?;
     tx.commit().await?;
+    state.hub.notify(account_id);
     verification::current_status(&state, account_id).await?;
     tracing::info!(
         submission = id,

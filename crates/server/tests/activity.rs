@@ -151,6 +151,17 @@ async fn the_trail_exports_as_csv() {
     )
     .unwrap();
     assert!(!filtered.contains("撤回"), "{filtered}");
+    // A download link names the app's language, whatever the browser's header says.
+    let english = String::from_utf8(
+        d.get_bytes("/api/v1/me/activity?format=csv&lang=en")
+            .await
+            .2,
+    )
+    .unwrap();
+    assert!(
+        english.starts_with("\u{feff}Time (China),Kind"),
+        "{english}"
+    );
 }
 
 #[tokio::test]

@@ -605,9 +605,10 @@ async fn events_reach_only_their_doctor_and_resume_after_an_id() {
 
     let id = ask_for(&mut p, doctor_id).await;
     let theirs = ask_for(&mut p, other_id).await;
-    let events = read_events(&mut live, 1).await;
+    let events = read_events(&mut live, 2).await;
     assert_eq!(events[0]["kind"], "consultation_new");
     assert_eq!(events[0]["consultation_id"], id);
+    assert_eq!(events[1]["kind"], "notification", "the bell rings too");
     let events = read_events(&mut other_live, 1).await;
     assert_eq!(
         events[0]["consultation_id"], theirs,

@@ -174,6 +174,8 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/me/deletion"),
     ("delete", "/api/v1/me/deletion"),
     ("get", "/api/v1/me/activity"),
+    ("get", "/api/v1/me/notifications"),
+    ("post", "/api/v1/me/notifications/read"),
     ("get", "/api/v1/agreements/current"),
     ("get", "/api/v1/agreements/{kind}/{version}"),
     ("post", "/api/v1/agreements/{kind}/{version}/acceptance"),

@@ -744,7 +744,8 @@ async fn ending_a_session_closes_its_event_streams() {
         )
         .await;
     assert_eq!(status, 201, "{body}");
-    wait_for(&mut stream, "consultation_new").await;
+    // The consultation, then the notification that came with it.
+    wait_for(&mut stream, "\"kind\":\"notification\"").await;
 
     // Sign-out ends the stream of that session.
     let (status, _) = phone.post("/api/v1/auth/logout", json!({})).await;

@@ -67,8 +67,9 @@ pub fn ActivityPage() -> impl IntoView {
     let export = move || {
         let q = query.get();
         let sep = if q.is_empty() { "" } else { "&" };
+        let lang = i18n.lang.get().tag();
         format!(
-            "{}{}?{q}{sep}format=csv",
+            "{}{}?{q}{sep}format=csv&lang={lang}",
             doctor_desk_api::API_PREFIX,
             doctor_desk_api::preload::ACTIVITY
         )

@@ -152,6 +152,8 @@ pub fn pages(ids: &Ids) -> Vec<Page> {
         page("/me/security", Doctor, &[]),
         // Blockers are counts and fixed words.
         page("/me/delete", Doctor, &[]),
+        // Details are methods, versions, counts and masked numbers; devices fixed words.
+        page("/me/activity", Doctor, &[]),
         page(
             "/review",
             Reviewer,

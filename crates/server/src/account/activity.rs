@@ -98,6 +98,10 @@ pub struct ActivityQuery {
     limit: Option<u32>,
     /// `csv`: every matching row (at most 10 000) as one file, in the client's language.
     format: Option<String>,
+    /// The file's language (`zh-CN` or `en`) when a download link cannot send
+    /// `Accept-Language` of the app's choosing.
+    #[param(value_type = Option<String>)]
+    lang: Option<Lang>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -237,7 +241,7 @@ pub async fn list(
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     if csv {
-        return Ok(csv_file(rows, lang));
+        return Ok(csv_file(rows, q.lang.unwrap_or(lang)));
     }
     let next_cursor = more
         .then(|| rows.last().map(|r| format!("{}.{}.{}", r.at, r.src, r.id)))

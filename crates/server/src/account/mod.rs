@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod consent;
 pub mod deletion;
+pub mod notifications;
 pub mod retention;
 pub mod sessions;
 
@@ -39,6 +40,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(consent::give))
         .routes(routes!(deletion::show, deletion::request, deletion::cancel))
         .routes(routes!(activity::list))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::mark_read))
 }
 
 /// Why the doctor's care (consultations, patients, follow-ups, the event stream) is

@@ -6,7 +6,7 @@
 //! patient notes and follow-ups (medical records, kept ≥ 15 years), agreement acceptances,
 //! consent records and the audit logs. Everything else that is the doctor's own goes: the
 //! profile with the ID number, the licences and their files, verification history, posts,
-//! quick replies, sessions, SMS codes. The phone number is free for a new sign-up at once.
+//! quick replies, notifications, sessions, SMS codes. The phone number is free for a new sign-up at once.
 //!
 //! A dry run does exactly the same work in a transaction it then rolls back, so what it
 //! reports is what the real run would remove.
@@ -113,6 +113,10 @@ const REMOVE: &[(&str, &str)] = &[
     (
         "quick replies",
         "DELETE FROM quick_replies WHERE doctor_id = ?1",
+    ),
+    (
+        "notifications",
+        "DELETE FROM notifications WHERE account_id = ?1",
     ),
     (
         "service settings",

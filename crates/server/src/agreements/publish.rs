@@ -101,6 +101,24 @@ pub async fn publish(
         .execute(&mut *tx)
         .await?;
     }
+    // Every doctor is told; each sees it at their next step anyway (the agreements gate),
+    // so no stream is woken for thousands of doctors at once.
+    sqlx::query(
+        "INSERT OR IGNORE INTO notifications
+           (account_id, kind, subject_id, detail, link, once, created_at)
+         SELECT r.account_id, ?, ?, ?, '/agreements', ?, ?
+           FROM account_roles r JOIN accounts a ON a.id = r.account_id
+          WHERE r.role = 'doctor' AND a.deleted_at IS NULL",
+    )
+    .bind(crate::account::notifications::kind_name(
+        doctor_desk_api::account::notifications::NotificationKind::AgreementUpdate,
+    ))
+    .bind(id)
+    .bind(format!("{} {version}", kind.as_str()))
+    .bind(format!("agreement:{id}"))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     tracing::info!(kind = kind.as_str(), %version, ?published_by, "agreement published");
     Ok(PublishedVersion {

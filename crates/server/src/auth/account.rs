@@ -113,6 +113,7 @@ pub async fn me(state: &AppState, account: &Account) -> AppResult<Me> {
         deletion_takes_effect_at: crate::account::deletion::pending(state, account.id)
             .await?
             .map(|p| p.takes_effect_at),
+        unread_notifications: crate::account::notifications::unread(state, account.id).await?,
         created_at: from_unix(account.created_at),
     })
 }

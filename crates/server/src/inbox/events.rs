@@ -61,6 +61,7 @@ pub fn kind_name(kind: EventKind) -> &'static str {
         EventKind::ConsultationNew => "consultation_new",
         EventKind::Message => "message",
         EventKind::StatusChanged => "status_changed",
+        EventKind::Notification => "notification",
     }
 }
 
@@ -68,6 +69,7 @@ fn parse_kind(name: &str) -> EventKind {
     match name {
         "consultation_new" => EventKind::ConsultationNew,
         "message" => EventKind::Message,
+        "notification" => EventKind::Notification,
         _ => EventKind::StatusChanged,
     }
 }

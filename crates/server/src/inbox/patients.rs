@@ -25,6 +25,7 @@ use super::{
     messages::{self, AfterQuery, Author},
     settings,
 };
+use crate::account::notifications;
 use crate::{
     auth::{account, session, sms_code},
     clock::from_unix,
@@ -33,6 +34,7 @@ use crate::{
     files::{self, Owner, Upload},
     state::AppState,
 };
+use doctor_desk_api::account::notifications::NotificationKind;
 
 /// Cookie of a patient's session; never the doctors' `dd_session`.
 pub const PATIENT_COOKIE: &str = "dd_patient";
@@ -379,6 +381,14 @@ async fn create(
         now,
     )
     .await?;
+    let told = notifications::New {
+        kind: NotificationKind::NewConsultation,
+        subject_id: Some(id),
+        detail: "",
+        link: format!("/inbox/{id}"),
+        once: None,
+    };
+    notifications::add(&mut tx, request.doctor_id, told, now).await?;
     tx.commit().await?;
     state.hub.notify(request.doctor_id);
     Ok((

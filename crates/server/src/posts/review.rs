@@ -271,7 +271,20 @@ pub async fn decide(
         .execute(&mut *tx)
         .await?;
     }
+    let told = crate::account::notifications::New {
+        kind: doctor_desk_api::account::notifications::NotificationKind::PostResult,
+        subject_id: Some(post_id),
+        detail: if decision.approve {
+            "approved"
+        } else {
+            "rejected"
+        },
+        link: format!("/posts/{post_id}/edit"),
+        once: None,
+    };
+    crate::account::notifications::add(&mut tx, doctor_id, told, now).await?;
     tx.commit().await?;
+    state.hub.notify(doctor_id);
     tracing::info!(
         revision = id,
         post = post_id,

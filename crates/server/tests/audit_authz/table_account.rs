@@ -141,6 +141,17 @@ pub fn rows() -> Vec<Row> {
         row("GET", "/api/v1/me/activity", SignedIn, 200, |_, _| {
             req("/api/v1/me/activity")
         }),
+        // Each marks its own; another doctor's ids are 404 (`tests/notifications.rs`).
+        row("GET", "/api/v1/me/notifications", SignedIn, 200, |_, _| {
+            req("/api/v1/me/notifications")
+        }),
+        row(
+            "POST",
+            "/api/v1/me/notifications/read",
+            SignedIn,
+            200,
+            |_, _| req("/api/v1/me/notifications/read").json(json!({"all": true})),
+        ),
         row("GET", "/api/v1/me/acceptances", SignedIn, 200, |_, _| {
             req("/api/v1/me/acceptances")
         }),
