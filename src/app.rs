@@ -31,9 +31,10 @@ use crate::{
         lazy::{
             lazy_page, AcceptanceHistoryRoute, ActivityRoute, AgreementReadRoute, AgreementsRoute,
             ConsultationSettingsRoute, ConsultationThreadRoute, DeletionRoute, FollowUpsRoute,
-            MeRoute, OnboardingRoute, PatientRoute, PatientsRoute, PostEditorRoute, PostsRoute,
-            RegisterRoute, ResetPasswordRoute, ReviewAgreementsRoute, ReviewPostRoute,
-            ReviewPostsRoute, ReviewQueueRoute, ReviewSubmissionRoute, SecurityRoute,
+            MeRoute, NotificationsRoute, OnboardingRoute, PatientRoute, PatientsRoute,
+            PostEditorRoute, PostsRoute, RegisterRoute, ResetPasswordRoute, ReviewAgreementsRoute,
+            ReviewPostRoute, ReviewPostsRoute, ReviewQueueRoute, ReviewSubmissionRoute,
+            SecurityRoute,
         },
         not_found::NotFoundPage,
     },
@@ -131,6 +132,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("me/security") view={Lazy::<SecurityRoute>::new()} />
                         <Route path=path!("me/delete") view={Lazy::<DeletionRoute>::new()} />
                         <Route path=path!("me/activity") view={Lazy::<ActivityRoute>::new()} />
+                        <Route path=path!("me/notifications") view={Lazy::<NotificationsRoute>::new()} />
                         <Route
                             path=path!("me/agreements")
                             view={Lazy::<AcceptanceHistoryRoute>::new()}

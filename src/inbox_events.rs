@@ -10,7 +10,7 @@ use std::{
     rc::{Rc, Weak},
 };
 
-use doctor_desk_api::inbox::InboxEvent;
+use doctor_desk_api::inbox::{EventKind, InboxEvent};
 use leptos::{prelude::*, task::spawn_local};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -161,6 +161,7 @@ pub fn provide_inbox_events() -> InboxEvents {
         from: RwSignal::new(None),
     };
     provide_context(events);
+    let session = crate::session::use_session();
     let link = Rc::new_cyclic(|me: &Weak<Link>| {
         let link = me.clone();
         let on_event =
@@ -173,7 +174,12 @@ pub fn provide_inbox_events() -> InboxEvents {
                     if let Some(link) = link.upgrade() {
                         link.after.set(link.after.get().max(event.id));
                     }
-                    events.last.set(Some(event));
+                    if event.kind == EventKind::Notification {
+                        // The badge's count comes with who is signed in: ask again.
+                        session.recheck();
+                    } else {
+                        events.last.set(Some(event));
+                    }
                 }
             });
         let link = me.clone();

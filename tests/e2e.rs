@@ -17,6 +17,8 @@ mod agreements;
 mod follow_ups;
 #[path = "e2e/inbox.rs"]
 mod inbox;
+#[path = "e2e/notifications.rs"]
+mod notifications;
 #[path = "e2e/onboarding.rs"]
 mod onboarding;
 #[path = "e2e/patients.rs"]
@@ -32,6 +34,7 @@ use agreements::{agreements_flow, declining_signs_out, reviewer_publishes_an_agr
 use follow_ups::{follow_up_plans_flow, follow_ups_flow};
 use futures::FutureExt;
 use inbox::{inbox_flow, inbox_scrolls_ten_thousand, seed_closed_consultations};
+use notifications::notifications_flow;
 use onboarding::onboarding_review_flow;
 use patients::{patients_flow, patients_scroll_ten_thousand};
 use posts::{post_conflict_flow, posts_flow};
@@ -469,6 +472,7 @@ cases!(posts_flow);
 cases!(post_conflict_flow, phone);
 cases!(account_security_flow, phone);
 cases!(account_deletion_flow, phone);
+cases!(notifications_flow, phone);
 
 /// A failing test still leaves no browser, driver or Xvfb behind.
 async fn teardown_after_failure(engine: Engine) {

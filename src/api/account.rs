@@ -5,6 +5,7 @@ use doctor_desk_api::{
     account::{
         activity::ActivityPage,
         deletion::{DeletionRequest, DeletionStatus},
+        notifications::{MarkRead, NotificationPage, Unread},
         HealthConsent, PasswordChange, PhoneChange, SessionInfo, SessionsEnded,
     },
     auth::Me,
@@ -67,4 +68,21 @@ pub async fn activity(query: &str) -> ApiResult<ActivityPage> {
         format!("{}?{query}", preload::ACTIVITY)
     };
     call(Method::GET, &path, None::<&()>).await
+}
+
+/// A page of my notifications: the first (preloaded) or the one after `cursor`.
+pub async fn notifications(cursor: Option<&str>) -> ApiResult<NotificationPage> {
+    let path = match cursor {
+        None => preload::NOTIFICATIONS.to_owned(),
+        Some(c) => format!(
+            "{}?cursor={}",
+            preload::NOTIFICATIONS,
+            js_sys::encode_uri_component(c)
+        ),
+    };
+    call(Method::GET, &path, None::<&()>).await
+}
+
+pub async fn mark_notifications_read(req: &MarkRead) -> ApiResult<Unread> {
+    call(Method::POST, "/me/notifications/read", Some(req)).await
 }

@@ -215,6 +215,18 @@ fn SignedInShell() -> impl IntoView {
             <TopBar>
                 <A href="/me" attr:class="top-bar-button" attr:data-testid="nav-me">
                     {tr(|t| t.nav_me())}
+                    {move || {
+                        let n = session.me().map(|m| m.unread_notifications).unwrap_or(0);
+                        (n > 0)
+                            .then(|| {
+                                view! {
+                                    <span class="count-badge" data-testid="notifications-badge">
+                                        <span aria-hidden="true">{n.min(99)}</span>
+                                        <span class="visually-hidden">{t().unread_badge(n)}</span>
+                                    </span>
+                                }
+                            })
+                    }}
                 </A>
                 <button
                     type="button"

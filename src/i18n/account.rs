@@ -51,6 +51,19 @@ strings! {
     consent_banner_link: "去重新授权", "Give it again";
     me_delete: "注销账号", "Delete account";
     me_activity: "操作记录", "My activity";
+    me_notifications: "通知", "Notifications";
+    notifications_title: "通知", "Notifications";
+    notifications_hint: "新问诊、审核结果、证件到期、当天随访和协议更新都会在这里通知您，保留 90 天。",
+        "New consultations, review results, licences about to expire, visits due today and agreement updates arrive here, kept for 90 days.";
+    notifications_read_all: "全部标为已读", "Mark all read";
+    notifications_empty: "暂无通知", "No notifications";
+    notifications_new: "未读", "New";
+    notifications_open: "去处理", "Open";
+    notification_new_consultation: "有新的问诊申请", "A patient asked for a consultation";
+    notification_verified: "您的资质审核已通过", "Your verification was approved";
+    notification_verification_rejected: "您的资质审核未通过，请查看原因并重新提交", "Your verification was not approved: see why and submit again";
+    notification_post_approved: "您的文章已通过审核并发布", "Your post was approved and published";
+    notification_post_rejected: "您的文章未通过审核，请查看原因", "Your post was not approved: see why";
     activity_title: "操作记录", "My activity";
     activity_hint: "您的账号做过的事：登录、安全设置、协议与授权、问诊处理和查看患者手机号。",
         "What your account did: sign-ins, security changes, agreements and consent, consultation decisions and patients' numbers revealed.";
@@ -87,6 +100,18 @@ strings! {
 }
 
 formats! {
+    notification_document_expiring(days: &str):
+        |d| format!("您的证件将在 {d} 天后到期，请及时更新"),
+        |d| format!("A licence of yours expires in {d} days: renew it in time");
+    notification_follow_ups_due(count: &str):
+        |n| format!("今天有 {n} 个随访到期"),
+        |n| format!("{n} follow-up visits are due today");
+    notification_agreement_update(what: &str):
+        |w| format!("协议有新版本（{w}），请阅读并同意"),
+        |w| format!("A new agreement version ({w}) waits for you to read and accept");
+    unread_badge(count: u32):
+        |n| format!("{n} 条未读通知"),
+        |n| format!("{n} unread notifications");
     deletion_pending_at(at: &str):
         |at| format!("您的账号将于 {at} 注销。冷静期内问诊、患者和随访已暂停。"),
         |at| format!("Your account will be deleted on {at}. Until then consultations, patients and follow-ups are paused.");

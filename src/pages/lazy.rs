@@ -49,6 +49,8 @@ lazy_pages! {
     DeletionRoute => deletion_view(crate::pages::account::DeletionPage);
     /// `/me/activity`: my own trail, filtered, exported.
     ActivityRoute => activity_view(crate::pages::account::ActivityPage);
+    /// `/me/notifications`: what the platform told me, each leading to where to act.
+    NotificationsRoute => notifications_view(crate::pages::account::NotificationsPage);
     /// `/me/agreements`: what the doctor accepted, and when.
     AcceptanceHistoryRoute => acceptance_history_view(crate::pages::agreements::AcceptanceHistoryPage);
     /// `/settings/consultation`: the consultation service settings.

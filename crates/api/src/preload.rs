@@ -23,6 +23,8 @@ pub const SESSIONS: &str = "/me/sessions";
 pub const DELETION: &str = "/me/deletion";
 /// The first page of my activity, unfiltered, as its page asks.
 pub const ACTIVITY: &str = "/me/activity";
+/// The first page of my notifications, as its page asks.
+pub const NOTIFICATIONS: &str = "/me/notifications";
 
 /// The first page of my patients, as the patient list asks for it.
 pub const MY_PATIENTS: &str = "/patients?sort=last_consultation&limit=50&q=";
@@ -82,6 +84,9 @@ pub fn first_requests(path: &str) -> Vec<String> {
             if path == "/me/activity" {
                 first.push(ACTIVITY.into());
             }
+            if path == "/me/notifications" {
+                first.push(NOTIFICATIONS.into());
+            }
             if path == "/patients" {
                 first.push(MY_PATIENTS.into());
             }
@@ -127,6 +132,7 @@ pub mod parts {
     pub const SECURITY: &str = "security_view";
     pub const DELETION: &str = "deletion_view";
     pub const ACTIVITY: &str = "activity_view";
+    pub const NOTIFICATIONS: &str = "notifications_view";
     pub const CONSULTATION_SETTINGS: &str = "consultation_settings_view";
     pub const ONBOARDING: &str = "onboarding_view";
     pub const REVIEW_QUEUE: &str = "review_queue_view";
@@ -141,7 +147,7 @@ pub mod parts {
     pub const REVIEW_POST: &str = "review_post_view";
 
     /// Every part, for the server to check the build against.
-    pub const ALL: [&str; 22] = [
+    pub const ALL: [&str; 23] = [
         REGISTER,
         RESET_PASSWORD,
         CONSULTATION_THREAD,
@@ -152,6 +158,7 @@ pub mod parts {
         SECURITY,
         DELETION,
         ACTIVITY,
+        NOTIFICATIONS,
         CONSULTATION_SETTINGS,
         ONBOARDING,
         REVIEW_QUEUE,
@@ -182,6 +189,7 @@ pub fn part_shown(path: &str) -> Option<&'static str> {
         ["me", "security"] => parts::SECURITY,
         ["me", "delete"] => parts::DELETION,
         ["me", "activity"] => parts::ACTIVITY,
+        ["me", "notifications"] => parts::NOTIFICATIONS,
         ["settings", "consultation"] => parts::CONSULTATION_SETTINGS,
         ["onboarding"] => parts::ONBOARDING,
         ["review"] => parts::REVIEW_QUEUE,

@@ -19,7 +19,7 @@ pub fn MePage() -> impl IntoView {
     let is_doctor =
         move || me().is_some_and(|m| m.roles.contains(&doctor_desk_api::auth::Role::Doctor));
     // Where each entry goes, its test id, its label, and whether only doctors have it.
-    let links: [(&str, &str, Label, bool); 6] = [
+    let links: [(&str, &str, Label, bool); 7] = [
         ("/onboarding", "me-profile", |t| t.me_profile(), true),
         (
             "/me/agreements",
@@ -34,6 +34,12 @@ pub fn MePage() -> impl IntoView {
             true,
         ),
         ("/me/security", "me-security", |t| t.me_security(), false),
+        (
+            "/me/notifications",
+            "me-notifications",
+            |t| t.me_notifications(),
+            false,
+        ),
         ("/me/activity", "me-activity", |t| t.me_activity(), false),
         ("/me/delete", "me-delete", |t| t.me_delete(), true),
     ];

@@ -5,10 +5,12 @@
 mod activity;
 mod deletion;
 mod me;
+mod notifications;
 mod security;
 mod sessions;
 
 pub use activity::ActivityPage;
 pub use deletion::DeletionPage;
 pub use me::MePage;
+pub use notifications::NotificationsPage;
 pub use security::SecurityPage;

@@ -154,6 +154,8 @@ pub fn pages(ids: &Ids) -> Vec<Page> {
         page("/me/delete", Doctor, &[]),
         // Details are methods, versions, counts and masked numbers; devices fixed words.
         page("/me/activity", Doctor, &[]),
+        // Notifications are fixed sentences with numbers and versions.
+        page("/me/notifications", Doctor, &[]),
         page(
             "/review",
             Reviewer,

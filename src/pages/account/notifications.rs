@@ -1,0 +1,181 @@
+use doctor_desk_api::account::notifications::{MarkRead, Notification, NotificationKind};
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{
+    api,
+    app::use_go,
+    components::toast::use_toasts,
+    format::local_datetime,
+    i18n::{tr, use_texts, Texts},
+    session::use_session,
+};
+
+/// 通知: everything the platform told the doctor, newest first, unread ones marked; each
+/// opens where to act (and is read then); "all read" clears the badge.
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let toasts = use_toasts();
+    let session = use_session();
+    // Bumped by a live notification (the badge's count moves) and after marking.
+    let changed = Memo::new(move |_| session.me().map(|m| m.unread_notifications));
+    let first = LocalResource::new(move || {
+        changed.track();
+        api::account::notifications(None)
+    });
+    let more = RwSignal::new(Vec::<Notification>::new());
+    let cursor = RwSignal::new(None::<String>);
+    Effect::new(move || {
+        if let Some(Ok(page)) = first.get() {
+            more.set(Vec::new());
+            cursor.set(page.next_cursor);
+        }
+    });
+    let load_more = Action::new_local(move |c: &String| {
+        let c = c.clone();
+        async move { api::account::notifications(Some(&c)).await }
+    });
+    Effect::new(move || {
+        if let Some(Ok(page)) = load_more.value().get() {
+            more.update(|m| m.extend(page.items));
+            cursor.set(page.next_cursor);
+        }
+    });
+    let mark = Action::new_local(move |req: &MarkRead| {
+        let req = req.clone();
+        async move { api::account::mark_notifications_read(&req).await }
+    });
+    Effect::new(move || match mark.value().get() {
+        Some(Ok(_)) => session.recheck(),
+        Some(Err(e)) => toasts.error(e.message),
+        None => {}
+    });
+    let unread = move || session.me().map(|m| m.unread_notifications).unwrap_or(0);
+    view! {
+        <section class="page notifications" data-testid="notifications-page">
+            <h1>{tr(|t| t.notifications_title())}</h1>
+            <p class="muted">{tr(|t| t.notifications_hint())}</p>
+            <Show when=move || { unread() > 0 }>
+                <button
+                    type="button"
+                    class="button button-quiet"
+                    data-testid="notifications-read-all"
+                    disabled=move || mark.pending().get()
+                    on:click=move |_| {
+                        mark.dispatch(MarkRead { ids: Vec::new(), all: true });
+                    }
+                >
+                    {tr(|t| t.notifications_read_all())}
+                </button>
+            </Show>
+            <Transition fallback=|| {
+                view! { <p class="page-loading">{tr(|t| t.loading())}</p> }
+            }>
+                {move || {
+                    first
+                        .get()
+                        .map(|result| match result {
+                            Err(e) => view! { <p role="alert">{e.message}</p> }.into_any(),
+                            Ok(page) if page.items.is_empty() => {
+                                view! {
+                                    <p class="muted" data-testid="notifications-empty">
+                                        {tr(|t| t.notifications_empty())}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(page) => {
+                                view! {
+                                    <ul class="card notification-list" data-testid="notification-list">
+                                        {page.items.into_iter().map(|n| view! { <Item n=n /> }).collect_view()}
+                                        {move || {
+                                            more.get()
+                                                .into_iter()
+                                                .map(|n| view! { <Item n=n /> })
+                                                .collect_view()
+                                        }}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+            {move || {
+                cursor
+                    .get()
+                    .map(|c| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button button-quiet"
+                                data-testid="notifications-more"
+                                disabled=move || load_more.pending().get()
+                                on:click=move |_| {
+                                    load_more.dispatch(c.clone());
+                                }
+                            >
+                                {tr(|t| t.activity_more())}
+                            </button>
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+/// What a notification says, in the doctor's language.
+fn text(t: &'static Texts, n: &Notification) -> String {
+    let d = n.detail.as_str();
+    match n.kind {
+        NotificationKind::NewConsultation => t.notification_new_consultation().to_owned(),
+        NotificationKind::VerificationResult if d == "approved" => {
+            t.notification_verified().to_owned()
+        }
+        NotificationKind::VerificationResult => t.notification_verification_rejected().to_owned(),
+        NotificationKind::PostResult if d == "approved" => {
+            t.notification_post_approved().to_owned()
+        }
+        NotificationKind::PostResult => t.notification_post_rejected().to_owned(),
+        NotificationKind::DocumentExpiring => t.notification_document_expiring(d),
+        NotificationKind::FollowUpsDue => t.notification_follow_ups_due(d),
+        NotificationKind::AgreementUpdate => t.notification_agreement_update(d),
+    }
+}
+
+#[component]
+fn Item(n: Notification) -> impl IntoView {
+    let t = use_texts();
+    let go = use_go();
+    let session = use_session();
+    let at = local_datetime(n.created_at);
+    let (id, read, link) = (n.id, n.read, n.link.clone());
+    let n = StoredValue::new(n);
+    view! {
+        <li class="notification" class:unread=!read data-testid="notification" data-read=read.to_string()>
+            <p>
+                {(!read).then(|| view! { <span class="badge badge-warn">{tr(|t| t.notifications_new())}</span> " " })}
+                <strong>{move || n.with_value(|n| text(t(), n))}</strong>
+            </p>
+            <p class="muted"><time>{at}</time></p>
+            <button
+                type="button"
+                class="button button-quiet button-small"
+                data-testid="notification-open"
+                on:click=move |_| {
+                    if !read {
+                        // Not tied to this page, which is left at once.
+                        spawn_local(async move {
+                            let req = MarkRead { ids: vec![id], all: false };
+                            if api::account::mark_notifications_read(&req).await.is_ok() {
+                                session.recheck();
+                            }
+                        });
+                    }
+                    go(&link, false);
+                }
+            >
+                {tr(|t| t.notifications_open())}
+            </button>
+        </li>
+    }
+}
