@@ -63,7 +63,12 @@ pub fn use_inbox_events() -> Option<InboxEvents> {
     use_context::<InboxEvents>()
 }
 
-const EVENT_NAMES: [&str; 3] = ["consultation_new", "message", "status_changed"];
+const EVENT_NAMES: [&str; 4] = [
+    "consultation_new",
+    "message",
+    "status_changed",
+    "notification",
+];
 const FIRST_RETRY_MS: i32 = 1_000;
 const LAST_RETRY_MS: i32 = 30_000;
 

@@ -1,6 +1,7 @@
 pub mod checkbox_field;
 pub mod count_tabs;
 pub mod form_field;
+pub mod more_list;
 pub mod pager;
 pub mod password_field;
 pub mod phone_code;

@@ -4,7 +4,10 @@ use leptos_router::components::A;
 
 use crate::{
     api,
-    components::form_field::{Control, FormErrors, FormField},
+    components::{
+        form_field::{Control, FormErrors, FormField},
+        more_list::MoreList,
+    },
     format::local_datetime,
     i18n::{tr, use_i18n, use_texts},
 };
@@ -27,33 +30,13 @@ pub fn ActivityPage() -> impl IntoView {
             .collect::<Vec<_>>()
             .join("&")
     });
-    // Pages read after the first with "load more"; cleared when the filters change.
-    let more = RwSignal::new(Vec::<ActivityEntry>::new());
-    let cursor = RwSignal::new(None::<String>);
     let first = LocalResource::new(move || {
         let q = query.get();
-        more.set(Vec::new());
         async move { api::account::activity(&q).await }
     });
     Effect::new(move || {
-        if let Some(Ok(page)) = first.get() {
-            cursor.set(page.next_cursor);
-        }
         if let Some(Err(e)) = first.get() {
             errors.show(e);
-        }
-    });
-    let load_more = Action::new_local(move |c: &String| {
-        let q = match query.get_untracked() {
-            q if q.is_empty() => format!("cursor={c}"),
-            q => format!("{q}&cursor={c}"),
-        };
-        async move { api::account::activity(&q).await }
-    });
-    Effect::new(move || {
-        if let Some(Ok(page)) = load_more.value().get() {
-            more.update(|m| m.extend(page.items));
-            cursor.set(page.next_cursor);
         }
     });
     let kinds: Vec<(&'static str, Signal<&'static str>)> =
@@ -104,58 +87,19 @@ pub fn ActivityPage() -> impl IntoView {
                     {tr(|t| t.activity_export())}
                 </a>
             </form>
-            <Transition fallback=|| {
-                view! { <p class="page-loading">{tr(|t| t.loading())}</p> }
-            }>
-                {move || {
-                    first
-                        .get()
-                        .map(|result| match result {
-                            Err(e) => view! { <p role="alert">{e.message}</p> }.into_any(),
-                            Ok(page) if page.items.is_empty() => {
-                                view! {
-                                    <p class="muted" data-testid="activity-empty">
-                                        {tr(|t| t.activity_empty())}
-                                    </p>
-                                }
-                                    .into_any()
-                            }
-                            Ok(page) => {
-                                view! {
-                                    <ul class="activity-list card" data-testid="activity-list">
-                                        {page.items.into_iter().map(|e| view! { <Entry e=e /> }).collect_view()}
-                                        {move || {
-                                            more.get()
-                                                .into_iter()
-                                                .map(|e| view! { <Entry e=e /> })
-                                                .collect_view()
-                                        }}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
-            {move || {
-                cursor
-                    .get()
-                    .map(|c| {
-                        view! {
-                            <button
-                                type="button"
-                                class="button button-quiet"
-                                data-testid="activity-more"
-                                disabled=move || load_more.pending().get()
-                                on:click=move |_| {
-                                    load_more.dispatch(c.clone());
-                                }
-                            >
-                                {tr(|t| t.activity_more())}
-                            </button>
-                        }
-                    })
-            }}
+            <MoreList
+                first=first
+                load=move |c: String| {
+                    let q = match query.get_untracked() {
+                        q if q.is_empty() => format!("cursor={c}"),
+                        q => format!("{q}&cursor={c}"),
+                    };
+                    async move { api::account::activity(&q).await }
+                }
+                row=|e: ActivityEntry| view! { <Entry e=e /> }
+                empty=|t| t.activity_empty()
+                testid="activity-list"
+            />
         </section>
     }
 }

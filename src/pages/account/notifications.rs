@@ -4,7 +4,7 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     api,
     app::use_go,
-    components::toast::use_toasts,
+    components::{more_list::MoreList, toast::use_toasts},
     format::local_datetime,
     i18n::{tr, use_texts, Texts},
     session::use_session,
@@ -21,24 +21,6 @@ pub fn NotificationsPage() -> impl IntoView {
     let first = LocalResource::new(move || {
         changed.track();
         api::account::notifications(None)
-    });
-    let more = RwSignal::new(Vec::<Notification>::new());
-    let cursor = RwSignal::new(None::<String>);
-    Effect::new(move || {
-        if let Some(Ok(page)) = first.get() {
-            more.set(Vec::new());
-            cursor.set(page.next_cursor);
-        }
-    });
-    let load_more = Action::new_local(move |c: &String| {
-        let c = c.clone();
-        async move { api::account::notifications(Some(&c)).await }
-    });
-    Effect::new(move || {
-        if let Some(Ok(page)) = load_more.value().get() {
-            more.update(|m| m.extend(page.items));
-            cursor.set(page.next_cursor);
-        }
     });
     let mark = Action::new_local(move |req: &MarkRead| {
         let req = req.clone();
@@ -67,58 +49,13 @@ pub fn NotificationsPage() -> impl IntoView {
                     {tr(|t| t.notifications_read_all())}
                 </button>
             </Show>
-            <Transition fallback=|| {
-                view! { <p class="page-loading">{tr(|t| t.loading())}</p> }
-            }>
-                {move || {
-                    first
-                        .get()
-                        .map(|result| match result {
-                            Err(e) => view! { <p role="alert">{e.message}</p> }.into_any(),
-                            Ok(page) if page.items.is_empty() => {
-                                view! {
-                                    <p class="muted" data-testid="notifications-empty">
-                                        {tr(|t| t.notifications_empty())}
-                                    </p>
-                                }
-                                    .into_any()
-                            }
-                            Ok(page) => {
-                                view! {
-                                    <ul class="card notification-list" data-testid="notification-list">
-                                        {page.items.into_iter().map(|n| view! { <Item n=n /> }).collect_view()}
-                                        {move || {
-                                            more.get()
-                                                .into_iter()
-                                                .map(|n| view! { <Item n=n /> })
-                                                .collect_view()
-                                        }}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
-            {move || {
-                cursor
-                    .get()
-                    .map(|c| {
-                        view! {
-                            <button
-                                type="button"
-                                class="button button-quiet"
-                                data-testid="notifications-more"
-                                disabled=move || load_more.pending().get()
-                                on:click=move |_| {
-                                    load_more.dispatch(c.clone());
-                                }
-                            >
-                                {tr(|t| t.activity_more())}
-                            </button>
-                        }
-                    })
-            }}
+            <MoreList
+                first=first
+                load=|c: String| async move { api::account::notifications(Some(&c)).await }
+                row=|n: Notification| view! { <Item n=n /> }
+                empty=|t| t.notifications_empty()
+                testid="notification-list"
+            />
         </section>
     }
 }
