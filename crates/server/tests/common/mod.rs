@@ -519,6 +519,16 @@ pub async fn read_events(body: &mut axum::body::Body, count: usize) -> Vec<Value
     events
 }
 
+/// A `SELECT COUNT(*) … ?` over the database, with `id` bound: what a test checks was
+/// kept or removed.
+pub async fn count(app: &TestApp, sql: &str, id: i64) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
 // ---- inbox helpers, shared by the tests of later features ----
 
 /// A verified doctor with the consultation service on; their account id.
