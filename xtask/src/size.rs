@@ -16,8 +16,11 @@ use crate::{
 /// navigation entries, their chunk loaders and its CSS, about 1.3 KB of it; its code and
 /// texts are all in its own parts). Later: the account pages' texts, two lazy routes and
 /// the check for a session ended elsewhere added 1.9 KB; minifying the JS glue (esbuild)
-/// took 3.9 KB off: 259.0 KB.
-pub const FIRST_LOAD_BUDGET: usize = 262 * 1000;
+/// took 3.9 KB off: 259.0 KB. Then 265 KB: account deletion, my activity and
+/// notifications (three lazy routes, the banner and the unread count in the shell, and
+/// their texts, which stay in the main module's data like every string literal) took it
+/// to 263.2 KB. Moving page texts out of the main module is the next cut (issue 12).
+pub const FIRST_LOAD_BUDGET: usize = 265 * 1000;
 
 /// Prints the report; returns the first-load brotli total (the budgeted figure).
 pub fn report(print: bool) -> Result<usize, String> {

@@ -100,8 +100,9 @@ pub struct ActivityQuery {
     format: Option<String>,
     /// The file's language (`zh-CN` or `en`) when a download link cannot send
     /// `Accept-Language` of the app's choosing.
-    #[param(value_type = Option<String>)]
-    lang: Option<Lang>,
+    /// Read leniently (anything but `en…` is zh-CN), as `Accept-Language` is.
+    #[param(value_type = Option<Lang>)]
+    lang: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -241,7 +242,11 @@ pub async fn list(
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     if csv {
-        return Ok(csv_file(rows, q.lang.unwrap_or(lang)));
+        let asked = q.lang.as_deref().filter(|l| !l.is_empty());
+        return Ok(csv_file(
+            rows,
+            asked.map_or(lang, Lang::from_accept_language),
+        ));
     }
     let next_cursor = more
         .then(|| rows.last().map(|r| format!("{}.{}.{}", r.at, r.src, r.id)))
