@@ -2,25 +2,14 @@
 //! badge on 我的 counts it at once (the event stream); the list names it and leads to the
 //! consultation; marking all read clears the badge.
 
-use super::{check_tap_targets, sign_up};
+use super::check_tap_targets;
 use crate::support::{unique_phone, Harness};
 
 pub async fn notifications_flow(h: &Harness) {
     use doctor_desk_server::simulate::PatientClient;
-    let phone = unique_phone();
-    sign_up(h, &phone).await;
-    // Fixture: verified, service on (their own flows test the pages that do this).
+    let (_, doctor_id) = super::patients::verified_doctor(h).await;
+    // Fixture: the service on (its own flow tests the settings page).
     let db = &h.server.state.db;
-    sqlx::query("UPDATE accounts SET verification_status = 'verified' WHERE phone = ?")
-        .bind(&phone)
-        .execute(db)
-        .await
-        .expect("verified");
-    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-        .bind(&phone)
-        .fetch_one(db)
-        .await
-        .expect("doctor");
     sqlx::query(
         "INSERT INTO consultation_settings
            (doctor_id, enabled, price_fen, daily_limit, greeting, follow_up_questions)
