@@ -1,8 +1,8 @@
 //! The root: contexts, the router and every route in one place.
 //!
 //! Doctor Desk is one app whose parts load on demand: the main module holds sign-in, home
-//! and the inbox list; registration and password reset, a consultation, my patients, a
-//! patient's file and the follow-ups, the agreements
+//! and the inbox list; registration, password reset and recovery by appeal, a
+//! consultation, my patients, a patient's file and the follow-ups, the agreements
 //! and service settings, me and account security, onboarding, the post editor and the reviewer console are lazy
 //! routes, each
 //! fetched the first time it is opened (`xtask/src/split.rs` builds them; a page opened
@@ -30,11 +30,11 @@ use crate::{
         inbox::InboxPage,
         lazy::{
             lazy_page, AcceptanceHistoryRoute, ActivityRoute, AgreementReadRoute, AgreementsRoute,
-            ConsultationSettingsRoute, ConsultationThreadRoute, DeletionRoute, FollowUpsRoute,
-            MeRoute, NotificationsRoute, OnboardingRoute, PatientRoute, PatientsRoute,
-            PostEditorRoute, PostsRoute, RegisterRoute, ResetPasswordRoute, ReviewAgreementsRoute,
-            ReviewPostRoute, ReviewPostsRoute, ReviewQueueRoute, ReviewSubmissionRoute,
-            SecurityRoute,
+            AppealRoute, ConsultationSettingsRoute, ConsultationThreadRoute, DeletionRoute,
+            FollowUpsRoute, MeRoute, NotificationsRoute, OnboardingRoute, PatientRoute,
+            PatientsRoute, PostEditorRoute, PostsRoute, RegisterRoute, ResetPasswordRoute,
+            ReviewAgreementsRoute, ReviewAppealRoute, ReviewAppealsRoute, ReviewPostRoute,
+            ReviewPostsRoute, ReviewQueueRoute, ReviewSubmissionRoute, SecurityRoute,
         },
         not_found::NotFoundPage,
     },
@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                         path=path!("/reset-password")
                         view={Lazy::<ResetPasswordRoute>::new()}
                     />
+                    <Route path=path!("/appeal") view={Lazy::<AppealRoute>::new()} />
                     <ParentRoute path=path!("") view=SignedInLayout>
                         <Route path=path!("") view=HomePage />
                         <ParentRoute
@@ -154,6 +155,14 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=path!("review/posts/:id")
                             view={Lazy::<ReviewPostRoute>::new()}
+                        />
+                        <Route
+                            path=path!("review/appeals")
+                            view={Lazy::<ReviewAppealsRoute>::new()}
+                        />
+                        <Route
+                            path=path!("review/appeals/:id")
+                            view={Lazy::<ReviewAppealRoute>::new()}
                         />
                         <Route path=path!("review/:id") view={Lazy::<ReviewSubmissionRoute>::new()} />
                     </ParentRoute>

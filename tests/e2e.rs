@@ -13,6 +13,8 @@ mod account;
 mod account_deletion;
 #[path = "e2e/agreements.rs"]
 mod agreements;
+#[path = "e2e/appeal.rs"]
+mod appeal;
 #[path = "e2e/follow_ups.rs"]
 mod follow_ups;
 #[path = "e2e/inbox.rs"]
@@ -31,6 +33,7 @@ use std::panic::AssertUnwindSafe;
 use account::account_security_flow;
 use account_deletion::account_deletion_flow;
 use agreements::{agreements_flow, declining_signs_out, reviewer_publishes_an_agreement};
+use appeal::appeal_flow;
 use follow_ups::{follow_up_plans_flow, follow_ups_flow};
 use futures::FutureExt;
 use inbox::{inbox_flow, inbox_scrolls_ten_thousand, seed_closed_consultations};
@@ -316,6 +319,33 @@ async fn sign_in(h: &Harness, phone: &str, password: &str) {
     h.wait_path("/").await;
 }
 
+/// The password e2e reviewers choose at their first sign-in.
+const REVIEWER_PASSWORD: &str = "reviewer123";
+
+/// Creates a reviewer as the administrator does and signs in with the one-time password:
+/// the app goes straight to Security, the console stays closed (banner) until the reviewer
+/// sets `REVIEWER_PASSWORD` there. Ends signed in, on Security.
+async fn first_reviewer_sign_in(h: &Harness, phone: &str) {
+    let one_time = doctor_desk_server::admin::create_reviewer(&h.server.state, phone)
+        .await
+        .expect("reviewer")
+        .expect("new reviewer");
+    h.goto("/login").await;
+    h.fill("phone", phone).await;
+    h.fill("password", &one_time).await;
+    h.click("login-submit").await;
+    h.wait_path("/me/security").await;
+    h.present("one-time-password-banner").await;
+    h.fill("current_password", &one_time).await;
+    h.fill("new_password", REVIEWER_PASSWORD).await;
+    h.click("change-password").await;
+    h.wait_until(
+        "the one-time password banner goes",
+        "return !document.querySelector(\"[data-testid='one-time-password-banner']\")",
+    )
+    .await;
+}
+
 async fn sign_out(h: &Harness) {
     h.click("sign-out").await;
     h.wait_path("/login").await;
@@ -473,6 +503,7 @@ cases!(post_conflict_flow, phone);
 cases!(account_security_flow, phone);
 cases!(account_deletion_flow, phone);
 cases!(notifications_flow, phone);
+cases!(appeal_flow, phone);
 
 /// A failing test still leaves no browser, driver or Xvfb behind.
 async fn teardown_after_failure(engine: Engine) {

@@ -1,9 +1,15 @@
 //! The account's own security: password, phone number, the devices signed in; the
-//! health-data consent; deleting the account.
+//! health-data consent; deleting the account; recovering it by appeal when its phone is
+//! lost, and the reviewers' side of those appeals.
+
+use std::future::Future;
 
 use doctor_desk_api::{
     account::{
         activity::ActivityPage,
+        appeal::{
+            AppealDecision, AppealDetail, AppealForm, AppealItem, AppealReceived, AppealStatus,
+        },
         deletion::{DeletionRequest, DeletionStatus},
         notifications::{MarkRead, NotificationPage, Unread},
         HealthConsent, PasswordChange, PhoneChange, SessionInfo, SessionsEnded,
@@ -13,7 +19,7 @@ use doctor_desk_api::{
 };
 use gloo_net::http::Method;
 
-use super::{call, ApiResult};
+use super::{call, upload, ApiError, ApiResult, UploadError, UploadTask};
 
 pub async fn change_password(req: &PasswordChange) -> ApiResult<SessionsEnded> {
     call(Method::PUT, "/me/password", Some(req)).await
@@ -85,4 +91,58 @@ pub async fn notifications(cursor: Option<&str>) -> ApiResult<NotificationPage> 
 
 pub async fn mark_notifications_read(req: &MarkRead) -> ApiResult<Unread> {
     call(Method::POST, "/me/notifications/read", Some(req)).await
+}
+
+/// Files an appeal (signed out): the form's fields and `photo`, the doctor holding the ID
+/// card, as multipart with upload progress (0.0–1.0 to `on_progress`).
+pub fn file_appeal(
+    form: &AppealForm,
+    photo: &web_sys::Blob,
+    photo_name: &str,
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<
+    (
+        UploadTask,
+        impl Future<Output = Result<AppealReceived, UploadError>>,
+    ),
+    ApiError,
+> {
+    let body = web_sys::FormData::new().map_err(|_| ApiError::network())?;
+    // The text first: the server reads the fields in order.
+    for (name, value) in [
+        ("real_name", &form.real_name),
+        ("id_number", &form.id_number),
+        ("old_phone", &form.old_phone),
+        ("new_phone", &form.new_phone),
+        ("sms_code", &form.sms_code),
+        ("reason", &form.reason),
+    ] {
+        body.append_with_str(name, value)
+            .map_err(|_| ApiError::network())?;
+    }
+    body.append_with_blob_and_filename("photo", photo, photo_name)
+        .map_err(|_| ApiError::network())?;
+    upload("/appeals", &body, on_progress)
+}
+
+pub async fn review_appeals(status: AppealStatus) -> ApiResult<Vec<AppealItem>> {
+    call(
+        Method::GET,
+        &format!("/review/appeals?status={}", status.as_str()),
+        None::<&()>,
+    )
+    .await
+}
+
+pub async fn review_appeal(id: i64) -> ApiResult<AppealDetail> {
+    call(Method::GET, &format!("/review/appeals/{id}"), None::<&()>).await
+}
+
+pub async fn decide_appeal(id: i64, decision: &AppealDecision) -> ApiResult<AppealDetail> {
+    call(
+        Method::POST,
+        &format!("/review/appeals/{id}/decision"),
+        Some(decision),
+    )
+    .await
 }

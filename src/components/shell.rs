@@ -48,7 +48,7 @@ fn TopBar(#[prop(optional)] children: Option<Children>) -> impl IntoView {
     }
 }
 
-/// Layout of the sign-in, sign-up and reset pages.
+/// Layout of the sign-in, sign-up, reset and appeal pages.
 #[component]
 pub fn PublicLayout(children: Children) -> impl IntoView {
     view! {
@@ -72,7 +72,7 @@ pub fn SignedInLayout() -> impl IntoView {
     Effect::new(move || {
         if session.state.get() == SessionState::SignedOut {
             let path = location.pathname.get_untracked();
-            if ["/login", "/register", "/reset-password"].contains(&path.as_str()) {
+            if ["/login", "/register", "/reset-password", "/appeal"].contains(&path.as_str()) {
                 // Already on a public page (this layout is on its way out).
                 return;
             }
@@ -294,6 +294,12 @@ fn SignedInShell() -> impl IntoView {
                             label=|t| t.nav_review_agreements()
                             testid="nav-review-agreements"
                         />
+                        <NavLink
+                            href="/review/appeals"
+                            icon="⇄"
+                            label=|t| t.nav_review_appeals()
+                            testid="nav-review-appeals"
+                        />
                     </Show>
                 </nav>
             </Show>
@@ -319,6 +325,14 @@ fn SignedInShell() -> impl IntoView {
                             }
                         })
                 }}
+                <Show when=move || session.me().is_some_and(|me| me.password_must_change)>
+                    <p class="notice notice-warn" role="status" data-testid="one-time-password-banner">
+                        {tr(|t| t.one_time_password_banner())} " "
+                        <A href="/me/security" attr:class="text-link">
+                            {tr(|t| t.one_time_password_link())}
+                        </A>
+                    </p>
+                </Show>
                 <Show when=offline>
                     <p class="notice notice-warn" role="status" data-testid="live-offline">
                         {tr(|t| t.live_offline())}

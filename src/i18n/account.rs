@@ -1,7 +1,13 @@
-//! The texts of "me" (`/me`), account security (`/me/security`) and deleting the account
-//! (`/me/delete`).
+//! The texts of "me" (`/me`), account security (`/me/security`), deleting the account
+//! (`/me/delete`) and recovering it by appeal (`/appeal`, `/review/appeals`).
 
-use doctor_desk_api::{account::DeviceKind, Lang};
+use doctor_desk_api::{
+    account::{
+        appeal::{AppealStatus, REASON_MAX, REASON_MIN},
+        DeviceKind,
+    },
+    Lang,
+};
 
 use super::Texts;
 
@@ -53,17 +59,12 @@ strings! {
     me_activity: "操作记录", "My activity";
     me_notifications: "通知", "Notifications";
     notifications_title: "通知", "Notifications";
-    notifications_hint: "新问诊、审核结果、证件到期、当天随访和协议更新都会在这里通知您，保留 90 天。",
-        "New consultations, review results, licences about to expire, visits due today and agreement updates arrive here, kept for 90 days.";
+    notifications_hint: "新问诊和即将超时的问诊、审核结果、证件到期、当天随访和协议更新都会在这里通知您，保留 90 天。",
+        "New consultations and deadlines close, review results, licences about to expire, visits due today and agreement updates arrive here, kept for 90 days.";
     notifications_read_all: "全部标为已读", "Mark all read";
     notifications_empty: "暂无通知", "No notifications";
     notifications_new: "未读", "New";
     notifications_open: "去处理", "Open";
-    notification_new_consultation: "有新的问诊申请", "A patient asked for a consultation";
-    notification_verified: "您的资质审核已通过", "Your verification was approved";
-    notification_verification_rejected: "您的资质审核未通过，请查看原因并重新提交", "Your verification was not approved: see why and submit again";
-    notification_post_approved: "您的文章已通过审核并发布", "Your post was approved and published";
-    notification_post_rejected: "您的文章未通过审核，请查看原因", "Your post was not approved: see why";
     activity_title: "操作记录", "My activity";
     activity_hint: "您的账号做过的事：登录、安全设置、协议与授权、问诊处理和查看患者手机号。",
         "What your account did: sign-ins, security changes, agreements and consent, consultation decisions and patients' numbers revealed.";
@@ -97,18 +98,11 @@ strings! {
     deletion_cancel: "撤销注销，继续使用", "Cancel the deletion and go on";
     deletion_cancelled_toast: "已撤销注销，问诊、患者和随访已恢复", "Deletion cancelled: consultations, patients and follow-ups are back";
     deletion_banner_link: "撤销注销", "Cancel deletion";
+    one_time_password_banner: "请先把一次性密码改为您自己的密码，才能开始审核。", "Replace the one-time password with your own to start reviewing.";
+    one_time_password_link: "设置密码", "Set a password";
 }
 
 formats! {
-    notification_document_expiring(days: &str):
-        |d| format!("您的证件将在 {d} 天后到期，请及时更新"),
-        |d| format!("A licence of yours expires in {d} days: renew it in time");
-    notification_follow_ups_due(count: &str):
-        |n| format!("今天有 {n} 个随访到期"),
-        |n| format!("{n} follow-up visits are due today");
-    notification_agreement_update(what: &str):
-        |w| format!("协议有新版本（{w}），请阅读并同意"),
-        |w| format!("A new agreement version ({w}) waits for you to read and accept");
     unread_badge(count: u32):
         |n| format!("{n} 条未读通知"),
         |n| format!("{n} unread notifications");
@@ -136,7 +130,79 @@ formats! {
         |ip| format!("Network {ip}");
 }
 
+// Recovery by appeal: the doctor's form (`/appeal`) and the reviewers' side.
+strings! {
+    appeal_link: "手机号停用了？申诉找回账号", "Lost your phone number? Recover your account by appeal";
+    appeal_title: "账号申诉", "Recover your account by appeal";
+    appeal_intro: "原手机号停用时，可申请改绑到新手机号，由医院核对您认证时的证件。",
+        "If your number no longer works, ask to move the account to a new one; the hospital checks it against your verified documents.";
+    appeal_needs_title: "请准备", "You will need";
+    appeal_need_identity: "与资质认证时一致的真实姓名和身份证号", "Your legal name and ID card number, as verified";
+    appeal_need_phones: "原手机号，和一个未注册的新手机号", "The old number, and a new one with no account";
+    appeal_need_photo: "一张本人手持身份证人像面的照片", "A photo of you holding the photo side of your ID card";
+    appeal_no_old_code: "验证码和审核结果只发送到新手机号。",
+        "The code and the result go to the new number only.";
+    appeal_old_phone: "原手机号", "Old mobile number";
+    appeal_photo: "本人手持身份证照片", "Photo of you holding your ID card";
+    appeal_photo_hint: "人脸和证件文字清晰、无遮挡", "Your face and the card's text clear and uncovered";
+    appeal_photo_missing: "请添加本人手持身份证的照片", "Add a photo of you holding your ID card";
+    appeal_reason: "申诉原因", "Why you appeal";
+    appeal_reason_placeholder: "如：原手机号已注销，无法补办", "e.g. the old number was cancelled and cannot be restored";
+    appeal_submit: "提交申诉", "Send the appeal";
+    appeal_received_title: "申诉已提交", "Appeal received";
+    appeal_after_approval: "审核通过后，请使用新手机号登录。", "Once it is approved, sign in with the new number.";
+
+    nav_review_appeals: "账号申诉", "Appeals";
+    review_appeals_title: "账号申诉审核", "Account appeals";
+    appeal_status_filter: "状态", "Status";
+    appeal_status_pending: "待审核", "Pending";
+    appeals_empty: "没有这个状态的申诉", "No appeals in this state";
+    appeal_unmatched: "未匹配账号", "No matching account";
+    appeal_view: "查看", "View";
+    back_to_appeals: "返回申诉列表", "Back to the appeals";
+    appeal_claim_title: "申诉信息", "The appeal";
+    appeal_account_title: "匹配的账号", "The matching account";
+    appeal_no_account: "未匹配到账号，只能驳回。",
+        "It matches no account: it can only be rejected.";
+    appeal_submitted: "提交时间", "Submitted";
+    appeal_photo_alt: "申诉人手持身份证的照片", "The appellant holding the ID card";
+    appeal_phone_now: "账号现在的手机号", "The account's number now";
+    appeal_old_phone_matches: "原手机号一致", "Old number matches";
+    yes: "是", "Yes";
+    no: "否", "No";
+    appeal_signed_up_at: "注册时间", "Signed up";
+    appeal_documents: "已认证的证件", "Verified documents";
+    appeal_no_documents: "该账号没有在用的证件", "The account has no documents in force";
+    appeal_decision: "审核决定", "Decision";
+    appeal_approve: "通过：把账号改绑到新手机号", "Approve: move the account to the new number";
+    appeal_approve_hint: "所有设备将退出登录。", "Every device is signed out.";
+    appeal_note: "说明（驳回必填，短信发给申诉人）", "Note (needed to reject; sent by SMS)";
+    appeal_choose: "请选择通过或驳回", "Choose approve or reject";
+    appeal_own: "这是您本人账号的申诉，需由其他审核员审核。", "Your own account: another reviewer decides it.";
+    appeal_approved_result: "已通过：账号已改绑到新手机号", "Approved: the account moved to the new number";
+}
+
+formats! {
+    appeal_reason_count(count: usize):
+        |n| format!("已写 {n} / {REASON_MAX} 字，至少 {REASON_MIN} 字"),
+        |n| format!("{n} of {REASON_MAX} characters, at least {REASON_MIN}");
+    appeal_received_body(phone: &str):
+        |p| format!("医院通常在 3 个工作日内完成审核，结果将以短信发送到 {p}。"),
+        |p| format!("The hospital usually reviews it within 3 working days; the result goes by SMS to {p}.");
+    appeal_phones(old: &str, new: &str):
+        |o, n| format!("原号 {o} → 新号 {n}"),
+        |o, n| format!("Old {o} → new {n}");
+}
+
 impl Texts {
+    pub fn appeal_status_name(&self, status: AppealStatus) -> &'static str {
+        match status {
+            AppealStatus::Pending => self.appeal_status_pending(),
+            AppealStatus::Approved => self.doc_approved(),
+            AppealStatus::Rejected => self.review_rejected(),
+        }
+    }
+
     pub fn device_kind(&self, kind: DeviceKind) -> &'static str {
         let (zh, en) = match kind {
             DeviceKind::Phone => ("手机", "Phone"),

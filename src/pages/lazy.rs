@@ -35,6 +35,8 @@ lazy_pages! {
     RegisterRoute => register_view(crate::pages::auth::RegisterPage);
     /// `/reset-password`: a new password with an SMS code.
     ResetPasswordRoute => reset_password_view(crate::pages::auth::ResetPasswordPage);
+    /// `/appeal`: recovering an account whose phone is lost (signed out).
+    AppealRoute => appeal_view(crate::pages::account::AppealPage);
     /// `/inbox/:id`: one consultation (the thread, the composer, ending with advice).
     ConsultationThreadRoute => consultation_thread_view(crate::pages::inbox::ConsultationThreadPage);
     /// `/agreements`: the versions to accept.
@@ -77,6 +79,10 @@ lazy_pages! {
     ReviewPostsRoute => review_posts_view(crate::pages::review::ReviewPostsPage);
     /// `/review/posts/:id`: one post revision to decide.
     ReviewPostRoute => review_post_view(crate::pages::review::ReviewPostPage);
+    /// `/review/appeals`: account appeals by status.
+    ReviewAppealsRoute => review_appeals_view(crate::pages::review::ReviewAppealsPage);
+    /// `/review/appeals/:id`: one appeal beside the account it would move, to decide.
+    ReviewAppealRoute => review_appeal_view(crate::pages::review::ReviewAppealPage);
 }
 
 /// A lazy page outside the router's own place for it (my patients beside a patient's

@@ -119,6 +119,16 @@ pub async fn build(server: &doctor_desk_server::Running, texts: &dyn Texts) -> W
             .expect("a new reviewer");
     let reviewer = Api::new(&base, REVIEWER_PHONE).await;
     reviewer.login(&reviewer_password).await;
+    // The one-time password opens nothing else until the reviewer sets their own.
+    let own = "reviewer123";
+    let r = reviewer
+        .put(
+            "/api/v1/me/password",
+            serde_json::json!({"current_password": reviewer_password, "new_password": own}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "reviewer's own password: {}", r.json);
+    let reviewer_password = own.to_owned();
     doctors::accept_agreements(&mut rec, &reviewer, &mut agents).await;
 
     // Doctor A: onboarding, a first submission partly rejected, then approved.

@@ -195,11 +195,7 @@ pub async fn reviewer_publishes_an_agreement(h: &Harness) {
     doctor_desk_server::agreements::samples::publish_missing(&h.server.state)
         .await
         .expect("samples");
-    let password = doctor_desk_server::admin::create_reviewer(&h.server.state, "13800000009")
-        .await
-        .expect("reviewer")
-        .expect("new reviewer");
-    sign_in(h, "13800000009", &password).await;
+    first_reviewer_sign_in(h, "13800000009").await;
     h.click("nav-review-agreements").await;
     h.wait_path("/review/agreements").await;
     let count = "return document.querySelectorAll(\"[data-testid='published-version']\").length";

@@ -84,12 +84,7 @@ pub async fn onboarding_review_flow(h: &Harness) {
     sign_out(h).await;
 
     // The reviewer rejects the back of the ID card.
-    let reviewer_password =
-        doctor_desk_server::admin::create_reviewer(&h.server.state, "13800000009")
-            .await
-            .expect("reviewer")
-            .expect("new reviewer");
-    sign_in(h, "13800000009", &reviewer_password).await;
+    first_reviewer_sign_in(h, "13800000009").await;
     h.click("nav-review").await;
     open_first_submission(h).await;
     for kind in [
@@ -141,7 +136,7 @@ pub async fn onboarding_review_flow(h: &Harness) {
     sign_out(h).await;
 
     // The reviewer approves the new document.
-    sign_in(h, "13800000009", &reviewer_password).await;
+    sign_in(h, "13800000009", REVIEWER_PASSWORD).await;
     h.goto("/review").await;
     open_first_submission(h).await;
     h.click("approve-id_card_back").await;
@@ -176,7 +171,7 @@ pub async fn onboarding_review_flow(h: &Harness) {
     h.screenshot("renewal-pending").await;
     sign_out(h).await;
 
-    sign_in(h, "13800000009", &reviewer_password).await;
+    sign_in(h, "13800000009", REVIEWER_PASSWORD).await;
     h.goto("/review").await;
     open_first_submission(h).await;
     h.click("approve-practice").await;

@@ -5,7 +5,10 @@
 //! anyone signed out, with its Open Graph tags. An edit goes through review again while
 //! the approved text stays public. A save based on an older version becomes a choice.
 
-use super::{check_tap_targets, patients::verified_doctor, sign_in, sign_out, sign_up, PASSWORD};
+use super::{
+    check_tap_targets, first_reviewer_sign_in, patients::verified_doctor, sign_in, sign_out,
+    sign_up, PASSWORD,
+};
 use crate::support::{unique_phone, Harness, Viewport};
 
 /// The value of the text area or input with this test id, as the page holds it.
@@ -141,12 +144,8 @@ pub async fn posts_flow(h: &Harness) {
     h.wait_text("posts-in_review-count", "1").await;
 
     // 4. The reviewer approves it.
-    let reviewer = doctor_desk_server::admin::create_reviewer(&h.server.state, "13800000019")
-        .await
-        .expect("reviewer")
-        .expect("new reviewer");
     sign_out(h).await;
-    sign_in(h, "13800000019", &reviewer).await;
+    first_reviewer_sign_in(h, "13800000019").await;
     h.goto("/review/posts").await;
     let item = h.testid("review-post-item").await;
     item.find(fantoccini::Locator::Css("a"))

@@ -2,6 +2,7 @@
 //! (`/me/password`, `/me/phone`, `/me/sessions`), and deleting it (`deletion`).
 
 pub mod activity;
+pub mod appeal;
 pub mod deletion;
 pub mod notifications;
 

@@ -18,6 +18,9 @@ pub enum SmsPurpose {
     /// A signed-in doctor proving a new phone number is theirs (`PUT /me/phone`): sent to
     /// the new number, which must not belong to an account yet.
     ChangePhone,
+    /// A signed-out doctor appealing to move their account to a new number (`POST
+    /// /appeals`): sent to the new number, which must not belong to an account yet.
+    Appeal,
 }
 
 impl SmsPurpose {
@@ -28,6 +31,7 @@ impl SmsPurpose {
             SmsPurpose::Reset => "reset",
             SmsPurpose::PatientLogin => "patient_login",
             SmsPurpose::ChangePhone => "change_phone",
+            SmsPurpose::Appeal => "appeal",
         }
     }
 }
@@ -166,6 +170,10 @@ pub struct Me {
     pub deletion_takes_effect_at: Option<DateTime<Utc>>,
     /// Notifications not read yet (the badge in the shell).
     pub unread_notifications: u32,
+    /// Signed in with a one-time password (a reviewer created by the hospital's
+    /// administrator): the console stays closed until a password of one's own is set.
+    #[serde(default)]
+    pub password_must_change: bool,
     pub created_at: DateTime<Utc>,
 }
 

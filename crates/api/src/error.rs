@@ -113,6 +113,12 @@ pub enum ErrorCode {
     /// Something must be finished before the account can be deleted
     /// (`GET /me/deletion` lists it).
     DeletionBlocked,
+    /// Signed in with a one-time password: set one of your own first (`PUT /me/password`).
+    PasswordChangeRequired,
+    /// An appeal for this ID number is already waiting for a reviewer.
+    AppealPending,
+    /// The appeal's name and ID number match no account: it can only be rejected.
+    AppealUnmatched,
     /// Something broke on our side; the log has the details under the request id.
     Internal,
 }
@@ -145,10 +151,13 @@ impl ErrorCode {
             | ErrorCode::AlreadyDecided
             | ErrorCode::LimitReached
             | ErrorCode::NameTaken
-            | ErrorCode::DeletionBlocked => 409,
-            ErrorCode::OwnSubmission | ErrorCode::ConsentWithdrawn | ErrorCode::DeletionPending => {
-                403
-            }
+            | ErrorCode::DeletionBlocked
+            | ErrorCode::AppealPending
+            | ErrorCode::AppealUnmatched => 409,
+            ErrorCode::OwnSubmission
+            | ErrorCode::ConsentWithdrawn
+            | ErrorCode::DeletionPending
+            | ErrorCode::PasswordChangeRequired => 403,
             ErrorCode::FollowUpUnconfirmed | ErrorCode::ComplianceBlocked => 422,
             ErrorCode::Gone => 410,
             ErrorCode::Busy => 503,
@@ -309,6 +318,18 @@ impl ErrorCode {
             ErrorCode::DeletionBlocked => lang.pick(
                 "还有未完成的事项，暂不能注销账号。请先处理页面上列出的事项。",
                 "Some things must be finished before the account can be deleted: see the list on the page.",
+            ),
+            ErrorCode::PasswordChangeRequired => lang.pick(
+                "您正在使用一次性密码，请先在“账号与安全”中设置自己的密码。",
+                "You signed in with a one-time password: set a password of your own under Security first.",
+            ),
+            ErrorCode::AppealPending => lang.pick(
+                "该身份证号已有一份申诉正在审核，结果会以短信通知，请勿重复提交。",
+                "An appeal for this ID number is already being reviewed; the result will come by SMS.",
+            ),
+            ErrorCode::AppealUnmatched => lang.pick(
+                "申诉信息与任何账号都不匹配，只能驳回。",
+                "The appeal matches no account; it can only be rejected.",
             ),
             ErrorCode::Internal => lang.pick(
                 "服务器开小差了，请稍后再试",

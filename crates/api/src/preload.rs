@@ -65,7 +65,7 @@ pub fn first_requests(path: &str) -> Vec<String> {
     }
     match path {
         // Signed out: nothing but the session check.
-        "/login" | "/register" | "/reset-password" => {}
+        "/login" | "/register" | "/reset-password" | "/appeal" => {}
         "" => first.extend([NEW_CONSULTATIONS.into(), VERIFICATION.into(), TODAY.into()]),
         _ => {
             first.push(NEW_CONSULTATIONS.into());
@@ -81,12 +81,9 @@ pub fn first_requests(path: &str) -> Vec<String> {
             if path == "/me/delete" {
                 first.push(DELETION.into());
             }
-            if path == "/me/activity" {
-                first.push(ACTIVITY.into());
-            }
-            if path == "/me/notifications" {
-                first.push(NOTIFICATIONS.into());
-            }
+            // Not `/me/activity` nor `/me/notifications`: the server words their entries
+            // in the language asked for, and a preload asks in the browser's language, not
+            // the one chosen in the app.
             if path == "/patients" {
                 first.push(MY_PATIENTS.into());
             }
@@ -145,9 +142,12 @@ pub mod parts {
     pub const POST_EDITOR: &str = "post_editor_view";
     pub const REVIEW_POSTS: &str = "review_posts_view";
     pub const REVIEW_POST: &str = "review_post_view";
+    pub const APPEAL: &str = "appeal_view";
+    pub const REVIEW_APPEALS: &str = "review_appeals_view";
+    pub const REVIEW_APPEAL: &str = "review_appeal_view";
 
     /// Every part, for the server to check the build against.
-    pub const ALL: [&str; 23] = [
+    pub const ALL: [&str; 26] = [
         REGISTER,
         RESET_PASSWORD,
         CONSULTATION_THREAD,
@@ -171,6 +171,9 @@ pub mod parts {
         POST_EDITOR,
         REVIEW_POSTS,
         REVIEW_POST,
+        APPEAL,
+        REVIEW_APPEALS,
+        REVIEW_APPEAL,
     ];
 }
 
@@ -181,6 +184,7 @@ pub fn part_shown(path: &str) -> Option<&'static str> {
     Some(match segments.as_slice() {
         ["register"] => parts::REGISTER,
         ["reset-password"] => parts::RESET_PASSWORD,
+        ["appeal"] => parts::APPEAL,
         ["inbox", _] => parts::CONSULTATION_THREAD,
         ["agreements"] => parts::AGREEMENTS,
         ["agreements", _, _] => parts::AGREEMENT_READ,
@@ -196,6 +200,8 @@ pub fn part_shown(path: &str) -> Option<&'static str> {
         ["review", "agreements"] => parts::REVIEW_AGREEMENTS,
         ["review", "posts"] => parts::REVIEW_POSTS,
         ["review", "posts", _] => parts::REVIEW_POST,
+        ["review", "appeals"] => parts::REVIEW_APPEALS,
+        ["review", "appeals", _] => parts::REVIEW_APPEAL,
         ["review", _] => parts::REVIEW_SUBMISSION,
         ["patients"] => parts::PATIENTS,
         ["patients", _] => parts::PATIENT,

@@ -26,6 +26,8 @@ pub enum FieldError {
     SameAsCurrent,
     /// A new phone number equal to the current one.
     SamePhone,
+    /// Free text too short to say anything (an appeal's reason).
+    TooShort,
 }
 
 impl FieldError {
@@ -84,6 +86,10 @@ impl FieldError {
             FieldError::SamePhone => lang.pick(
                 "这就是当前绑定的手机号",
                 "This is already your mobile number",
+            ),
+            FieldError::TooShort => lang.pick(
+                "请写得具体一些（至少 10 个字）",
+                "Please say more (at least 10 characters)",
             ),
         }
     }

@@ -9,8 +9,8 @@ use crate::{
     state::AppState,
 };
 
-/// Creates a reviewer and returns their one-time password, or grants the role to an
-/// existing account (and returns `None`).
+/// Creates a reviewer and returns their one-time password (which must be changed at the
+/// first sign-in), or grants the role to an existing account (and returns `None`).
 pub async fn create_reviewer(state: &AppState, phone: &str) -> anyhow::Result<Option<String>> {
     let phone = validate::normalize_phone(phone);
     validate::phone(&phone)
@@ -27,8 +27,14 @@ pub async fn create_reviewer(state: &AppState, phone: &str) -> anyhow::Result<Op
     // Letters and digits guaranteed, as the password rule asks.
     let one_time = format!("r{}7", URL_SAFE_NO_PAD.encode(raw));
     let hash = password::hash(one_time.clone()).await?;
-    account::create(state, &phone, &hash, &[Role::Reviewer])
+    let id = account::create(state, &phone, &hash, &[Role::Reviewer])
         .await
-        .map_err(err)?;
+        .map_err(err)?
+        .ok_or_else(|| anyhow::anyhow!("{phone} signed up meanwhile; run this again"))?;
+    // Someone else has seen it (whoever ran this): it opens nothing but the password change.
+    sqlx::query("UPDATE accounts SET password_must_change = 1 WHERE id = ?")
+        .bind(id)
+        .execute(&state.db)
+        .await?;
     Ok(Some(one_time))
 }

@@ -103,6 +103,10 @@ pub struct Limits {
     pub unreferenced_upload_secs: i64,
     /// Public questions one patient may ask in an hour.
     pub questions_per_patient_per_hour: i64,
+    /// Appeals (tries included: a wrong code counts) from one client in a day.
+    pub appeals_per_ip_per_day: i64,
+    /// Appeals for one ID number in a day.
+    pub appeals_per_id_number_per_day: i64,
 }
 
 impl Default for Limits {
@@ -124,6 +128,8 @@ impl Default for Limits {
             quick_replies_max: 50,
             unreferenced_upload_secs: 24 * 3600,
             questions_per_patient_per_hour: 5,
+            appeals_per_ip_per_day: 10,
+            appeals_per_id_number_per_day: 5,
         }
     }
 }

@@ -74,6 +74,8 @@ pub struct SignedIn {
     /// The account has the doctor role (every signed-up doctor; not reviewer-only staff).
     pub doctor: bool,
     pub reviewer: bool,
+    /// Signed in with a one-time password not yet replaced (a new reviewer).
+    pub password_must_change: bool,
 }
 
 impl<S> FromRequestParts<S> for SignedIn
@@ -155,7 +157,8 @@ where
     }
 }
 
-/// A signed-in reviewer: 401 when signed out, 403 for everyone else.
+/// A signed-in reviewer: 401 when signed out, 403 for everyone else, and 403
+/// `password_change_required` until a one-time password is replaced (`PUT /me/password`).
 #[derive(Debug, Clone)]
 pub struct Reviewer {
     pub account_id: i64,
@@ -170,7 +173,9 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let signed_in = <SignedIn as FromRequestParts<S>>::from_request_parts(parts, state).await?;
-        if signed_in.reviewer {
+        if signed_in.reviewer && signed_in.password_must_change {
+            Err(AppError::Code(ErrorCode::PasswordChangeRequired))
+        } else if signed_in.reviewer {
             Ok(Reviewer {
                 account_id: signed_in.account_id,
             })

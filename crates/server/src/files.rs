@@ -108,11 +108,13 @@ pub fn files_dir(state: &AppState) -> PathBuf {
     state.config.data_dir.join("files")
 }
 
-/// Whose file it is: a doctor's (or reviewer's) account, or a patient.
+/// Whose file it is: a doctor's (or reviewer's) account, a patient, or an appeal (filed
+/// signed out, so nobody's until a reviewer decides).
 #[derive(Debug, Clone, Copy)]
 pub enum Owner {
     Account(i64),
     Patient(i64),
+    Appeal,
 }
 
 /// An upload received into a temporary file. Dropped before `keep`, it leaves nothing.
@@ -217,16 +219,23 @@ impl Upload {
         let (sql, owner_id) = match owner {
             Owner::Account(id) => (
                 "INSERT INTO files (id, owner_id, content_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                id,
+                Some(id),
             ),
             Owner::Patient(id) => (
                 "INSERT INTO patient_files (id, patient_id, content_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                id,
+                Some(id),
+            ),
+            Owner::Appeal => (
+                "INSERT INTO appeal_files (id, content_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?)",
+                None,
             ),
         };
-        sqlx::query(sql)
-            .bind(&self.id)
-            .bind(owner_id)
+        let query = sqlx::query(sql).bind(&self.id);
+        let query = match owner_id {
+            Some(id) => query.bind(id),
+            None => query,
+        };
+        query
             .bind(self.content_type)
             .bind(self.size as i64)
             .bind(&self.sha256)

@@ -30,8 +30,7 @@ pub async fn daily(state: &AppState) {
         Err(e) => tracing::warn!(error = %e, "the day's notifications failed"),
     }
     match crate::account::retention::run(state, false).await {
-        Ok(report)
-            if report.accounts.is_empty() && report.chat_logs.iter().all(|(_, n)| *n == 0) => {}
+        Ok(report) if report.is_empty() => {}
         Ok(report) => tracing::info!("retention job:\n{report}"),
         Err(e) => tracing::warn!(error = %e, "the retention job failed"),
     }

@@ -248,6 +248,9 @@ pub async fn spawn(config: Config, addr: &str, clock: Arc<dyn Clock>) -> anyhow:
                 if let Err(e) = inbox::deadlines::sweep(&state).await {
                     tracing::warn!(error = %e, "deadline sweep failed");
                 }
+                if let Err(e) = inbox::deadlines::warn_close(&state).await {
+                    tracing::warn!(error = %e, "warning of close deadlines failed");
+                }
                 // A deletion takes effect when its cooling-off ends, not at the next daily run.
                 if let Err(e) = account::retention::carry_out_due(&state, false).await {
                     tracing::warn!(error = %e, "carrying out due account deletions failed");

@@ -54,6 +54,8 @@ const EXCEPTIONS: &[(&str, &str, Guard)] = &[
     ("post", "/auth/login", Guard::Public),
     ("post", "/auth/logout", Guard::Public),
     ("post", "/auth/password-reset", Guard::Public),
+    // Recovery by appeal: the doctor has lost the phone, so cannot sign in.
+    ("post", "/appeals", Guard::Public),
     ("get", "/me", Guard::Session),
     ("get", "/me/acceptances", Guard::Session),
     // An account's own security: reviewers have passwords and devices too, and a doctor

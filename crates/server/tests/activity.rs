@@ -86,6 +86,8 @@ async fn the_trail_holds_what_the_doctor_did_newest_first() {
     // By kind, by date (China days), and a page at a time.
     let sign_ins = d.get("/api/v1/me/activity?kind=sign_in").await.json;
     assert_eq!(actions(&sign_ins), ["sign_in", "sign_in_failed", "sign_up"]);
+    // In words, in the language asked for (zh-CN by default): the app carries none of them.
+    assert_eq!(sign_ins["items"][0]["label"], "登录");
     let today = app.clock_today();
     let recent = d
         .get(&format!("/api/v1/me/activity?from={today}&to={today}"))

@@ -180,3 +180,53 @@ async fn results_and_new_agreements_are_told() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// A deadline close is told once, though sweeps run every 30 s and may overlap; a new
+/// deadline (accepted: now a reply is due) is told again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_close_deadline_is_told_once_per_deadline() {
+    let app = TestApp::new().await;
+    let (mut d, doctor_id) = open_service(&app, "13911116401", "陈静").await;
+    d.post("/api/v1/me/notifications/read", json!({"all": true}))
+        .await;
+    let mut p = patient(&app, "13722226401", "钱一").await;
+    let consultation = ask_for(&mut p, doctor_id).await;
+    let deadlines = |app: &TestApp| {
+        let state = app.state.clone();
+        async move {
+            doctor_desk_server::inbox::deadlines::warn_close(&state)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(deadlines(&app).await, 0, "a day to go: nothing to tell");
+
+    // 22 h 30 min later the request has 90 minutes left.
+    app.clock.advance(Duration::minutes(22 * 60 + 30));
+    let sweeps: Vec<_> = (0..6).map(|_| tokio::spawn(deadlines(&app))).collect();
+    let mut told = 0;
+    for s in sweeps {
+        told += s.await.unwrap();
+    }
+    assert_eq!(told, 1, "six sweeps at once tell it once");
+    assert_eq!(deadlines(&app).await, 0);
+    let page = d.get("/api/v1/me/notifications").await.json;
+    let close: Vec<&Value> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "deadline_close")
+        .collect();
+    assert_eq!(close.len(), 1, "{page}");
+    assert_eq!(close[0]["detail"], "new");
+    assert_eq!(close[0]["link"], format!("/inbox/{consultation}"));
+    assert!(close[0]["text"].as_str().unwrap().contains("2 小时"));
+
+    // Accepted: the reply is due in 48 h, and told 2 h before.
+    common::accept(&mut d, consultation).await;
+    app.clock.advance(Duration::hours(47));
+    assert_eq!(deadlines(&app).await, 1);
+    let page = d.get("/api/v1/me/notifications").await.json;
+    assert_eq!(page["items"][0]["kind"], "deadline_close");
+    assert_eq!(page["items"][0]["detail"], "ongoing");
+}

@@ -1,4 +1,4 @@
-use doctor_desk_api::account::activity::{action_label, ActivityEntry, ActivityKind};
+use doctor_desk_api::account::activity::{ActivityEntry, ActivityKind};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -32,6 +32,8 @@ pub fn ActivityPage() -> impl IntoView {
     });
     let first = LocalResource::new(move || {
         let q = query.get();
+        // The server words each entry in the language asked for: a switch asks again.
+        i18n.lang.track();
         async move { api::account::activity(&q).await }
     });
     Effect::new(move || {
@@ -109,7 +111,6 @@ fn Entry(e: ActivityEntry) -> impl IntoView {
     let i18n = use_i18n();
     let t = use_texts();
     let at = local_datetime(e.at);
-    let action = e.action.clone();
     let detail = e.detail.clone();
     let detail = move || match detail.as_str() {
         "password" => t().activity_by_password().to_owned(),
@@ -125,7 +126,7 @@ fn Entry(e: ActivityEntry) -> impl IntoView {
     view! {
         <li class="activity-entry" data-testid="activity-entry" data-action=e.action.clone()>
             <p>
-                <strong>{move || action_label(&action, i18n.lang.get()).to_owned()}</strong>
+                <strong>{e.label.clone()}</strong>
                 " "
                 <span class="badge badge-info">{move || kind.label(i18n.lang.get())}</span>
             </p>

@@ -1,4 +1,4 @@
-use doctor_desk_api::account::notifications::{MarkRead, Notification, NotificationKind};
+use doctor_desk_api::account::notifications::{MarkRead, Notification};
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
@@ -6,7 +6,7 @@ use crate::{
     app::use_go,
     components::{more_list::MoreList, toast::use_toasts},
     format::local_datetime,
-    i18n::{tr, use_texts, Texts},
+    i18n::{tr, use_i18n},
     session::use_session,
 };
 
@@ -18,8 +18,11 @@ pub fn NotificationsPage() -> impl IntoView {
     let session = use_session();
     // Bumped by a live notification (the badge's count moves) and after marking.
     let changed = Memo::new(move |_| session.me().map(|m| m.unread_notifications));
+    let i18n = use_i18n();
     let first = LocalResource::new(move || {
         changed.track();
+        // The server words each notification in the language asked for: a switch asks again.
+        i18n.lang.track();
         api::account::notifications(None)
     });
     let mark = Action::new_local(move |req: &MarkRead| {
@@ -60,38 +63,17 @@ pub fn NotificationsPage() -> impl IntoView {
     }
 }
 
-/// What a notification says, in the doctor's language.
-fn text(t: &'static Texts, n: &Notification) -> String {
-    let d = n.detail.as_str();
-    match n.kind {
-        NotificationKind::NewConsultation => t.notification_new_consultation().to_owned(),
-        NotificationKind::VerificationResult if d == "approved" => {
-            t.notification_verified().to_owned()
-        }
-        NotificationKind::VerificationResult => t.notification_verification_rejected().to_owned(),
-        NotificationKind::PostResult if d == "approved" => {
-            t.notification_post_approved().to_owned()
-        }
-        NotificationKind::PostResult => t.notification_post_rejected().to_owned(),
-        NotificationKind::DocumentExpiring => t.notification_document_expiring(d),
-        NotificationKind::FollowUpsDue => t.notification_follow_ups_due(d),
-        NotificationKind::AgreementUpdate => t.notification_agreement_update(d),
-    }
-}
-
 #[component]
 fn Item(n: Notification) -> impl IntoView {
-    let t = use_texts();
     let go = use_go();
     let session = use_session();
     let at = local_datetime(n.created_at);
     let (id, read, link) = (n.id, n.read, n.link.clone());
-    let n = StoredValue::new(n);
     view! {
         <li class="notification" class:unread=!read data-testid="notification" data-read=read.to_string()>
             <p>
                 {(!read).then(|| view! { <span class="badge badge-warn">{tr(|t| t.notifications_new())}</span> " " })}
-                <strong>{move || n.with_value(|n| text(t(), n))}</strong>
+                <strong>{n.text}</strong>
             </p>
             <p class="muted"><time>{at}</time></p>
             <button

@@ -39,6 +39,7 @@ pub fn SecurityPage() -> impl IntoView {
 fn PasswordForm(changed: RwSignal<u32>) -> impl IntoView {
     let t = use_texts();
     let toasts = use_toasts();
+    let session = use_session();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let errors = FormErrors::new();
@@ -49,6 +50,8 @@ fn PasswordForm(changed: RwSignal<u32>) -> impl IntoView {
     Effect::new(move || match save.value().get() {
         Some(Ok(done)) => {
             toasts.info(t().password_changed(done.ended));
+            // A one-time password replaced: the banner goes and the console opens.
+            session.recheck();
             current.set(String::new());
             new.set(String::new());
             changed.update(|n| *n += 1);

@@ -165,6 +165,11 @@ pub fn LoginPage() -> impl IntoView {
                         </A>
                     </span>
                 </p>
+                <p class="auth-links">
+                    <A href="/appeal" attr:data-testid="appeal-link">
+                        {tr(|t| t.appeal_link())}
+                    </A>
+                </p>
             </section>
         </PublicLayout>
     }

@@ -30,10 +30,14 @@ fn leave_when_signed_in(next: Memo<String>) {
     let go = crate::app::use_go();
     Effect::new(move || {
         if let SessionState::SignedIn(me) = session.state.get() {
-            // Signing in during a deletion's cooling-off offers to cancel it first.
-            let to = match me.deletion_takes_effect_at {
-                Some(_) => "/me/delete".to_owned(),
-                None => next.get_untracked(),
+            // Signing in during a deletion's cooling-off offers to cancel it first; with a
+            // one-time password, replacing it comes first.
+            let to = if me.password_must_change {
+                "/me/security".to_owned()
+            } else if me.deletion_takes_effect_at.is_some() {
+                "/me/delete".to_owned()
+            } else {
+                next.get_untracked()
             };
             go(&to, true);
         }

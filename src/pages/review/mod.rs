@@ -1,9 +1,15 @@
 //! 资质审核 (reviewers only): the queue of pending submissions, oldest first, and the
-//! decision on one submission.
+//! decision on one submission. Posts (`posts.rs`) and account appeals (`appeals.rs`,
+//! `appeal.rs`) are reviewed here too.
 
+mod appeal;
+mod appeals;
+mod document;
 mod posts;
 mod submission;
 
+pub use appeal::ReviewAppealPage;
+pub use appeals::ReviewAppealsPage;
 pub use posts::{ReviewPostPage, ReviewPostsPage};
 pub use submission::ReviewSubmissionPage;
 

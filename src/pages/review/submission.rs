@@ -8,7 +8,7 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map},
 };
 
-use super::is_reviewer;
+use super::{document::ReviewDocument, is_reviewer};
 use crate::{
     api,
     components::{
@@ -308,74 +308,30 @@ fn Decide(submission: ReviewSubmission) -> impl IntoView {
                 .documents
                 .into_iter()
                 .map(|d| {
-                    let doc = d.document.clone();
-                    let url = api::file_url(&doc.file_id);
-                    let is_image = doc.content_type.starts_with("image/");
+                    let doc = d.document;
                     let choice = choices
                         .with_value(|c| c.iter().find(|c| c.document_id == doc.id).copied());
                     let kind = doc.kind;
                     let group = format!("decision-{}", doc.id);
-                    view! {
-                        <article
-                            class="card doc-card"
-                            data-testid=format!("review-doc-{}", kind.as_str())
-                        >
-                            <header class="doc-card-head">
-                                <h3>
-                                    {move || t().document_kind(kind)}
-                                    {doc.caption.clone().map(|c| format!(" · {c}"))}
-                                </h3>
-                                {doc
-                                    .number
-                                    .clone()
-                                    .map(|n| view! { <span class="muted">{n}</span> })}
-                            </header>
-                            {doc
-                                .expires_on
-                                .map(|e| {
-                                    view! {
-                                        <p class="muted">
-                                            {move || format!("{} {e}", t().doc_expires_on())}
-                                        </p>
-                                    }
-                                })}
-                            {is_image
-                                .then(|| {
-                                    view! {
-                                        <img
-                                            class="doc-full"
-                                            src=url.clone()
-                                            alt=move || t().document_kind(kind)
-                                        />
-                                    }
-                                })}
-                            <p>
-                                <a href=url target="_blank" rel="noopener">
-                                    {tr(|t| t.open_original())}
-                                </a>
-                            </p>
-                            {match choice.filter(|_| !own) {
-                                None if own => ().into_any(),
-                                None => {
-                                    view! {
-                                        <p class="badge badge-ok">{tr(|t| t.decided_before())}</p>
-                                    }
-                                        .into_any()
-                                }
-                                Some(c) => {
-                                    view! {
-                                        <DecisionFieldset
-                                            legend=Signal::derive(move || t().document_kind(kind).to_owned())
-                                            scope=kind.as_str()
-                                            group=group.clone()
-                                            choice=c
-                                        />
-                                    }
-                                        .into_any()
-                                }
-                            }}
-                        </article>
-                    }
+                    let decision = match choice.filter(|_| !own) {
+                        None if own => ().into_any(),
+                        None => {
+                            view! { <p class="badge badge-ok">{tr(|t| t.decided_before())}</p> }
+                                .into_any()
+                        }
+                        Some(c) => {
+                            view! {
+                                <DecisionFieldset
+                                    legend=Signal::derive(move || t().document_kind(kind).to_owned())
+                                    scope=kind.as_str()
+                                    group=group
+                                    choice=c
+                                />
+                            }
+                                .into_any()
+                        }
+                    };
+                    view! { <ReviewDocument document=doc>{decision}</ReviewDocument> }
                 })
                 .collect_view()}
             <FormError errors=errors />

@@ -73,6 +73,12 @@ pub fn action_label(action: &str, lang: Lang) -> &str {
         "sessions_ended" => ("退出了其他所有设备", "Signed all other devices out"),
         "deletion_requested" => ("申请注销账号", "Asked to delete the account"),
         "deletion_cancelled" => ("撤销注销", "Cancelled the deletion"),
+        "appeal_filed" => ("有人申诉改绑手机号", "Someone appealed to move the account"),
+        "appeal_approved" => (
+            "申诉通过，已改绑手机号",
+            "Appeal approved: the account moved",
+        ),
+        "appeal_rejected" => ("申诉未通过", "Appeal rejected"),
         "accepted" => ("同意协议", "Accepted an agreement"),
         "consent_withdrawn" => ("撤回健康数据处理授权", "Withdrew the health-data consent"),
         "consent_given" => ("重新授权健康数据处理", "Gave the health-data consent again"),
@@ -95,6 +101,9 @@ pub struct ActivityEntry {
     pub kind: ActivityKind,
     /// The key `action_label` reads, e.g. `sign_in`, `accepted`, `close`.
     pub action: String,
+    /// `action` in words, in the language the request asked for (`Accept-Language`): the
+    /// words live on the server, not in the app's first download.
+    pub label: String,
     /// What it concerned, without personal data: the sign-in method, the agreement and
     /// version, the masked new number, how many devices.
     pub detail: String,

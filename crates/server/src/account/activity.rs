@@ -120,7 +120,7 @@ struct Row {
 }
 
 impl Row {
-    fn entry(self) -> ActivityEntry {
+    fn entry(self, lang: Lang) -> ActivityEntry {
         let device_name = self
             .user_agent
             .as_deref()
@@ -129,6 +129,7 @@ impl Row {
         ActivityEntry {
             id: format!("{}{}", self.src, self.id),
             kind: ActivityKind::parse(&self.kind).unwrap_or(ActivityKind::Security),
+            label: action_label(&self.action, lang).to_owned(),
             action: self.action,
             detail: self.detail,
             consultation_id: self.consultation_id,
@@ -252,7 +253,7 @@ pub async fn list(
         .then(|| rows.last().map(|r| format!("{}.{}.{}", r.at, r.src, r.id)))
         .flatten();
     Ok(Json(ActivityPage {
-        items: rows.into_iter().map(Row::entry).collect(),
+        items: rows.into_iter().map(|r| r.entry(lang)).collect(),
         next_cursor,
     })
     .into_response())
@@ -275,13 +276,13 @@ fn csv_file(rows: Vec<Row>, lang: Lang) -> Response {
     out.push_str(&header.join(","));
     out.push_str("\r\n");
     for row in rows {
-        let e = row.entry();
+        let e = row.entry(lang);
         let fields = [
             e.at.with_timezone(&china)
                 .format("%Y-%m-%d %H:%M:%S")
                 .to_string(),
             e.kind.label(lang).to_owned(),
-            action_label(&e.action, lang).to_owned(),
+            e.label,
             e.detail,
             e.consultation_id
                 .map(|id| id.to_string())

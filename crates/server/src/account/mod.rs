@@ -1,10 +1,13 @@
 //! The signed-in account's own security (`/me/password`, `/me/phone`, `/me/sessions`)
 //! the health-data consent (`/me/consent-withdrawals`, `/me/consents`) and deleting the
-//! account (`/me/deletion`, carried out by the retention job).
+//! account (`/me/deletion`, carried out by the retention job), and recovering it by appeal
+//! when the phone is lost (`/appeals`, decided under `/review/appeals`).
 //! Every change of credentials ends the account's other sessions and their event streams,
 //! and a wrong current password counts against the same lockout as sign-in.
 
 pub mod activity;
+pub mod appeal;
+pub mod appeal_review;
 pub mod consent;
 pub mod deletion;
 pub mod notifications;
@@ -42,6 +45,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(activity::list))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::mark_read))
+        .routes(routes!(appeal::file))
+        .routes(routes!(appeal_review::list))
+        .routes(routes!(appeal_review::detail))
+        .routes(routes!(appeal_review::decide))
 }
 
 /// Why the doctor's care (consultations, patients, follow-ups, the event stream) is

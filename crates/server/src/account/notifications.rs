@@ -9,7 +9,7 @@ use axum::{
 };
 use doctor_desk_api::{
     account::notifications::{
-        MarkRead, Notification, NotificationKind, NotificationPage, Unread, KEPT_DAYS,
+        words, MarkRead, Notification, NotificationKind, NotificationPage, Unread, KEPT_DAYS,
     },
     inbox::{ConsultationStatus, EventKind},
     ErrorBody, ErrorCode,
@@ -20,7 +20,7 @@ use sqlx::SqliteConnection;
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
-    extractor::{AppJson, SignedIn},
+    extractor::{AcceptLang, AppJson, SignedIn},
     state::AppState,
 };
 
@@ -32,6 +32,8 @@ pub fn kind_name(kind: NotificationKind) -> &'static str {
         NotificationKind::DocumentExpiring => "document_expiring",
         NotificationKind::FollowUpsDue => "follow_ups_due",
         NotificationKind::AgreementUpdate => "agreement_update",
+        NotificationKind::AppealResult => "appeal_result",
+        NotificationKind::DeadlineClose => "deadline_close",
     }
 }
 
@@ -42,6 +44,8 @@ fn parse_kind(name: &str) -> NotificationKind {
         "post_result" => NotificationKind::PostResult,
         "document_expiring" => NotificationKind::DocumentExpiring,
         "follow_ups_due" => NotificationKind::FollowUpsDue,
+        "appeal_result" => NotificationKind::AppealResult,
+        "deadline_close" => NotificationKind::DeadlineClose,
         _ => NotificationKind::AgreementUpdate,
     }
 }
@@ -118,6 +122,7 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    AcceptLang(lang): AcceptLang,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<NotificationPage>> {
     let before = match q.cursor.as_deref() {
@@ -141,14 +146,18 @@ pub async fn list(
         .into_iter()
         .take(limit as usize)
         .map(
-            |(id, kind, subject_id, detail, link, created_at, read_at)| Notification {
-                id,
-                kind: parse_kind(&kind),
-                subject_id,
-                detail,
-                link,
-                created_at: from_unix(created_at),
-                read: read_at.is_some(),
+            |(id, kind, subject_id, detail, link, created_at, read_at)| {
+                let kind = parse_kind(&kind);
+                Notification {
+                    id,
+                    kind,
+                    subject_id,
+                    text: words(kind, &detail, lang),
+                    detail,
+                    link,
+                    created_at: from_unix(created_at),
+                    read: read_at.is_some(),
+                }
             },
         )
         .collect();

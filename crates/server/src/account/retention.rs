@@ -1,5 +1,6 @@
-//! The retention job: carries out the deletions whose cooling-off has ended, and removes
-//! the chat logs of deleted accounts once they have been kept 3 years.
+//! The retention job: carries out the deletions whose cooling-off has ended, removes the
+//! chat logs of deleted accounts once they have been kept 3 years, and the photos of
+//! appeals (a person holding an ID card) 180 days after the decision.
 //!
 //! A deleted account keeps its row, with no phone, password, name or photo, so the
 //! records that must outlive it still point somewhere: consultations and their advice,
@@ -19,6 +20,10 @@ use crate::{clock::from_unix, error::AppResult, files::DeletedFile, state::AppSt
 /// and a leap day.
 pub const CHAT_LOG_DAYS: i64 = 3 * 365 + 1;
 
+/// How long the photo of a decided appeal is kept (for questions about the decision); the
+/// appeal itself stays as the record of the account's move.
+pub const APPEAL_PHOTO_DAYS: i64 = 180;
+
 /// What one run removed, or would remove.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -26,6 +31,16 @@ pub struct Report {
     pub accounts: Vec<AccountPurged>,
     /// Consultations whose chat logs were removed, with the rows removed for them.
     pub chat_logs: Vec<(&'static str, u64)>,
+    /// Photos of appeals decided more than `APPEAL_PHOTO_DAYS` ago.
+    pub appeal_photos: u64,
+}
+
+impl Report {
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty()
+            && self.chat_logs.iter().all(|(_, n)| *n == 0)
+            && self.appeal_photos == 0
+    }
 }
 
 #[derive(Debug)]
@@ -66,7 +81,41 @@ pub async fn run(state: &AppState, dry_run: bool) -> AppResult<Report> {
         dry_run,
         accounts: carry_out_due(state, dry_run).await?,
         chat_logs: purge_chat_logs(state, dry_run).await?,
+        appeal_photos: purge_appeal_photos(state, dry_run).await?,
     })
+}
+
+async fn purge_appeal_photos(state: &AppState, dry_run: bool) -> AppResult<u64> {
+    let before = state.clock.unix() - APPEAL_PHOTO_DAYS * 86_400;
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let decided = "status != 'pending' AND decided_at <= ? AND photo_file_id IS NOT NULL";
+    let ids: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT photo_file_id FROM appeals WHERE {decided}"
+    ))
+    .bind(before)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query(&format!(
+        "UPDATE appeals SET photo_file_id = NULL WHERE {decided}"
+    ))
+    .bind(before)
+    .execute(&mut *tx)
+    .await?;
+    for id in &ids {
+        sqlx::query("DELETE FROM appeal_files WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if dry_run {
+        tx.rollback().await?;
+        return Ok(ids.len() as u64);
+    }
+    tx.commit().await?;
+    for id in &ids {
+        DeletedFile::stored(state, id).unlink().await;
+    }
+    Ok(ids.len() as u64)
 }
 
 /// Statements that empty one account, each named for the report. `?1` is the account,
@@ -328,6 +377,11 @@ impl fmt::Display for Report {
             f,
             "Chat logs of deleted accounts kept over {CHAT_LOG_DAYS} days: {verb} {}",
             list(&self.chat_logs)
+        )?;
+        writeln!(
+            f,
+            "Photos of appeals decided over {APPEAL_PHOTO_DAYS} days ago: {verb} {}",
+            self.appeal_photos
         )
     }
 }

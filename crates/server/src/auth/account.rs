@@ -15,6 +15,7 @@ pub struct Account {
     pub display_name: Option<String>,
     pub verification_status: String,
     pub created_at: i64,
+    pub password_must_change: bool,
 }
 
 pub async fn by_phone(state: &AppState, phone: &str) -> AppResult<Option<Account>> {
@@ -63,7 +64,8 @@ pub async fn create(
 }
 
 pub async fn set_password(state: &AppState, id: i64, password_hash: &str) -> AppResult<()> {
-    sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
+    // A password of one's own replaces a one-time one.
+    sqlx::query("UPDATE accounts SET password_hash = ?, password_must_change = 0 WHERE id = ?")
         .bind(password_hash)
         .bind(id)
         .execute(&state.db)
@@ -114,6 +116,7 @@ pub async fn me(state: &AppState, account: &Account) -> AppResult<Me> {
             .await?
             .map(|p| p.takes_effect_at),
         unread_notifications: crate::account::notifications::unread(state, account.id).await?,
+        password_must_change: account.password_must_change,
         created_at: from_unix(account.created_at),
     })
 }

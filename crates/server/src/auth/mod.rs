@@ -45,7 +45,7 @@ type WithCookie<T> = ([(axum::http::HeaderName, HeaderValue); 1], T);
         (status = 204, description = "Code sent"),
         (status = 404, description = "Phone not registered (login, reset)", body = ErrorBody),
         (status = 401, description = "`change_phone` needs a signed-in account", body = ErrorBody),
-        (status = 409, description = "Phone already registered (register, change_phone)", body = ErrorBody),
+        (status = 409, description = "Phone already registered (register, change_phone, appeal)", body = ErrorBody),
         (status = 422, body = ErrorBody),
         (status = 429, description = "Limit reached; see Retry-After", body = ErrorBody),
     ))]
@@ -76,7 +76,7 @@ async fn send_sms_code(
     .await?;
     let exists = account::by_phone(&state, &req.phone).await?.is_some();
     match (req.purpose, exists) {
-        (SmsPurpose::Register | SmsPurpose::ChangePhone, true) => {
+        (SmsPurpose::Register | SmsPurpose::ChangePhone | SmsPurpose::Appeal, true) => {
             return Err(AppError::OnField(ErrorCode::PhoneTaken, "phone"))
         }
         (SmsPurpose::Login | SmsPurpose::Reset, false) => {

@@ -74,17 +74,19 @@ pub async fn lookup(state: &AppState, token: &str) -> AppResult<Option<SignedIn>
 
 pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<SignedIn>> {
     let now = state.clock.unix();
-    let row: Option<(i64, i64, bool, bool)> = sqlx::query_as(
+    let row: Option<(i64, i64, bool, bool, bool)> = sqlx::query_as(
         "SELECT s.account_id, s.last_seen_at,
                 EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = s.account_id AND r.role = 'doctor'),
-                EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = s.account_id AND r.role = 'reviewer')
-           FROM sessions s WHERE s.token_hash = ? AND s.expires_at > ?",
+                EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = s.account_id AND r.role = 'reviewer'),
+                a.password_must_change
+           FROM sessions s JOIN accounts a ON a.id = s.account_id
+          WHERE s.token_hash = ? AND s.expires_at > ?",
     )
     .bind(&hash)
     .bind(now)
     .fetch_optional(&state.db)
     .await?;
-    let Some((account_id, last_seen_at, doctor, reviewer)) = row else {
+    let Some((account_id, last_seen_at, doctor, reviewer, password_must_change)) = row else {
         return Ok(None);
     };
     if last_seen_at <= now - state.config.limits.session_idle_secs {
@@ -103,6 +105,7 @@ pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<Si
         token_hash: hash,
         doctor,
         reviewer,
+        password_must_change,
     }))
 }
 

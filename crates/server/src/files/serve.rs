@@ -16,8 +16,8 @@ use crate::{
     state::AppState,
 };
 
-/// A stored file, for its owner, or for a reviewer when it is a licence document; 404
-/// for everyone else.
+/// A stored file, for its owner, or for a reviewer when it is a licence document or the
+/// photo of an appeal; 404 for everyone else.
 #[utoipa::path(get, path = "/files/{id}", tag = "files",
     params(("id" = String, Path, description = "File id")),
     responses(
@@ -59,24 +59,44 @@ pub(super) async fn download(
             content_type
         }
         Some(_) => return Err(not_found),
-        // A patient's record or photo: only for the doctor of a consultation showing it.
-        None => sqlx::query_scalar(
-            "SELECT pf.content_type FROM patient_files pf
-             WHERE pf.id = ?1 AND (
-               EXISTS (SELECT 1 FROM consultation_files cf
-                       JOIN consultations c ON c.id = cf.consultation_id
-                       WHERE cf.file_id = pf.id AND c.doctor_id = ?2)
-               OR EXISTS (SELECT 1 FROM messages m
-                          JOIN consultations c ON c.id = m.consultation_id
-                          WHERE m.image_file_id = pf.id AND c.doctor_id = ?2))",
-        )
-        .bind(&id)
-        .bind(signed_in.account_id)
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?,
+        None => {
+            // The photo of an appeal: for reviewers, who compare it with the ID card.
+            let photo = match reviewer {
+                true => appeal_photo(&state, &id).await?,
+                false => None,
+            };
+            match photo {
+                Some(content_type) => content_type,
+                // A patient's record or photo: only for the doctor of a consultation
+                // showing it.
+                None => sqlx::query_scalar(
+                    "SELECT pf.content_type FROM patient_files pf
+                     WHERE pf.id = ?1 AND (
+                       EXISTS (SELECT 1 FROM consultation_files cf
+                               JOIN consultations c ON c.id = cf.consultation_id
+                               WHERE cf.file_id = pf.id AND c.doctor_id = ?2)
+                       OR EXISTS (SELECT 1 FROM messages m
+                                  JOIN consultations c ON c.id = m.consultation_id
+                                  WHERE m.image_file_id = pf.id AND c.doctor_id = ?2))",
+                )
+                .bind(&id)
+                .bind(signed_in.account_id)
+                .fetch_optional(&state.db)
+                .await?
+                .ok_or(AppError::Code(ErrorCode::NotFound))?,
+            }
+        }
     };
     send(&state, &id, &content_type).await
+}
+
+async fn appeal_photo(state: &AppState, id: &str) -> AppResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT content_type FROM appeal_files WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&state.db)
+            .await?,
+    )
 }
 
 /// The stored file `id` as a response, once the caller has checked who may read it.

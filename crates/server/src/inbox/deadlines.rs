@@ -1,11 +1,15 @@
 //! Deadlines: a new request not accepted within 24 h, or an ongoing consultation without a
 //! doctor reply within 48 h, is closed and refunded by the server. `sweep` runs before the
-//! inbox is read (so what a doctor sees is never stale) and every 30 s in the background.
+//! inbox is read (so what a doctor sees is never stale) and every 30 s in the background,
+//! which also warns the doctor 2 h before (`warn_close`).
 
-use doctor_desk_api::inbox::{CloseReason, ConsultationStatus, EventKind};
+use doctor_desk_api::{
+    account::notifications::{NotificationKind, DEADLINE_WARNING_HOURS},
+    inbox::{CloseReason, ConsultationStatus, EventKind},
+};
 
 use super::{audit, close_reason_name, events, load_in, messages::system_note, state_machine};
-use crate::{error::AppResult, state::AppState};
+use crate::{account::notifications, error::AppResult, state::AppState};
 
 pub async fn sweep(state: &AppState) -> AppResult<()> {
     let now = state.clock.unix();
@@ -77,4 +81,42 @@ async fn expire(state: &AppState, id: i64, now: i64) -> AppResult<()> {
         "closed at deadline"
     );
     Ok(())
+}
+
+/// Tells each doctor once per deadline when a consultation of theirs will be closed within
+/// `DEADLINE_WARNING_HOURS` (a notification, live on the stream); how many were told. Run
+/// by the 30-second sweep; the notification's unique key makes a repeat, or two sweeps at
+/// once, write nothing.
+pub async fn warn_close(state: &AppState) -> AppResult<u64> {
+    let now = state.clock.unix();
+    let soon = now + DEADLINE_WARNING_HOURS * 3600;
+    let close: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT c.id, c.doctor_id, c.status, c.deadline_at FROM consultations c
+          WHERE c.deadline_at > ? AND c.deadline_at <= ? AND c.status IN ('new', 'ongoing')
+            AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.account_id = c.doctor_id
+                             AND n.once = 'deadline:' || c.id || ':' || c.deadline_at)
+          ORDER BY c.deadline_at LIMIT 1000",
+    )
+    .bind(now)
+    .bind(soon)
+    .fetch_all(&state.db)
+    .await?;
+    let mut told = 0;
+    for (id, doctor_id, status, deadline_at) in close {
+        let mut tx = state.db.begin().await?;
+        let new = notifications::New {
+            kind: NotificationKind::DeadlineClose,
+            subject_id: Some(id),
+            detail: &status,
+            link: format!("/inbox/{id}"),
+            once: Some(format!("deadline:{id}:{deadline_at}")),
+        };
+        let added = notifications::add(&mut tx, doctor_id, new, now).await?;
+        tx.commit().await?;
+        if added {
+            state.hub.notify(doctor_id);
+            told += 1;
+        }
+    }
+    Ok(told)
 }

@@ -75,6 +75,8 @@ pub struct Ids {
     pub draft_to_submit: i64,
     /// A's practice change waiting for a reviewer.
     pub submission: i64,
+    /// An appeal matching no account, waiting for a reviewer (filing is `tests/appeal.rs`).
+    pub appeal: i64,
     pub agreement_sha256: String,
     pub template: i64,
     /// Another device of A's (a second session), to sign out.
@@ -270,6 +272,15 @@ pub async fn world(app: &TestApp) -> World<'_> {
         .find(|s| s["kind"] == "profile_change" && s["status"] == "pending")
         .expect("the practice change is pending");
 
+    let appeal: i64 = sqlx::query_scalar(
+        "INSERT INTO appeals (real_name, id_number, old_phone, new_phone, reason, ip, submitted_at)
+         VALUES ('王五', '11010519491231002X', '13900000001', '13900000002', '旧手机号已停机无法使用', '', 0)
+         RETURNING id",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+
     // Patient B is doctor B's patient, with a tag of B's.
     let b_consultation = ask_for(&mut pb, doctor_b).await;
     let b_patient = accept(&mut b, b_consultation).await["patient_id"]
@@ -329,6 +340,7 @@ pub async fn world(app: &TestApp) -> World<'_> {
             draft: draft_id,
             draft_to_submit,
             submission: id(submission),
+            appeal,
             agreement_sha256: agreement["body_sha256"].as_str().unwrap().to_owned(),
             template,
             signup_codes,

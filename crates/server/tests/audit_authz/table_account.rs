@@ -53,6 +53,11 @@ pub fn rows() -> Vec<Row> {
             req("/api/v1/auth/logout")
         })
         .stage(Stage::SignOut),
+        // An appeal without its fields: refused by its own rule for everyone (what it
+        // does is tested in `tests/appeal.rs`).
+        row("POST", "/api/v1/appeals", Public, 422, |_, _| {
+            req("/api/v1/appeals").multipart(&[("reason", "短")], None)
+        }),
         row("GET", "/api/v1/me", SignedIn, 200, |_, _| req("/api/v1/me")),
         row("GET", "/api/v1/dev/sms-outbox", Public, 200, |_, _| {
             req(format!("/api/v1/dev/sms-outbox?phone={PHONE_A}"))

@@ -257,6 +257,31 @@ pub fn rows() -> Vec<Row> {
         .late(),
         row(
             "GET",
+            "/api/v1/review/appeals",
+            ReviewerOnly,
+            200,
+            |_, _| req("/api/v1/review/appeals"),
+        ),
+        row(
+            "GET",
+            "/api/v1/review/appeals/{id}",
+            ReviewerOnly,
+            200,
+            |i, _| req(format!("/api/v1/review/appeals/{}", i.appeal)),
+        ),
+        row(
+            "POST",
+            "/api/v1/review/appeals/{id}/decision",
+            ReviewerOnly,
+            200,
+            |i, _| {
+                req(format!("/api/v1/review/appeals/{}/decision", i.appeal))
+                    .json(json!({"approve": false, "note": "与任何账号都不匹配"}))
+            },
+        )
+        .late(),
+        row(
+            "GET",
             "/api/v1/review/submissions",
             ReviewerOnly,
             200,

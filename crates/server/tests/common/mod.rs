@@ -20,6 +20,9 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+/// The password test reviewers set at their first sign-in.
+pub const REVIEWER_PASSWORD: &str = "reviewer123";
+
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
@@ -93,6 +96,10 @@ impl TestApp {
             .expect("new reviewer");
         let mut r = self.browser();
         assert_eq!(r.login(phone, &password).await.status, StatusCode::OK);
+        // The one-time password opens nothing else until it is replaced.
+        let own = json!({"current_password": password, "new_password": REVIEWER_PASSWORD});
+        let changed = r.put("/api/v1/me/password", own).await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.json);
         r
     }
 
@@ -201,11 +208,23 @@ impl Browser<'_> {
             .await
     }
 
-    /// A multipart/form-data POST: text fields, then an optional file `(file name, bytes)`.
+    /// A multipart/form-data POST: text fields, then an optional file `(file name, bytes)`
+    /// in the field `file`.
     pub async fn post_multipart(
         &mut self,
         path: &str,
         fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Reply {
+        self.post_form(path, fields, "file", file).await
+    }
+
+    /// `post_multipart` with the file in the field `file_field`.
+    pub async fn post_form(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_field: &str,
         file: Option<(&str, &[u8])>,
     ) -> Reply {
         self.ensure_csrf().await;
@@ -220,7 +239,7 @@ impl Browser<'_> {
         if let Some((file_name, bytes)) = file {
             body.extend(
                 format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
                 )
                 .as_bytes(),
             );
