@@ -360,3 +360,52 @@ async fn a_new_reviewer_sets_their_own_password_before_the_console_opens() {
         StatusCode::OK
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn appeals_filed_at_once_for_one_id_number_record_one() {
+    let app = TestApp::new().await;
+    app.verified_doctor("13911115601", "周敏").await;
+    let mut requests = Vec::new();
+    for k in 0..4 {
+        let new_phone = format!("1391111569{k}");
+        let mut b = app.browser();
+        let code = b.sms_code(&new_phone, "appeal").await;
+        let fields = [
+            ("real_name", "周敏"),
+            ("id_number", ID_NUMBER),
+            ("old_phone", "13911115601"),
+            ("new_phone", new_phone.as_str()),
+            ("sms_code", code.as_str()),
+            ("reason", "旧手机号已停机，无法接收验证码，申请改绑新号码"),
+        ];
+        let photo = Some(("holding-id.jpg", JPEG));
+        requests.push(
+            b.form_request("/api/v1/appeals", &fields, "photo", photo)
+                .await,
+        );
+    }
+    let replies = app.send_concurrently(requests).await;
+    let filed = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(
+        filed,
+        1,
+        "{:?}",
+        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert!(replies
+        .iter()
+        .filter(|r| r.status != StatusCode::CREATED)
+        .all(|r| r.error_code() == "appeal_pending"));
+    assert_eq!(
+        common::count(&app, "SELECT COUNT(*) FROM appeals WHERE id > ?", 0).await,
+        1
+    );
+    assert_eq!(
+        common::count(&app, "SELECT COUNT(*) FROM appeal_files WHERE rowid > ?", 0).await,
+        1,
+        "the refused ones keep no photo"
+    );
+}

@@ -227,6 +227,18 @@ impl Browser<'_> {
         file_field: &str,
         file: Option<(&str, &[u8])>,
     ) -> Reply {
+        let req = self.form_request(path, fields, file_field, file).await;
+        self.dispatch(req).await
+    }
+
+    /// The request `post_form` sends, to send later (e.g. many at once).
+    pub async fn form_request(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_field: &str,
+        file: Option<(&str, &[u8])>,
+    ) -> Request<Body> {
         self.ensure_csrf().await;
         let boundary = "----doctor-desk-test-boundary";
         let mut body: Vec<u8> = Vec::new();
@@ -252,7 +264,7 @@ impl Browser<'_> {
             format!("multipart/form-data; boundary={boundary}"),
         );
         let req = self.with_cookies(req, true);
-        self.dispatch(req.body(Body::from(body)).unwrap()).await
+        req.body(Body::from(body)).unwrap()
     }
 
     pub async fn delete(&mut self, path: &str) -> Reply {
