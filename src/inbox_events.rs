@@ -147,6 +147,18 @@ impl Link {
         }
     }
 
+    /// Care resumed (deletion cancelled, consent given again): the server takes the stream
+    /// again, so open it now rather than after the pause the refusals built up.
+    fn retry_now(&self) {
+        // Without a pending reopening the stream is open, reconnecting by itself, or not
+        // started yet: nothing to hurry.
+        if let Some(id) = self.timer.take() {
+            window().clear_timeout_with_handle(id);
+            self.delay.set(FIRST_RETRY_MS);
+            self.open();
+        }
+    }
+
     fn stop(&self) {
         self.stopped.set(true);
         if let Some(source) = self.source.take() {
@@ -252,6 +264,18 @@ pub fn provide_inbox_events() -> InboxEvents {
                 link.opened.set(from < 0);
                 link.open();
             }
+        });
+    }
+    {
+        let link = SendWrapper::new(link.clone());
+        Effect::new(move |was_paused: Option<bool>| {
+            let paused = session.care_paused();
+            if was_paused == Some(true) && !paused && !link.stopped.get() {
+                // The refusals were on purpose, not a lost connection: no banner meanwhile.
+                events.offline.set(false);
+                link.retry_now();
+            }
+            paused
         });
     }
     let on_visible = Closure::<dyn FnMut()>::new(move || {

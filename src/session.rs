@@ -72,6 +72,16 @@ impl Session {
         }
     }
 
+    /// The server refuses care (the inbox and its event stream) on purpose: consent to
+    /// health data withdrawn, or the account's deletion pending.
+    pub fn care_paused(&self) -> bool {
+        self.me().is_some_and(|me| {
+            me.deletion_takes_effect_at.is_some()
+                || (me.roles.contains(&doctor_desk_api::auth::Role::Doctor)
+                    && !me.health_data_consent)
+        })
+    }
+
     pub fn signed_in(&self, me: Me) {
         self.state.set(SessionState::SignedIn(me));
     }

@@ -184,13 +184,7 @@ fn SignedInShell() -> impl IntoView {
     let waiting = events.map(|e| e.waiting);
     // While care is paused (consent withdrawn, deletion pending) the server refuses the
     // stream on purpose: the banner saying why stands instead of "connection lost".
-    let care_paused = move || {
-        session.me().is_some_and(|me| {
-            me.deletion_takes_effect_at.is_some()
-                || (me.roles.contains(&Role::Doctor) && !me.health_data_consent)
-        })
-    };
-    let offline = move || events.is_some_and(|e| e.offline.get()) && !care_paused();
+    let offline = move || events.is_some_and(|e| e.offline.get()) && !session.care_paused();
     let has_role = move |role: Role| session.me().is_some_and(|me| me.roles.contains(&role));
     // While agreements are pending there is nowhere else to go.
     let agreed = Memo::new(move |_| {

@@ -71,6 +71,14 @@ pub async fn account_deletion_flow(h: &Harness) {
     .await;
     h.click("nav-inbox").await;
     h.testid("inbox-empty").await;
+    // The stream refused while deletion was pending opens again at once: no "connection
+    // lost" banner in the pause the refusals built up (it used to shift the page too).
+    assert_eq!(
+        h.js("return !!document.querySelector(\"[data-testid='live-offline']\")")
+            .await,
+        serde_json::Value::Bool(false),
+        "care resumed, yet the page says the live link is down"
+    );
 
     // My activity: everything above, newest first; by kind; as a file.
     h.click("nav-me").await;
