@@ -76,6 +76,10 @@ pub struct SignedIn {
     pub reviewer: bool,
     /// Signed in with a one-time password not yet replaced (a new reviewer).
     pub password_must_change: bool,
+    /// A doctor with a current agreement version not yet accepted.
+    pub agreements_pending: bool,
+    /// Why the doctor's care is paused (consent withdrawn, deletion pending), if it is.
+    pub care_paused: Option<ErrorCode>,
 }
 
 impl<S> FromRequestParts<S> for SignedIn
@@ -104,6 +108,8 @@ pub struct Doctor {
     pub account_id: i64,
     /// The session it came with: a long-lived event stream ends when this session does.
     pub token_hash: Vec<u8>,
+    /// Read with the session, for [`CareDoctor`].
+    care_paused: Option<ErrorCode>,
 }
 
 impl<S> FromRequestParts<S> for Doctor
@@ -118,11 +124,13 @@ where
         if !signed_in.doctor {
             return Err(AppError::Code(ErrorCode::Forbidden));
         }
-        crate::agreements::ensure_accepted(&AppState::from_ref(state), signed_in.account_id)
-            .await?;
+        if signed_in.agreements_pending {
+            return Err(AppError::Code(ErrorCode::AgreementRequired));
+        }
         Ok(Doctor {
             account_id: signed_in.account_id,
             token_hash: signed_in.token_hash,
+            care_paused: signed_in.care_paused,
         })
     }
 }
@@ -145,9 +153,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let doctor = <Doctor as FromRequestParts<S>>::from_request_parts(parts, state).await?;
-        if let Some(paused) =
-            crate::account::care_paused(&AppState::from_ref(state), doctor.account_id).await?
-        {
+        if let Some(paused) = doctor.care_paused {
             return Err(AppError::Code(paused));
         }
         Ok(CareDoctor {

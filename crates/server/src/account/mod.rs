@@ -51,26 +51,39 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(appeal_review::decide))
 }
 
-/// Why the doctor's care (consultations, patients, follow-ups, the event stream) is
-/// paused, if it is: the health-data consent withdrawn, or the account to be deleted.
-/// One statement, since every care request asks.
-pub async fn care_paused(state: &AppState, account_id: i64) -> AppResult<Option<ErrorCode>> {
-    let (consent, deleting): (bool, bool) = sqlx::query_as(&format!(
-        "SELECT COALESCE((SELECT given FROM health_consents WHERE account_id = ?1
-                           ORDER BY id DESC LIMIT 1), 1),
-                EXISTS (SELECT 1 FROM account_deletions WHERE account_id = ?1 AND {})",
+/// The two facts care depends on, as SQL columns for the account `account` (an SQL
+/// expression): the latest health-data consent (given unless withdrawn) and whether a
+/// deletion is pending. The session lookup reads them with the session, so a care request
+/// costs no statement of its own.
+pub(crate) fn care_columns(account: &str) -> String {
+    format!(
+        "COALESCE((SELECT given FROM health_consents WHERE account_id = {account}
+                   ORDER BY id DESC LIMIT 1), 1),
+         EXISTS (SELECT 1 FROM account_deletions WHERE account_id = {account} AND {})",
         deletion::OPEN
-    ))
-    .bind(account_id)
-    .fetch_one(&state.db)
-    .await?;
-    Ok(if deleting {
+    )
+}
+
+/// Why the doctor's care (consultations, patients, follow-ups, the event stream) is
+/// paused, if it is: the account to be deleted, or the health-data consent withdrawn.
+pub(crate) fn care_code(consent: bool, deleting: bool) -> Option<ErrorCode> {
+    if deleting {
         Some(ErrorCode::DeletionPending)
     } else if !consent {
         Some(ErrorCode::ConsentWithdrawn)
     } else {
         None
-    })
+    }
+}
+
+/// [`care_code`] read on its own (for a patient's view of a doctor).
+pub async fn care_paused(state: &AppState, account_id: i64) -> AppResult<Option<ErrorCode>> {
+    let (consent, deleting): (bool, bool) =
+        sqlx::query_as(&format!("SELECT {}", care_columns("?1")))
+            .bind(account_id)
+            .fetch_one(&state.db)
+            .await?;
+    Ok(care_code(consent, deleting))
 }
 
 /// Closes the account's open event streams (they carry patients' names and messages) while

@@ -98,6 +98,18 @@ pub async fn pending(state: &AppState, account_id: i64) -> AppResult<Vec<Agreeme
     Ok(kinds)
 }
 
+/// Whether the account `account` (an SQL expression) still has a current version to
+/// accept, as an SQL expression: read with the session, so the `Doctor` extractor costs no
+/// statement of its own. Only doctors are bound (as [`pending`]).
+pub(crate) fn pending_sql(account: &str) -> String {
+    format!(
+        "(EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = {account} AND r.role = 'doctor')
+          AND EXISTS (SELECT 1 FROM ({CURRENT}) c
+                      WHERE NOT EXISTS (SELECT 1 FROM agreement_acceptances a
+                                        WHERE a.account_id = {account} AND a.version_id = c.id)))"
+    )
+}
+
 /// The one check behind the `Doctor` extractor: 403 `agreement_required` while any current
 /// version is not accepted.
 pub async fn ensure_accepted(state: &AppState, account_id: i64) -> AppResult<()> {

@@ -72,21 +72,42 @@ pub async fn lookup(state: &AppState, token: &str) -> AppResult<Option<SignedIn>
     lookup_hash(state, token_hash(token)).await
 }
 
-pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<SignedIn>> {
-    let now = state.clock.unix();
-    let row: Option<(i64, i64, bool, bool, bool)> = sqlx::query_as(
+/// One statement for everything the extractors ask of every request: the session, the
+/// roles, the one-time password, the agreements still to accept and whether care is
+/// paused. Read fresh each time, so a sign-out, a new agreement version or a withdrawn
+/// consent takes effect on the very next request.
+static LOOKUP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
         "SELECT s.account_id, s.last_seen_at,
                 EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = s.account_id AND r.role = 'doctor'),
                 EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = s.account_id AND r.role = 'reviewer'),
-                a.password_must_change
+                a.password_must_change, {}, {}
            FROM sessions s JOIN accounts a ON a.id = s.account_id
           WHERE s.token_hash = ? AND s.expires_at > ?",
+        crate::agreements::pending_sql("s.account_id"),
+        crate::account::care_columns("s.account_id"),
     )
-    .bind(&hash)
-    .bind(now)
-    .fetch_optional(&state.db)
-    .await?;
-    let Some((account_id, last_seen_at, doctor, reviewer, password_must_change)) = row else {
+});
+
+pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<SignedIn>> {
+    let now = state.clock.unix();
+    type Row = (i64, i64, bool, bool, bool, bool, bool, bool);
+    let row: Option<Row> = sqlx::query_as(&LOOKUP)
+        .bind(&hash)
+        .bind(now)
+        .fetch_optional(&state.db)
+        .await?;
+    let Some((
+        account_id,
+        last_seen_at,
+        doctor,
+        reviewer,
+        password_must_change,
+        agreements_pending,
+        consent,
+        deleting,
+    )) = row
+    else {
         return Ok(None);
     };
     if last_seen_at <= now - state.config.limits.session_idle_secs {
@@ -106,6 +127,8 @@ pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<Si
         doctor,
         reviewer,
         password_must_change,
+        agreements_pending,
+        care_paused: crate::account::care_code(consent, deleting),
     }))
 }
 

@@ -6,11 +6,10 @@ use axum::{
     http::{header, HeaderValue},
     response::{IntoResponse, Response},
 };
-use doctor_desk_api::{auth::Role, ErrorBody, ErrorCode};
+use doctor_desk_api::{ErrorBody, ErrorCode};
 
 use super::{files_dir, IMAGES};
 use crate::{
-    auth::account,
     error::{AppError, AppResult},
     extractor::SignedIn,
     state::AppState,
@@ -31,10 +30,10 @@ pub(super) async fn download(
     UrlPath(id): UrlPath<String>,
 ) -> AppResult<Response> {
     let not_found = AppError::Code(ErrorCode::NotFound);
-    let reviewer = account::has_role(&state, signed_in.account_id, Role::Reviewer).await?;
-    if !reviewer {
+    let reviewer = signed_in.reviewer;
+    if !reviewer && signed_in.agreements_pending {
         // Owners are doctors: closed to them, like every doctor endpoint, until they accept.
-        crate::agreements::ensure_accepted(&state, signed_in.account_id).await?;
+        return Err(AppError::Code(ErrorCode::AgreementRequired));
     }
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT owner_id, content_type FROM files WHERE id = ?")
