@@ -116,6 +116,7 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
         clock,
         sms,
         hub: Arc::default(),
+        next_deadline: Arc::default(),
         rules: Arc::new(rules),
     };
     if state.config.demo_data {

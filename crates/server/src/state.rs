@@ -14,6 +14,8 @@ pub struct AppState {
     pub sms: Arc<dyn SmsSender>,
     /// Wakes the doctors' event streams.
     pub hub: Arc<crate::inbox::events::Hub>,
+    /// When the inbox's next deadline falls (reads skip the sweep until then).
+    pub next_deadline: Arc<crate::inbox::deadlines::NextDeadline>,
     /// The compliance word lists posts are checked against (read once at start).
     pub rules: Arc<Rules>,
 }

@@ -56,13 +56,7 @@ pub async fn list(
     deadlines::sweep(&state).await?;
     // Read before the page: whatever happens after it is replayed to a stream that starts
     // from here (a change seen twice only reloads the page once more).
-    let last_event_id: i64 = sqlx::query_scalar::<_, Option<i64>>(
-        "SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?",
-    )
-    .bind(me.account_id)
-    .fetch_one(&state.db)
-    .await?
-    .unwrap_or(0);
+    let (counts, last_event_id) = counts_and_last_event(&state, me.account_id).await?;
     let statuses = match q.status.as_deref().unwrap_or("new") {
         "new" => "('new')",
         "ongoing" => "('ongoing')",
@@ -141,7 +135,6 @@ pub async fn list(
         .then(|| items.last())
         .flatten()
         .map(|last| format!("{}_{}", last.last_activity_at.timestamp(), last.id));
-    let counts = status_counts(&state, me.account_id).await?;
     Ok(Json(ConsultationPage {
         items,
         next_cursor,
@@ -219,7 +212,9 @@ where
     .await?;
     tx.commit().await?;
     state.hub.notify(doctor_id);
-    load_for_doctor(state, doctor_id, id).await
+    let row = load_for_doctor(state, doctor_id, id).await?;
+    state.next_deadline.written(row.deadline_at);
+    Ok(row)
 }
 
 /// Accepts a new request. The doctor must confirm it is a follow-up of the offline
@@ -439,30 +434,32 @@ pub async fn close(
 /// How many consultations the doctor has in each tab, and the unread messages that need
 /// an answer (what the tab bar badge shows).
 pub async fn status_counts(state: &AppState, doctor_id: i64) -> AppResult<StatusCounts> {
-    let counted: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT status, COUNT(*) FROM consultations WHERE doctor_id = ? GROUP BY status",
-    )
-    .bind(doctor_id)
-    .fetch_all(&state.db)
-    .await?;
-    let mut counts = StatusCounts::default();
-    for (status, n) in counted {
-        let n = n as u32;
-        match status.as_str() {
-            "new" => counts.new += n,
-            "ongoing" => counts.ongoing += n,
-            _ => counts.closed += n,
-        }
-    }
-    // Few rows have unread messages: the partial index finds just those.
-    let unread: Option<i64> = sqlx::query_scalar(
-        "SELECT SUM(doctor_unread) FROM consultations
-         WHERE doctor_id = ? AND doctor_unread > 0
-           AND (status = 'ongoing' OR (status = 'closed' AND close_reason = 'advice'))",
-    )
-    .bind(doctor_id)
-    .fetch_one(&state.db)
-    .await?;
-    counts.unread = unread.unwrap_or(0).max(0) as u32;
-    Ok(counts)
+    Ok(counts_and_last_event(state, doctor_id).await?.0)
+}
+
+/// The tab counts and the newest event of the doctor's inbox, in one statement: each
+/// count is a range of the inbox index, and the unread sum reads just the few rows the
+/// partial index holds.
+async fn counts_and_last_event(state: &AppState, doctor_id: i64) -> AppResult<(StatusCounts, i64)> {
+    let (new, ongoing, closed, unread, last_event_id): (i64, i64, i64, Option<i64>, Option<i64>) =
+        sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM consultations WHERE doctor_id = ?1 AND status = 'new'),
+                    (SELECT COUNT(*) FROM consultations WHERE doctor_id = ?1 AND status = 'ongoing'),
+                    (SELECT COUNT(*) FROM consultations
+                      WHERE doctor_id = ?1 AND status NOT IN ('new', 'ongoing')),
+                    (SELECT SUM(doctor_unread) FROM consultations
+                      WHERE doctor_id = ?1 AND doctor_unread > 0
+                        AND (status = 'ongoing' OR (status = 'closed' AND close_reason = 'advice'))),
+                    (SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?1)",
+        )
+        .bind(doctor_id)
+        .fetch_one(&state.db)
+        .await?;
+    let counts = StatusCounts {
+        new: new as u32,
+        ongoing: ongoing as u32,
+        closed: closed as u32,
+        unread: unread.unwrap_or(0).max(0) as u32,
+    };
+    Ok((counts, last_event_id.unwrap_or(0)))
 }

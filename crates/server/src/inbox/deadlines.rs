@@ -3,6 +3,8 @@
 //! inbox is read (so what a doctor sees is never stale) and every 30 s in the background,
 //! which also warns the doctor 2 h before (`warn_close`).
 
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
 use doctor_desk_api::{
     account::notifications::{NotificationKind, DEADLINE_WARNING_HOURS},
     inbox::{CloseReason, ConsultationStatus, EventKind},
@@ -11,8 +13,54 @@ use doctor_desk_api::{
 use super::{audit, close_reason_name, events, load_in, messages::system_note, state_machine};
 use crate::{account::notifications, error::AppResult, state::AppState};
 
+/// When the next deadline falls, so that reads skip the sweep's query until then (the
+/// inbox list is read far more often than a deadline passes). `0` means "not known": the
+/// next sweep asks the database. Every write of a deadline reports it after its commit,
+/// and a sweep only keeps the minimum it read if no deadline was written meanwhile.
+#[derive(Default)]
+pub struct NextDeadline {
+    at: AtomicI64,
+    writes: AtomicU64,
+}
+
+impl NextDeadline {
+    /// A deadline `at` was committed: the next sweep falls no later than it.
+    pub fn written(&self, at: Option<i64>) {
+        if let Some(at) = at {
+            // Counted before lowered: a sweep that missed the row sees the count change.
+            self.writes.fetch_add(1, Ordering::SeqCst);
+            self.at.fetch_min(at, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Closes every consultation whose deadline has passed; no statement at all while the
+/// earliest deadline is still ahead.
 pub async fn sweep(state: &AppState) -> AppResult<()> {
     let now = state.clock.unix();
+    let next = &state.next_deadline;
+    if now < next.at.load(Ordering::SeqCst) {
+        return Ok(());
+    }
+    let writes = next.writes.load(Ordering::SeqCst);
+    expire_due(state, now).await?;
+    let earliest: Option<i64> = sqlx::query_scalar(
+        "SELECT deadline_at FROM consultations
+          WHERE deadline_at IS NOT NULL AND status IN ('new', 'ongoing')
+          ORDER BY deadline_at LIMIT 1",
+    )
+    .fetch_optional(&state.db)
+    .await?;
+    next.at
+        .store(earliest.unwrap_or(i64::MAX), Ordering::SeqCst);
+    if next.writes.load(Ordering::SeqCst) != writes {
+        // A deadline written while we read may be earlier than what we read.
+        next.at.store(0, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+async fn expire_due(state: &AppState, now: i64) -> AppResult<()> {
     let due: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM consultations WHERE deadline_at <= ? AND status IN ('new', 'ongoing')
          ORDER BY deadline_at LIMIT 1000",

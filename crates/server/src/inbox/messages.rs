@@ -207,6 +207,9 @@ pub async fn post(
     )
     .await?;
     tx.commit().await?;
+    if deadline != row.deadline_at {
+        state.next_deadline.written(deadline);
+    }
     state.hub.notify(row.doctor_id);
     let message = message_by_id(state, id)
         .await?

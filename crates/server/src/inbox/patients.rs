@@ -390,6 +390,9 @@ async fn create(
     };
     notifications::add(&mut tx, request.doctor_id, told, now).await?;
     tx.commit().await?;
+    state
+        .next_deadline
+        .written(Some(now + ACCEPT_DEADLINE_HOURS * 3600));
     state.hub.notify(request.doctor_id);
     Ok((
         StatusCode::CREATED,
