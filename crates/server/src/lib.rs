@@ -117,6 +117,7 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
         sms,
         hub: Arc::default(),
         next_deadline: Arc::default(),
+        writer: Arc::default(),
         rules: Arc::new(rules),
     };
     if state.config.demo_data {

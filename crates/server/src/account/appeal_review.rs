@@ -194,7 +194,7 @@ pub async fn decide(
     req.note = req.note.trim().to_owned();
     AppError::check(req.validate())?;
     let now = state.clock.unix();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let (account_id, new_phone, status): (Option<i64>, String, String) =
         sqlx::query_as("SELECT account_id, new_phone, status FROM appeals WHERE id = ?")
             .bind(id)

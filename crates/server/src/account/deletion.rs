@@ -149,7 +149,7 @@ pub async fn request(
     AppError::check(req.validate())?;
     super::confirm_password(&state, &signed_in, &client, &req.current_password).await?;
     let id = signed_in.account_id;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     if !blockers(&mut tx, id).await?.is_empty() {
         return Err(AppError::Code(ErrorCode::DeletionBlocked));
     }

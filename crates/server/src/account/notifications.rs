@@ -256,7 +256,7 @@ pub async fn daily(state: &AppState) -> AppResult<u64> {
     let today = crate::onboarding::today(state);
     let mut written = 0;
     let mut woken = Vec::new();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let expiring: Vec<(i64, i64, String)> = sqlx::query_as(
         "SELECT d.id, d.account_id, d.expires_on FROM documents d
            JOIN accounts a ON a.id = d.account_id AND a.deleted_at IS NULL

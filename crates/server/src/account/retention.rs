@@ -87,7 +87,7 @@ pub async fn run(state: &AppState, dry_run: bool) -> AppResult<Report> {
 
 async fn purge_appeal_photos(state: &AppState, dry_run: bool) -> AppResult<u64> {
     let before = state.clock.unix() - APPEAL_PHOTO_DAYS * 86_400;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let decided = "status != 'pending' AND decided_at <= ? AND photo_file_id IS NOT NULL";
     let ids: Vec<String> = sqlx::query_scalar(&format!(
         "SELECT photo_file_id FROM appeals WHERE {decided}"
@@ -225,7 +225,7 @@ async fn purge_account(
     dry_run: bool,
 ) -> AppResult<Option<AccountPurged>> {
     let now = state.clock.unix();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     // Cancelled since the look-up: nothing to do.
     let claimed = sqlx::query(&format!(
         "UPDATE account_deletions SET completed_at = ?1
@@ -308,7 +308,7 @@ async fn purge_chat_logs(state: &AppState, dry_run: bool) -> AppResult<Vec<(&'st
     let expired = "SELECT c.id FROM consultations c JOIN accounts a ON a.id = c.doctor_id
                     WHERE a.deleted_at IS NOT NULL AND c.closed_at IS NOT NULL
                       AND c.closed_at <= ?1";
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let consultations: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM ({expired}) e
           WHERE EXISTS (SELECT 1 FROM messages m WHERE m.consultation_id = e.id)

@@ -116,7 +116,7 @@ pub async fn create(
 ) -> AppResult<(StatusCode, Json<FollowUpPlan>)> {
     let today = today(&state);
     let now = state.clock.unix();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     ensure_mine(&mut *tx, me.account_id, id).await?;
     let template = match input.template_id {
         Some(template_id) => Some(templates::load_one(&mut tx, me.account_id, template_id).await?),

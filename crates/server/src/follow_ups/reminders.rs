@@ -115,7 +115,7 @@ pub async fn remind_tag(
     AppJson(input): AppJson<TagReminder>,
 ) -> AppResult<Json<RemindersSent>> {
     let now = state.clock.unix();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let mine: Option<i64> = sqlx::query_scalar("SELECT 1 FROM tags WHERE id = ? AND doctor_id = ?")
         .bind(id)
         .bind(me.account_id)

@@ -30,7 +30,7 @@ pub async fn sweep(state: &AppState) -> AppResult<u64> {
             return Ok(missed);
         }
         let now = state.clock.unix();
-        let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = state.begin_write().await?;
         for (id, plan_id, doctor_id, patient_id, due_on) in &due {
             // Missed from the start of the 7th day after the due date, China time, however
             // late the sweep comes by.

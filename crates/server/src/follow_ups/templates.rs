@@ -102,7 +102,7 @@ pub async fn create(
     let name = input.name.trim();
     let message = input.message.trim();
     let now = state.clock.unix();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     // The count and the insert are one statement: concurrent adds cannot pass the cap.
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO follow_up_templates (doctor_id, name, every, unit, visits, message,

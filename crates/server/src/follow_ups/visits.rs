@@ -58,7 +58,7 @@ pub async fn remind(
 ) -> AppResult<Json<FollowUp>> {
     sweep(&state).await?;
     let now = state.clock.unix();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let (plan_id, patient_id) = owner(&mut tx, me.account_id, id).await?;
     let changed = sqlx::query(&format!(
         "UPDATE follow_ups SET state = 'reminded', reminded_at = ?,
@@ -118,7 +118,7 @@ async fn finish(
 ) -> AppResult<FollowUp> {
     sweep(state).await?;
     let now = state.clock.unix();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let (plan_id, patient_id) = owner(&mut tx, doctor_id, id).await?;
     let changed = sqlx::query(&format!(
         "UPDATE follow_ups SET state = ?, finished_at = ?, outcome_note = ?

@@ -181,7 +181,7 @@ where
     deadlines::sweep(state).await?;
     load_for_doctor(state, doctor_id, id).await?;
     let now = state.clock.unix();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let row = load_in(&mut tx, id).await?;
     let status = state_machine::next(row.status(), row.close_reason(), step, 0, false)?;
     apply(&mut tx, status, now).await?;

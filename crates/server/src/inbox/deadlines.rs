@@ -75,7 +75,7 @@ async fn expire_due(state: &AppState, now: i64) -> AppResult<()> {
 }
 
 async fn expire(state: &AppState, id: i64, now: i64) -> AppResult<()> {
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let row = load_in(&mut tx, id).await?;
     // Someone acted meanwhile: nothing to do.
     if row.deadline_at.is_none_or(|d| d > now) {

@@ -106,7 +106,7 @@ pub async fn post(
     };
     let now = state.clock.unix();
     // IMMEDIATE: take the write lock first, so concurrent senders queue instead of failing.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let existing: Option<MessageRow> = sqlx::query_as(&format!(
         "{MESSAGE} WHERE consultation_id = ? AND sender = ? AND client_id = ?"
     ))

@@ -288,7 +288,7 @@ async fn create(
     AppError::check(request.validate())?;
     let settings = ensure_available(&state, request.doctor_id).await?;
     let now = state.clock.unix();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     // Today in China, as the doctor counts it.
     let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
     let midnight = state

@@ -161,7 +161,7 @@ pub async fn create_reply(
     AppError::check(input.validate())?;
     // BEGIN IMMEDIATE: the count and the insert hold the write lock together, so
     // concurrent adds cannot pass the cap.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM quick_replies WHERE doctor_id = ?")
         .bind(me.account_id)
         .fetch_one(&mut *tx)
@@ -204,7 +204,7 @@ pub async fn update_reply(
     AppJson(input): AppJson<QuickReplyInput>,
 ) -> AppResult<Json<Vec<QuickReply>>> {
     AppError::check(input.validate())?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let updated =
         sqlx::query("UPDATE quick_replies SET title = ?, text = ? WHERE id = ? AND doctor_id = ?")
             .bind(input.title.trim())
@@ -229,7 +229,7 @@ pub async fn delete_reply(
     me: Doctor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<QuickReply>>> {
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let deleted = sqlx::query("DELETE FROM quick_replies WHERE id = ? AND doctor_id = ?")
         .bind(id)
         .bind(me.account_id)

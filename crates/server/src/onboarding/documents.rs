@@ -290,7 +290,7 @@ pub async fn upload(
     // The write lock before reading what this upload replaces: uploads of one kind sent
     // at once queue, and each replaces the one before it (never two current documents of
     // a kind, nor a replaced one left behind).
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     // A submission may have gone to the reviewers since the check above, or a review
     // decided: only the status read under the lock counts from here on.
     let status = stored_status(&mut tx, me.account_id).await?;
@@ -412,7 +412,7 @@ pub async fn delete(
     verification::current_status(&state, me.account_id).await?;
     // The write lock before reading the document and the status: a submission or an
     // upload committing in between must not see the document vanish under it.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let mut mine = current_in(&mut *tx, me.account_id).await?;
     mine.extend(renewals_in(&mut *tx, me.account_id).await?);
     let doc = mine

@@ -381,7 +381,7 @@ pub async fn submit(
     // in between would leave the submission pointing at a document no longer there. The
     // status is checked once more under the lock and set in the same statement: of
     // submissions sent at once, one goes to the reviewers and the rest find it pending.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let docs = documents::current_in(&mut *tx, me.account_id).await?;
     let has_profile: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM doctor_profiles WHERE account_id = ?")

@@ -183,7 +183,7 @@ pub async fn add(
     AppJson(input): AppJson<NoteInput>,
 ) -> AppResult<(StatusCode, Json<Note>)> {
     let now = state.clock.unix();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     ensure_mine(&mut *tx, me.account_id, id).await?;
     AppError::check(input.validate())?;
     let text = input.text.trim();
@@ -239,7 +239,7 @@ pub async fn edit(
     AppJson(input): AppJson<NoteInput>,
 ) -> AppResult<Json<Note>> {
     let now = state.clock.unix();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     ensure_mine(&mut *tx, me.account_id, id).await?;
     let current: i64 = sqlx::query_scalar(
         "SELECT version FROM patient_notes WHERE id = ? AND doctor_id = ? AND patient_id = ?",

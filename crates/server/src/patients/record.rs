@@ -107,7 +107,7 @@ pub async fn reveal_phone(
     me: CareDoctor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<RevealedPhone>> {
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     ensure_mine(&mut *tx, me.account_id, id).await?;
     let phone: String = sqlx::query_scalar("SELECT phone FROM patients WHERE id = ?")
         .bind(id)
@@ -152,7 +152,7 @@ pub async fn put_clinical(
         conditions: input.conditions.trim().to_owned(),
         allergies: input.allergies.trim().to_owned(),
     };
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let before = ensure_mine(&mut *tx, me.account_id, id).await?;
     sqlx::query(
         "UPDATE doctor_patients SET conditions = ?, allergies = ?

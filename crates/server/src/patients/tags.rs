@@ -112,7 +112,7 @@ pub async fn create(
     AppError::check(input.validate())?;
     let name = input.name.trim();
     let now = state.clock.unix();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     // The count and the insert are one statement: concurrent adds cannot pass the cap.
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tags (doctor_id, name, color, created_at)
@@ -163,7 +163,7 @@ pub async fn update(
     Path(id): Path<i64>,
     AppJson(input): AppJson<TagInput>,
 ) -> AppResult<Json<Tag>> {
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let before = load_one(&mut tx, me.account_id, id).await?;
     AppError::check(input.validate())?;
     let name = input.name.trim();
@@ -208,7 +208,7 @@ pub async fn delete(
     me: CareDoctor,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let tag = load_one(&mut tx, me.account_id, id).await?;
     let patient_ids: Vec<i64> =
         sqlx::query_scalar("DELETE FROM patient_tags WHERE tag_id = ? RETURNING patient_id")
@@ -274,7 +274,7 @@ pub async fn set_patient_tags(
     AppJson(input): AppJson<PatientTags>,
 ) -> AppResult<Json<Vec<TagChip>>> {
     let tag_ids: BTreeSet<i64> = input.tag_ids.into_iter().collect();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     ensure_mine(&mut *tx, me.account_id, id).await?;
     if count_mine(&mut tx, me.account_id, &tag_ids, MY_TAGS).await? != tag_ids.len() {
         return Err(AppError::Code(ErrorCode::NotFound));
@@ -333,7 +333,7 @@ pub async fn bulk_add(
     let now = state.clock.unix();
     // IMMEDIATE: concurrent requests queue for the write lock, so each patient is counted
     // as added by exactly one of them.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.begin_write().await?;
     let tag = load_one(&mut tx, me.account_id, id).await?;
     AppError::check(input.validate())?;
     let patient_ids: BTreeSet<i64> = input.patient_ids.into_iter().collect();
