@@ -63,6 +63,13 @@ pub async fn inbox(opts: Options) -> anyhow::Result<()> {
     }
     let doctors: &'static [DoctorClient] = doctors.leak();
 
+    // The ceiling: the same HTTP stack, clients and machine, and no database.
+    let health = measure(opts.clients, opts.seconds, doctors, |d, _| async move {
+        d.get("/api/v1/health").await
+    })
+    .await;
+    report("health (GET /health, the ceiling)", opts.clients, &health);
+
     let list = measure(opts.clients, opts.seconds, doctors, |d, _| async move {
         d.get("/api/v1/consultations?status=ongoing&limit=30").await
     })
@@ -85,7 +92,7 @@ pub async fn inbox(opts: Options) -> anyhow::Result<()> {
     report("send a message (POST …/messages)", opts.clients, &send);
 
     let delivery = sse_delivery(&running, &base, &opts).await?;
-    report(
+    report_latency(
         &format!(
             "patient send → doctor event stream ({} open conversations)",
             opts.conversations
@@ -98,6 +105,27 @@ pub async fn inbox(opts: Options) -> anyhow::Result<()> {
         patients::patient_list(&running.state, &base, &opts).await?;
     }
     running.stop().await;
+    write_figures(&opts)
+}
+
+/// Every figure printed, also as JSON in `target/bench/inbox.json` (from the directory the
+/// command runs in: the workspace under `cargo xtask bench`).
+static FIGURES: Mutex<Vec<Value>> = Mutex::new(Vec::new());
+
+fn write_figures(opts: &Options) -> anyhow::Result<()> {
+    let dir = std::path::Path::new("target/bench");
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join("inbox.json");
+    let report = json!({
+        "consultations": opts.consultations,
+        "messages": opts.messages,
+        "doctors": opts.doctors,
+        "clients": opts.clients,
+        "seconds": opts.seconds,
+        "figures": *FIGURES.lock().unwrap(),
+    });
+    std::fs::write(&path, serde_json::to_string_pretty(&report)?)?;
+    println!("figures written to {}", path.display());
     Ok(())
 }
 
@@ -311,6 +339,15 @@ where
 }
 
 fn report(what: &str, concurrency: usize, s: &Sample) {
+    record(what, concurrency, s, true)
+}
+
+/// A figure whose rate is set by the benchmark (the patients' sends): no share of the ceiling.
+fn report_latency(what: &str, concurrency: usize, s: &Sample) {
+    record(what, concurrency, s, false)
+}
+
+fn record(what: &str, concurrency: usize, s: &Sample, vs_ceiling: bool) {
     let mut l = s.latencies.clone();
     l.sort();
     let pct = |p: f64| {
@@ -318,14 +355,34 @@ fn report(what: &str, concurrency: usize, s: &Sample) {
             .map(|d| d.as_secs_f64() * 1000.0)
             .unwrap_or(f64::NAN)
     };
+    let rps = l.len() as f64 / s.elapsed.as_secs_f64();
+    let mut figures = FIGURES.lock().unwrap();
+    // Throughput as a share of the health endpoint's, when it was measured first.
+    let ceiling = figures
+        .first()
+        .and_then(|f| f["req_per_s"].as_f64())
+        .filter(|_| vs_ceiling);
+    let ratio = ceiling.map(|c| rps / c);
     println!(
-        "{what}: {concurrency} concurrent, {} ok, {} errors, {:.0} req/s, p50 {:.1} ms, p99 {:.1} ms",
+        "{what}: {concurrency} concurrent, {} ok, {} errors, {rps:.0} req/s, p50 {:.1} ms, p99 {:.1} ms{}",
         l.len(),
         s.errors,
-        l.len() as f64 / s.elapsed.as_secs_f64(),
         pct(0.50),
-        pct(0.99)
+        pct(0.99),
+        ratio
+            .map(|r| format!(", {:.1} % of health", r * 100.0))
+            .unwrap_or_default()
     );
+    figures.push(json!({
+        "what": what,
+        "concurrency": concurrency,
+        "ok": l.len(),
+        "errors": s.errors,
+        "req_per_s": rps,
+        "p50_ms": pct(0.50),
+        "p99_ms": pct(0.99),
+        "ratio_to_health": ratio,
+    }));
 }
 
 /// Patients in `conversations` ongoing consultations each send one message a second;
