@@ -20,6 +20,9 @@ pub async fn connect(url: &str, busy_timeout: Duration) -> anyhow::Result<Sqlite
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .acquire_timeout(busy_timeout)
+        // An in-process database cannot hang up: the default ping before lending a
+        // connection was one more round trip to its worker thread per statement.
+        .test_before_acquire(false)
         // A transaction SQLite ended on its own (SQLITE_FULL, an I/O error) makes sqlx's
         // ROLLBACK fail, and the connection goes on counting a transaction that is gone
         // (launchbadge/sqlx#3742): every later `begin_with` on it would fail. Such a
