@@ -12,7 +12,7 @@ use doctor_desk_api::{
 };
 use serde::Deserialize;
 
-use super::{audit, events, load_for_doctor, load_in, state_machine, state_machine::Step};
+use super::{audit, events, load_for_doctor, state_machine, state_machine::Step};
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
@@ -107,25 +107,18 @@ pub async fn post(
     let now = state.clock.unix();
     // IMMEDIATE: take the write lock first, so concurrent senders queue instead of failing.
     let mut tx = state.begin_write().await?;
-    let existing: Option<MessageRow> = sqlx::query_as(&format!(
-        "{MESSAGE} WHERE consultation_id = ? AND sender = ? AND client_id = ?"
-    ))
-    .bind(consultation_id)
-    .bind(sender_name(sender))
-    .bind(&request.client_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(row) = existing {
-        return Ok((message_view(row), false));
+    let Some(found) = load_for_send(&mut tx, consultation_id, sender, &request.client_id).await?
+    else {
+        return Err(AppError::Code(ErrorCode::NotFound));
+    };
+    if let Some(existing) = found.existing {
+        drop(tx);
+        let message = message_by_id(state, existing)
+            .await?
+            .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        return Ok((message, false));
     }
-    let row = load_in(&mut tx, consultation_id).await?;
-    let last_sender: Option<String> = sqlx::query_scalar(
-        "SELECT sender FROM messages WHERE consultation_id = ? AND sender != 'system'
-         ORDER BY id DESC LIMIT 1",
-    )
-    .bind(consultation_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let (row, last_sender) = (found.row, found.last_sender);
     let answering = last_sender.as_deref() == Some("patient");
     let status = state_machine::next(
         row.status(),
@@ -211,10 +204,50 @@ pub async fn post(
         state.next_deadline.written(deadline);
     }
     state.hub.notify(row.doctor_id);
-    let message = message_by_id(state, id)
-        .await?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    // What was just written, as it was written: no need to read it back.
+    let message = message_view((
+        id,
+        consultation_id,
+        sender_name(sender).to_owned(),
+        Some(request.client_id.clone()),
+        request.text.as_deref().map(|t| t.trim().to_owned()),
+        request.image_file_id.clone(),
+        now,
+    ));
     Ok((message, true))
+}
+
+/// What a send reads before it writes, in one statement: the consultation, the message
+/// already sent with this client id (a retry), and who wrote last (a doctor's message
+/// answers a patient's).
+#[derive(sqlx::FromRow)]
+struct ForSend {
+    #[sqlx(flatten)]
+    row: super::Row,
+    existing: Option<i64>,
+    last_sender: Option<String>,
+}
+
+async fn load_for_send(
+    tx: &mut sqlx::SqliteConnection,
+    consultation_id: i64,
+    sender: Sender,
+    client_id: &str,
+) -> AppResult<Option<ForSend>> {
+    Ok(sqlx::query_as(
+        "SELECT c.*,
+                (SELECT m.id FROM messages m
+                  WHERE m.consultation_id = c.id AND m.sender = ? AND m.client_id = ?) AS existing,
+                (SELECT m.sender FROM messages m
+                  WHERE m.consultation_id = c.id AND m.sender != 'system'
+                  ORDER BY m.id DESC LIMIT 1) AS last_sender
+           FROM consultations c WHERE c.id = ?",
+    )
+    .bind(sender_name(sender))
+    .bind(client_id)
+    .bind(consultation_id)
+    .fetch_optional(&mut *tx)
+    .await?)
 }
 
 /// Writes a note from the server (accepted, declined, closed) in the caller's transaction.

@@ -25,28 +25,23 @@ use crate::{
 /// The doctor's status, after applying expiry: a verified doctor one of whose required
 /// documents has expired needs re-verification (and the change is stored).
 pub async fn current_status(state: &AppState, account_id: i64) -> AppResult<VerificationStatus> {
-    let stored: Option<String> =
-        sqlx::query_scalar("SELECT verification_status FROM accounts WHERE id = ?")
-            .bind(account_id)
-            .fetch_optional(&state.db)
-            .await?;
-    let status = parse_verification(stored.as_deref().unwrap_or(""));
-    if status != VerificationStatus::Verified {
-        return Ok(status);
-    }
     let today = today(state).to_string();
     // Documents in force only: a renewal waiting for review does not count (the document
-    // it replaces does, until its own expiry).
-    let expired: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT 1 FROM documents WHERE account_id = ? AND {} AND kind != 'other'
-           AND expires_on IS NOT NULL AND expires_on < ? LIMIT 1",
+    // it replaces does, until its own expiry). One statement: sending a message asks this.
+    let stored: Option<(String, bool)> = sqlx::query_as(&format!(
+        "SELECT a.verification_status,
+                EXISTS (SELECT 1 FROM documents WHERE account_id = a.id AND {} AND kind != 'other'
+                          AND expires_on IS NOT NULL AND expires_on < ?)
+           FROM accounts a WHERE a.id = ?",
         documents::IN_FORCE
     ))
-    .bind(account_id)
     .bind(&today)
+    .bind(account_id)
     .fetch_optional(&state.db)
     .await?;
-    if expired.is_none() {
+    let (stored, expired) = stored.unwrap_or_default();
+    let status = parse_verification(&stored);
+    if status != VerificationStatus::Verified || !expired {
         return Ok(status);
     }
     sqlx::query("UPDATE accounts SET verification_status = 'needs_reverification' WHERE id = ?")
