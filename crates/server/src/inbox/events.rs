@@ -3,7 +3,12 @@
 //! table is the source of truth: a client that reconnects with `Last-Event-ID` gets
 //! everything after it, in order, exactly once; the in-memory hub only wakes streams up.
 
-use std::{collections::VecDeque, convert::Infallible, time::Duration};
+use std::{
+    collections::{HashMap, VecDeque},
+    convert::Infallible,
+    sync::Mutex,
+    time::Duration,
+};
 
 use axum::{
     extract::{Query, State},
@@ -16,13 +21,16 @@ use serde::Deserialize;
 use sqlx::SqliteConnection;
 use tokio::sync::{broadcast, watch};
 
-use super::messages::message_by_id;
+use super::messages::message_view;
 use crate::{clock::from_unix, error::AppResult, extractor::CareDoctor, state::AppState};
 
 /// Wakes the event streams of a doctor when something was recorded for them, ends the
 /// streams of a session that ended, and ends every stream when the server shuts down.
 pub struct Hub {
-    tx: broadcast::Sender<i64>,
+    /// One wake-up channel per doctor with a stream open: news for one doctor wakes
+    /// that doctor's streams only (one channel for all woke every stream on every send),
+    /// and wake-ups that come faster than a stream reads fold into one.
+    doctors: Mutex<HashMap<i64, watch::Sender<u64>>>,
     ended_sessions: broadcast::Sender<Vec<u8>>,
     closing: watch::Sender<bool>,
 }
@@ -30,7 +38,7 @@ pub struct Hub {
 impl Default for Hub {
     fn default() -> Self {
         Hub {
-            tx: broadcast::channel(1024).0,
+            doctors: Mutex::default(),
             ended_sessions: broadcast::channel(256).0,
             closing: watch::channel(false).0,
         }
@@ -40,7 +48,36 @@ impl Default for Hub {
 impl Hub {
     /// Call after the transaction that recorded events for `doctor_id` committed.
     pub fn notify(&self, doctor_id: i64) {
-        let _ = self.tx.send(doctor_id);
+        if let Some(wake) = self.doctors.lock().unwrap().get(&doctor_id) {
+            wake.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    }
+
+    /// A stream's wake-up for `doctor_id`: it has seen everything notified so far.
+    fn subscribe(&self, doctor_id: i64) -> watch::Receiver<u64> {
+        self.doctors
+            .lock()
+            .unwrap()
+            .entry(doctor_id)
+            .or_insert_with(|| watch::channel(0).0)
+            .subscribe()
+    }
+
+    /// A stream of `doctor_id` ended: forget the doctor's channel if it was the last.
+    fn unsubscribe(&self, doctor_id: i64, wake: watch::Receiver<u64>) {
+        let mut doctors = self.doctors.lock().unwrap();
+        drop(wake);
+        if doctors
+            .get(&doctor_id)
+            .is_some_and(|tx| tx.receiver_count() == 0)
+        {
+            doctors.remove(&doctor_id);
+        }
+    }
+
+    /// How many doctors have a stream open (the benchmark's check that they all are).
+    pub fn doctors_listening(&self) -> usize {
+        self.doctors.lock().unwrap().len()
     }
 
     /// Call when a session ended (sign-out, password reset, expiry): its streams close,
@@ -101,31 +138,61 @@ pub async fn record(
 
 /// The doctor's events after `after`, oldest first.
 pub async fn since(state: &AppState, doctor_id: i64, after: i64) -> AppResult<Vec<InboxEvent>> {
-    let rows: Vec<(i64, String, i64, String, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT id, kind, consultation_id, status, message_id, at FROM inbox_events
-         WHERE doctor_id = ? AND id > ? ORDER BY id LIMIT 500",
+    // The message an event carries comes in the same statement (one read per wake-up,
+    // not one more per message).
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT e.id, e.kind, e.consultation_id, e.status, e.at, e.message_id,
+                m.sender, m.client_id, m.text, m.image_file_id, m.created_at
+           FROM inbox_events e LEFT JOIN messages m ON m.id = e.message_id
+          WHERE e.doctor_id = ? AND e.id > ? ORDER BY e.id LIMIT 500",
     )
     .bind(doctor_id)
     .bind(after)
     .fetch_all(&state.db)
     .await?;
-    let mut events = Vec::with_capacity(rows.len());
-    for (id, kind, consultation_id, status, message_id, at) in rows {
-        let message = match message_id {
-            Some(m) => message_by_id(state, m).await?,
-            None => None,
-        };
-        events.push(InboxEvent {
-            id,
-            kind: parse_kind(&kind),
-            consultation_id,
-            status: ConsultationStatus::parse(&status).unwrap_or(ConsultationStatus::New),
-            message,
-            at: from_unix(at),
-        });
-    }
-    Ok(events)
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (id, kind, consultation_id, status, at) = (r.0, r.1, r.2, r.3, r.4);
+            // None also for a message removed since (retention).
+            let message = match (r.5, r.6, r.10) {
+                (Some(m), Some(sender), Some(created_at)) => Some(message_view((
+                    m,
+                    consultation_id,
+                    sender,
+                    r.7,
+                    r.8,
+                    r.9,
+                    created_at,
+                ))),
+                _ => None,
+            };
+            InboxEvent {
+                id,
+                kind: parse_kind(&kind),
+                consultation_id,
+                status: ConsultationStatus::parse(&status).unwrap_or(ConsultationStatus::New),
+                message,
+                at: from_unix(at),
+            }
+        })
+        .collect())
 }
+
+/// An event and the message it carries, if any.
+type EventRow = (
+    i64,
+    String,
+    i64,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct EventsQuery {
@@ -138,7 +205,8 @@ struct Stream_ {
     doctor_id: i64,
     token_hash: Vec<u8>,
     last: i64,
-    rx: broadcast::Receiver<i64>,
+    /// Always `Some` until the stream is dropped.
+    wake: Option<watch::Receiver<u64>>,
     ended_sessions: broadcast::Receiver<Vec<u8>>,
     session_check: tokio::time::Interval,
     closing: watch::Receiver<bool>,
@@ -175,6 +243,14 @@ impl Stream_ {
     }
 }
 
+impl Drop for Stream_ {
+    fn drop(&mut self) {
+        if let Some(wake) = self.wake.take() {
+            self.state.hub.unsubscribe(self.doctor_id, wake);
+        }
+    }
+}
+
 /// The signed-in doctor's events as Server-Sent Events: new consultations, messages and
 /// status changes, never another doctor's. Without `Last-Event-ID` it starts from now.
 #[utoipa::path(get, path = "/events", tag = "inbox", params(EventsQuery),
@@ -204,7 +280,7 @@ pub async fn stream(
         .await?
         .unwrap_or(0),
     };
-    let rx = state.hub.tx.subscribe();
+    let wake = Some(state.hub.subscribe(me.account_id));
     let ended_sessions = state.hub.ended_sessions.subscribe();
     let closing = state.hub.closing.subscribe();
     let period = Duration::from_secs(state.config.limits.stream_session_check_secs.max(1));
@@ -215,7 +291,7 @@ pub async fn stream(
         doctor_id: me.account_id,
         token_hash: me.token_hash,
         last,
-        rx,
+        wake,
         ended_sessions,
         session_check,
         closing,
@@ -250,7 +326,7 @@ pub async fn stream(
             // the session ends meanwhile.
             loop {
                 let woken = tokio::select! {
-                    woken = s.rx.recv() => woken,
+                    woken = s.wake.as_mut().expect("until dropped").changed() => woken,
                     _ = s.closing.changed() => return None,
                     ended = s.ended_sessions.recv() => {
                         match ended {
@@ -267,10 +343,9 @@ pub async fn stream(
                     }
                 };
                 match woken {
-                    Ok(id) if id == s.doctor_id => break,
-                    Ok(_) => continue,
-                    Err(broadcast::error::RecvError::Lagged(_)) => break,
-                    Err(broadcast::error::RecvError::Closed) => return None,
+                    Ok(()) => break,
+                    // The hub keeps the sender while any stream of the doctor is open.
+                    Err(_) => return None,
                 }
             }
         }
@@ -283,4 +358,27 @@ pub async fn stream(
         Sse::new(retry.chain(events))
             .keep_alive(KeepAlive::new().interval(Duration::from_secs(20))),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Hub;
+
+    #[test]
+    fn news_wakes_only_its_doctor_and_channels_go_with_the_last_stream() {
+        let hub = Hub::default();
+        let (a1, a2, b) = (hub.subscribe(1), hub.subscribe(1), hub.subscribe(2));
+        hub.notify(1);
+        hub.notify(1);
+        assert!(a1.has_changed().unwrap() && a2.has_changed().unwrap());
+        assert!(!b.has_changed().unwrap());
+        // Nobody listening: nothing kept for doctor 3.
+        hub.notify(3);
+        assert_eq!(hub.doctors_listening(), 2);
+        hub.unsubscribe(1, a1);
+        assert_eq!(hub.doctors_listening(), 2);
+        hub.unsubscribe(1, a2);
+        hub.unsubscribe(2, b);
+        assert_eq!(hub.doctors_listening(), 0);
+    }
 }

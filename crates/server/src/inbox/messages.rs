@@ -20,7 +20,7 @@ use crate::{
     state::AppState,
 };
 
-type MessageRow = (
+pub(super) type MessageRow = (
     i64,
     i64,
     String,
@@ -33,7 +33,7 @@ type MessageRow = (
 const MESSAGE: &str =
     "SELECT id, consultation_id, sender, client_id, text, image_file_id, created_at FROM messages";
 
-fn message_view(row: MessageRow) -> Message {
+pub(super) fn message_view(row: MessageRow) -> Message {
     let (id, consultation_id, sender, client_id, text, image_file_id, at) = row;
     Message {
         id,
