@@ -5,6 +5,9 @@
 //! list with many patients (`bench/patients.rs`).
 
 mod patients;
+mod streams;
+
+pub use streams::hold_streams;
 
 use std::{
     collections::HashMap,
@@ -31,6 +34,9 @@ pub struct Options {
     pub conversations: usize,
     /// Patients of the doctor whose patient list is measured; 0 skips those figures.
     pub patients: u64,
+    /// Event streams of as many more doctors held open for the memory and delivery
+    /// figures; 0 skips them.
+    pub streams: usize,
     pub seconds: u64,
 }
 
@@ -42,6 +48,8 @@ pub async fn inbox(opts: Options) -> anyhow::Result<()> {
     config.dev = true;
     config.limits.sms_ip_per_hour = 1_000_000;
     config.limits.sms_requests_per_ip_per_hour = 1_000_000;
+    // The delivery figure runs twice with the same patients signing in.
+    config.limits.sms_phone_interval_secs = 0;
     let running = crate::spawn(config, "127.0.0.1:0", Arc::new(SystemClock)).await?;
     let base = running.url();
 
@@ -101,6 +109,9 @@ pub async fn inbox(opts: Options) -> anyhow::Result<()> {
         &delivery,
     );
 
+    if opts.streams > 0 {
+        streams::many_streams(&running, &base, &opts).await?;
+    }
     if opts.patients > 0 {
         patients::patient_list(&running.state, &base, &opts).await?;
     }
@@ -345,6 +356,11 @@ fn report(what: &str, concurrency: usize, s: &Sample) {
 /// A figure whose rate is set by the benchmark (the patients' sends): no share of the ceiling.
 fn report_latency(what: &str, concurrency: usize, s: &Sample) {
     record(what, concurrency, s, false)
+}
+
+/// A figure that is not a throughput (memory, say), for `inbox.json`.
+fn record_figure(figure: Value) {
+    FIGURES.lock().unwrap().push(figure);
 }
 
 fn record(what: &str, concurrency: usize, s: &Sample, vs_ceiling: bool) {

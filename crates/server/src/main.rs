@@ -133,12 +133,23 @@ enum BenchTarget {
         /// Open conversations for the delivery figure.
         #[arg(long, default_value_t = 200)]
         conversations: usize,
+        /// Event streams of as many more doctors, held open for the memory per stream
+        /// and the delivery figure again (0: skip).
+        #[arg(long, default_value_t = 10_000)]
+        streams: usize,
         /// Patients of the one doctor whose patient list is measured (0: no such figures).
         #[arg(long, default_value_t = 50_000)]
         patients: u64,
         /// How long each measurement runs.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+    },
+    /// Used by `bench inbox`: holds one event stream open per session token read from
+    /// stdin (up to an empty line) until stdin closes.
+    #[command(hide = true)]
+    HoldStreams {
+        #[arg(long)]
+        url: String,
     },
 }
 
@@ -219,6 +230,7 @@ async fn main() -> anyhow::Result<()> {
                     doctors,
                     clients,
                     conversations,
+                    streams,
                     patients,
                     seconds,
                 },
@@ -230,10 +242,14 @@ async fn main() -> anyhow::Result<()> {
                 clients,
                 conversations,
                 patients,
+                streams,
                 seconds,
             })
             .await
         }
+        Command::Bench {
+            what: BenchTarget::HoldStreams { url },
+        } => doctor_desk_server::bench::hold_streams(&url).await,
         Command::Simulate {
             url,
             patients,
