@@ -19,6 +19,8 @@ mod appeal;
 mod follow_ups;
 #[path = "e2e/inbox.rs"]
 mod inbox;
+#[path = "e2e/live_delay.rs"]
+mod live_delay;
 #[path = "e2e/notifications.rs"]
 mod notifications;
 #[path = "e2e/onboarding.rs"]
@@ -37,6 +39,7 @@ use appeal::appeal_flow;
 use follow_ups::{follow_up_plans_flow, follow_ups_flow};
 use futures::FutureExt;
 use inbox::{inbox_flow, inbox_scrolls_ten_thousand, seed_closed_consultations};
+use live_delay::patient_message_to_doctor_screen;
 use notifications::notifications_flow;
 use onboarding::onboarding_review_flow;
 use patients::{patients_flow, patients_scroll_ten_thousand};
@@ -504,6 +507,23 @@ cases!(account_security_flow, phone);
 cases!(account_deletion_flow, phone);
 cases!(notifications_flow, phone);
 cases!(appeal_flow, phone);
+
+/// Benchmarks in a real browser: they print figures and are run by `cargo xtask bench dom`.
+mod patient_message_to_doctor_screen {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "a benchmark: cargo xtask bench dom"]
+    async fn chromium_phone() {
+        run(
+            "patient_message_to_doctor_screen",
+            Engine::Chromium,
+            Viewport::Phone,
+            |h| super::patient_message_to_doctor_screen(h).boxed(),
+        )
+        .await;
+    }
+}
 
 /// A failing test still leaves no browser, driver or Xvfb behind.
 async fn teardown_after_failure(engine: Engine) {

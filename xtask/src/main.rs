@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         "audit" => audit::run(&rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [server flags]   build the SPA and serve it with demo data (http://127.0.0.1:8080)\n  test [suite …]       run every check and test suite (or only the named ones: {})\n  build                build the SPA into dist/\n  size                 print the size report of dist/\n  audit [suite …]      the proof suites (authz, races, uploads, conformance, faults, xss, a11y): cases tried, passed, failed\n  bench inbox [flags]  inbox list / send / patient list throughput and latency, event delivery latency\n  bench web [flags]    Lighthouse (mobile, slow 4G) of the release SPA: --runs N, --pages login,home,inbox,consultation, --no-build",
+                "usage: cargo xtask <command>\n\n  run [server flags]   build the SPA and serve it with demo data (http://127.0.0.1:8080)\n  test [suite …]       run every check and test suite (or only the named ones: {})\n  build                build the SPA into dist/\n  size                 print the size report of dist/\n  audit [suite …]      the proof suites (authz, races, uploads, conformance, faults, xss, a11y): cases tried, passed, failed\n  bench inbox [flags]  inbox list / send / patient list throughput and latency, event delivery latency\n  bench dom            patient send -> doctor's screen delay in Chromium (builds dist/ if missing)\n  bench web [flags]    Lighthouse (mobile, slow 4G) of the release SPA: --runs N, --pages login,home,inbox,consultation, --no-build",
                 steps::SUITES.join(", ")
             );
             return ExitCode::from(2);
@@ -59,6 +59,9 @@ fn bench(args: &[String]) -> Result<(), String> {
     if target == "web" {
         return bench_web::run(&args[1..]);
     }
+    if target == "dom" {
+        return bench_dom();
+    }
     run_command(
         std::process::Command::new(env!("CARGO"))
             .args([
@@ -79,6 +82,36 @@ fn bench(args: &[String]) -> Result<(), String> {
             .current_dir(project_root()),
     )
     .map_err(|e| format!("bench {target}: {e}"))
+}
+
+/// The delay from a patient's send to the doctor's screen in a real browser: an ignored
+/// case of the e2e suite (it has the server, browser and sign-up fixtures), run alone.
+fn bench_dom() -> Result<(), String> {
+    tools::ensure_test_tools()?;
+    let dist = project_root().join("dist");
+    if !dist.join("index.html").exists() {
+        build::spa()?;
+    }
+    run_command(
+        std::process::Command::new(env!("CARGO"))
+            .args([
+                "test",
+                "--quiet",
+                "-p",
+                "doctor-desk",
+                "--test",
+                "e2e",
+                "--",
+            ])
+            .args([
+                "--ignored",
+                "--nocapture",
+                "patient_message_to_doctor_screen",
+            ])
+            .env("DOCTOR_DESK_DIST", &dist)
+            .current_dir(project_root()),
+    )
+    .map_err(|e| format!("bench dom: {e}"))
 }
 
 /// Builds everything and serves it; extra arguments go to the server (`--addr`, `--data-dir`,
