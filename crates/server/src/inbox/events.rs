@@ -111,6 +111,11 @@ fn parse_kind(name: &str) -> EventKind {
     }
 }
 
+/// Binds: doctor id, consultation id, kind, status, message id, at.
+pub const RECORD: &str =
+    "INSERT INTO inbox_events (doctor_id, consultation_id, kind, status, message_id, at)
+     VALUES (?, ?, ?, ?, ?, ?)";
+
 /// Appends an event (inside the caller's transaction).
 pub async fn record(
     tx: &mut SqliteConnection,
@@ -121,18 +126,15 @@ pub async fn record(
     message_id: Option<i64>,
     at: i64,
 ) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO inbox_events (doctor_id, consultation_id, kind, status, message_id, at)
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(doctor_id)
-    .bind(consultation_id)
-    .bind(kind_name(kind))
-    .bind(status.as_str())
-    .bind(message_id)
-    .bind(at)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(RECORD)
+        .bind(doctor_id)
+        .bind(consultation_id)
+        .bind(kind_name(kind))
+        .bind(status.as_str())
+        .bind(message_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 

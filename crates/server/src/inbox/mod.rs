@@ -172,6 +172,11 @@ pub async fn load_in(tx: &mut SqliteConnection, id: i64) -> AppResult<Row> {
         .ok_or(AppError::Code(ErrorCode::NotFound))
 }
 
+/// Binds: consultation id, actor, action, detail, at.
+pub const AUDIT: &str =
+    "INSERT INTO consultation_audit (consultation_id, actor, action, detail, at)
+     VALUES (?, ?, ?, ?, ?)";
+
 /// Who did what, appended in the caller's transaction; never updated or deleted.
 pub async fn audit(
     tx: &mut SqliteConnection,
@@ -181,17 +186,14 @@ pub async fn audit(
     detail: &str,
     at: i64,
 ) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO consultation_audit (consultation_id, actor, action, detail, at)
-         VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(consultation_id)
-    .bind(actor)
-    .bind(action)
-    .bind(detail)
-    .bind(at)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(AUDIT)
+        .bind(consultation_id)
+        .bind(actor)
+        .bind(action)
+        .bind(detail)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 
