@@ -11,32 +11,7 @@ const MESSAGES: usize = 100;
 const EVERY: Duration = Duration::from_millis(200);
 
 pub async fn patient_message_to_doctor_screen(h: &Harness) {
-    use doctor_desk_server::simulate::PatientClient;
-    let phone = unique_phone();
-    sign_up(h, &phone).await;
-    // Fixture: the hospital verified this doctor.
-    sqlx::query("UPDATE accounts SET verification_status = 'verified' WHERE phone = ?")
-        .bind(&phone)
-        .execute(&h.server.state.db)
-        .await
-        .expect("verified");
-    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-        .bind(&phone)
-        .fetch_one(&h.server.state.db)
-        .await
-        .expect("doctor");
-    h.goto("/settings/consultation").await;
-    h.click("service-enabled").await;
-    h.click("save-settings").await;
-    h.wait_until(
-        "service open",
-        "return document.querySelector(\"[data-testid='service-enabled']\").checked === true",
-    )
-    .await;
-
-    let patient = PatientClient::new(&h.server.url(), &unique_phone(), "张三").expect("client");
-    patient.sign_in().await.expect("patient signs in");
-    let id = patient.ask(doctor_id).await.expect("consultation");
+    let (_, patient, _, id) = super::patients::doctor_asked_by_a_patient(h).await;
     h.goto(&format!("/inbox/{id}")).await;
     h.click("confirm-follow-up").await;
     h.click("accept-consultation").await;

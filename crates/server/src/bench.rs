@@ -4,10 +4,13 @@
 //! patient's send to its arrival on the doctor's event stream. Then one doctor's patient
 //! list with many patients (`bench/patients.rs`).
 
+mod figures;
 mod patients;
 mod streams;
 
 pub use streams::hold_streams;
+
+use figures::{report, report_latency, write_figures, Sample};
 
 use std::{
     collections::HashMap,
@@ -119,25 +122,27 @@ pub async fn inbox(opts: Options) -> anyhow::Result<()> {
     write_figures(&opts)
 }
 
-/// Every figure printed, also as JSON in `target/bench/inbox.json` (from the directory the
-/// command runs in: the workspace under `cargo xtask bench`).
-static FIGURES: Mutex<Vec<Value>> = Mutex::new(Vec::new());
-
-fn write_figures(opts: &Options) -> anyhow::Result<()> {
-    let dir = std::path::Path::new("target/bench");
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join("inbox.json");
-    let report = json!({
-        "consultations": opts.consultations,
-        "messages": opts.messages,
-        "doctors": opts.doctors,
-        "clients": opts.clients,
-        "seconds": opts.seconds,
-        "figures": *FIGURES.lock().unwrap(),
-    });
-    std::fs::write(&path, serde_json::to_string_pretty(&report)?)?;
-    println!("figures written to {}", path.display());
-    Ok(())
+/// A verified doctor account, written directly (the sign-up flow has its own tests).
+async fn insert_doctor(
+    tx: &mut sqlx::SqliteConnection,
+    phone: &str,
+    password_hash: &str,
+    now: i64,
+) -> anyhow::Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (phone, password_hash, created_at, verification_status)
+         VALUES (?, ?, ?, 'verified') RETURNING id",
+    )
+    .bind(phone)
+    .bind(password_hash)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO account_roles (account_id, role) VALUES (?, 'doctor')")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(id)
 }
 
 /// Doctors, patients, consultations and messages, written by SQL in bulk.
@@ -147,19 +152,7 @@ async fn seed(state: &crate::AppState, opts: &Options) -> anyhow::Result<()> {
     let db = &state.db;
     let mut tx = db.begin().await?;
     for d in 1..=opts.doctors {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO accounts (phone, password_hash, created_at, verification_status)
-             VALUES (?, ?, ?, 'verified') RETURNING id",
-        )
-        .bind(format!("1390{d:07}"))
-        .bind(&hash)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO account_roles (account_id, role) VALUES (?, 'doctor')")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let id = insert_doctor(&mut tx, &format!("1390{d:07}"), &hash, now).await?;
         sqlx::query("INSERT INTO consultation_settings VALUES (?, 1, 0, 200, '', 2)")
             .bind(id)
             .execute(&mut *tx)
@@ -298,12 +291,6 @@ impl DoctorClient {
     }
 }
 
-struct Sample {
-    latencies: Vec<Duration>,
-    errors: u64,
-    elapsed: Duration,
-}
-
 /// `clients` tasks call `request` in a loop for `seconds`; latencies of successes.
 async fn measure<F, Fut>(
     clients: usize,
@@ -347,58 +334,6 @@ where
     }
     sample.elapsed = started.elapsed();
     sample
-}
-
-fn report(what: &str, concurrency: usize, s: &Sample) {
-    record(what, concurrency, s, true)
-}
-
-/// A figure whose rate is set by the benchmark (the patients' sends): no share of the ceiling.
-fn report_latency(what: &str, concurrency: usize, s: &Sample) {
-    record(what, concurrency, s, false)
-}
-
-/// A figure that is not a throughput (memory, say), for `inbox.json`.
-fn record_figure(figure: Value) {
-    FIGURES.lock().unwrap().push(figure);
-}
-
-fn record(what: &str, concurrency: usize, s: &Sample, vs_ceiling: bool) {
-    let mut l = s.latencies.clone();
-    l.sort();
-    let pct = |p: f64| {
-        l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1)))
-            .map(|d| d.as_secs_f64() * 1000.0)
-            .unwrap_or(f64::NAN)
-    };
-    let rps = l.len() as f64 / s.elapsed.as_secs_f64();
-    let mut figures = FIGURES.lock().unwrap();
-    // Throughput as a share of the health endpoint's, when it was measured first.
-    let ceiling = figures
-        .first()
-        .and_then(|f| f["req_per_s"].as_f64())
-        .filter(|_| vs_ceiling);
-    let ratio = ceiling.map(|c| rps / c);
-    println!(
-        "{what}: {concurrency} concurrent, {} ok, {} errors, {rps:.0} req/s, p50 {:.1} ms, p99 {:.1} ms{}",
-        l.len(),
-        s.errors,
-        pct(0.50),
-        pct(0.99),
-        ratio
-            .map(|r| format!(", {:.1} % of health", r * 100.0))
-            .unwrap_or_default()
-    );
-    figures.push(json!({
-        "what": what,
-        "concurrency": concurrency,
-        "ok": l.len(),
-        "errors": s.errors,
-        "req_per_s": rps,
-        "p50_ms": pct(0.50),
-        "p99_ms": pct(0.99),
-        "ratio_to_health": ratio,
-    }));
 }
 
 /// Patients in `conversations` ongoing consultations each send one message a second;

@@ -47,7 +47,7 @@ pub async fn many_streams(
         after as f64 / 1048576.0,
         per_stream / 1024.0
     );
-    super::record_figure(serde_json::json!({
+    super::figures::record_figure(serde_json::json!({
         "what": "open event streams",
         "streams": tokens.len(),
         "open_seconds": opened_in.as_secs_f64(),
@@ -74,18 +74,7 @@ async fn seed_doctors(state: &crate::AppState, count: usize) -> anyhow::Result<V
     let mut tx = state.db.begin().await?;
     let mut tokens = Vec::with_capacity(count);
     for n in 0..count {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO accounts (phone, password_hash, created_at, verification_status)
-             VALUES (?, '', ?, 'verified') RETURNING id",
-        )
-        .bind(format!("1391{n:07}"))
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO account_roles (account_id, role) VALUES (?, 'doctor')")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let id = super::insert_doctor(&mut tx, &format!("1391{n:07}"), "", now).await?;
         let token = new_token();
         sqlx::query(
             "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, ip, user_agent,
