@@ -118,8 +118,8 @@ pub async fn post(
             .ok_or(AppError::Code(ErrorCode::NotFound))?;
         return Ok((message, false));
     }
-    let (row, last_sender) = (found.row, found.last_sender);
-    let answering = last_sender.as_deref() == Some("patient");
+    let (row, last_sender) = (&found.row, found.last_sender.as_deref());
+    let answering = last_sender == Some("patient");
     let status = state_machine::next(
         row.status(),
         row.close_reason(),
@@ -148,18 +148,7 @@ pub async fn post(
             return Err(AppError::OnField(ErrorCode::NotFound, "image_file_id"));
         }
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO messages (consultation_id, sender, client_id, text, image_file_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(consultation_id)
-    .bind(sender_name(sender))
-    .bind(&request.client_id)
-    .bind(request.text.as_deref().map(str::trim))
-    .bind(&request.image_file_id)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    let id = found.next_id;
     let from_patient = matches!(author, Author::Patient(_));
     let after_end = row.status() == ConsultationStatus::Closed;
     // A doctor's reply in an ongoing consultation restarts the 48-hour reply deadline.
@@ -167,10 +156,18 @@ pub async fn post(
         (ConsultationStatus::Ongoing, false) => Some(now + REPLY_DEADLINE_HOURS * 3600),
         _ => row.deadline_at,
     };
-    // The consultation, its event and its audit line in one round trip to the database
-    // (statements run in order, each taking its own binds), inside the write.
+    // The message, the consultation, its event and its audit line in one round trip to the
+    // database (statements run in order, each taking its own binds), inside the write.
     let action = if step == Step::Ask { "ask" } else { "message" };
-    sqlx::query(&AFTER_INSERT)
+    sqlx::query(&WRITE)
+        .bind(id)
+        .bind(consultation_id)
+        .bind(sender_name(sender))
+        .bind(&request.client_id)
+        .bind(request.text.as_deref().map(str::trim))
+        .bind(&request.image_file_id)
+        .bind(now)
+        // the consultation
         .bind(now)
         .bind(deadline)
         .bind(from_patient as i64)
@@ -210,14 +207,18 @@ pub async fn post(
 }
 
 /// What a send reads before it writes, in one statement: the consultation, the message
-/// already sent with this client id (a retry), and who wrote last (a doctor's message
-/// answers a patient's).
+/// already sent with this client id (a retry), who wrote last (a doctor's message answers
+/// a patient's), and the new message's id.
 #[derive(sqlx::FromRow)]
 struct ForSend {
     #[sqlx(flatten)]
     row: super::Row,
     existing: Option<i64>,
     last_sender: Option<String>,
+    /// The id SQLite would give the next message (one more than the largest), read under
+    /// the write lock, so no other insert can take it: the message, its event and its
+    /// audit line then go in one round trip that needs no `RETURNING`.
+    next_id: i64,
 }
 
 async fn load_for_send(
@@ -232,7 +233,8 @@ async fn load_for_send(
                   WHERE m.consultation_id = c.id AND m.sender = ? AND m.client_id = ?) AS existing,
                 (SELECT m.sender FROM messages m
                   WHERE m.consultation_id = c.id AND m.sender != 'system'
-                  ORDER BY m.id DESC LIMIT 1) AS last_sender
+                  ORDER BY m.id DESC LIMIT 1) AS last_sender,
+                (SELECT IFNULL(MAX(id), 0) + 1 FROM messages) AS next_id
            FROM consultations c WHERE c.id = ?",
     )
     .bind(sender_name(sender))
@@ -242,11 +244,14 @@ async fn load_for_send(
     .await?)
 }
 
-/// What a message changes besides itself: binds the update's five, then
+/// A message and what it changes: binds the insert's seven, the update's five, then
 /// [`events::RECORD`]'s and [`super::AUDIT`]'s.
-static AFTER_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+static WRITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "UPDATE consultations SET last_activity_at = ?, deadline_at = ?,
+        "INSERT INTO messages
+           (id, consultation_id, sender, client_id, text, image_file_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?);
+         UPDATE consultations SET last_activity_at = ?, deadline_at = ?,
            doctor_unread = doctor_unread + ?, follow_ups_left = follow_ups_left - ?
          WHERE id = ?;
          {};

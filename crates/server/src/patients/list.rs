@@ -196,14 +196,6 @@ pub async fn list(
     let start =
         Range::start(sort, q.cursor.as_deref()).ok_or(AppError::Code(ErrorCode::NotFound))?;
     let limit = q.limit.unwrap_or(30).clamp(1, PAGE_MAX) as usize;
-    if let Some(tag) = q.tag {
-        sqlx::query_scalar::<_, i64>("SELECT 1 FROM tags WHERE id = ? AND doctor_id = ?")
-            .bind(tag)
-            .bind(me.account_id)
-            .fetch_optional(&state.db)
-            .await?
-            .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    }
     let search =
         q.q.as_deref()
             .map(str::trim)
@@ -220,6 +212,20 @@ pub async fn list(
     // finished meanwhile cannot show its patient twice on one page.
     let mut tx = state.db.begin().await?;
     let (me_id, search, tag) = (me.account_id, search.as_ref(), q.tag);
+    // The tag must be mine; how many patients carry it is the total of an unsearched list.
+    let tagged = match tag {
+        Some(tag) => Some(
+            sqlx::query_scalar::<_, i64>(
+                "SELECT patients FROM tags WHERE id = ? AND doctor_id = ?",
+            )
+            .bind(tag)
+            .bind(me_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::Code(ErrorCode::NotFound))?,
+        ),
+        None => None,
+    };
     // One row more than the page: whether there is a next one.
     let mut rows = Vec::new();
     let mut range = Some(start);
@@ -231,12 +237,22 @@ pub async fn list(
     let more = rows.len() > limit;
     // A first page that holds every match is its own total (a search by a whole name:
     // one scan of my patients, not two).
-    let total = if q.cursor.is_none() && !more {
-        rows.len() as i64
-    } else {
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-        push_matches(&mut count, me_id, search, tag, Part::Total);
-        count.build_query_scalar().fetch_one(&mut *tx).await?
+    // Without a search the total is a counter the triggers keep (migration 0020).
+    let total = match (search, tagged) {
+        _ if q.cursor.is_none() && !more => rows.len() as i64,
+        (None, Some(tagged)) => tagged,
+        (None, None) => {
+            sqlx::query_scalar("SELECT patients FROM patient_counts WHERE doctor_id = ?")
+                .bind(me_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .unwrap_or(0)
+        }
+        (Some(_), _) => {
+            let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+            push_matches(&mut count, me_id, search, tag, Part::Total);
+            count.build_query_scalar().fetch_one(&mut *tx).await?
+        }
     };
 
     rows.truncate(limit);

@@ -49,8 +49,7 @@ async fn load(
     only: Option<i64>,
 ) -> AppResult<Vec<Tag>> {
     let rows: Vec<TagRow> = sqlx::query_as(
-        "SELECT t.id, t.name, t.color,
-                (SELECT COUNT(*) FROM patient_tags pt WHERE pt.tag_id = t.id) AS patient_count
+        "SELECT t.id, t.name, t.color, t.patients AS patient_count
          FROM tags t WHERE t.doctor_id = ?1 AND (?2 IS NULL OR t.id = ?2)
          ORDER BY t.name, t.id",
     )
@@ -364,11 +363,10 @@ pub async fn bulk_add(
             .await?;
         }
     }
-    let patient_count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM patient_tags WHERE tag_id = ?")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let patient_count: i64 = sqlx::query_scalar("SELECT patients FROM tags WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(Json(BulkTagged {
         added,
