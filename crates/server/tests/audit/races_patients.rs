@@ -114,6 +114,21 @@ pub async fn batch_tagging() -> Checks {
         .await,
         3,
     );
+    // The counters the patient list reads for its totals (migration 0020's triggers).
+    c.eq(
+        "the tag's patient counter",
+        scalar(&app, &format!("SELECT patients FROM tags WHERE id = {tag}")).await,
+        3,
+    );
+    c.eq(
+        "the doctor's patient counter",
+        scalar(
+            &app,
+            &format!("SELECT patients FROM patient_counts WHERE doctor_id = {doctor_id}"),
+        )
+        .await,
+        3,
+    );
     c.eq(
         "audit rows",
         scalar(
