@@ -103,7 +103,13 @@ pub fn api(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Router, AppState)> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
-    let db = db::connect(&config.database_url(), config.db_busy_timeout).await?;
+    let watch = Arc::new(db::TableWatch::new(auth::session::tables_read()));
+    let db = db::connect(
+        &config.database_url(),
+        config.db_busy_timeout,
+        watch.clone(),
+    )
+    .await?;
     let rules = posts::rules::load(config.compliance_rules.as_deref())?;
     let sms: Arc<dyn sms::SmsSender> = if config.dev {
         Arc::new(sms::DevOutbox::default())
@@ -118,6 +124,7 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
         hub: Arc::default(),
         next_deadline: Arc::default(),
         writer: Arc::default(),
+        sessions: Arc::new(auth::session_cache::SessionCache::new(watch)),
         rules: Arc::new(rules),
     };
     if state.config.demo_data {

@@ -19,6 +19,8 @@ pub struct AppState {
     pub next_deadline: Arc<crate::inbox::deadlines::NextDeadline>,
     /// Whose turn it is to write (see [`AppState::begin_write`]).
     pub writer: Arc<Mutex<()>>,
+    /// What the signed-in check last read for each session.
+    pub sessions: Arc<crate::auth::session_cache::SessionCache>,
     /// The compliance word lists posts are checked against (read once at start).
     pub rules: Arc<Rules>,
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod lockout;
 pub mod password;
 pub mod session;
+pub mod session_cache;
 pub mod sms_code;
 
 use axum::{

@@ -74,11 +74,12 @@ pub async fn lookup(state: &AppState, token: &str) -> AppResult<Option<SignedIn>
 
 /// One statement for everything the extractors ask of every request: the session, the
 /// roles, the one-time password, the agreements still to accept and whether care is
-/// paused. Read fresh each time, so a sign-out, a new agreement version or a withdrawn
-/// consent takes effect on the very next request.
+/// paused. Kept in [`super::session_cache`] until a commit changes one of the tables it reads,
+/// so a sign-out, a new agreement version or a withdrawn consent takes effect on the very
+/// next request.
 static LOOKUP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "SELECT s.account_id, s.last_seen_at,
+        "SELECT s.account_id, s.expires_at, s.last_seen_at,
                 EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = s.account_id AND r.role = 'doctor'),
                 EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = s.account_id AND r.role = 'reviewer'),
                 a.password_must_change, {}, {}
@@ -89,9 +90,38 @@ static LOOKUP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
+/// The tables [`LOOKUP`] reads: a commit that changes one of them empties the cache.
+pub fn tables_read() -> Vec<String> {
+    tables_in(&LOOKUP)
+}
+
+/// The names after each `FROM` and `JOIN` of a statement (not subqueries in parentheses).
+fn tables_in(sql: &str) -> Vec<String> {
+    let spaced = sql
+        .replace('(', " ( ")
+        .replace(')', " ) ")
+        .replace(',', " , ");
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let mut tables: Vec<String> = words
+        .windows(2)
+        .filter(|w| w[0].eq_ignore_ascii_case("FROM") || w[0].eq_ignore_ascii_case("JOIN"))
+        .map(|w| w[1])
+        .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .map(str::to_owned)
+        .collect();
+    tables.sort();
+    tables.dedup();
+    tables
+}
+
 pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<SignedIn>> {
     let now = state.clock.unix();
-    type Row = (i64, i64, bool, bool, bool, bool, bool, bool);
+    // Before reading, so a change committed while we read keeps the result out of the cache.
+    let settled = state.sessions.settled();
+    if let Some(cached) = state.sessions.get(&hash, now) {
+        return Ok(Some(cached));
+    }
+    type Row = (i64, i64, i64, bool, bool, bool, bool, bool, bool);
     let row: Option<Row> = sqlx::query_as(&LOOKUP)
         .bind(&hash)
         .bind(now)
@@ -99,6 +129,7 @@ pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<Si
         .await?;
     let Some((
         account_id,
+        expires_at,
         last_seen_at,
         doctor,
         reviewer,
@@ -110,18 +141,12 @@ pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<Si
     else {
         return Ok(None);
     };
-    if last_seen_at <= now - state.config.limits.session_idle_secs {
+    let idle_secs = state.config.limits.session_idle_secs;
+    if last_seen_at <= now - idle_secs {
         end(state, &hash).await?;
         return Ok(None);
     }
-    if last_seen_at <= now - LAST_SEEN_RESOLUTION_SECS {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
-            .bind(now)
-            .bind(&hash)
-            .execute(&state.db)
-            .await?;
-    }
-    Ok(Some(SignedIn {
+    let signed_in = SignedIn {
         account_id,
         token_hash: hash,
         doctor,
@@ -129,7 +154,23 @@ pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<Si
         password_must_change,
         agreements_pending,
         care_paused: crate::account::care_code(consent, deleting),
-    }))
+    };
+    if last_seen_at <= now - LAST_SEEN_RESOLUTION_SECS {
+        // A write to `sessions`: the next request reads again, and may then be cached.
+        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+            .bind(now)
+            .bind(&signed_in.token_hash)
+            .execute(&state.db)
+            .await?;
+    } else {
+        let until = expires_at
+            .min(last_seen_at + idle_secs)
+            .min(last_seen_at + LAST_SEEN_RESOLUTION_SECS);
+        if let Some(commits) = settled {
+            state.sessions.put(commits, &signed_in, until);
+        }
+    }
+    Ok(Some(signed_in))
 }
 
 /// Ends one session, and with it every event stream it holds open.
@@ -194,4 +235,25 @@ fn cookie_header(state: &AppState, token: &str, max_age: Option<i64>) -> HeaderV
         value.push_str("; Secure");
     }
     HeaderValue::from_str(&value).expect("cookie is ASCII")
+}
+
+#[cfg(test)]
+mod tests {
+    /// The cache is emptied by changes to exactly what the check reads; a table added to
+    /// the statement is watched without anyone remembering to.
+    #[test]
+    fn the_cache_watches_every_table_the_check_reads() {
+        assert_eq!(
+            super::tables_read(),
+            [
+                "account_deletions",
+                "account_roles",
+                "accounts",
+                "agreement_acceptances",
+                "agreement_versions",
+                "health_consents",
+                "sessions",
+            ]
+        );
+    }
 }

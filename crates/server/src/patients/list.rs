@@ -300,7 +300,7 @@ mod tests {
     async fn a_page_reads_its_range_then_only_its_rows() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("plan.db").display());
-        let db = crate::db::connect(&url, std::time::Duration::from_secs(5))
+        let db = crate::db::connect(&url, std::time::Duration::from_secs(5), Default::default())
             .await
             .unwrap();
         for seed in [
