@@ -140,8 +140,9 @@ async fn search_filter_orders_and_cursor_pages() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
-/// The name search reads a copy of the name on my row (migration 0011): it matches any
-/// part of the full name, only among my patients, and follows a renamed patient.
+/// The name search reads a copy of the name on my row (migration 0011), found by its
+/// characters and pairs (migration 0021): it matches any part of the full name, only among
+/// my patients, and follows a renamed patient.
 #[tokio::test]
 async fn the_name_search_finds_part_of_the_current_name_among_mine_only() {
     let app = TestApp::with_config(|c| c.limits.sms_ip_per_hour = 1000).await;
@@ -188,6 +189,30 @@ async fn the_name_search_finds_part_of_the_current_name_among_mine_only() {
     let page = d.get(&search("志刚")).await.json;
     assert_eq!(ids(&page), vec![pid[1]]);
     assert_eq!(page["items"][0]["masked_name"], "赵**");
+    // The search's index of characters and pairs (migration 0021) follows the copy.
+    let grams = |patient: i64| {
+        let db = app.state.db.clone();
+        async move {
+            let mut grams: Vec<String> = sqlx::query_scalar(
+                "SELECT gram FROM patient_name_grams WHERE patient_id = ? ORDER BY gram",
+            )
+            .bind(patient)
+            .fetch_all(&db)
+            .await
+            .unwrap();
+            grams.sort();
+            grams
+        }
+    };
+    let mut expected = vec!["赵", "志", "刚", "赵志", "志刚"];
+    expected.sort();
+    assert_eq!(grams(pid[1]).await, expected);
+    sqlx::query("DELETE FROM doctor_patients WHERE patient_id = ?")
+        .bind(theirs)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    assert!(grams(theirs).await.is_empty(), "gone with the row");
     let page = d.get(&search("明")).await.json;
     assert_eq!(
         (ids(&page), page["total"].clone()),

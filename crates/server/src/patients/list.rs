@@ -83,33 +83,50 @@ fn push_matches(
         Some(Search::PhoneTail(_)) => {
             sql.push(" FROM patients p CROSS JOIN doctor_patients dp ON dp.patient_id = p.id")
         }
-        // Otherwise one index range of mine alone: the name is copied onto my row
-        // (migration 0011), so a name search reads nothing of `patients` either.
-        Some(Search::Name(_)) | None => sql.push(" FROM doctor_patients dp"),
+        // One character: a page reads its range in order and checks each row against the
+        // list of mine with that character (the index of characters alone, like a tag
+        // below), and the total counts that list without reading my rows at all (under
+        // the same alias, for the tag's check).
+        Some(Search::Name(name)) if name.chars().count() == 1 => match part {
+            Part::Page => sql.push(" FROM doctor_patients dp"),
+            Part::Total => sql.push(" FROM patient_name_grams dp"),
+        },
+        // Longer: driven by the few of mine whose name holds the search's first two
+        // characters (migration 0021), each then checked by its whole name (copied onto
+        // my row, migration 0011): never all my names.
+        Some(Search::Name(_)) => sql.push(
+            " FROM patient_name_grams g CROSS JOIN doctor_patients dp
+                ON dp.doctor_id = g.doctor_id AND dp.patient_id = g.patient_id",
+        ),
+        // Otherwise one index range of mine alone.
+        None => sql.push(" FROM doctor_patients dp"),
     };
     sql.push(" WHERE dp.doctor_id = ").push_bind(doctor_id);
     match search {
-        // The matches as one list, from the name index alone (`doctor_patients_by_name`
-        // holds the id too). The page reads its range in order and checks each row against
-        // the list, like the tag below, so a row the search skips costs no read of its
-        // `doctor_patients` row; the total counts the name index's matches directly.
-        Some(Search::Name(name)) => match part {
+        Some(Search::Name(name)) if name.chars().count() == 1 => match part {
             Part::Page => {
                 sql.push(
-                    " AND +dp.patient_id IN (SELECT n.patient_id FROM doctor_patients n
-                      WHERE n.doctor_id = ",
+                    " AND +dp.patient_id IN (SELECT g.patient_id FROM patient_name_grams g
+                      WHERE g.doctor_id = ",
                 )
                 .push_bind(doctor_id)
-                .push(" AND instr(n.name, ")
+                .push(" AND g.gram = ")
                 .push_bind(name.clone())
-                .push(") > 0)");
+                .push(")");
             }
             Part::Total => {
-                sql.push(" AND instr(dp.name, ")
-                    .push_bind(name.clone())
-                    .push(") > 0");
+                sql.push(" AND dp.gram = ").push_bind(name.clone());
             }
         },
+        Some(Search::Name(name)) => {
+            sql.push(" AND g.doctor_id = ")
+                .push_bind(doctor_id)
+                .push(" AND g.gram = ")
+                .push_bind(name.chars().take(2).collect::<String>())
+                .push(" AND instr(dp.name, ")
+                .push_bind(name.clone())
+                .push(") > 0");
+        }
         Some(Search::PhoneTail(digits)) => {
             sql.push(" AND substr(p.phone, -4) = ")
                 .push_bind(digits.clone());
@@ -293,7 +310,8 @@ mod tests {
     use super::*;
 
     /// Whatever the search, tag or range, a page reads its range's index in order up to the
-    /// page (the phone search: the few patients with those digits), then only its own rows
+    /// page (a search: the few patients with those digits, or those whose name holds the
+    /// search's first two characters), then only its own rows
     /// by primary key: never all my patients in an outer loop. With and without the
     /// statistics of `ANALYZE` (the server never runs it; the bench does).
     #[tokio::test]
@@ -333,6 +351,7 @@ mod tests {
         let searches = [
             None,
             Some(Search::Name("患者1".into())),
+            Some(Search::Name("患".into())),
             Some(Search::PhoneTail("0123".into())),
         ];
         for analyze in [false, true] {
@@ -346,11 +365,17 @@ mod tests {
                         let explain = format!("EXPLAIN QUERY PLAN {}", sql.sql());
                         let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
                         // The same binds, in order: the doctor, the search (a name's
-                        // with the doctor again), the tag, the position, the limit, the
-                        // doctor.
+                        // with the doctor again and its first two characters), the tag,
+                        // the position, the limit, the doctor.
                         query = query.bind(1_i64);
                         match search {
-                            Some(Search::Name(s)) => query = query.bind(1_i64).bind(s.clone()),
+                            Some(Search::Name(s)) if s.chars().count() == 1 => {
+                                query = query.bind(1_i64).bind(s.clone())
+                            }
+                            Some(Search::Name(s)) => {
+                                let pair: String = s.chars().take(2).collect();
+                                query = query.bind(1_i64).bind(pair).bind(s.clone())
+                            }
                             Some(Search::PhoneTail(s)) => query = query.bind(s.clone()),
                             None => {}
                         }
@@ -391,6 +416,9 @@ mod tests {
                         );
                         let range_index = match (search, range) {
                             (Some(Search::PhoneTail(_)), _) => "patients_by_phone_tail",
+                            (Some(Search::Name(s)), _) if s.chars().count() > 1 => {
+                                "SEARCH g USING PRIMARY KEY (doctor_id=? AND gram=?)"
+                            }
                             (_, Range::ByNewest(_)) => "COVERING INDEX doctor_patients_by_since",
                             (_, Range::WithVisit(_)) => {
                                 "COVERING INDEX doctor_patients_by_next_follow_up"
@@ -407,9 +435,11 @@ mod tests {
                         if let Some(Search::Name(_)) = search {
                             assert!(
                                 inner.iter().any(|step| {
-                                    step.contains("COVERING INDEX doctor_patients_by_name")
+                                    step.contains(
+                                        "SEARCH g USING PRIMARY KEY (doctor_id=? AND gram=?)",
+                                    )
                                 }),
-                                "{case}: {inner:?}"
+                                "the matches come from the index of characters: {case}: {inner:?}"
                             );
                         }
                     }
