@@ -938,4 +938,52 @@ async fn declining_and_advice_need_a_verified_doctor() {
     assert_eq!(c["status"], "ongoing");
     let c = d.get(&format!("/api/v1/consultations/{fresh}")).await.json;
     assert_eq!(c["status"], "new");
+
+    // Verified again, but a licence in force expired yesterday: the send itself notices,
+    // refuses and stores that verification must be renewed (the check joined onto the
+    // consultation it reads).
+    sqlx::query("UPDATE accounts SET verification_status = 'verified' WHERE id = ?")
+        .bind(doctor_id)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{ongoing}/messages"),
+            text("expiry-0000001", "a"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    sqlx::query(
+        "UPDATE documents SET expires_on = date('2026-11-28') WHERE account_id = ? AND kind != 'other'",
+    )
+    .bind(doctor_id)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{ongoing}/messages"),
+            text("expiry-0000002", "b"),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_code()),
+        (StatusCode::FORBIDDEN, "verification_required")
+    );
+    let stored: String =
+        sqlx::query_scalar("SELECT verification_status FROM accounts WHERE id = ?")
+            .bind(doctor_id)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(stored, "needs_reverification");
+    // Another doctor's consultation is still 404 first.
+    let r = other
+        .post(
+            &format!("/api/v1/consultations/{ongoing}/messages"),
+            text("expiry-0000003", "c"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }

@@ -16,7 +16,8 @@ use doctor_desk_api::{
 use serde::Deserialize;
 
 use super::{
-    audit, deadlines, decline_reason_name, events, load_for_doctor, load_in,
+    audit, deadlines, decline_reason_name, events, load_for_doctor, load_for_verified_doctor,
+    load_in,
     messages::{self, system_note, Author},
     settings, state_machine,
     state_machine::Step,
@@ -235,8 +236,7 @@ pub async fn accept(
     Path(id): Path<i64>,
     AppJson(request): AppJson<AcceptRequest>,
 ) -> AppResult<Json<Consultation>> {
-    load_for_doctor(&state, me.account_id, id).await?;
-    crate::onboarding::verification::ensure_verified(&state, me.account_id).await?;
+    load_for_verified_doctor(&state, me.account_id, id).await?;
     if !request.follow_up_confirmed {
         return Err(AppError::OnField(
             ErrorCode::FollowUpUnconfirmed,
@@ -309,8 +309,7 @@ pub async fn ask(
     AppJson(request): AppJson<SendMessage>,
 ) -> AppResult<(axum::http::StatusCode, Json<Message>)> {
     deadlines::sweep(&state).await?;
-    load_for_doctor(&state, me.account_id, id).await?;
-    crate::onboarding::verification::ensure_verified(&state, me.account_id).await?;
+    load_for_verified_doctor(&state, me.account_id, id).await?;
     let (message, created) =
         messages::post(&state, id, Author::DoctorAsking(me.account_id), &request).await?;
     let status = if created {
@@ -339,8 +338,7 @@ pub async fn decline(
     AppJson(request): AppJson<Decline>,
 ) -> AppResult<Json<Consultation>> {
     // Declining is a medical judgement (not a follow-up, out of scope): verified doctors only.
-    load_for_doctor(&state, me.account_id, id).await?;
-    crate::onboarding::verification::ensure_verified(&state, me.account_id).await?;
+    load_for_verified_doctor(&state, me.account_id, id).await?;
     AppError::check(request.validate())?;
     let reason = decline_reason_name(request.reason);
     let text = request.text.trim().to_owned();
@@ -393,8 +391,7 @@ pub async fn close(
     AppJson(request): AppJson<Advice>,
 ) -> AppResult<Json<Consultation>> {
     // Advice is medical work: verified doctors only, like accepting.
-    load_for_doctor(&state, me.account_id, id).await?;
-    crate::onboarding::verification::ensure_verified(&state, me.account_id).await?;
+    load_for_verified_doctor(&state, me.account_id, id).await?;
     AppError::check(request.validate())?;
     let follow_ups = settings::load(&state, me.account_id)
         .await?

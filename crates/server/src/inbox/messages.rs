@@ -12,7 +12,9 @@ use doctor_desk_api::{
 };
 use serde::Deserialize;
 
-use super::{events, load_for_doctor, state_machine, state_machine::Step};
+use super::{
+    events, load_for_doctor, load_for_verified_doctor, state_machine, state_machine::Step,
+};
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
@@ -358,8 +360,7 @@ pub async fn send(
     AppJson(request): AppJson<SendMessage>,
 ) -> AppResult<(StatusCode, Json<Message>)> {
     super::deadlines::sweep(&state).await?;
-    load_for_doctor(&state, me.account_id, id).await?;
-    crate::onboarding::verification::ensure_verified(&state, me.account_id).await?;
+    load_for_verified_doctor(&state, me.account_id, id).await?;
     let (message, created) = post(&state, id, Author::Doctor(me.account_id), &request).await?;
     let status = if created {
         StatusCode::CREATED

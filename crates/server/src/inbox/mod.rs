@@ -28,6 +28,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
+    onboarding::verification,
     state::AppState,
 };
 
@@ -161,6 +162,35 @@ pub async fn load_for_doctor(state: &AppState, doctor_id: i64, id: i64) -> AppRe
         .fetch_optional(&state.db)
         .await?
         .ok_or(AppError::Code(ErrorCode::NotFound))
+}
+
+/// A consultation of this doctor (404 otherwise, as [`load_for_doctor`]) for medical work:
+/// then 403 `verification_required` unless the doctor is verified (as
+/// `verification::ensure_verified`). One statement, as a send asks it every time.
+pub async fn load_for_verified_doctor(state: &AppState, doctor_id: i64, id: i64) -> AppResult<Row> {
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        #[sqlx(flatten)]
+        row: Row,
+        verification_status: String,
+        expired: bool,
+    }
+    let found: Found = sqlx::query_as(&format!(
+        "SELECT c.*, {} AS expired
+           FROM consultations c JOIN accounts a ON a.id = c.doctor_id
+          WHERE c.id = ? AND c.doctor_id = ?",
+        verification::status_columns()
+    ))
+    .bind(crate::onboarding::today(state).to_string())
+    .bind(id)
+    .bind(doctor_id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    let status =
+        verification::settle(state, doctor_id, &found.verification_status, found.expired).await?;
+    verification::require(status)?;
+    Ok(found.row)
 }
 
 /// Re-reads a consultation inside a transaction (to act on its current state).

@@ -22,25 +22,43 @@ use crate::{
     state::AppState,
 };
 
+/// The stored status of account `a` and whether a required document in force has expired
+/// before the day bound here (today), as two columns for [`settle`]: the check a send
+/// makes joins them onto the consultation it reads (`inbox::load_for_verified_doctor`).
+pub(crate) fn status_columns() -> String {
+    format!(
+        "a.verification_status,
+         EXISTS (SELECT 1 FROM documents WHERE account_id = a.id AND {} AND kind != 'other'
+                   AND expires_on IS NOT NULL AND expires_on < ?)",
+        documents::IN_FORCE
+    )
+}
+
 /// The doctor's status, after applying expiry: a verified doctor one of whose required
 /// documents has expired needs re-verification (and the change is stored).
 pub async fn current_status(state: &AppState, account_id: i64) -> AppResult<VerificationStatus> {
-    let today = today(state).to_string();
     // Documents in force only: a renewal waiting for review does not count (the document
-    // it replaces does, until its own expiry). One statement: sending a message asks this.
+    // it replaces does, until its own expiry).
     let stored: Option<(String, bool)> = sqlx::query_as(&format!(
-        "SELECT a.verification_status,
-                EXISTS (SELECT 1 FROM documents WHERE account_id = a.id AND {} AND kind != 'other'
-                          AND expires_on IS NOT NULL AND expires_on < ?)
-           FROM accounts a WHERE a.id = ?",
-        documents::IN_FORCE
+        "SELECT {} FROM accounts a WHERE a.id = ?",
+        status_columns()
     ))
-    .bind(&today)
+    .bind(today(state).to_string())
     .bind(account_id)
     .fetch_optional(&state.db)
     .await?;
     let (stored, expired) = stored.unwrap_or_default();
-    let status = parse_verification(&stored);
+    settle(state, account_id, &stored, expired).await
+}
+
+/// The status [`status_columns`] read, with expiry applied (and stored).
+pub(crate) async fn settle(
+    state: &AppState,
+    account_id: i64,
+    stored: &str,
+    expired: bool,
+) -> AppResult<VerificationStatus> {
+    let status = parse_verification(stored);
     if status != VerificationStatus::Verified || !expired {
         return Ok(status);
     }
@@ -76,7 +94,12 @@ pub async fn expiring_count(state: &AppState, account_id: i64) -> AppResult<usiz
 /// Refuses (403 `verification_required`) unless the hospital has verified the doctor and no
 /// required document has expired since. Every feature for verified doctors calls this.
 pub async fn ensure_verified(state: &AppState, account_id: i64) -> AppResult<()> {
-    match current_status(state, account_id).await? {
+    require(current_status(state, account_id).await?)
+}
+
+/// 403 `verification_required` unless `status` is verified.
+pub(crate) fn require(status: VerificationStatus) -> AppResult<()> {
+    match status {
         VerificationStatus::Verified => Ok(()),
         _ => Err(AppError::Code(ErrorCode::VerificationRequired)),
     }
