@@ -987,3 +987,67 @@ async fn declining_and_advice_need_a_verified_doctor() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+/// A send's write begins with its read and commits with its last statement. One that
+/// stops in between (a retry, a refusal, the request dropped mid-way) must not leave its
+/// transaction holding the write lock: every later write goes through.
+#[tokio::test]
+async fn a_send_that_stops_midway_leaves_no_write_open() {
+    use futures_util::FutureExt;
+    use tower::ServiceExt;
+
+    let app = TestApp::with_config(|c| c.db_busy_timeout = std::time::Duration::from_secs(1)).await;
+    let (mut d, doctor_id) = open_service(&app, "13911112041", "周敏").await;
+    let (mut other, _) = open_service(&app, "13911112042", "吴刚").await;
+    let mut p = patient(&app, "13722220041", "钱九").await;
+    let id = ask_for(&mut p, doctor_id).await;
+    let r = d
+        .post(
+            &format!("/api/v1/consultations/{id}/accept"),
+            json!({"follow_up_confirmed": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let path = format!("/api/v1/consultations/{id}/messages");
+
+    let r = d.post(&path, text("stop-0000001", "一")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    // A retry: read, then nothing written.
+    let r = d.post(&path, text("stop-0000001", "一")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    // Refused inside the write: another doctor's image.
+    let theirs = other
+        .post_multipart("/api/v1/files", &[], Some(("a.jpg", JPEG)))
+        .await;
+    assert_eq!(theirs.status, StatusCode::CREATED, "{}", theirs.json);
+    let r = d
+        .post(
+            &path,
+            json!({"client_id": "stop-0000002", "image_file_id": theirs.json["file_id"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.json);
+    // Dropped after its first step, wherever that was.
+    for n in 0..5 {
+        let request = d
+            .request(
+                axum::http::Method::POST,
+                &path,
+                text(&format!("drop-000000{n}"), "掉"),
+            )
+            .await;
+        let _ = app.router.clone().oneshot(request).now_or_never();
+    }
+
+    for n in 0..10 {
+        let r = d.post(&path, text(&format!("next-000000{n}"), "好")).await;
+        assert_eq!(r.status, StatusCode::CREATED, "send {n}: {}", r.json);
+    }
+    let r = p
+        .post(
+            &format!("/api/v1/patient/consultations/{id}/messages"),
+            text("pat-0000001", "谢谢"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+}

@@ -19,7 +19,7 @@ use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
     extractor::{AppJson, CareDoctor},
-    state::AppState,
+    state::{AppState, InlineWrite},
 };
 
 pub(super) type MessageRow = (
@@ -107,18 +107,88 @@ pub async fn post(
         ),
     };
     let now = state.clock.unix();
-    // IMMEDIATE: take the write lock first, so concurrent senders queue instead of failing.
-    let mut tx = state.begin_write().await?;
-    let Some(found) = load_for_send(&mut tx, consultation_id, sender, &request.client_id).await?
-    else {
+    // The write lock first (IMMEDIATE), so concurrent senders queue instead of failing.
+    let mut tx = state.write_inline().await?;
+    let written = write(
+        &mut tx,
+        consultation_id,
+        author,
+        (sender, step, &actor),
+        request,
+        now,
+    )
+    .await;
+    let (id, doctor_id, deadline, deadline_before) = match written {
+        Ok(Written::New {
+            id,
+            doctor_id,
+            deadline,
+            deadline_before,
+        }) => {
+            tx.committed();
+            (id, doctor_id, deadline, deadline_before)
+        }
+        done => {
+            // Nothing to keep (a retry wrote nothing). A rollback keeps the connection;
+            // if even that fails, dropping `tx` closes it.
+            if sqlx::query("ROLLBACK").execute(&mut *tx).await.is_ok() {
+                tx.committed();
+            }
+            drop(tx);
+            let Written::Retry(existing) = done? else {
+                unreachable!("a new message is matched above")
+            };
+            let message = message_by_id(state, existing)
+                .await?
+                .ok_or(AppError::Code(ErrorCode::NotFound))?;
+            return Ok((message, false));
+        }
+    };
+    if deadline != deadline_before {
+        state.next_deadline.written(deadline);
+    }
+    state.hub.notify(doctor_id);
+    // What was just written, as it was written: no need to read it back.
+    let message = message_view((
+        id,
+        consultation_id,
+        sender_name(sender).to_owned(),
+        Some(request.client_id.clone()),
+        request.text.as_deref().map(|t| t.trim().to_owned()),
+        request.image_file_id.clone(),
+        now,
+    ));
+    Ok((message, true))
+}
+
+/// What [`write`] did.
+enum Written {
+    /// A retry: the message sent before with this client id.
+    Retry(i64),
+    New {
+        id: i64,
+        doctor_id: i64,
+        deadline: Option<i64>,
+        deadline_before: Option<i64>,
+    },
+}
+
+/// The send's write: its read (with `BEGIN`) and its write (with `COMMIT`), two round trips
+/// while other writers wait. Anything but `Ok(Written::New)` leaves the transaction open
+/// for the caller to roll back (a retry too: it wrote nothing).
+async fn write(
+    tx: &mut InlineWrite,
+    consultation_id: i64,
+    author: Author,
+    (sender, step, actor): (Sender, Step, &str),
+    request: &SendMessage,
+    now: i64,
+) -> AppResult<Written> {
+    let Some(found) = load_for_send(tx, consultation_id, sender, &request.client_id).await? else {
         return Err(AppError::Code(ErrorCode::NotFound));
     };
     if let Some(existing) = found.existing {
-        drop(tx);
-        let message = message_by_id(state, existing)
-            .await?
-            .ok_or(AppError::Code(ErrorCode::NotFound))?;
-        return Ok((message, false));
+        return Ok(Written::Retry(existing));
     }
     let (row, last_sender) = (&found.row, found.last_sender.as_deref());
     let answering = last_sender == Some("patient");
@@ -135,14 +205,14 @@ pub async fn post(
                 sqlx::query_scalar("SELECT 1 FROM patient_files WHERE id = ? AND patient_id = ?")
                     .bind(file)
                     .bind(p)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut **tx)
                     .await?
             }
             Author::Doctor(d) | Author::DoctorAsking(d) => {
                 sqlx::query_scalar("SELECT 1 FROM files WHERE id = ? AND owner_id = ?")
                     .bind(file)
                     .bind(d)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut **tx)
                     .await?
             }
         };
@@ -184,28 +254,18 @@ pub async fn post(
         .bind(now)
         // AUDIT
         .bind(consultation_id)
-        .bind(&actor)
+        .bind(actor)
         .bind(action)
         .bind(format!("message {id}"))
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    tx.commit().await?;
-    if deadline != row.deadline_at {
-        state.next_deadline.written(deadline);
-    }
-    state.hub.notify(row.doctor_id);
-    // What was just written, as it was written: no need to read it back.
-    let message = message_view((
+    Ok(Written::New {
         id,
-        consultation_id,
-        sender_name(sender).to_owned(),
-        Some(request.client_id.clone()),
-        request.text.as_deref().map(|t| t.trim().to_owned()),
-        request.image_file_id.clone(),
-        now,
-    ));
-    Ok((message, true))
+        doctor_id: row.doctor_id,
+        deadline,
+        deadline_before: row.deadline_at,
+    })
 }
 
 /// What a send reads before it writes, in one statement: the consultation, the message
@@ -224,13 +284,14 @@ struct ForSend {
 }
 
 async fn load_for_send(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut InlineWrite,
     consultation_id: i64,
     sender: Sender,
     client_id: &str,
 ) -> AppResult<Option<ForSend>> {
-    Ok(sqlx::query_as(
-        "SELECT c.*,
+    static READ: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{} SELECT c.*,
                 (SELECT m.id FROM messages m
                   WHERE m.consultation_id = c.id AND m.sender = ? AND m.client_id = ?) AS existing,
                 (SELECT m.sender FROM messages m
@@ -238,12 +299,15 @@ async fn load_for_send(
                   ORDER BY m.id DESC LIMIT 1) AS last_sender,
                 (SELECT IFNULL(MAX(id), 0) + 1 FROM messages) AS next_id
            FROM consultations c WHERE c.id = ?",
-    )
-    .bind(sender_name(sender))
-    .bind(client_id)
-    .bind(consultation_id)
-    .fetch_optional(&mut *tx)
-    .await?)
+            InlineWrite::BEGIN
+        )
+    });
+    Ok(sqlx::query_as(&READ)
+        .bind(sender_name(sender))
+        .bind(client_id)
+        .bind(consultation_id)
+        .fetch_optional(&mut **tx)
+        .await?)
 }
 
 /// A message and what it changes: binds the insert's seven, the update's five, then
@@ -257,9 +321,10 @@ static WRITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
            doctor_unread = doctor_unread + ?, follow_ups_left = follow_ups_left - ?
          WHERE id = ?;
          {};
-         {}",
+         {}{}",
         events::RECORD,
-        super::AUDIT
+        super::AUDIT,
+        InlineWrite::COMMIT
     )
 });
 
