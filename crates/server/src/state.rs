@@ -31,32 +31,31 @@ impl AppState {
     /// up to 100 ms, so a send under load waited for the sleep, not the writer. Taking
     /// turns here first queues them fairly and wakes each the moment the lock is free.
     pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
-        // As long as SQLite itself would wait for the lock; then the same 503 as a pool
-        // that has no connection to lend.
-        let turn = tokio::time::timeout(
-            self.config.db_busy_timeout,
-            self.writer.clone().lock_owned(),
-        )
-        .await
-        .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        let turn = self.writers_turn().await?;
         let tx = self.db.begin_with("BEGIN IMMEDIATE").await?;
         Ok(WriteTx { tx, _turn: turn })
     }
 }
 
 impl AppState {
+    /// As long as SQLite itself would wait for the lock; then the same 503 as a pool that
+    /// has no connection to lend.
+    async fn writers_turn(&self) -> sqlx::Result<OwnedMutexGuard<()>> {
+        tokio::time::timeout(
+            self.config.db_busy_timeout,
+            self.writer.clone().lock_owned(),
+        )
+        .await
+        .map_err(|_| sqlx::Error::PoolTimedOut)
+    }
+
     /// A write whose `BEGIN IMMEDIATE` and `COMMIT` go with its first and last statements
     /// ([`InlineWrite::BEGIN`], [`InlineWrite::COMMIT`]) instead of a round trip each: for
     /// the send, whose whole write is two statements, so writers queue half as long. sqlx
     /// does not know of this transaction, so one not committed (an error, or the request
     /// dropped) closes its connection, and SQLite rolls back.
     pub async fn write_inline(&self) -> sqlx::Result<InlineWrite> {
-        let turn = tokio::time::timeout(
-            self.config.db_busy_timeout,
-            self.writer.clone().lock_owned(),
-        )
-        .await
-        .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        let turn = self.writers_turn().await?;
         let conn = self.db.acquire().await?;
         Ok(InlineWrite {
             conn,

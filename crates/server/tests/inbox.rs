@@ -7,7 +7,7 @@ mod common;
 
 use axum::http::StatusCode;
 use chrono::Duration;
-use common::{ask_for, open_service, patient, read_events, TestApp, JPEG, PDF};
+use common::{accept, ask_for, open_service, patient, read_events, TestApp, JPEG, PDF};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 
@@ -942,35 +942,28 @@ async fn declining_and_advice_need_a_verified_doctor() {
     // Verified again, but a licence in force expired yesterday: the send itself notices,
     // refuses and stores that verification must be renewed (the check joined onto the
     // consultation it reads).
-    sqlx::query("UPDATE accounts SET verification_status = 'verified' WHERE id = ?")
-        .bind(doctor_id)
-        .execute(&app.state.db)
-        .await
-        .unwrap();
-    let r = d
-        .post(
-            &format!("/api/v1/consultations/{ongoing}/messages"),
-            text("expiry-0000001", "a"),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
-    sqlx::query(
-        "UPDATE documents SET expires_on = date('2026-11-28') WHERE account_id = ? AND kind != 'other'",
-    )
-    .bind(doctor_id)
-    .execute(&app.state.db)
-    .await
-    .unwrap();
-    let r = d
-        .post(
-            &format!("/api/v1/consultations/{ongoing}/messages"),
-            text("expiry-0000002", "b"),
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.error_code()),
-        (StatusCode::FORBIDDEN, "verification_required")
-    );
+    let messages = format!("/api/v1/consultations/{ongoing}/messages");
+    for (sql, client_id, expected) in [
+        (
+            "UPDATE accounts SET verification_status = 'verified' WHERE id = ?",
+            "expiry-0000001",
+            (StatusCode::CREATED, ""),
+        ),
+        (
+            "UPDATE documents SET expires_on = date('2026-11-28')
+              WHERE account_id = ? AND kind != 'other'",
+            "expiry-0000002",
+            (StatusCode::FORBIDDEN, "verification_required"),
+        ),
+    ] {
+        sqlx::query(sql)
+            .bind(doctor_id)
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+        let r = d.post(&messages, text(client_id, "a")).await;
+        assert_eq!((r.status, r.error_code()), expected, "{}", r.json);
+    }
     let stored: String =
         sqlx::query_scalar("SELECT verification_status FROM accounts WHERE id = ?")
             .bind(doctor_id)
@@ -1001,13 +994,7 @@ async fn a_send_that_stops_midway_leaves_no_write_open() {
     let (mut other, _) = open_service(&app, "13911112042", "吴刚").await;
     let mut p = patient(&app, "13722220041", "钱九").await;
     let id = ask_for(&mut p, doctor_id).await;
-    let r = d
-        .post(
-            &format!("/api/v1/consultations/{id}/accept"),
-            json!({"follow_up_confirmed": true}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    accept(&mut d, id).await;
     let path = format!("/api/v1/consultations/{id}/messages");
 
     let r = d.post(&path, text("stop-0000001", "一")).await;
