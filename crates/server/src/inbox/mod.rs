@@ -175,18 +175,21 @@ pub async fn load_for_verified_doctor(state: &AppState, doctor_id: i64, id: i64)
         verification_status: String,
         expired: bool,
     }
-    let found: Found = sqlx::query_as(&format!(
-        "SELECT c.*, {} AS expired
-           FROM consultations c JOIN accounts a ON a.id = c.doctor_id
-          WHERE c.id = ? AND c.doctor_id = ?",
-        verification::status_columns()
-    ))
-    .bind(crate::onboarding::today(state).to_string())
-    .bind(id)
-    .bind(doctor_id)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    static FOUND: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT c.*, {} AS expired
+               FROM consultations c JOIN accounts a ON a.id = c.doctor_id
+              WHERE c.id = ? AND c.doctor_id = ?",
+            *verification::STATUS_COLUMNS
+        )
+    });
+    let found: Found = sqlx::query_as(&FOUND)
+        .bind(crate::onboarding::today(state).to_string())
+        .bind(id)
+        .bind(doctor_id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let status =
         verification::settle(state, doctor_id, &found.verification_status, found.expired).await?;
     verification::require(status)?;

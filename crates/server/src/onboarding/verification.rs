@@ -25,33 +25,33 @@ use crate::{
 /// The stored status of account `a` and whether a required document in force has expired
 /// before the day bound here (today), as two columns for [`settle`]: the check a send
 /// makes joins them onto the consultation it reads (`inbox::load_for_verified_doctor`).
-pub(crate) fn status_columns() -> String {
+pub(crate) static STATUS_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "a.verification_status,
          EXISTS (SELECT 1 FROM documents WHERE account_id = a.id AND {} AND kind != 'other'
                    AND expires_on IS NOT NULL AND expires_on < ?)",
         documents::IN_FORCE
     )
-}
+});
 
 /// The doctor's status, after applying expiry: a verified doctor one of whose required
 /// documents has expired needs re-verification (and the change is stored).
 pub async fn current_status(state: &AppState, account_id: i64) -> AppResult<VerificationStatus> {
     // Documents in force only: a renewal waiting for review does not count (the document
     // it replaces does, until its own expiry).
-    let stored: Option<(String, bool)> = sqlx::query_as(&format!(
-        "SELECT {} FROM accounts a WHERE a.id = ?",
-        status_columns()
-    ))
-    .bind(today(state).to_string())
-    .bind(account_id)
-    .fetch_optional(&state.db)
-    .await?;
+    static STATUS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!("SELECT {} FROM accounts a WHERE a.id = ?", *STATUS_COLUMNS)
+    });
+    let stored: Option<(String, bool)> = sqlx::query_as(&STATUS)
+        .bind(today(state).to_string())
+        .bind(account_id)
+        .fetch_optional(&state.db)
+        .await?;
     let (stored, expired) = stored.unwrap_or_default();
     settle(state, account_id, &stored, expired).await
 }
 
-/// The status [`status_columns`] read, with expiry applied (and stored).
+/// The status [`STATUS_COLUMNS`] read, with expiry applied (and stored).
 pub(crate) async fn settle(
     state: &AppState,
     account_id: i64,
