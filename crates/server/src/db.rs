@@ -9,6 +9,10 @@ use std::{
     time::Duration,
 };
 
+mod reads;
+
+pub use reads::Reads;
+
 use anyhow::Context;
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
@@ -52,6 +56,13 @@ pub async fn connect(
         .await
         .context("database migration failed")?;
     Ok(pool)
+}
+
+/// Read-only connections to the same database as [`connect`]'s, for [`Reads`].
+pub fn reads(url: &str, busy_timeout: Duration) -> anyhow::Result<Reads> {
+    let options =
+        SqliteConnectOptions::from_str(url).with_context(|| format!("bad database URL {url}"))?;
+    Ok(Reads::new(options.get_filename().to_owned(), busy_timeout))
 }
 
 /// Counts the commits that changed any of some tables, so a cache of what those tables

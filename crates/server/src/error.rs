@@ -46,6 +46,12 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<rusqlite::Error> for AppError {
+    fn from(e: rusqlite::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
 impl From<std::io::Error> for AppError {
     fn from(e: std::io::Error) -> Self {
         AppError::Internal(e.into())
@@ -102,6 +108,8 @@ fn fault_of(e: &anyhow::Error) -> Option<Fault> {
     e.chain().find_map(|cause| {
         if let Some(e) = cause.downcast_ref::<sqlx::Error>() {
             sqlx_fault(e)
+        } else if let Some(rusqlite::Error::SqliteFailure(e, _)) = cause.downcast_ref() {
+            sqlite_fault(e.extended_code)
         } else if let Some(e) = cause.downcast_ref::<std::io::Error>() {
             io_fault(e)
         } else {

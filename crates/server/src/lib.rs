@@ -110,6 +110,7 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
         watch.clone(),
     )
     .await?;
+    let reads = db::reads(&config.database_url(), config.db_busy_timeout)?;
     let rules = posts::rules::load(config.compliance_rules.as_deref())?;
     let sms: Arc<dyn sms::SmsSender> = if config.dev {
         Arc::new(sms::DevOutbox::default())
@@ -118,6 +119,7 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
     };
     let state = AppState {
         db,
+        reads: Arc::new(reads),
         config: Arc::new(config),
         clock,
         sms,

@@ -10,6 +10,8 @@ use crate::{clock::Clock, config::Config, sms::SmsSender};
 #[derive(Clone)]
 pub struct AppState {
     pub db: SqlitePool,
+    /// The same database for the hottest reads (see [`crate::db::Reads`]).
+    pub reads: Arc<crate::db::Reads>,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub sms: Arc<dyn SmsSender>,

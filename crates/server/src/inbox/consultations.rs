@@ -13,6 +13,7 @@ use doctor_desk_api::{
     },
     ErrorBody, ErrorCode,
 };
+use rusqlite::types::Value;
 use serde::Deserialize;
 
 use super::{
@@ -55,9 +56,6 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<ConsultationPage>> {
     deadlines::sweep(&state).await?;
-    // Read before the page: whatever happens after it is replayed to a stream that starts
-    // from here (a change seen twice only reloads the page once more).
-    let (counts, last_event_id) = counts_and_last_event(&state, me.account_id).await?;
     let statuses = match q.status.as_deref().unwrap_or("new") {
         "new" => "('new')",
         "ongoing" => "('ongoing')",
@@ -81,32 +79,40 @@ pub async fn list(
          FROM consultations c JOIN patients p ON p.id = c.patient_id
          WHERE c.doctor_id = ? AND c.status IN {statuses}"
     );
-    if name.is_some() {
-        sql.push_str(" AND instr(p.name, ?) > 0");
-    }
-    if cursor.is_some() {
-        sql.push_str(" AND (c.last_activity_at, c.id) < (?, ?)");
-    }
-    sql.push_str(" ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?");
-    type ListRow = (
-        i64,
-        String,
-        String,
-        Option<i64>,
-        i64,
-        i64,
-        String,
-        String,
-        String,
-    );
-    let mut query = sqlx::query_as::<_, ListRow>(&sql).bind(me.account_id);
+    let mut args = vec![Value::Integer(me.account_id)];
     if let Some(name) = name {
-        query = query.bind(name);
+        sql.push_str(" AND instr(p.name, ?) > 0");
+        args.push(Value::Text(name.to_owned()));
     }
     if let Some((at, id)) = cursor {
-        query = query.bind(at).bind(id);
+        sql.push_str(" AND (c.last_activity_at, c.id) < (?, ?)");
+        args.extend([Value::Integer(at), Value::Integer(id)]);
     }
-    let rows = query.bind(limit as i64 + 1).fetch_all(&state.db).await?;
+    sql.push_str(" ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?");
+    args.push(Value::Integer(limit as i64 + 1));
+    let doctor_id = me.account_id;
+    // The counts, the newest event and the page come from one snapshot: a stream that
+    // starts from that event replays exactly what happened after the page.
+    let ((counts, last_event_id), rows) = state.reads.run(|conn| {
+        let header = counts_and_last_event_in(conn, doctor_id)?;
+        let mut page = conn.prepare_cached(&sql)?;
+        let rows = page
+            .query_map(rusqlite::params_from_iter(&args), |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok((header, rows))
+    })?;
     let today = crate::onboarding::today(&state);
     let more = rows.len() > limit as usize;
     let items: Vec<ConsultationRow> = rows
@@ -431,15 +437,21 @@ pub async fn close(
 /// How many consultations the doctor has in each tab, and the unread messages that need
 /// an answer (what the tab bar badge shows).
 pub async fn status_counts(state: &AppState, doctor_id: i64) -> AppResult<StatusCounts> {
-    Ok(counts_and_last_event(state, doctor_id).await?.0)
+    let (counts, _) = state
+        .reads
+        .run(|conn| counts_and_last_event_in(conn, doctor_id))?;
+    Ok(counts)
 }
 
 /// The tab counts and the newest event of the doctor's inbox, in one statement: each
 /// count is a range of the inbox index, and the unread sum reads just the few rows the
 /// partial index holds.
-async fn counts_and_last_event(state: &AppState, doctor_id: i64) -> AppResult<(StatusCounts, i64)> {
-    let (new, ongoing, closed, unread, last_event_id): (i64, i64, i64, Option<i64>, Option<i64>) =
-        sqlx::query_as(
+fn counts_and_last_event_in(
+    conn: &rusqlite::Connection,
+    doctor_id: i64,
+) -> rusqlite::Result<(StatusCounts, i64)> {
+    let (new, ongoing, closed, unread, last_event_id) = conn
+        .prepare_cached(
             "SELECT (SELECT COUNT(*) FROM consultations WHERE doctor_id = ?1 AND status = 'new'),
                     (SELECT COUNT(*) FROM consultations WHERE doctor_id = ?1 AND status = 'ongoing'),
                     (SELECT COUNT(*) FROM consultations
@@ -448,10 +460,16 @@ async fn counts_and_last_event(state: &AppState, doctor_id: i64) -> AppResult<(S
                       WHERE doctor_id = ?1 AND doctor_unread > 0
                         AND (status = 'ongoing' OR (status = 'closed' AND close_reason = 'advice'))),
                     (SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?1)",
-        )
-        .bind(doctor_id)
-        .fetch_one(&state.db)
-        .await?;
+        )?
+        .query_row([doctor_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+            ))
+        })?;
     let counts = StatusCounts {
         new: new as u32,
         ongoing: ongoing as u32,

@@ -22,6 +22,7 @@ use doctor_desk_api::{
     onboarding::Gender,
     ErrorCode,
 };
+use rusqlite::OptionalExtension;
 use sqlx::SqliteConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -76,6 +77,33 @@ pub struct Row {
 }
 
 impl Row {
+    /// The same row read through [`crate::db::Reads`].
+    fn from_sqlite(r: &rusqlite::Row) -> rusqlite::Result<Row> {
+        Ok(Row {
+            id: r.get("id")?,
+            doctor_id: r.get("doctor_id")?,
+            patient_id: r.get("patient_id")?,
+            status: r.get("status")?,
+            complaint: r.get("complaint")?,
+            prior_hospital: r.get("prior_hospital")?,
+            prior_diagnosis: r.get("prior_diagnosis")?,
+            prior_visited_on: r.get("prior_visited_on")?,
+            price_fen: r.get("price_fen")?,
+            created_at: r.get("created_at")?,
+            accepted_at: r.get("accepted_at")?,
+            closed_at: r.get("closed_at")?,
+            deadline_at: r.get("deadline_at")?,
+            close_reason: r.get("close_reason")?,
+            decline_reason: r.get("decline_reason")?,
+            decline_text: r.get("decline_text")?,
+            refunded: r.get("refunded")?,
+            advice: r.get("advice")?,
+            follow_ups_left: r.get("follow_ups_left")?,
+            last_activity_at: r.get("last_activity_at")?,
+            doctor_unread: r.get("doctor_unread")?,
+        })
+    }
+
     pub fn status(&self) -> ConsultationStatus {
         ConsultationStatus::parse(&self.status).unwrap_or(ConsultationStatus::New)
     }
@@ -168,13 +196,6 @@ pub async fn load_for_doctor(state: &AppState, doctor_id: i64, id: i64) -> AppRe
 /// then 403 `verification_required` unless the doctor is verified (as
 /// `verification::ensure_verified`). One statement, as a send asks it every time.
 pub async fn load_for_verified_doctor(state: &AppState, doctor_id: i64, id: i64) -> AppResult<Row> {
-    #[derive(sqlx::FromRow)]
-    struct Found {
-        #[sqlx(flatten)]
-        row: Row,
-        verification_status: String,
-        expired: bool,
-    }
     static FOUND: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         format!(
             "SELECT c.*, {} AS expired
@@ -183,17 +204,24 @@ pub async fn load_for_verified_doctor(state: &AppState, doctor_id: i64, id: i64)
             *verification::STATUS_COLUMNS
         )
     });
-    let found: Found = sqlx::query_as(&FOUND)
-        .bind(crate::onboarding::today(state).to_string())
-        .bind(id)
-        .bind(doctor_id)
-        .fetch_optional(&state.db)
-        .await?
+    let today = crate::onboarding::today(state).to_string();
+    let (row, verification_status, expired) = state
+        .reads
+        .run(|conn| {
+            conn.prepare_cached(&FOUND)?
+                .query_row(rusqlite::params![today, id, doctor_id], |r| {
+                    Ok((
+                        Row::from_sqlite(r)?,
+                        r.get::<_, String>("verification_status")?,
+                        r.get::<_, bool>("expired")?,
+                    ))
+                })
+                .optional()
+        })?
         .ok_or(AppError::Code(ErrorCode::NotFound))?;
-    let status =
-        verification::settle(state, doctor_id, &found.verification_status, found.expired).await?;
+    let status = verification::settle(state, doctor_id, &verification_status, expired).await?;
     verification::require(status)?;
-    Ok(found.row)
+    Ok(row)
 }
 
 /// Re-reads a consultation inside a transaction (to act on its current state).
