@@ -104,13 +104,16 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     let watch = Arc::new(db::TableWatch::new(auth::session::tables_read()));
-    let db = db::connect(
+    let db::Database {
+        pool: db,
+        reads,
+        writes,
+    } = db::connect(
         &config.database_url(),
         config.db_busy_timeout,
         watch.clone(),
     )
     .await?;
-    let reads = db::reads(&config.database_url(), config.db_busy_timeout)?;
     let rules = posts::rules::load(config.compliance_rules.as_deref())?;
     let sms: Arc<dyn sms::SmsSender> = if config.dev {
         Arc::new(sms::DevOutbox::default())
@@ -120,6 +123,7 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
     let state = AppState {
         db,
         reads: Arc::new(reads),
+        writes: Arc::new(writes),
         config: Arc::new(config),
         clock,
         sms,

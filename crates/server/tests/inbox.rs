@@ -5,7 +5,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use chrono::Duration;
 use common::{accept, ask_for, open_service, patient, read_events, TestApp, JPEG, PDF};
 use http_body_util::BodyExt;
@@ -1037,4 +1037,88 @@ async fn a_send_that_stops_midway_leaves_no_write_open() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_sends_keep_the_follow_up_count_and_one_message_per_client_id() {
+    let app = TestApp::new().await;
+    let (mut d, doctor_id) = open_service(&app, "13911112051", "郑洁").await;
+    let mut p = patient(&app, "13722220051", "孙十").await;
+    let id = ask_for(&mut p, doctor_id).await;
+    accept(&mut d, id).await;
+
+    // One doctor's message sent five times at once (a client retrying): one message.
+    let path = format!("/api/v1/consultations/{id}/messages");
+    let mut requests = Vec::new();
+    for _ in 0..5 {
+        requests.push(
+            d.request(Method::POST, &path, text("same-0000001", "按时服药"))
+                .await,
+        );
+    }
+    let replies = app.send_concurrently(requests).await;
+    let created = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(
+        created,
+        1,
+        "{:?}",
+        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert!(replies
+        .iter()
+        .all(|r| r.json["id"] == replies[0].json["id"]));
+
+    // After the advice, the patient has two follow-up questions: six sent at once, two
+    // are taken.
+    let r = d
+        .post(&format!("/api/v1/consultations/{id}/close"), advice())
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let ppath = format!("/api/v1/patient/consultations/{id}/messages");
+    let mut requests = Vec::new();
+    for n in 0..6 {
+        requests.push(
+            p.request(
+                Method::POST,
+                &ppath,
+                text(&format!("fu-000000{n}"), "还有问题"),
+            )
+            .await,
+        );
+    }
+    let replies = app.send_concurrently(requests).await;
+    let statuses: Vec<StatusCode> = replies.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count(),
+        2,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CONFLICT)
+            .count(),
+        4,
+        "{statuses:?}"
+    );
+    let mine = p
+        .get(&format!("/api/v1/patient/consultations/{id}"))
+        .await
+        .json;
+    assert_eq!(mine["follow_ups_left"], 0);
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE consultation_id = ? AND sender = 'patient'
+           AND client_id LIKE 'fu-%'",
+    )
+    .bind(id)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(stored, 2);
 }

@@ -94,10 +94,11 @@ mod tests {
     async fn a_read_sees_each_commit_and_a_failed_read_holds_no_snapshot() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let db = crate::db::connect(&url, Duration::from_secs(5), Default::default())
+        let crate::db::Database {
+            pool: db, reads, ..
+        } = crate::db::connect(&url, Duration::from_secs(5), Default::default())
             .await
             .unwrap();
-        let reads = crate::db::reads(&url, Duration::from_secs(5)).unwrap();
         sqlx::query("CREATE TABLE t (x INTEGER)")
             .execute(&db)
             .await

@@ -10,6 +10,7 @@ use doctor_desk_api::{
     inbox::{ConsultationStatus, EventKind, Message, SendMessage, Sender, REPLY_DEADLINE_HOURS},
     ErrorBody, ErrorCode,
 };
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
 
 use super::{
@@ -19,7 +20,7 @@ use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
     extractor::{AppJson, CareDoctor},
-    state::{AppState, InlineWrite},
+    state::AppState,
 };
 
 pub(super) type MessageRow = (
@@ -107,37 +108,27 @@ pub async fn post(
         ),
     };
     let now = state.clock.unix();
-    // The write lock first (IMMEDIATE), so concurrent senders queue instead of failing.
-    let mut tx = state.write_inline().await?;
-    let written = write(
-        &mut tx,
-        consultation_id,
-        author,
-        (sender, step, &actor),
-        request,
-        now,
-    )
-    .await;
+    let request_owned = request.clone();
+    let written = state
+        .quick_write(move |conn| {
+            write(
+                conn,
+                consultation_id,
+                author,
+                (sender, step, &actor),
+                &request_owned,
+                now,
+            )
+        })
+        .await?;
     let (id, doctor_id, deadline, deadline_before) = match written {
-        Ok(Written::New {
+        Written::New {
             id,
             doctor_id,
             deadline,
             deadline_before,
-        }) => {
-            tx.committed();
-            (id, doctor_id, deadline, deadline_before)
-        }
-        done => {
-            // Nothing to keep (a retry wrote nothing). A rollback keeps the connection;
-            // if even that fails, dropping `tx` closes it.
-            if sqlx::query("ROLLBACK").execute(&mut *tx).await.is_ok() {
-                tx.committed();
-            }
-            drop(tx);
-            let Written::Retry(existing) = done? else {
-                unreachable!("a new message is matched above")
-            };
+        } => (id, doctor_id, deadline, deadline_before),
+        Written::Retry(existing) => {
             let message = message_by_id(state, existing)
                 .await?
                 .ok_or(AppError::Code(ErrorCode::NotFound))?;
@@ -173,18 +164,17 @@ enum Written {
     },
 }
 
-/// The send's write: its read (with `BEGIN`) and its write (with `COMMIT`), two round trips
-/// while other writers wait. Anything but `Ok(Written::New)` leaves the transaction open
-/// for the caller to roll back (a retry too: it wrote nothing).
-async fn write(
-    tx: &mut InlineWrite,
+/// The send's write, inside the transaction [`AppState::quick_write`] holds: the
+/// consultation's state read under the write lock, then the message and what it changes.
+fn write(
+    conn: &Connection,
     consultation_id: i64,
     author: Author,
     (sender, step, actor): (Sender, Step, &str),
     request: &SendMessage,
     now: i64,
 ) -> AppResult<Written> {
-    let Some(found) = load_for_send(tx, consultation_id, sender, &request.client_id).await? else {
+    let Some(found) = load_for_send(conn, consultation_id, sender, &request.client_id)? else {
         return Err(AppError::Code(ErrorCode::NotFound));
     };
     if let Some(existing) = found.existing {
@@ -200,27 +190,19 @@ async fn write(
         answering,
     )?;
     if let Some(file) = &request.image_file_id {
-        let owned: Option<i64> = match author {
-            Author::Patient(p) => {
-                sqlx::query_scalar("SELECT 1 FROM patient_files WHERE id = ? AND patient_id = ?")
-                    .bind(file)
-                    .bind(p)
-                    .fetch_optional(&mut **tx)
-                    .await?
-            }
+        let (sql, owner) = match author {
+            Author::Patient(p) => (
+                "SELECT 1 FROM patient_files WHERE id = ? AND patient_id = ?",
+                p,
+            ),
             Author::Doctor(d) | Author::DoctorAsking(d) => {
-                sqlx::query_scalar("SELECT 1 FROM files WHERE id = ? AND owner_id = ?")
-                    .bind(file)
-                    .bind(d)
-                    .fetch_optional(&mut **tx)
-                    .await?
+                ("SELECT 1 FROM files WHERE id = ? AND owner_id = ?", d)
             }
         };
-        if owned.is_none() {
+        if !conn.prepare_cached(sql)?.exists(params![file, owner])? {
             return Err(AppError::OnField(ErrorCode::NotFound, "image_file_id"));
         }
     }
-    let id = found.next_id;
     let from_patient = matches!(author, Author::Patient(_));
     let after_end = row.status() == ConsultationStatus::Closed;
     // A doctor's reply in an ongoing consultation restarts the 48-hour reply deadline.
@@ -228,38 +210,47 @@ async fn write(
         (ConsultationStatus::Ongoing, false) => Some(now + REPLY_DEADLINE_HOURS * 3600),
         _ => row.deadline_at,
     };
-    // The message, the consultation, its event and its audit line in one round trip to the
-    // database (statements run in order, each taking its own binds), inside the write.
+    conn.prepare_cached(
+        "INSERT INTO messages (consultation_id, sender, client_id, text, image_file_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        consultation_id,
+        sender_name(sender),
+        request.client_id,
+        request.text.as_deref().map(str::trim),
+        request.image_file_id,
+        now,
+    ])?;
+    let id = conn.last_insert_rowid();
+    conn.prepare_cached(
+        "UPDATE consultations SET last_activity_at = ?, deadline_at = ?,
+           doctor_unread = doctor_unread + ?, follow_ups_left = follow_ups_left - ?
+         WHERE id = ?",
+    )?
+    .execute(params![
+        now,
+        deadline,
+        from_patient as i64,
+        (from_patient && after_end) as i64,
+        consultation_id,
+    ])?;
+    conn.prepare_cached(events::RECORD)?.execute(params![
+        row.doctor_id,
+        consultation_id,
+        events::kind_name(EventKind::Message),
+        status.as_str(),
+        id,
+        now,
+    ])?;
     let action = if step == Step::Ask { "ask" } else { "message" };
-    sqlx::query(&WRITE)
-        .bind(id)
-        .bind(consultation_id)
-        .bind(sender_name(sender))
-        .bind(&request.client_id)
-        .bind(request.text.as_deref().map(str::trim))
-        .bind(&request.image_file_id)
-        .bind(now)
-        // the consultation
-        .bind(now)
-        .bind(deadline)
-        .bind(from_patient as i64)
-        .bind((from_patient && after_end) as i64)
-        .bind(consultation_id)
-        // events::RECORD
-        .bind(row.doctor_id)
-        .bind(consultation_id)
-        .bind(events::kind_name(EventKind::Message))
-        .bind(status.as_str())
-        .bind(id)
-        .bind(now)
-        // AUDIT
-        .bind(consultation_id)
-        .bind(actor)
-        .bind(action)
-        .bind(format!("message {id}"))
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    conn.prepare_cached(super::AUDIT)?.execute(params![
+        consultation_id,
+        actor,
+        action,
+        format!("message {id}"),
+        now,
+    ])?;
     Ok(Written::New {
         id,
         doctor_id: row.doctor_id,
@@ -269,64 +260,41 @@ async fn write(
 }
 
 /// What a send reads before it writes, in one statement: the consultation, the message
-/// already sent with this client id (a retry), who wrote last (a doctor's message answers
-/// a patient's), and the new message's id.
-#[derive(sqlx::FromRow)]
+/// already sent with this client id (a retry), and who wrote last (a doctor's message
+/// answers a patient's).
 struct ForSend {
-    #[sqlx(flatten)]
     row: super::Row,
     existing: Option<i64>,
     last_sender: Option<String>,
-    /// The id SQLite would give the next message (one more than the largest), read under
-    /// the write lock, so no other insert can take it: the message, its event and its
-    /// audit line then go in one round trip that needs no `RETURNING`.
-    next_id: i64,
 }
 
-async fn load_for_send(
-    tx: &mut InlineWrite,
+fn load_for_send(
+    conn: &Connection,
     consultation_id: i64,
     sender: Sender,
     client_id: &str,
-) -> AppResult<Option<ForSend>> {
-    static READ: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            "{} SELECT c.*,
-                (SELECT m.id FROM messages m
-                  WHERE m.consultation_id = c.id AND m.sender = ? AND m.client_id = ?) AS existing,
-                (SELECT m.sender FROM messages m
-                  WHERE m.consultation_id = c.id AND m.sender != 'system'
-                  ORDER BY m.id DESC LIMIT 1) AS last_sender,
-                (SELECT IFNULL(MAX(id), 0) + 1 FROM messages) AS next_id
-           FROM consultations c WHERE c.id = ?",
-            InlineWrite::BEGIN
-        )
-    });
-    Ok(sqlx::query_as(&READ)
-        .bind(sender_name(sender))
-        .bind(client_id)
-        .bind(consultation_id)
-        .fetch_optional(&mut **tx)
-        .await?)
-}
-
-/// A message and what it changes: binds the insert's seven, the update's five, then
-/// [`events::RECORD`]'s and [`super::AUDIT`]'s.
-static WRITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "INSERT INTO messages
-           (id, consultation_id, sender, client_id, text, image_file_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?);
-         UPDATE consultations SET last_activity_at = ?, deadline_at = ?,
-           doctor_unread = doctor_unread + ?, follow_ups_left = follow_ups_left - ?
-         WHERE id = ?;
-         {};
-         {}{}",
-        events::RECORD,
-        super::AUDIT,
-        InlineWrite::COMMIT
+) -> rusqlite::Result<Option<ForSend>> {
+    conn.prepare_cached(
+        "SELECT c.*,
+            (SELECT m.id FROM messages m
+              WHERE m.consultation_id = c.id AND m.sender = ? AND m.client_id = ?) AS existing,
+            (SELECT m.sender FROM messages m
+              WHERE m.consultation_id = c.id AND m.sender != 'system'
+              ORDER BY m.id DESC LIMIT 1) AS last_sender
+         FROM consultations c WHERE c.id = ?",
+    )?
+    .query_row(
+        params![sender_name(sender), client_id, consultation_id],
+        |r| {
+            Ok(ForSend {
+                row: super::Row::from_sqlite(r)?,
+                existing: r.get("existing")?,
+                last_sender: r.get("last_sender")?,
+            })
+        },
     )
-});
+    .optional()
+}
 
 /// Writes a note from the server (accepted, declined, closed) in the caller's transaction.
 pub async fn system_note(

@@ -78,7 +78,7 @@ pub struct Row {
 
 impl Row {
     /// The same row read through [`crate::db::Reads`].
-    fn from_sqlite(r: &rusqlite::Row) -> rusqlite::Result<Row> {
+    pub(super) fn from_sqlite(r: &rusqlite::Row) -> rusqlite::Result<Row> {
         Ok(Row {
             id: r.get("id")?,
             doctor_id: r.get("doctor_id")?,
