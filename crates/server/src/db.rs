@@ -45,6 +45,12 @@ pub async fn connect(
         .foreign_keys(true)
         .busy_timeout(busy_timeout);
     let path: PathBuf = options.get_filename().to_owned();
+    // Each of the three ways in opens the file by name; in memory, each would get a
+    // database of its own.
+    anyhow::ensure!(
+        !url.contains(":memory:") && !url.contains("mode=memory"),
+        "the database must be a file, not {url}"
+    );
     let checkpoints = checkpoints::start(path.clone());
     let hooks = Arc::new(Hooks::new(watch, &checkpoints));
     let pool_hooks = hooks.clone();

@@ -12,7 +12,7 @@ pub struct AppState {
     pub db: SqlitePool,
     /// The same database for the hottest reads (see [`crate::db::Reads`]).
     pub reads: Arc<crate::db::Reads>,
-    /// The same database for the busiest write (see [`AppState::write_blocking`]).
+    /// The same database for the busiest write (see [`AppState::quick_write`]).
     pub writes: Arc<crate::db::Writes>,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,

@@ -247,6 +247,7 @@ async fn a_consultation_from_request_to_read_only() {
             "{sql}"
         );
     }
+    assert_tab_counts_match_the_rows(&app.state.db).await;
 }
 
 #[tokio::test]
@@ -325,6 +326,7 @@ async fn ask_decline_and_illegal_steps() {
     let page = d.get("/api/v1/consultations?status=closed").await.json;
     assert_eq!(page["items"][0]["status"], "declined");
     assert_eq!(page["counts"]["closed"], 1);
+    assert_tab_counts_match_the_rows(&app.state.db).await;
 }
 
 #[tokio::test]
@@ -474,6 +476,7 @@ async fn deadlines_close_and_refund() {
         page["counts"],
         json!({"new": 0, "ongoing": 0, "closed": 2, "unread": 0})
     );
+    assert_tab_counts_match_the_rows(&app.state.db).await;
 }
 
 #[tokio::test]
@@ -794,6 +797,7 @@ async fn the_simulator_feeds_the_demo_inbox() {
         "new requests arrived"
     );
     assert!(count("messages").await > messages, "and messages");
+    assert_tab_counts_match_the_rows(&server.state.db).await;
     server.stop().await;
 }
 
@@ -1121,4 +1125,26 @@ async fn concurrent_sends_keep_the_follow_up_count_and_one_message_per_client_id
     .await
     .unwrap();
     assert_eq!(stored, 2);
+    assert_tab_counts_match_the_rows(&app.state.db).await;
+}
+
+/// The tab counts the triggers keep (`inbox_counts`) against a count of the rows.
+async fn assert_tab_counts_match_the_rows(db: &sqlx::SqlitePool) {
+    let kept: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT doctor_id, new, ongoing, closed FROM inbox_counts
+          WHERE new + ongoing + closed > 0 ORDER BY doctor_id",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let counted: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT doctor_id, SUM(status = 'new'), SUM(status = 'ongoing'),
+                SUM(status NOT IN ('new', 'ongoing'))
+           FROM consultations GROUP BY doctor_id ORDER BY doctor_id",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    assert!(!counted.is_empty());
+    assert_eq!(kept, counted);
 }

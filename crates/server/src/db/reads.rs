@@ -7,11 +7,16 @@
 //! blocking pool 3 507; in `block_in_place` 3 709; on the request's thread 4 307.
 //!
 //! Running on the request's thread blocks its tokio worker while SQLite works, so only
-//! short reads belong here: a few index ranges of at most a page of rows, well under a
-//! millisecond with the database in the page cache. In WAL mode a reader never waits for
-//! the writer. Anything that scans, or writes, goes through sqlx.
+//! short reads belong there ([`Reads::run`]): a few index ranges of at most a page of
+//! rows, well under a millisecond with the database in the page cache. In WAL mode a
+//! reader never waits for the writer. A read that may scan runs on a blocking thread
+//! ([`Reads::run_blocking`]); writes go through sqlx or [`super::Writes`].
 
-use std::{path::PathBuf, sync::Mutex, time::Duration};
+use std::{
+    path::PathBuf,
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -39,16 +44,34 @@ impl Reads {
     /// Runs `read` inside one read transaction, so that all its statements see the same
     /// state of the database. Keep it short (see the module's comment).
     pub fn run<T>(&self, read: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> AppResult<T> {
-        let conn = match self.idle.lock().expect("never poisoned").pop() {
+        // The lock is never held while a read runs: it cannot be poisoned by one.
+        let conn = match self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+        {
             Some(conn) => conn,
             None => self.open()?,
         };
         let result = in_snapshot(&conn, read);
-        let mut idle = self.idle.lock().expect("never poisoned");
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         if idle.len() < IDLE_MAX && conn.is_autocommit() {
             idle.push(conn);
         }
         Ok(result?)
+    }
+
+    /// As [`Reads::run`], on one of tokio's blocking threads: for a read that may scan.
+    pub async fn run_blocking<T, F>(self: &Arc<Self>, read: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let reads = self.clone();
+        tokio::task::spawn_blocking(move || reads.run(read))
+            .await
+            .map_err(|e| crate::error::AppError::Internal(e.into()))?
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {

@@ -12,7 +12,7 @@
 
 use std::{
     path::PathBuf,
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
     time::Duration,
 };
 
@@ -48,7 +48,7 @@ impl Writes {
     }
 
     /// Runs `write` in one `BEGIN IMMEDIATE` transaction, committed if it answers `Ok` and
-    /// rolled back otherwise, unless another connection holds the write lock: then hands
+    /// changed a row, rolled back otherwise, unless another connection holds the write lock: then hands
     /// `write` back at once.
     pub fn try_run<T, F>(&self, write: F) -> Result<AppResult<T>, F>
     where
@@ -68,7 +68,9 @@ impl Writes {
     }
 
     fn begin(&self, wait: Duration) -> rusqlite::Result<Began<'_>> {
-        let mut slot = self.conn.lock().expect("never poisoned");
+        // A write that panicked poisoned the lock with the slot empty (its connection was
+        // taken, and closed as the panic unwound): the next write opens a new one.
+        let mut slot = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         let conn = match slot.take() {
             Some(conn) => conn,
             None => self.open()?,
@@ -107,8 +109,16 @@ struct Began<'a> {
 impl Began<'_> {
     fn finish<T>(self, write: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
         let Began { mut slot, conn } = self;
+        let before = conn.total_changes();
         let result = write(&conn).and_then(|value| {
-            conn.execute_batch("COMMIT")?;
+            // One that changed no row (a retried send) has nothing to keep: a commit would
+            // only be counted by the hooks as a change.
+            let end = if conn.total_changes() == before {
+                "ROLLBACK"
+            } else {
+                "COMMIT"
+            };
+            conn.execute_batch(end)?;
             Ok(value)
         });
         // One still in a transaction it cannot end is dropped: closing it rolls back.
@@ -154,6 +164,9 @@ mod tests {
         });
         assert!(refused.is_err());
         assert_eq!(count(writes, "watched"), 0, "rolled back");
+        // `count` changed no row: rolled back too, so the hooks saw no commit (one with no
+        // change to the log gets no WAL hook, and would stay "under way").
+        assert!(watch.settled().is_some(), "no commit under way");
         // The connection is lent again: a transaction left open would make BEGIN fail.
         writes
             .run(|conn| Ok(conn.execute("INSERT INTO other VALUES (1)", [])?))

@@ -93,7 +93,8 @@ pub async fn list(
     let doctor_id = me.account_id;
     // The counts, the newest event and the page come from one snapshot: a stream that
     // starts from that event replays exactly what happened after the page.
-    let ((counts, last_event_id), rows) = state.reads.run(|conn| {
+    let searching = name.is_some();
+    let read = move |conn: &rusqlite::Connection| {
         let header = counts_and_last_event_in(conn, doctor_id)?;
         let mut page = conn.prepare_cached(&sql)?;
         let rows = page
@@ -112,7 +113,13 @@ pub async fn list(
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok((header, rows))
-    })?;
+    };
+    // A name is looked for in every row of the tab until the page is full: that may scan.
+    let ((counts, last_event_id), rows) = if searching {
+        state.reads.run_blocking(read).await?
+    } else {
+        state.reads.run(read)?
+    };
     let today = crate::onboarding::today(&state);
     let more = rows.len() > limit as usize;
     let items: Vec<ConsultationRow> = rows
@@ -443,23 +450,21 @@ pub async fn status_counts(state: &AppState, doctor_id: i64) -> AppResult<Status
     Ok(counts)
 }
 
-/// The tab counts and the newest event of the doctor's inbox, in one statement: each
-/// count is a range of the inbox index, and the unread sum reads just the few rows the
-/// partial index holds.
+/// The tab counts and the newest event of the doctor's inbox, in one statement: the counts
+/// are one row (`inbox_counts`, kept by triggers), and the unread sum reads just the few
+/// rows the partial index holds.
 fn counts_and_last_event_in(
     conn: &rusqlite::Connection,
     doctor_id: i64,
 ) -> rusqlite::Result<(StatusCounts, i64)> {
     let (new, ongoing, closed, unread, last_event_id) = conn
         .prepare_cached(
-            "SELECT (SELECT COUNT(*) FROM consultations WHERE doctor_id = ?1 AND status = 'new'),
-                    (SELECT COUNT(*) FROM consultations WHERE doctor_id = ?1 AND status = 'ongoing'),
-                    (SELECT COUNT(*) FROM consultations
-                      WHERE doctor_id = ?1 AND status NOT IN ('new', 'ongoing')),
+            "SELECT IFNULL(n.new, 0), IFNULL(n.ongoing, 0), IFNULL(n.closed, 0),
                     (SELECT SUM(doctor_unread) FROM consultations
                       WHERE doctor_id = ?1 AND doctor_unread > 0
                         AND (status = 'ongoing' OR (status = 'closed' AND close_reason = 'advice'))),
-                    (SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?1)",
+                    (SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?1)
+               FROM (SELECT 1) LEFT JOIN inbox_counts n ON n.doctor_id = ?1",
         )?
         .query_row([doctor_id], |r| {
             Ok((
