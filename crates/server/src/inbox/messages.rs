@@ -369,7 +369,7 @@ pub async fn mark_read(
             .await?;
     }
     Ok(Json(
-        super::consultations::status_counts(&state, me.account_id).await?,
+        super::list::status_counts(&state, me.account_id).await?,
     ))
 }
 

@@ -6,6 +6,7 @@ pub mod consultations;
 pub mod deadlines;
 pub mod demo;
 pub mod events;
+pub mod list;
 pub mod messages;
 pub mod patients;
 pub mod settings;
@@ -35,7 +36,7 @@ use crate::{
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(consultations::list))
+        .routes(routes!(list::list))
         .routes(routes!(consultations::detail))
         .routes(routes!(consultations::accept))
         .routes(routes!(consultations::ask))

@@ -703,3 +703,24 @@ pub async fn send(b: &mut Browser<'_>, (method, path, body): &(Method, String, V
     let body = (!body.is_null()).then(|| body.to_string());
     b.send(method.clone(), path, body, true).await
 }
+
+/// The tab counts the triggers keep (`inbox_counts`) against a count of the rows.
+pub async fn assert_tab_counts_match_the_rows(db: &sqlx::SqlitePool) {
+    let kept: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT doctor_id, new, ongoing, closed FROM inbox_counts
+          WHERE new + ongoing + closed > 0 ORDER BY doctor_id",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let counted: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT doctor_id, SUM(status = 'new'), SUM(status = 'ongoing'),
+                SUM(status NOT IN ('new', 'ongoing'))
+           FROM consultations GROUP BY doctor_id ORDER BY doctor_id",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    assert!(!counted.is_empty());
+    assert_eq!(kept, counted);
+}
