@@ -8,20 +8,11 @@ mod common;
 use axum::http::StatusCode;
 use chrono::Duration;
 use common::{
-    ask_for, assert_tab_counts_match_the_rows, open_service, patient, read_events, TestApp, JPEG,
-    PDF,
+    advice, ask_for, assert_tab_counts_match_the_rows, open_service, patient, read_events, text,
+    TestApp, JPEG, PDF,
 };
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
-
-fn text(client_id: &str, text: &str) -> Value {
-    json!({"client_id": client_id, "text": text})
-}
-
-fn advice() -> Value {
-    json!({"assessment": "血糖控制欠佳", "advice": "二甲双胍加量，控制饮食", "offline_visit": true,
-           "department": "内分泌科", "follow_up": "两周后复查空腹血糖"})
-}
 
 #[tokio::test]
 async fn a_consultation_from_request_to_read_only() {

@@ -6,18 +6,10 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::{
-    accept, ask_for, assert_tab_counts_match_the_rows, open_service, patient, TestApp, JPEG,
+    accept, advice, ask_for, assert_tab_counts_match_the_rows, open_service, patient, text,
+    TestApp, JPEG,
 };
-use serde_json::{json, Value};
-
-fn text(client_id: &str, text: &str) -> Value {
-    json!({"client_id": client_id, "text": text})
-}
-
-fn advice() -> Value {
-    json!({"assessment": "血糖控制欠佳", "advice": "二甲双胍加量，控制饮食", "offline_visit": true,
-           "department": "内分泌科", "follow_up": "两周后复查空腹血糖"})
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn the_same_client_id_makes_one_message() {

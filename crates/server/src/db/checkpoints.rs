@@ -7,10 +7,16 @@
 use std::{
     path::PathBuf,
     sync::{
-        mpsc::{sync_channel, SyncSender},
+        mpsc::{sync_channel, RecvTimeoutError, SyncSender},
         Arc,
     },
+    time::Duration,
 };
+
+/// A checkpoint that could not copy the whole log is tried again this often, this many
+/// times (then at the next commit that asks).
+const RETRY_AFTER: Duration = Duration::from_millis(10);
+const RETRIES: usize = 500;
 
 pub struct Checkpoints {
     wake: SyncSender<()>,
@@ -37,8 +43,23 @@ pub fn start(path: PathBuf) -> Arc<Checkpoints> {
                         .ok();
                 }
                 let Some(conn) = &conn else { continue };
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::warn!(error = %e, "checkpoint failed");
+                // Until the whole log is copied back: a reader's older snapshot can hold
+                // part of it back, and a log never wholly copied is never started over, so
+                // it would keep growing and every read would look through it.
+                for _ in 0..RETRIES {
+                    match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                        Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+                    }) {
+                        Ok((log, copied)) if copied >= log => break,
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %e, "checkpoint failed");
+                            break;
+                        }
+                    }
+                    if let Err(RecvTimeoutError::Disconnected) = woken.recv_timeout(RETRY_AFTER) {
+                        return;
+                    }
                 }
             }
         });
@@ -79,6 +100,49 @@ mod tests {
             assert!(
                 Instant::now() < deadline,
                 "no checkpoint copied the log back"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_log_held_back_by_a_reader_is_copied_back_once_it_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.db");
+        let url = format!("sqlite://{}", file.display());
+        let db = crate::db::connect(&url, Duration::from_secs(5), Default::default())
+            .await
+            .unwrap();
+        let before = std::fs::metadata(&file).unwrap().len();
+        // A reader whose snapshot is older than the write: no checkpoint can copy the
+        // write back while it reads.
+        let reader = rusqlite::Connection::open(&file).unwrap();
+        reader
+            .execute_batch("BEGIN; SELECT COUNT(*) FROM sqlite_master;")
+            .unwrap();
+        db.writes
+            .run(|conn| {
+                conn.execute_batch(
+                    "CREATE TABLE big (b BLOB);
+                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
+                     INSERT INTO big SELECT randomblob(3000) FROM n;",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        // Give the woken checkpoint time to try, and be held back.
+        let held = Instant::now() + Duration::from_millis(300);
+        while Instant::now() < held {
+            assert!(std::fs::metadata(&file).unwrap().len() < before + 4_000_000);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        reader.execute_batch("COMMIT").unwrap();
+        // No other commit comes to ask again: the thread must try again on its own.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::fs::metadata(&file).unwrap().len() < before + 4_000_000 {
+            assert!(
+                Instant::now() < deadline,
+                "the log was not copied back after the reader ended"
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

@@ -724,3 +724,14 @@ pub async fn assert_tab_counts_match_the_rows(db: &sqlx::SqlitePool) {
     assert!(!counted.is_empty());
     assert_eq!(kept, counted);
 }
+
+/// A text message as a client sends it.
+pub fn text(client_id: &str, text: &str) -> Value {
+    json!({"client_id": client_id, "text": text})
+}
+
+/// Advice that ends a consultation, every field filled.
+pub fn advice() -> Value {
+    json!({"assessment": "血糖控制欠佳", "advice": "二甲双胍加量，控制饮食", "offline_visit": true,
+           "department": "内分泌科", "follow_up": "两周后复查空腹血糖"})
+}
