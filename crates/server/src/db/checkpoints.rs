@@ -72,10 +72,15 @@ pub fn start(path: PathBuf) -> Arc<Checkpoints> {
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, Instant};
+    use std::{
+        path::{Path, PathBuf},
+        time::{Duration, Instant},
+    };
 
-    #[tokio::test]
-    async fn a_commit_past_the_size_has_the_log_copied_back_by_the_thread() {
+    use crate::db::Database;
+
+    /// A database file, and its size before [`big_write`].
+    async fn open() -> (tempfile::TempDir, PathBuf, Database, u64) {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("t.db");
         let url = format!("sqlite://{}", file.display());
@@ -83,7 +88,12 @@ mod tests {
             .await
             .unwrap();
         let before = std::fs::metadata(&file).unwrap().len();
-        // About 1 500 pages in one commit: past the 1 000 frames that ask for a checkpoint.
+        (dir, file, db, before)
+    }
+
+    /// About 1 500 pages (4.5 MB) in one commit: past the 1 000 frames that ask for a
+    /// checkpoint. Until one copies them back, they are only in the log.
+    fn big_write(db: &Database) {
         db.writes
             .run(|conn| {
                 conn.execute_batch(
@@ -94,57 +104,49 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        // Until checkpointed, the pages are only in the log.
+    }
+
+    fn copied_back(file: &Path, before: u64) -> bool {
+        std::fs::metadata(file).unwrap().len() >= before + 4_000_000
+    }
+
+    async fn wait_until_copied_back(file: &Path, before: u64, failure: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
-        while std::fs::metadata(&file).unwrap().len() < before + 4_000_000 {
-            assert!(
-                Instant::now() < deadline,
-                "no checkpoint copied the log back"
-            );
+        while !copied_back(file, before) {
+            assert!(Instant::now() < deadline, "{failure}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 
     #[tokio::test]
+    async fn a_commit_past_the_size_has_the_log_copied_back_by_the_thread() {
+        let (_dir, file, db, before) = open().await;
+        big_write(&db);
+        wait_until_copied_back(&file, before, "no checkpoint copied the log back").await;
+    }
+
+    #[tokio::test]
     async fn a_log_held_back_by_a_reader_is_copied_back_once_it_ends() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("t.db");
-        let url = format!("sqlite://{}", file.display());
-        let db = crate::db::connect(&url, Duration::from_secs(5), Default::default())
-            .await
-            .unwrap();
-        let before = std::fs::metadata(&file).unwrap().len();
+        let (_dir, file, db, before) = open().await;
         // A reader whose snapshot is older than the write: no checkpoint can copy the
         // write back while it reads.
         let reader = rusqlite::Connection::open(&file).unwrap();
         reader
             .execute_batch("BEGIN; SELECT COUNT(*) FROM sqlite_master;")
             .unwrap();
-        db.writes
-            .run(|conn| {
-                conn.execute_batch(
-                    "CREATE TABLE big (b BLOB);
-                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
-                     INSERT INTO big SELECT randomblob(3000) FROM n;",
-                )?;
-                Ok(())
-            })
-            .unwrap();
+        big_write(&db);
         // Give the woken checkpoint time to try, and be held back.
         let held = Instant::now() + Duration::from_millis(300);
         while Instant::now() < held {
-            assert!(std::fs::metadata(&file).unwrap().len() < before + 4_000_000);
+            assert!(
+                !copied_back(&file, before),
+                "copied past a reader's snapshot"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         reader.execute_batch("COMMIT").unwrap();
         // No other commit comes to ask again: the thread must try again on its own.
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::fs::metadata(&file).unwrap().len() < before + 4_000_000 {
-            assert!(
-                Instant::now() < deadline,
-                "the log was not copied back after the reader ended"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let failure = "the log was not copied back after the reader ended";
+        wait_until_copied_back(&file, before, failure).await;
     }
 }
