@@ -311,10 +311,7 @@ async fn one_decision_wins_and_nobody_decides_their_own() {
         );
     }
     let replies = app.send_concurrently(requests).await;
-    let ok = replies
-        .iter()
-        .filter(|r| r.status == StatusCode::OK)
-        .count();
+    let ok = common::with_status(&replies, StatusCode::OK);
     assert_eq!(
         ok,
         1,
@@ -385,10 +382,7 @@ async fn appeals_filed_at_once_for_one_id_number_record_one() {
         );
     }
     let replies = app.send_concurrently(requests).await;
-    let filed = replies
-        .iter()
-        .filter(|r| r.status == StatusCode::CREATED)
-        .count();
+    let filed = common::with_status(&replies, StatusCode::CREATED);
     assert_eq!(
         filed,
         1,

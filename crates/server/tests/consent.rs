@@ -120,10 +120,7 @@ async fn ten_withdrawals_at_once_are_one_record() {
         );
     }
     let replies = app.send_concurrently(requests).await;
-    let created = replies
-        .iter()
-        .filter(|r| r.status == StatusCode::CREATED)
-        .count();
+    let created = common::with_status(&replies, StatusCode::CREATED);
     assert_eq!(
         created,
         1,

@@ -253,10 +253,7 @@ async fn ten_requests_at_once_record_one() {
         );
     }
     let replies = app.send_concurrently(requests).await;
-    let created = replies
-        .iter()
-        .filter(|r| r.status == StatusCode::CREATED)
-        .count();
+    let created = common::with_status(&replies, StatusCode::CREATED);
     assert_eq!(
         created,
         1,

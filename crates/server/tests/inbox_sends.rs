@@ -119,10 +119,7 @@ async fn concurrent_sends_keep_the_follow_up_count_and_one_message_per_client_id
         );
     }
     let replies = app.send_concurrently(requests).await;
-    let created = replies
-        .iter()
-        .filter(|r| r.status == StatusCode::CREATED)
-        .count();
+    let created = common::with_status(&replies, StatusCode::CREATED);
     assert_eq!(
         created,
         1,

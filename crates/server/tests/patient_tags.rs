@@ -165,10 +165,7 @@ async fn sixty_concurrent_tag_adds_end_with_fifty() {
         );
     }
     let replies = app.send_concurrently(requests).await;
-    let created = replies
-        .iter()
-        .filter(|r| r.status == StatusCode::CREATED)
-        .count();
+    let created = common::with_status(&replies, StatusCode::CREATED);
     let refused = replies
         .iter()
         .filter(|r| r.status == StatusCode::CONFLICT && r.error_code() == "limit_reached")

@@ -673,10 +673,7 @@ async fn of_concurrent_decisions_on_a_renewal_exactly_one_wins() {
         );
     }
     let replies = app.send_concurrently(requests).await;
-    let ok = replies
-        .iter()
-        .filter(|r| r.status == StatusCode::OK)
-        .count();
+    let ok = common::with_status(&replies, StatusCode::OK);
     let conflicts = replies
         .iter()
         .filter(|r| r.status == StatusCode::CONFLICT && r.error_code() == "already_decided")
@@ -729,10 +726,7 @@ async fn of_concurrent_renewals_of_one_document_one_is_kept() {
         })
         .collect();
     let replies = app.send_concurrently(requests).await;
-    let created = replies
-        .iter()
-        .filter(|r| r.status == StatusCode::CREATED)
-        .count();
+    let created = common::with_status(&replies, StatusCode::CREATED);
     let refused = replies
         .iter()
         .filter(|r| r.status == StatusCode::CONFLICT && r.error_code() == "under_review")

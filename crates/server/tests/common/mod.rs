@@ -735,3 +735,8 @@ pub fn advice() -> Value {
     json!({"assessment": "血糖控制欠佳", "advice": "二甲双胍加量，控制饮食", "offline_visit": true,
            "department": "内分泌科", "follow_up": "两周后复查空腹血糖"})
 }
+
+/// How many of the replies (of requests sent at once) have this status.
+pub fn with_status(replies: &[Reply], status: StatusCode) -> usize {
+    replies.iter().filter(|r| r.status == status).count()
+}
