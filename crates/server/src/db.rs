@@ -4,10 +4,12 @@
 
 mod checkpoints;
 mod reads;
+mod sql;
 mod watch;
 mod writes;
 
 pub use reads::Reads;
+pub use sql::Sql;
 pub use watch::TableWatch;
 pub use writes::Writes;
 

@@ -9,12 +9,12 @@ use doctor_desk_api::{
     inbox::{ConsultationPage, ConsultationRow, ConsultationStatus, StatusCounts, PAGE_MAX},
     ErrorBody, ErrorCode,
 };
-use rusqlite::types::Value;
 use serde::Deserialize;
 
 use super::{deadlines, summary};
 use crate::{
     clock::from_unix,
+    db::Sql,
     error::{AppError, AppResult},
     extractor::CareDoctor,
     state::AppState,
@@ -62,32 +62,38 @@ pub async fn list(
         })
         .transpose()?;
     let name = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let mut sql = format!(
+    let mut sql = Sql::new(
         "SELECT c.id, c.status, c.complaint, c.deadline_at, c.doctor_unread, c.last_activity_at,
                 p.name, p.sex, p.birth_date
          FROM consultations c JOIN patients p ON p.id = c.patient_id
-         WHERE c.doctor_id = ? AND c.status IN {statuses}"
+         WHERE c.doctor_id = ",
     );
-    let mut args = vec![Value::Integer(me.account_id)];
+    sql.push_bind(me.account_id)
+        .push(" AND c.status IN ")
+        .push(statuses);
     if let Some(name) = name {
-        sql.push_str(" AND instr(p.name, ?) > 0");
-        args.push(Value::Text(name.to_owned()));
+        sql.push(" AND instr(p.name, ")
+            .push_bind(name.to_owned())
+            .push(") > 0");
     }
     if let Some((at, id)) = cursor {
-        sql.push_str(" AND (c.last_activity_at, c.id) < (?, ?)");
-        args.extend([Value::Integer(at), Value::Integer(id)]);
+        sql.push(" AND (c.last_activity_at, c.id) < (")
+            .push_bind(at)
+            .push(", ")
+            .push_bind(id)
+            .push(")");
     }
-    sql.push_str(" ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?");
-    args.push(Value::Integer(limit as i64 + 1));
+    sql.push(" ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ")
+        .push_bind(limit as i64 + 1);
     let doctor_id = me.account_id;
     // The counts, the newest event and the page come from one snapshot: a stream that
     // starts from that event replays exactly what happened after the page.
     let searching = name.is_some();
     let read = move |conn: &rusqlite::Connection| {
         let header = counts_and_last_event_in(conn, doctor_id)?;
-        let mut page = conn.prepare_cached(&sql)?;
+        let mut page = conn.prepare_cached(sql.text())?;
         let rows = page
-            .query_map(rusqlite::params_from_iter(&args), |r| {
+            .query_map(sql.params(), |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,

@@ -3,21 +3,24 @@
 
 mod range;
 
+use std::collections::HashMap;
+
 use axum::{
     extract::{Query, State},
     Json,
 };
 use doctor_desk_api::{
-    patients::{is_phone_tail, PatientPage, PatientRow, PatientSort, PAGE_MAX},
+    patients::{is_phone_tail, PatientPage, PatientRow, PatientSort, TagChip, PAGE_MAX},
     validate::FieldError,
     ErrorBody, ErrorCode,
 };
+use rusqlite::{Connection, OptionalExtension};
 use serde::Deserialize;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::chips;
 use crate::{
     clock::from_unix,
+    db::Sql,
     error::{AppError, AppResult},
     extractor::CareDoctor,
     inbox::summary,
@@ -42,7 +45,6 @@ pub struct ListQuery {
     limit: Option<u32>,
 }
 
-#[derive(sqlx::FromRow)]
 struct ListRow {
     id: i64,
     name: String,
@@ -51,6 +53,21 @@ struct ListRow {
     since: i64,
     last_consultation_at: i64,
     next_follow_up: Option<String>,
+}
+
+impl ListRow {
+    /// In the order of [`page_sql`]'s columns.
+    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(ListRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            sex: r.get(2)?,
+            birth_date: r.get(3)?,
+            since: r.get(4)?,
+            last_consultation_at: r.get(5)?,
+            next_follow_up: r.get(6)?,
+        })
+    }
 }
 
 /// What the doctor typed in the search box.
@@ -70,7 +87,7 @@ enum Part {
 
 /// The `FROM … WHERE …` shared by the page and its total.
 fn push_matches(
-    sql: &mut QueryBuilder<'_, Sqlite>,
+    sql: &mut Sql,
     doctor_id: i64,
     search: Option<&Search>,
     tag: Option<i64>,
@@ -157,8 +174,8 @@ fn page_sql(
     tag: Option<i64>,
     range: Range,
     n: usize,
-) -> QueryBuilder<'static, Sqlite> {
-    let mut sql = QueryBuilder::<Sqlite>::new(
+) -> Sql {
+    let mut sql = Sql::new(
         "SELECT dp.patient_id AS id, p.name, p.sex, p.birth_date, dp.since,
                 dp.last_consultation_at, dp.next_follow_up
          FROM (SELECT dp.patient_id",
@@ -176,16 +193,88 @@ fn page_sql(
     sql
 }
 
-async fn fetch(
-    db: &mut SqliteConnection,
+fn fetch(
+    conn: &Connection,
     doctor_id: i64,
     search: Option<&Search>,
     tag: Option<i64>,
     range: Range,
     n: usize,
-) -> AppResult<Vec<ListRow>> {
-    let mut sql = page_sql(doctor_id, search, tag, range, n);
-    Ok(sql.build_query_as().fetch_all(&mut *db).await?)
+) -> rusqlite::Result<Vec<ListRow>> {
+    let sql = page_sql(doctor_id, search, tag, range, n);
+    let mut page = conn.prepare_cached(sql.text())?;
+    let rows = page.query_map(sql.params(), ListRow::read)?;
+    rows.collect()
+}
+
+/// A page of my patients, whether more follow, how many match, and the page's tags.
+struct Found {
+    rows: Vec<ListRow>,
+    more: bool,
+    total: i64,
+    tags: HashMap<i64, Vec<TagChip>>,
+}
+
+/// One read for the page's ranges, its total and its tags, so a visit finished meanwhile
+/// cannot show its patient twice on one page. `None`: the tag is not mine.
+fn read_page(
+    conn: &Connection,
+    me_id: i64,
+    search: Option<&Search>,
+    tag: Option<i64>,
+    start: Range,
+    limit: usize,
+    first_page: bool,
+) -> rusqlite::Result<Option<Found>> {
+    // The tag must be mine; how many patients carry it is the total of an unsearched list.
+    let tagged = match tag {
+        Some(tag) => {
+            let patients = conn
+                .prepare_cached("SELECT patients FROM tags WHERE id = ? AND doctor_id = ?")?
+                .query_row([tag, me_id], |row| row.get::<_, i64>(0))
+                .optional()?;
+            match patients {
+                Some(patients) => Some(patients),
+                None => return Ok(None),
+            }
+        }
+        None => None,
+    };
+    // One row more than the page: whether there is a next one.
+    let mut rows = Vec::new();
+    let mut range = Some(start);
+    while let Some(r) = range.filter(|_| rows.len() <= limit) {
+        rows.extend(fetch(conn, me_id, search, tag, r, limit + 1 - rows.len())?);
+        range = r.then();
+    }
+    let more = rows.len() > limit;
+    // A first page that holds every match is its own total (a search by a whole name:
+    // one scan of my patients, not two).
+    // Without a search the total is a counter the triggers keep (migration 0020).
+    let total = match (search, tagged) {
+        _ if first_page && !more => rows.len() as i64,
+        (None, Some(tagged)) => tagged,
+        (None, None) => conn
+            .prepare_cached("SELECT patients FROM patient_counts WHERE doctor_id = ?")?
+            .query_row([me_id], |row| row.get(0))
+            .optional()?
+            .unwrap_or(0),
+        (Some(_), _) => {
+            let mut count = Sql::new("SELECT COUNT(*)");
+            push_matches(&mut count, me_id, search, tag, Part::Total);
+            conn.prepare_cached(count.text())?
+                .query_row(count.params(), |row| row.get(0))?
+        }
+    };
+    rows.truncate(limit);
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let tags = chips(conn, me_id, &ids)?;
+    Ok(Some(Found {
+        rows,
+        more,
+        total,
+        tags,
+    }))
 }
 
 /// My patients, one page: masked name, sex, age, tags, the last consultation and the next
@@ -225,61 +314,29 @@ pub async fn list(
                 }
             });
 
-    // One read of the database for the page's ranges, its total and its tags, so a visit
-    // finished meanwhile cannot show its patient twice on one page.
-    let mut tx = state.db.begin().await?;
-    let (me_id, search, tag) = (me.account_id, search.as_ref(), q.tag);
-    // The tag must be mine; how many patients carry it is the total of an unsearched list.
-    let tagged = match tag {
-        Some(tag) => Some(
-            sqlx::query_scalar::<_, i64>(
-                "SELECT patients FROM tags WHERE id = ? AND doctor_id = ?",
-            )
-            .bind(tag)
-            .bind(me_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(AppError::Code(ErrorCode::NotFound))?,
-        ),
-        None => None,
+    let (me_id, tag, first_page) = (me.account_id, q.tag, q.cursor.is_none());
+    let short = search.is_none() && tag.is_none();
+    // Without a search or a tag, a page is a few rows of one index range and a counter:
+    // short enough for the request's thread. A search or a tag checks rows until the
+    // page is full, which may take many.
+    let read = move |conn: &Connection| {
+        read_page(conn, me_id, search.as_ref(), tag, start, limit, first_page)
     };
-    // One row more than the page: whether there is a next one.
-    let mut rows = Vec::new();
-    let mut range = Some(start);
-    while let Some(r) = range.filter(|_| rows.len() <= limit) {
-        rows.extend(fetch(&mut tx, me_id, search, tag, r, limit + 1 - rows.len()).await?);
-        range = r.then();
+    let Found {
+        rows,
+        more,
+        total,
+        mut tags,
+    } = if short {
+        state.reads.run(read)?
+    } else {
+        state.reads.run_blocking(read).await?
     }
-
-    let more = rows.len() > limit;
-    // A first page that holds every match is its own total (a search by a whole name:
-    // one scan of my patients, not two).
-    // Without a search the total is a counter the triggers keep (migration 0020).
-    let total = match (search, tagged) {
-        _ if q.cursor.is_none() && !more => rows.len() as i64,
-        (None, Some(tagged)) => tagged,
-        (None, None) => {
-            sqlx::query_scalar("SELECT patients FROM patient_counts WHERE doctor_id = ?")
-                .bind(me_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .unwrap_or(0)
-        }
-        (Some(_), _) => {
-            let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-            push_matches(&mut count, me_id, search, tag, Part::Total);
-            count.build_query_scalar().fetch_one(&mut *tx).await?
-        }
-    };
-
-    rows.truncate(limit);
+    .ok_or(AppError::Code(ErrorCode::NotFound))?;
     let next_cursor = more
         .then(|| rows.last())
         .flatten()
         .and_then(|last| Range::after(sort, last).cursor());
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut tags = chips(&mut *tx, me_id, &ids).await?;
-    tx.commit().await?;
     let today = crate::onboarding::today(&state);
     let items = rows
         .into_iter()
@@ -318,10 +375,11 @@ mod tests {
     async fn a_page_reads_its_range_then_only_its_rows() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("plan.db").display());
-        let db = crate::db::connect(&url, std::time::Duration::from_secs(5), Default::default())
+        let crate::db::Database {
+            pool: db, reads, ..
+        } = crate::db::connect(&url, std::time::Duration::from_secs(5), Default::default())
             .await
-            .unwrap()
-            .pool;
+            .unwrap();
         for seed in [
             "INSERT INTO accounts (phone, password_hash, created_at) VALUES ('13900000001', 'x', 0)",
             "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < 3000)
@@ -363,40 +421,20 @@ mod tests {
                 for search in &searches {
                     for tag in [None, Some(1)] {
                         let sql = page_sql(1, search.as_ref(), tag, range, 31);
-                        let explain = format!("EXPLAIN QUERY PLAN {}", sql.sql());
-                        let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
-                        // The same binds, in order: the doctor, the search (a name's
-                        // with the doctor again and its first two characters), the tag,
-                        // the position, the limit, the doctor.
-                        query = query.bind(1_i64);
-                        match search {
-                            Some(Search::Name(s)) if s.chars().count() == 1 => {
-                                query = query.bind(1_i64).bind(s.clone())
-                            }
-                            Some(Search::Name(s)) => {
-                                let pair: String = s.chars().take(2).collect();
-                                query = query.bind(1_i64).bind(pair).bind(s.clone())
-                            }
-                            Some(Search::PhoneTail(s)) => query = query.bind(s.clone()),
-                            None => {}
-                        }
-                        if let Some(tag) = tag {
-                            query = query.bind(tag);
-                        }
-                        query = match range {
-                            Range::WithVisit(Some((due, id))) => {
-                                query.bind(due.format("%Y-%m-%d").to_string()).bind(id)
-                            }
-                            Range::ByLastConsultation(Some((at, id)))
-                            | Range::ByNewest(Some((at, id)))
-                            | Range::WithoutVisit(Some((at, id))) => query.bind(at).bind(id),
-                            _ => query,
-                        };
-                        let plan = query.bind(31_i64).bind(1_i64).fetch_all(&db).await.unwrap();
+                        let plan = reads
+                            .run(|conn| {
+                                let explain = format!("EXPLAIN QUERY PLAN {}", sql.text());
+                                let mut query = conn.prepare(&explain)?;
+                                let rows = query.query_map(sql.params(), |r| {
+                                    Ok((r.get::<_, i64>(1)?, r.get::<_, String>(3)?))
+                                })?;
+                                rows.collect::<rusqlite::Result<Vec<_>>>()
+                            })
+                            .unwrap();
                         let outer: Vec<&str> = plan
                             .iter()
-                            .filter(|row| row.1 == 0)
-                            .map(|row| row.3.as_str())
+                            .filter(|row| row.0 == 0)
+                            .map(|row| row.1.as_str())
                             .collect();
                         let case = format!("{range:?} {search:?} tag {tag:?} analyze {analyze}");
                         assert_eq!(outer.get(1), Some(&"SCAN page"), "{case}: {outer:?}");
@@ -408,8 +446,8 @@ mod tests {
                         }
                         let inner: Vec<&str> = plan
                             .iter()
-                            .filter(|row| row.1 != 0)
-                            .map(|row| row.3.as_str())
+                            .filter(|row| row.0 != 0)
+                            .map(|row| row.1.as_str())
                             .collect();
                         assert!(
                             inner.iter().all(|step| !step.starts_with("SCAN")),

@@ -98,36 +98,29 @@ pub fn id_list(ids: &[i64]) -> String {
     serde_json::json!(ids).to_string()
 }
 
-#[derive(sqlx::FromRow)]
-struct ChipRow {
-    patient_id: i64,
-    id: i64,
-    name: String,
-    color: String,
-}
-
 /// The tags of each of these patients (mine only), in name order: one query for a page.
-pub async fn chips<'e>(
-    db: impl SqliteExecutor<'e>,
+/// On SQLite's own API, inside a read of [`crate::db::Reads`].
+pub fn chips(
+    conn: &rusqlite::Connection,
     doctor_id: i64,
     patient_ids: &[i64],
-) -> AppResult<HashMap<i64, Vec<TagChip>>> {
-    let rows: Vec<ChipRow> = sqlx::query_as(
+) -> rusqlite::Result<HashMap<i64, Vec<TagChip>>> {
+    let mut by_patient: HashMap<i64, Vec<TagChip>> = HashMap::new();
+    if patient_ids.is_empty() {
+        return Ok(by_patient);
+    }
+    let mut query = conn.prepare_cached(
         "SELECT pt.patient_id, t.id, t.name, t.color
          FROM patient_tags pt JOIN tags t ON t.id = pt.tag_id
          WHERE pt.doctor_id = ? AND pt.patient_id IN (SELECT value FROM json_each(?))
          ORDER BY t.name, t.id",
-    )
-    .bind(doctor_id)
-    .bind(id_list(patient_ids))
-    .fetch_all(db)
-    .await?;
-    let mut by_patient: HashMap<i64, Vec<TagChip>> = HashMap::new();
-    for row in rows {
-        by_patient.entry(row.patient_id).or_default().push(TagChip {
-            id: row.id,
-            name: row.name,
-            color: TagColor::parse(&row.color),
+    )?;
+    let mut rows = query.query(rusqlite::params![doctor_id, id_list(patient_ids)])?;
+    while let Some(row) = rows.next()? {
+        by_patient.entry(row.get(0)?).or_default().push(TagChip {
+            id: row.get(1)?,
+            name: row.get(2)?,
+            color: TagColor::parse(&row.get::<_, String>(3)?),
         });
     }
     Ok(by_patient)

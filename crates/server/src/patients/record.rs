@@ -70,8 +70,9 @@ pub async fn detail(
         &row.birth_date,
         crate::onboarding::today(&state),
     );
-    let tags = chips(&state.db, me.account_id, &[id])
-        .await?
+    let tags = state
+        .reads
+        .run(|conn| chips(conn, me.account_id, &[id]))?
         .remove(&id)
         .unwrap_or_default();
     Ok(Json(PatientDetail {

@@ -300,11 +300,12 @@ pub async fn set_patient_tags(
         state.clock.unix(),
     )
     .await?;
-    let tags = chips(&mut *tx, me.account_id, &[id])
-        .await?
+    tx.commit().await?;
+    let tags = state
+        .reads
+        .run(|conn| chips(conn, me.account_id, &[id]))?
         .remove(&id)
         .unwrap_or_default();
-    tx.commit().await?;
     Ok(Json(tags))
 }
 

@@ -1,11 +1,10 @@
 //! Where a page of `GET /patients` starts and what its `next_cursor` says: the index
 //! ranges of my patients in each sort's order, and how they read back from a cursor.
 
+use super::ListRow;
+use crate::db::Sql;
 use chrono::NaiveDate;
 use doctor_desk_api::patients::PatientSort;
-use sqlx::{QueryBuilder, Sqlite};
-
-use super::ListRow;
 
 /// One index range of my patients in its order, read from just after a row of the previous
 /// page (`None`: from its start). A page reads its sort's ranges in turn; the position after
@@ -89,9 +88,9 @@ impl Range {
     }
 
     /// The range's condition and where it starts, after the `WHERE` of the matches.
-    pub(super) fn push_position(self, sql: &mut QueryBuilder<'_, Sqlite>) {
-        let after_time = |sql: &mut QueryBuilder<'_, Sqlite>, key: &str, at: i64, id: i64| {
-            sql.push(format!(" AND ({key}, dp.patient_id) < ("))
+    pub(super) fn push_position(self, sql: &mut Sql) {
+        let after_time = |sql: &mut Sql, key: &str, at: i64, id: i64| {
+            sql.push(&format!(" AND ({key}, dp.patient_id) < ("))
                 .push_bind(at)
                 .push(", ")
                 .push_bind(id)

@@ -1,0 +1,60 @@
+//! A statement whose shape depends on the request (a search, a tag, a cursor), built with
+//! its arguments in order, for SQLite's own API ([`super::Reads`], [`super::Writes`]).
+
+use rusqlite::types::Value;
+
+#[derive(Debug, Default)]
+pub struct Sql {
+    text: String,
+    args: Vec<Value>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Sql {
+            text: text.to_owned(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends SQL text as it is: never anything a request sent.
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a `?` bound to `value`.
+    pub fn push_bind(&mut self, value: impl Into<Value>) -> &mut Self {
+        self.text.push('?');
+        self.args.push(value.into());
+        self
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn params(&self) -> impl rusqlite::Params + '_ {
+        rusqlite::params_from_iter(&self.args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_argument_binds_where_it_was_pushed() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let mut sql = Sql::new("SELECT ");
+        sql.push_bind(2_i64)
+            .push(" * 10 + ")
+            .push_bind(3_i64)
+            .push(", ")
+            .push_bind("x".to_owned());
+        let row: (i64, String) = conn
+            .query_row(sql.text(), sql.params(), |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!(row, (23, "x".to_owned()));
+    }
+}
