@@ -1,6 +1,7 @@
 //! The database: SQLite in WAL mode, reached three ways. sqlx's pool for most statements;
-//! [`Reads`] and [`Writes`], SQLite's own API on the request's thread, for the few
-//! statements every request runs (issue 17's figures are in their modules).
+//! [`Reads`] and [`Writes`], SQLite's own API on the request's thread, for the hottest
+//! statements: the inbox and patient lists, and sending a message (issue 17's figures are
+//! in their modules).
 
 mod checkpoints;
 mod reads;
