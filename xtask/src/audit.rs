@@ -229,7 +229,9 @@ fn ensure_schemathesis() -> Result<PathBuf, String> {
         .find(|p| !tools::output_of(p, &["--version"]).is_empty())
         .ok_or("schemathesis needs Python 3.9+: install python3 (with venv)")?;
     let venv_s = venv.display().to_string();
-    if tools::run_install(python, &["-m", "venv", &venv_s]).is_err() {
+    // Cleared: a virtualenv left half-made, or moved with target/ (its scripts name the old
+    // path), would not run its pip.
+    if tools::run_install(python, &["-m", "venv", "--clear", &venv_s]).is_err() {
         // Debian ships venv (ensurepip) in a package of its own.
         let debian = std::path::Path::new("/etc/debian_version").exists();
         let root = tools::output_of("id", &["-u"]).trim() == "0";
