@@ -311,13 +311,7 @@ async fn one_decision_wins_and_nobody_decides_their_own() {
         );
     }
     let replies = app.send_concurrently(requests).await;
-    let ok = common::with_status(&replies, StatusCode::OK);
-    assert_eq!(
-        ok,
-        1,
-        "{:?}",
-        replies.iter().map(|r| r.status).collect::<Vec<_>>()
-    );
+    common::assert_one_with_status(&replies, StatusCode::OK);
     assert!(replies
         .iter()
         .filter(|r| r.status != StatusCode::OK)
@@ -382,13 +376,7 @@ async fn appeals_filed_at_once_for_one_id_number_record_one() {
         );
     }
     let replies = app.send_concurrently(requests).await;
-    let filed = common::with_status(&replies, StatusCode::CREATED);
-    assert_eq!(
-        filed,
-        1,
-        "{:?}",
-        replies.iter().map(|r| r.status).collect::<Vec<_>>()
-    );
+    common::assert_one_with_status(&replies, StatusCode::CREATED);
     assert!(replies
         .iter()
         .filter(|r| r.status != StatusCode::CREATED)

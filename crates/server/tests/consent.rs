@@ -112,21 +112,16 @@ async fn withdrawing_pauses_care_until_the_consent_is_given_again() {
 async fn ten_withdrawals_at_once_are_one_record() {
     let app = TestApp::new().await;
     let (mut d, doctor_id) = open_service(&app, "13911113003", "陈静").await;
-    let mut requests = Vec::new();
-    for _ in 0..10 {
-        requests.push(
-            d.request(Method::POST, "/api/v1/me/consent-withdrawals", json!({}))
-                .await,
-        );
-    }
-    let replies = app.send_concurrently(requests).await;
-    let created = common::with_status(&replies, StatusCode::CREATED);
-    assert_eq!(
-        created,
-        1,
-        "{:?}",
-        replies.iter().map(|r| r.status).collect::<Vec<_>>()
-    );
+    let replies = app
+        .same_at_once(
+            &mut d,
+            10,
+            Method::POST,
+            "/api/v1/me/consent-withdrawals",
+            json!({}),
+        )
+        .await;
+    common::assert_one_with_status(&replies, StatusCode::CREATED);
     assert!(replies
         .iter()
         .all(|r| r.status == StatusCode::CREATED || r.status == StatusCode::OK));

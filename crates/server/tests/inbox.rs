@@ -8,8 +8,8 @@ mod common;
 use axum::http::StatusCode;
 use chrono::Duration;
 use common::{
-    advice, ask_for, assert_tab_counts_match_the_rows, open_service, patient, read_events, text,
-    TestApp, JPEG, PDF,
+    accept, advice, ask_for, assert_tab_counts_match_the_rows, open_service, patient, read_events,
+    text, TestApp, JPEG, PDF,
 };
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
@@ -60,16 +60,10 @@ async fn a_consultation_from_request_to_read_only() {
         (StatusCode::UNPROCESSABLE_ENTITY, "follow_up_unconfirmed")
     );
     assert!(r.field_error("follow_up_confirmed").is_some());
-    let r = d
-        .post(
-            &format!("/api/v1/consultations/{id}/accept"),
-            json!({"follow_up_confirmed": true}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
-    assert_eq!(r.json["status"], "ongoing");
+    let accepted = accept(&mut d, id).await;
+    assert_eq!(accepted["status"], "ongoing");
     assert_eq!(
-        r.json["deadline_at"], "2026-12-01T08:02:02Z",
+        accepted["deadline_at"], "2026-12-01T08:02:02Z",
         "48 h to reply"
     );
     let again = d
@@ -401,11 +395,7 @@ async fn deadlines_close_and_refund() {
     let mut p = patient(&app, "13722220006", "吴九").await;
     let unanswered = ask_for(&mut p, doctor_id).await;
     let quiet = ask_for(&mut p, doctor_id).await;
-    d.post(
-        &format!("/api/v1/consultations/{quiet}/accept"),
-        json!({"follow_up_confirmed": true}),
-    )
-    .await;
+    accept(&mut d, quiet).await;
     app.clock
         .advance(Duration::hours(24) + Duration::seconds(1));
     let c = d
@@ -580,11 +570,7 @@ async fn events_reach_only_their_doctor_and_resume_after_an_id() {
         "each doctor sees only their own"
     );
 
-    d.post(
-        &format!("/api/v1/consultations/{id}/accept"),
-        json!({"follow_up_confirmed": true}),
-    )
-    .await;
+    accept(&mut d, id).await;
     let events = read_events(&mut live, 2).await;
     assert_eq!(events[0]["kind"], "status_changed");
     assert_eq!(events[0]["status"], "ongoing");
@@ -770,11 +756,7 @@ async fn doctor_photos_are_checked_and_only_their_owner_sends_them() {
     let (mut other, _) = open_service(&app, "13911112016", "王芳").await;
     let mut p = patient(&app, "13722220015", "冯一").await;
     let id = ask_for(&mut p, doctor_id).await;
-    d.post(
-        &format!("/api/v1/consultations/{id}/accept"),
-        json!({"follow_up_confirmed": true}),
-    )
-    .await;
+    accept(&mut d, id).await;
     let r = d
         .post_multipart("/api/v1/files", &[], Some(("a.pdf", PDF)))
         .await;
@@ -856,13 +838,7 @@ async fn declining_and_advice_need_a_verified_doctor() {
     let (mut d, doctor_id) = open_service(&app, "13911112031", "周敏").await;
     let mut p = patient(&app, "13722220031", "钱八").await;
     let ongoing = ask_for(&mut p, doctor_id).await;
-    let r = d
-        .post(
-            &format!("/api/v1/consultations/{ongoing}/accept"),
-            json!({"follow_up_confirmed": true}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    accept(&mut d, ongoing).await;
     let fresh = ask_for(&mut p, doctor_id).await;
 
     // A required document expired: verification must be renewed.

@@ -17,11 +17,7 @@ async fn the_same_client_id_makes_one_message() {
     let (mut d, doctor_id) = open_service(&app, "13911112005", "陈静").await;
     let mut p = patient(&app, "13722220005", "周八").await;
     let id = ask_for(&mut p, doctor_id).await;
-    d.post(
-        &format!("/api/v1/consultations/{id}/accept"),
-        json!({"follow_up_confirmed": true}),
-    )
-    .await;
+    accept(&mut d, id).await;
     let path = format!("/api/v1/patient/consultations/{id}/messages");
     let first = p.post(&path, text("3f0c2a7e-9b1d-4c55", "头晕")).await;
     let retry = p.post(&path, text("3f0c2a7e-9b1d-4c55", "头晕")).await;
@@ -111,21 +107,16 @@ async fn concurrent_sends_keep_the_follow_up_count_and_one_message_per_client_id
 
     // One doctor's message sent five times at once (a client retrying): one message.
     let path = format!("/api/v1/consultations/{id}/messages");
-    let mut requests = Vec::new();
-    for _ in 0..5 {
-        requests.push(
-            d.request(Method::POST, &path, text("same-0000001", "按时服药"))
-                .await,
-        );
-    }
-    let replies = app.send_concurrently(requests).await;
-    let created = common::with_status(&replies, StatusCode::CREATED);
-    assert_eq!(
-        created,
-        1,
-        "{:?}",
-        replies.iter().map(|r| r.status).collect::<Vec<_>>()
-    );
+    let replies = app
+        .same_at_once(
+            &mut d,
+            5,
+            Method::POST,
+            &path,
+            text("same-0000001", "按时服药"),
+        )
+        .await;
+    common::assert_one_with_status(&replies, StatusCode::CREATED);
     assert!(replies
         .iter()
         .all(|r| r.json["id"] == replies[0].json["id"]));
@@ -151,19 +142,11 @@ async fn concurrent_sends_keep_the_follow_up_count_and_one_message_per_client_id
     let replies = app.send_concurrently(requests).await;
     let statuses: Vec<StatusCode> = replies.iter().map(|r| r.status).collect();
     assert_eq!(
-        statuses
-            .iter()
-            .filter(|s| **s == StatusCode::CREATED)
-            .count(),
-        2,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses
-            .iter()
-            .filter(|s| **s == StatusCode::CONFLICT)
-            .count(),
-        4,
+        (
+            common::with_status(&replies, StatusCode::CREATED),
+            common::with_status(&replies, StatusCode::CONFLICT)
+        ),
+        (2, 4),
         "{statuses:?}"
     );
     let mine = p

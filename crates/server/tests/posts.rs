@@ -185,24 +185,11 @@ async fn concurrent_submissions_make_one_pending_revision() {
     let mut d = author(&app, "13900000105", "张医生").await;
     let post = draft(&mut d, json!({})).await;
     let id = post["id"].as_i64().unwrap();
-    let mut requests = Vec::new();
-    for _ in 0..6 {
-        requests.push(
-            d.request(
-                Method::POST,
-                &format!("/api/v1/posts/{id}/submit"),
-                json!({}),
-            )
-            .await,
-        );
-    }
-    let replies = app.send_concurrently(requests).await;
-    let statuses: Vec<StatusCode> = replies.iter().map(|r| r.status).collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
-        1,
-        "{statuses:?}"
-    );
+    let path = format!("/api/v1/posts/{id}/submit");
+    let replies = app
+        .same_at_once(&mut d, 6, Method::POST, &path, json!({}))
+        .await;
+    common::assert_one_with_status(&replies, StatusCode::OK);
     assert!(replies
         .iter()
         .filter(|r| r.status != StatusCode::OK)

@@ -140,6 +140,22 @@ impl TestApp {
         b
     }
 
+    /// `n` copies of one request of `d`'s, sent at once: a client retrying, a double tap.
+    pub async fn same_at_once(
+        &self,
+        d: &mut Browser<'_>,
+        n: usize,
+        method: Method,
+        path: &str,
+        body: Value,
+    ) -> Vec<Reply> {
+        let mut requests = Vec::with_capacity(n);
+        for _ in 0..n {
+            requests.push(d.request(method.clone(), path, body.clone()).await);
+        }
+        self.send_concurrently(requests).await
+    }
+
     /// Sends every request at once, each through its own clone of the router on its own
     /// task (run the test on a multi-thread runtime for real parallelism); the replies
     /// come back in the order of the requests.
@@ -739,4 +755,17 @@ pub fn advice() -> Value {
 /// How many of the replies (of requests sent at once) have this status.
 pub fn with_status(replies: &[Reply], status: StatusCode) -> usize {
     replies.iter().filter(|r| r.status == status).count()
+}
+
+/// Exactly one of the replies (of requests sent at once) has this status.
+pub fn assert_one_with_status(replies: &[Reply], status: StatusCode) {
+    assert_eq!(
+        with_status(replies, status),
+        1,
+        "one {status} among {:?}",
+        replies
+            .iter()
+            .map(|r| (r.status, &r.json))
+            .collect::<Vec<_>>()
+    );
 }
