@@ -31,6 +31,10 @@ macro_rules! lazy_pages {
 // Each view function's name is its part's name in `doctor_desk_api::preload::parts`, which
 // the server uses to preload the part with the page (and checks against the build).
 lazy_pages! {
+    /// `/login`: signing in. A part of its own, so the doctor app's first load does not
+    /// carry the sign-in forms (the form field and the SMS code among them); a signed-out
+    /// visit gets its pack beside the main module (the server sees no session cookie).
+    LoginRoute => login_view(crate::pages::auth::LoginPage);
     /// `/register`: a new doctor's account (opened once, from an invitation).
     RegisterRoute => register_view(crate::pages::auth::RegisterPage);
     /// `/reset-password`: a new password with an SMS code.

@@ -54,6 +54,16 @@ pub fn thread(id: i64) -> String {
     format!("/consultations/{id}/messages?after=0")
 }
 
+/// The pages for a doctor who is not signed in; every other page sends such a visitor to
+/// sign in.
+pub fn is_signed_out_page(path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    matches!(
+        path.trim_end_matches('/'),
+        "/login" | "/register" | "/reset-password" | "/appeal"
+    )
+}
+
 /// Paths (under `API_PREFIX`) that the page at `path` requests first.
 pub fn first_requests(path: &str) -> Vec<String> {
     let path = path.split(['?', '#']).next().unwrap_or("");
@@ -63,9 +73,11 @@ pub fn first_requests(path: &str) -> Vec<String> {
     if path == "/review" || path.starts_with("/review/") {
         return first;
     }
+    if is_signed_out_page(path) {
+        // Nothing but the session check.
+        return first;
+    }
     match path {
-        // Signed out: nothing but the session check.
-        "/login" | "/register" | "/reset-password" | "/appeal" => {}
         "" => first.extend([NEW_CONSULTATIONS.into(), VERIFICATION.into(), TODAY.into()]),
         _ => {
             first.push(NEW_CONSULTATIONS.into());
@@ -119,6 +131,7 @@ pub fn first_requests(path: &str) -> Vec<String> {
 /// lists with every chunk each needs (`lazy-parts.json`). The server preloads the part a
 /// page shows, so a deep link fetches it beside the main module instead of after it.
 pub mod parts {
+    pub const LOGIN: &str = "login_view";
     pub const REGISTER: &str = "register_view";
     pub const RESET_PASSWORD: &str = "reset_password_view";
     pub const CONSULTATION_THREAD: &str = "consultation_thread_view";
@@ -147,7 +160,8 @@ pub mod parts {
     pub const REVIEW_APPEAL: &str = "review_appeal_view";
 
     /// Every part, for the server to check the build against.
-    pub const ALL: [&str; 26] = [
+    pub const ALL: [&str; 27] = [
+        LOGIN,
         REGISTER,
         RESET_PASSWORD,
         CONSULTATION_THREAD,
@@ -182,6 +196,7 @@ pub fn part_shown(path: &str) -> Option<&'static str> {
     let path = path.split(['?', '#']).next().unwrap_or("");
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     Some(match segments.as_slice() {
+        ["login"] => parts::LOGIN,
         ["register"] => parts::REGISTER,
         ["reset-password"] => parts::RESET_PASSWORD,
         ["appeal"] => parts::APPEAL,
@@ -266,13 +281,17 @@ mod tests {
             part_shown("/reset-password?x=1"),
             Some(parts::RESET_PASSWORD)
         );
-        for path in ["/", "/inbox", "/login", "/nowhere/at/all"] {
+        assert_eq!(part_shown("/login?next=/inbox"), Some(parts::LOGIN));
+        for path in ["/", "/inbox", "/nowhere/at/all"] {
             assert_eq!(part_shown(path), None, "{path}");
         }
         assert_eq!(part_next("/"), Some(parts::CONSULTATION_THREAD));
         assert_eq!(part_next("/inbox/"), Some(parts::CONSULTATION_THREAD));
         assert_eq!(part_next("/inbox/3"), None);
         assert_eq!(part_next("/login"), None);
+        assert!(is_signed_out_page("/login?next=%2Finbox"));
+        assert!(is_signed_out_page("/appeal/"));
+        assert!(!is_signed_out_page("/inbox"));
     }
 
     #[test]

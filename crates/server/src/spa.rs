@@ -103,7 +103,11 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let page = spa.with_preloads(path, reuses_fetch_preloads(user_agent));
+    // Only whether there is a session cookie, not whether it is still good: the page
+    // checks that itself, at once.
+    let signed_in =
+        crate::extractor::cookie_in(request.headers(), doctor_desk_api::SESSION_COOKIE).is_some();
+    let page = spa.with_preloads(path, reuses_fetch_preloads(user_agent), signed_in);
     (
         [(
             header::CONTENT_TYPE,
@@ -131,8 +135,9 @@ impl Spa {
     /// (where the browser hands `fetch` a preloaded answer) the API requests the page
     /// starts with (`doctor_desk_api::preload`) become `<link rel="preload">`s.
     /// `crossorigin` makes those CORS-mode same-origin requests, like the app's own
-    /// `fetch`es, so they match.
-    fn with_preloads(&self, path: &str, api: bool) -> Bytes {
+    /// `fetch`es, so they match. A visitor without a session is sent to sign in by every
+    /// page but the signed-out ones: they get the sign-in part and only the session check.
+    fn with_preloads(&self, path: &str, api: bool, signed_in: bool) -> Bytes {
         let html = std::str::from_utf8(&self.page).unwrap_or_default();
         let Some(head_end) = html.find("</head>") else {
             return self.page.clone();
@@ -141,9 +146,23 @@ impl Spa {
             part.and_then(|p| self.parts.get(p))
                 .map_or("", String::as_str)
         };
+        let to_sign_in = !signed_in && !preload::is_signed_out_page(path);
+        let (requests, shown, next) = if to_sign_in {
+            (
+                vec![preload::ME.to_owned()],
+                Some(preload::parts::LOGIN),
+                None,
+            )
+        } else {
+            (
+                preload::first_requests(path),
+                preload::part_shown(path),
+                preload::part_next(path),
+            )
+        };
         let mut links = String::new();
         if api {
-            for request in preload::first_requests(path) {
+            for request in requests {
                 links += &format!(
                     r#"<link rel="preload" as="fetch" crossorigin href="{}{}">"#,
                     doctor_desk_api::API_PREFIX,
@@ -154,8 +173,8 @@ impl Spa {
         let page = format!("{}{links}{}", &html[..head_end], &html[head_end..]);
         let boot = format!(
             r#"<script id="dd-boot" data-now="{}" data-next="{}">"#,
-            pack(preload::part_shown(path)),
-            pack(preload::part_next(path)),
+            pack(shown),
+            pack(next),
         );
         Bytes::from(page.replacen(r#"<script id="dd-boot">"#, &boot, 1))
     }

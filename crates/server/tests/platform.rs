@@ -406,8 +406,21 @@ mod spa {
     const ANDROID_WECHAT: &str = "Mozilla/5.0 (Linux; Android 14; V2309A Build/UP1A) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/130.0.6723.103 Mobile Safari/537.36 XWEB/1300259 MicroMessenger/8.0.54.2760(0x28003637) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
     const IPHONE_WECHAT: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.54(0x18003631) NetType/WIFI Language/zh_CN";
 
+    /// The page as a browser with a session cookie gets it (the server only looks at
+    /// whether there is one).
     async fn page_for(app: &TestApp, path: &str, user_agent: &str) -> Vec<u8> {
-        let req = axum::http::Request::get(path).header(header::USER_AGENT, user_agent);
+        page_with_cookie(app, path, user_agent, "dd_session=some-session").await
+    }
+
+    async fn page_with_cookie(
+        app: &TestApp,
+        path: &str,
+        user_agent: &str,
+        cookie: &str,
+    ) -> Vec<u8> {
+        let req = axum::http::Request::get(path)
+            .header(header::USER_AGENT, user_agent)
+            .header(header::COOKIE, cookie);
         let res = app
             .router
             .clone()
@@ -471,8 +484,29 @@ mod spa {
             part_files(&onboarding).0,
             ["/wasm-0123456789abcdef/part_onboarding_view.bin"]
         );
+        let login_part = vec!["/wasm-0123456789abcdef/part_login_view.bin".to_owned()];
         let login = page_for(&app, "/login", ANDROID_WECHAT).await;
-        assert_eq!(part_files(&login), (vec![], vec![]));
+        assert_eq!(part_files(&login), (login_part.clone(), vec![]));
+
+        // Without a session cookie every doctor page sends the visitor to sign in: the
+        // sign-in part comes at once, nothing of the doctor's is asked for.
+        for path in ["/", "/inbox/12", "/patients", "/review"] {
+            for ua in [ANDROID_WECHAT, IPHONE_WECHAT] {
+                let page = page_with_cookie(&app, path, ua, "dd_csrf=x; dd_session=").await;
+                assert_eq!(part_files(&page), (login_part.clone(), vec![]), "{path}");
+                let expected: &[&str] = if ua == ANDROID_WECHAT {
+                    &["/api/v1/me"]
+                } else {
+                    &[]
+                };
+                assert_eq!(preloads(&page), expected, "{path}");
+            }
+        }
+        let register = page_with_cookie(&app, "/register", ANDROID_WECHAT, "").await;
+        assert_eq!(
+            part_files(&register).0,
+            ["/wasm-0123456789abcdef/part_register_view.bin"]
+        );
         let head_end = std::str::from_utf8(&home).unwrap().find("</head>").unwrap();
         let last_link = std::str::from_utf8(&home)
             .unwrap()
