@@ -387,8 +387,8 @@ pub fn upload<T: DeserializeOwned + 'static>(
         let status = xhr.status().unwrap_or(0);
         let text = xhr.response_text().ok().flatten().unwrap_or_default();
         if (200..300).contains(&status) {
-            return serde_json::from_str(&text)
-                .map_err(|_| UploadError::Failed(ApiError::network()));
+            return crate::json::from_str(&text)
+                .ok_or_else(|| UploadError::Failed(ApiError::network()));
         }
         if status == 0 {
             return Err(UploadError::Failed(ApiError::network()));
@@ -400,7 +400,7 @@ pub fn upload<T: DeserializeOwned + 'static>(
             .and_then(|v| v.parse().ok());
         Err(UploadError::Failed(error_from(
             status,
-            serde_json::from_str(&text).ok(),
+            crate::json::from_str(&text),
             retry_after,
         )))
     };
@@ -430,7 +430,7 @@ where
 {
     let url = format!("{API_PREFIX}{path}");
     let body = match body {
-        Some(b) => Some(serde_json::to_string(b).map_err(|_| ApiError::network())?),
+        Some(b) => Some(crate::json::to_string(b).ok_or_else(ApiError::network)?),
         None => None,
     };
     SendWrapper::new(send(method, url, body)).await
@@ -498,21 +498,28 @@ async fn send<T: DeserializeOwned>(
     let status = response.status();
     if (200..300).contains(&status) {
         if status == 204 {
-            return serde_json::from_str("null").map_err(|_| ApiError::network());
+            return crate::json::from_value(wasm_bindgen::JsValue::NULL)
+                .ok_or_else(ApiError::network);
         }
-        return response.json::<T>().await.map_err(|_| ApiError::network());
+        return json_body(response).await.ok_or_else(ApiError::network);
     }
     let retry_after = response
         .headers()
         .get("retry-after")
         .and_then(|v| v.parse().ok());
-    let body: Option<ErrorBody> = response.json().await.ok();
+    let body: Option<ErrorBody> = json_body(response).await;
     let error = error_from(status, body, retry_after);
     if error.code == Some(ErrorCode::Unauthorized) && path != format!("{API_PREFIX}{}", preload::ME)
     {
         crate::session::check_still_signed_in();
     }
     Err(error)
+}
+
+/// The answer's JSON body, parsed by the browser (`crate::json`).
+async fn json_body<T: DeserializeOwned>(response: gloo_net::http::Response) -> Option<T> {
+    let promise = web_sys::Response::from(response).json().ok()?;
+    crate::json::from_value(wasm_bindgen_futures::JsFuture::from(promise).await.ok()?)
 }
 
 /// The CSRF token from its cookie (double-submit: only our own pages can read it).

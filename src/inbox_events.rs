@@ -186,7 +186,7 @@ pub fn provide_inbox_events() -> InboxEvents {
                 if let Some(event) = e
                     .data()
                     .as_string()
-                    .and_then(|d| serde_json::from_str::<InboxEvent>(&d).ok())
+                    .and_then(|d| crate::json::from_str::<InboxEvent>(&d))
                 {
                     if let Some(link) = link.upgrade() {
                         link.after.set(link.after.get().max(event.id));

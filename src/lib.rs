@@ -6,6 +6,7 @@ pub mod components;
 pub mod format;
 pub mod i18n;
 pub mod inbox_events;
+pub mod json;
 pub mod pages;
 pub mod photo;
 pub mod session;

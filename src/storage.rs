@@ -11,11 +11,11 @@ pub fn local() -> Option<web_sys::Storage> {
 /// The value stored under `key`, if any and readable.
 pub fn read<T: DeserializeOwned>(key: &str) -> Option<T> {
     let text = local()?.get_item(key).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+    crate::json::from_str(&text)
 }
 
 pub fn write<T: Serialize>(key: &str, value: &T) {
-    if let (Some(s), Ok(text)) = (local(), serde_json::to_string(value)) {
+    if let (Some(s), Some(text)) = (local(), crate::json::to_string(value)) {
         let _ = s.set_item(key, &text);
     }
 }

@@ -92,11 +92,11 @@ pub fn ReviewAgreementsPage() -> impl IntoView {
     let published = LocalResource::new(api::published_agreements);
     let saved = storage()
         .and_then(|s| s.get_item(DRAFT_KEY).ok().flatten())
-        .and_then(|json| serde_json::from_str(&json).ok())
+        .and_then(|json| crate::json::from_str(&json))
         .unwrap_or_default();
     let draft = Draft::new(saved);
     Effect::new(move || {
-        let json = serde_json::to_string(&draft.request()).unwrap_or_default();
+        let json = crate::json::to_string(&draft.request()).unwrap_or_default();
         if let Some(s) = storage() {
             let _ = s.set_item(DRAFT_KEY, &json);
         }

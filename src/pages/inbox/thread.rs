@@ -66,7 +66,7 @@ fn outbox_key(id: i64) -> String {
 fn load_outbox(id: i64) -> Vec<Outgoing> {
     storage()
         .and_then(|s| s.get_item(&outbox_key(id)).ok().flatten())
-        .and_then(|json| serde_json::from_str::<Vec<(String, String)>>(&json).ok())
+        .and_then(|json| crate::json::from_str::<Vec<(String, String)>>(&json))
         .unwrap_or_default()
         .into_iter()
         .map(|(client_id, text)| Outgoing {
@@ -84,8 +84,8 @@ fn save_outbox(id: i64, items: &[Outgoing]) {
         .map(|o| (o.client_id.as_str(), o.text.as_str()))
         .collect();
     if let Some(s) = storage() {
-        let _ = match serde_json::to_string(&texts) {
-            Ok(json) if !texts.is_empty() => s.set_item(&outbox_key(id), &json),
+        let _ = match crate::json::to_string(&texts) {
+            Some(json) if !texts.is_empty() => s.set_item(&outbox_key(id), &json),
             _ => s.remove_item(&outbox_key(id)),
         };
     }
