@@ -1,7 +1,7 @@
 //! The root: contexts, the router and every route in one place.
 //!
-//! Doctor Desk is one app whose parts load on demand: the main module holds the shell, home
-//! and the inbox list; sign-in, registration, password reset and recovery by appeal, a
+//! Doctor Desk is one app whose parts load on demand: the main module holds the shell, home,
+//! the inbox list and the sign-in page's frame; the sign-in form, registration, password reset and recovery by appeal, a
 //! consultation, my patients, a patient's file and the follow-ups, the agreements
 //! and service settings, me and account security, onboarding, the post editor and the reviewer console are lazy
 //! routes, each
@@ -25,12 +25,13 @@ use crate::{
     },
     i18n::provide_i18n,
     pages::{
+        auth::LoginPage,
         home::HomePage,
         inbox::InboxPage,
         lazy::{
             lazy_page, AcceptanceHistoryRoute, ActivityRoute, AgreementReadRoute, AgreementsRoute,
             AppealRoute, ConsultationSettingsRoute, ConsultationThreadRoute, DeletionRoute,
-            FollowUpsRoute, LoginRoute, MeRoute, NotificationsRoute, OnboardingRoute, PatientRoute,
+            FollowUpsRoute, MeRoute, NotificationsRoute, OnboardingRoute, PatientRoute,
             PatientsRoute, PostEditorRoute, PostsRoute, RegisterRoute, ResetPasswordRoute,
             ReviewAgreementsRoute, ReviewAppealRoute, ReviewAppealsRoute, ReviewPostRoute,
             ReviewPostsRoute, ReviewQueueRoute, ReviewSubmissionRoute, SecurityRoute,
@@ -73,7 +74,7 @@ pub fn App() -> impl IntoView {
         <Providers>
             <Router>
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
+                    <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} />
                     <Route
                         path=path!("/reset-password")

@@ -31,10 +31,11 @@ macro_rules! lazy_pages {
 // Each view function's name is its part's name in `doctor_desk_api::preload::parts`, which
 // the server uses to preload the part with the page (and checks against the build).
 lazy_pages! {
-    /// `/login`: signing in. A part of its own, so the doctor app's first load does not
-    /// carry the sign-in forms (the form field and the SMS code among them); a signed-out
-    /// visit gets its pack beside the main module (the server sees no session cookie).
-    LoginRoute => login_view(crate::pages::auth::LoginPage);
+    /// `/login`'s form (the page's heading is in the main module): the doctor app's first
+    /// load does not carry the sign-in forms (the form field and the SMS code among
+    /// them); a signed-out visit gets this pack beside the main module (the server sees
+    /// no session cookie).
+    LoginFormRoute => login_view(crate::pages::auth::LoginForm);
     /// `/register`: a new doctor's account (opened once, from an invitation).
     RegisterRoute => register_view(crate::pages::auth::RegisterPage);
     /// `/reset-password`: a new password with an SMS code.
@@ -90,7 +91,7 @@ lazy_pages! {
 }
 
 /// A lazy page outside the router's own place for it (my patients beside a patient's
-/// file): its part loads just as the route's would, with the loading text meanwhile. The
+/// file; the sign-in form under its page's heading): its part loads just as the route's would, with the loading text meanwhile. The
 /// page is made once: not under a `Suspense`, which would make it anew (its search and
 /// scroll lost) each time one of its own resources reloads.
 pub fn lazy_page<R: LazyRoute>() -> impl IntoView {

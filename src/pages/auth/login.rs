@@ -16,6 +16,7 @@ use crate::{
         submit_button::SubmitButton,
     },
     i18n::{tr, use_texts},
+    pages::lazy::{lazy_page, LoginFormRoute},
     session::use_session,
 };
 
@@ -25,15 +26,39 @@ enum Method {
     SmsCode,
 }
 
+/// The sign-in page. Its heading comes with the main module: it is what a signed-out
+/// doctor sees first (and the page's largest paint). The form, with the form field,
+/// password and SMS code components only other lazy pages share, is a lazy part
+/// (`login_view`) that the server names for download beside the main module.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let t = use_texts();
-    let session = use_session();
-    let next = next_target();
-    leave_when_signed_in(next);
+    leave_when_signed_in(next_target());
     // Arrived here after declining the agreements: say why the service is closed.
     let query = leptos_router::hooks::use_query_map();
     let declined = Memo::new(move |_| query.with(|q| q.get("declined").is_some()));
+    view! {
+        <PublicLayout>
+            <section class="card auth-card">
+                <h1>{tr(|t| t.login_title())}</h1>
+                <Show when=move || declined.get()>
+                    <p class="notice notice-warn" role="alert" data-testid="declined-notice">
+                        {tr(|t| t.declined_notice())}
+                    </p>
+                </Show>
+                <p class="subtitle">{tr(|t| t.login_subtitle())}</p>
+                // Last on the page: the form arriving moves nothing already shown.
+                {lazy_page::<LoginFormRoute>()}
+            </section>
+        </PublicLayout>
+    }
+}
+
+/// How to sign in (password or SMS code), the form, and the ways to the other pages.
+#[component]
+pub fn LoginForm() -> impl IntoView {
+    let t = use_texts();
+    let session = use_session();
+    let next = next_target();
 
     let method = RwSignal::new(Method::Password);
     let phone = RwSignal::new(String::new());
@@ -89,15 +114,6 @@ pub fn LoginPage() -> impl IntoView {
     };
 
     view! {
-        <PublicLayout>
-            <section class="card auth-card">
-                <h1>{tr(|t| t.login_title())}</h1>
-                <Show when=move || declined.get()>
-                    <p class="notice notice-warn" role="alert" data-testid="declined-notice">
-                        {tr(|t| t.declined_notice())}
-                    </p>
-                </Show>
-                <p class="subtitle">{tr(|t| t.login_subtitle())}</p>
                 <div class="tabs" role="tablist" aria-label=tr(|t| t.login_tabs_label())>
                     {tab(Method::Password, "tab-password", |t| t.tab_password())}
                     {tab(Method::SmsCode, "tab-sms", |t| t.tab_sms())}
@@ -170,7 +186,5 @@ pub fn LoginPage() -> impl IntoView {
                         {tr(|t| t.appeal_link())}
                     </A>
                 </p>
-            </section>
-        </PublicLayout>
     }
 }

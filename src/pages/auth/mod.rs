@@ -4,7 +4,7 @@ mod login;
 mod register;
 mod reset_password;
 
-pub use login::LoginPage;
+pub use login::{LoginForm, LoginPage};
 pub use register::RegisterPage;
 pub use reset_password::ResetPasswordPage;
 
