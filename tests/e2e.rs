@@ -51,10 +51,13 @@ const PASSWORD: &str = "doctor2026";
 async fn sign_up_sign_in_flow(h: &Harness) {
     let phone = unique_phone();
 
-    // Signed out, the home page sends the doctor to sign in.
+    // Signed out, the home page sends the doctor to sign in. Without a session cookie
+    // the server names the sign-in form's part to the page, so it downloads beside the
+    // main module (and nothing of the doctor app's, like the consultation's part).
     h.goto("/").await;
     h.wait_path("/login").await;
     h.testid("login-submit").await;
+    part_beside_main_module(h, "login_view").await;
     check_browser(h).await;
     check_tap_targets(h).await;
     check_navigation_layout(h, false).await;

@@ -21,9 +21,10 @@ use crate::{
 /// their texts, which stay in the main module's data like every string literal) took it
 /// to 263.2 KB. Then sign-in became a lazy part (the sign-in forms and the form field,
 /// SMS code and password components with it: 264.8 → 240.6 KB) and JSON went to the
-/// browser's own parser (serde-wasm-bindgen, no serde_json in the wasm): 237.3 KB, so
-/// 247 KB.
-pub const FIRST_LOAD_BUDGET: usize = 247 * 1000;
+/// browser's own parser (serde-wasm-bindgen, no serde_json in the wasm): 237.3 KB. The
+/// sign-in page's heading came back to the main module (its largest paint, /login's LCP
+/// 3.60 → 2.69 s): 239.3 KB, so 249 KB.
+pub const FIRST_LOAD_BUDGET: usize = 249 * 1000;
 
 /// Prints the report; returns the first-load brotli total (the budgeted figure).
 pub fn report(print: bool) -> Result<usize, String> {
