@@ -5,7 +5,8 @@
 // `[file, bytes]`, then the files). Opening a part downloads its pack (or takes the one
 // the page started early, boot.js) and the chunk loader reads the files from it; a file
 // already loaded by another part is simply not used again. `__ddPackFiles` (which files
-// each pack holds) is written in front of this by the build.
+// each pack holds: its own module, then its chunks' numbers as ranges, "split_a_1.wasm
+// 28-52 60") is written in front of this by the build.
 const __ddPacks = new Map();
 function __ddUnpack(buffer) {
   const length = new DataView(buffer).getUint32(0, true);
@@ -36,11 +37,24 @@ function __ddPart(part, load) {
     return load();
   });
 }
+function __ddHolds(part, file) {
+  const [own, ...ranges] = __ddPackFiles[part].split(" ");
+  const chunk = /^chunk_(\d+)\.wasm$/.exec(file);
+  const n = chunk && Number(chunk[1]);
+  return (
+    file === own ||
+    (chunk !== null &&
+      ranges.some((range) => {
+        const [first, last = first] = range.split("-").map(Number);
+        return first <= n && n <= last;
+      }))
+  );
+}
 // The file from a pack on its way, or null when no pack holds it.
 function __ddFromPack(url) {
   const file = url.pathname.split("/").pop();
   for (const [part, files] of __ddPacks) {
-    if (__ddPackFiles[part].includes(file)) {
+    if (__ddHolds(part, file)) {
       return files.then(
         (f) => new Response(f.get(file), { headers: { "Content-Type": "application/wasm" } }),
       );
