@@ -219,53 +219,12 @@ fn print_table(selected: &[&str], figures: &[Figures]) -> bool {
 
 /// schemathesis (PyPI) in a virtualenv of its own under target/, pinned.
 fn ensure_schemathesis() -> Result<PathBuf, String> {
-    let venv = project_root().join("target/audit/schemathesis");
-    let bin = venv.join("bin/schemathesis");
-    if tools::output_of(&bin.display().to_string(), &["--version"]).contains(SCHEMATHESIS_VERSION) {
-        return Ok(bin);
-    }
-    let python = ["python3", "python"]
-        .into_iter()
-        .find(|p| !tools::output_of(p, &["--version"]).is_empty())
-        .ok_or("schemathesis needs Python 3.9+: install python3 (with venv)")?;
-    let venv_s = venv.display().to_string();
-    // Cleared: a virtualenv left half-made, or moved with target/ (its scripts name the old
-    // path), would not run its pip.
-    if tools::run_install(python, &["-m", "venv", "--clear", &venv_s]).is_err() {
-        // Debian ships venv (ensurepip) in a package of its own.
-        let debian = std::path::Path::new("/etc/debian_version").exists();
-        let root = tools::output_of("id", &["-u"]).trim() == "0";
-        let hint = "`python3 -m venv` failed: schemathesis needs a virtualenv \
-                    (Debian/Ubuntu: apt-get install python3-venv)";
-        if !(debian && root) {
-            return Err(hint.into());
-        }
-        tools::run_install("apt-get", &["update", "-qq"])?;
-        tools::run_install(
-            "apt-get",
-            &[
-                "install",
-                "-y",
-                "-qq",
-                "--no-install-recommends",
-                "python3-venv",
-            ],
-        )
-        .map_err(|e| format!("{hint}: {e}"))?;
-        tools::run_install(python, &["-m", "venv", "--clear", &venv_s])
-            .map_err(|e| format!("{hint}: {e}"))?;
-    }
-    let pip = venv.join("bin/pip").display().to_string();
-    tools::run_install(
-        &pip,
-        &[
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
-        ],
-    )?;
-    Ok(bin)
+    tools::ensure_pip_package(
+        &project_root().join("target/audit/schemathesis"),
+        "schemathesis",
+        SCHEMATHESIS_VERSION,
+        "schemathesis",
+    )
 }
 
 /// axe-core (npm): the script the accessibility audit injects into each page.

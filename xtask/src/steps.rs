@@ -155,7 +155,12 @@ fn run_suite(suite: &str) -> Tally {
             for t in &targets {
                 args.extend(["--test", t.as_str()]);
             }
-            tests(&c, &args, &[])
+            // The object-store suite's S3 server; without it that suite fails, saying why.
+            let moto = tools::ensure_moto()
+                .inspect_err(|e| eprintln!("xtask: {e}"))
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            tests(&c, &args, &[("MOTO_SERVER", &moto)])
         }
         "build" => {
             let built = build::spa();

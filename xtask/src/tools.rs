@@ -12,6 +12,7 @@ const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
 const WASM_SPLIT_VERSION: &str = "0.2.4";
 const ESBUILD_VERSION: &str = "0.28.2";
+const MOTO_VERSION: &str = "5.2.1";
 
 /// What `cargo xtask run` and `build` need.
 pub fn ensure_build_tools() -> Result<(), String> {
@@ -218,6 +219,82 @@ pub fn ensure_npm_package(
             wanted.display()
         ))
     }
+}
+
+/// A PyPI package (`name` with its extras, e.g. `moto[server]`) at `version`, in a
+/// virtualenv of its own at `venv`; answers the path of its program `bin`.
+pub fn ensure_pip_package(
+    venv: &Path,
+    name: &str,
+    version: &str,
+    bin: &str,
+) -> Result<PathBuf, String> {
+    let program = venv.join("bin").join(bin);
+    let pip = venv.join("bin/pip").display().to_string();
+    let package = name.split('[').next().unwrap_or(name);
+    if program.exists()
+        && output_of(&pip, &["show", package])
+            .lines()
+            .any(|l| l == format!("Version: {version}"))
+    {
+        return Ok(program);
+    }
+    let python = ["python3", "python"]
+        .into_iter()
+        .find(|p| !output_of(p, &["--version"]).is_empty())
+        .ok_or(format!(
+            "{name} needs Python 3.9+: install python3 (with venv)"
+        ))?;
+    let venv_s = venv.display().to_string();
+    // Cleared: a virtualenv left half-made, or moved with target/ (its scripts name the old
+    // path), would not run its pip.
+    if run_install(python, &["-m", "venv", "--clear", &venv_s]).is_err() {
+        // Debian ships venv (ensurepip) in a package of its own.
+        let debian = Path::new("/etc/debian_version").exists();
+        let root = output_of("id", &["-u"]).trim() == "0";
+        let hint = format!(
+            "`python3 -m venv` failed: {name} needs a virtualenv \
+             (Debian/Ubuntu: apt-get install python3-venv)"
+        );
+        if !(debian && root) {
+            return Err(hint);
+        }
+        run_install("apt-get", &["update", "-qq"])?;
+        run_install(
+            "apt-get",
+            &[
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "python3-venv",
+            ],
+        )
+        .map_err(|e| format!("{hint}: {e}"))?;
+        run_install(python, &["-m", "venv", "--clear", &venv_s])
+            .map_err(|e| format!("{hint}: {e}"))?;
+    }
+    run_install(
+        &pip,
+        &[
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("{name}=={version}"),
+        ],
+    )?;
+    Ok(program)
+}
+
+/// moto's stand-alone S3 server (PyPI), which the object-store suite starts
+/// (`crates/server/tests/files_store.rs`, told where by `MOTO_SERVER`).
+pub fn ensure_moto() -> Result<PathBuf, String> {
+    ensure_pip_package(
+        &project_root().join("target/tools/moto"),
+        "moto[server]",
+        MOTO_VERSION,
+        "moto_server",
+    )
 }
 
 /// Chinese text in screenshots needs a CJK font.

@@ -8,6 +8,12 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` URL; defaults to `<data_dir>/doctor-desk.db`.
     pub database_url: Option<String>,
+    /// Where uploaded files are stored: `None` for `<data_dir>/files`; a folder, or
+    /// `s3://bucket/prefix` for an S3-compatible object store (see `files::FileStore`).
+    pub files: Option<String>,
+    /// The object store's settings, as object_store's keys (`aws_endpoint`,
+    /// `aws_access_key_id`, `aws_secret_access_key`, `aws_region`, `aws_allow_http`, …).
+    pub files_options: Vec<(String, String)>,
     /// The built SPA (`trunk build` output). Without it the server is API-only.
     pub dist_dir: Option<PathBuf>,
     /// Development mode: codes go to an in-memory outbox readable at `/api/v1/dev/sms-outbox`.
@@ -42,6 +48,8 @@ impl Config {
         Config {
             data_dir: data_dir.into(),
             database_url: None,
+            files: None,
+            files_options: Vec::new(),
             dist_dir: None,
             dev: false,
             demo_data: false,

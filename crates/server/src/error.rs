@@ -65,7 +65,8 @@ pub const BUSY_RETRY_AFTER_SECS: i64 = 2;
 /// (retry later) instead of a bare 500.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fault {
-    /// The database is locked by another writer, or no connection came free in time.
+    /// The database is locked by another writer, or no connection came free in time, or
+    /// the object store cannot be reached.
     Busy,
     /// The disk (or quota) is full: for our files or for SQLite itself.
     Full,
@@ -112,6 +113,10 @@ fn fault_of(e: &anyhow::Error) -> Option<Fault> {
             sqlite_fault(e.extended_code)
         } else if let Some(e) = cause.downcast_ref::<std::io::Error>() {
             io_fault(e)
+        } else if let Some(e) = cause.downcast_ref::<object_store::client::HttpError>() {
+            // The object store is out of reach for now, like a database held by a writer.
+            use object_store::client::HttpErrorKind::{Connect, Interrupted, Timeout};
+            matches!(e.kind(), Connect | Timeout | Interrupted).then_some(Fault::Busy)
         } else {
             None
         }

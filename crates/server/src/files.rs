@@ -1,6 +1,7 @@
 //! Uploaded files: received in a stream, recognised by their content (never by the name
-//! or type the client claims), stored under `<data dir>/files/<random id>` with a SHA-256,
-//! and served only to their owner or a reviewer.
+//! or type the client claims), stored under a random id with a SHA-256 in the file store
+//! (`store.rs`: a local folder or an S3-compatible object store), and served only to
+//! their owner or a reviewer.
 
 use std::path::{Path, PathBuf};
 
@@ -14,8 +15,10 @@ use tokio::io::AsyncWriteExt;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 mod serve;
+mod store;
 
 pub(crate) use serve::{send, send_public};
+pub use store::FileStore;
 
 use crate::{
     error::{AppError, AppResult},
@@ -82,7 +85,12 @@ async fn upload_image(
     };
     let mut tx = state.db.begin().await?;
     let kept = upload
-        .keep(&mut tx, Owner::Account(me.account_id), state.clock.unix())
+        .keep(
+            &state,
+            &mut tx,
+            Owner::Account(me.account_id),
+            state.clock.unix(),
+        )
         .await?;
     tx.commit().await?;
     kept.committed();
@@ -104,10 +112,6 @@ pub fn sniff(head: &[u8]) -> Option<&'static str> {
     }
 }
 
-pub fn files_dir(state: &AppState) -> PathBuf {
-    state.config.data_dir.join("files")
-}
-
 /// Whose file it is: a doctor's (or reviewer's) account, a patient, or an appeal (filed
 /// signed out, so nobody's until a reviewer decides).
 #[derive(Debug, Clone, Copy)]
@@ -117,34 +121,31 @@ pub enum Owner {
     Appeal,
 }
 
-/// An upload received into a temporary file. Dropped before `keep`, it leaves nothing.
+/// An upload received into a file of the spool folder. Dropped, it leaves nothing there.
 pub struct Upload {
     pub id: String,
     pub content_type: &'static str,
     pub size: u64,
     pub sha256: String,
     temp: PathBuf,
-    dir: PathBuf,
-    kept: bool,
 }
 
 impl Drop for Upload {
     fn drop(&mut self) {
-        if !self.kept {
-            let _ = std::fs::remove_file(&self.temp);
-        }
+        let _ = std::fs::remove_file(&self.temp);
     }
 }
 
 impl Upload {
-    /// Streams a multipart field to disk, checking size and content on the way.
+    /// Streams a multipart field into the spool folder, checking size and content on the
+    /// way.
     pub async fn receive(
         state: &AppState,
         mut field: Field<'_>,
         allowed: &[&str],
     ) -> AppResult<Upload> {
-        let dir = files_dir(state);
-        tokio::fs::create_dir_all(&dir).await?;
+        let dir = state.files.spool();
+        tokio::fs::create_dir_all(dir).await?;
         let mut raw = [0u8; 18];
         rand::thread_rng().fill_bytes(&mut raw);
         let id = URL_SAFE_NO_PAD.encode(raw);
@@ -155,8 +156,6 @@ impl Upload {
             size: 0,
             sha256: String::new(),
             temp,
-            dir,
-            kept: false,
         };
         let mut file = tokio::fs::File::create(&upload.temp).await?;
         let mut hasher = Sha256::new();
@@ -173,8 +172,7 @@ impl Upload {
             file.write_all(&chunk).await?;
         }
         file.flush().await?;
-        // On disk before the row that points at it is committed; a full disk or quota
-        // some file systems report only now is a 507 like any other.
+        // A full disk or quota some file systems report only now is a 507 like any other.
         file.sync_all().await?;
         if upload.size == 0 {
             return Err(AppError::OnField(ErrorCode::EmptyFile, "file"));
@@ -208,10 +206,12 @@ impl Upload {
         &self.temp
     }
 
-    /// Records the file in the transaction and moves it into place. If the transaction
-    /// then fails to commit, call `discard` on the returned path.
+    /// Records the file in the transaction and streams it into the file store, before the
+    /// commit, so a committed row always has its file. The returned `KeptFile` deletes the
+    /// stored file again unless told the transaction committed.
     pub async fn keep(
-        mut self,
+        self,
+        state: &AppState,
         tx: &mut SqliteConnection,
         owner: Owner,
         now: i64,
@@ -242,32 +242,32 @@ impl Upload {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        let path = self.dir.join(&self.id);
-        tokio::fs::rename(&self.temp, &path).await?;
-        self.kept = true;
+        // A store that fails half-way keeps nothing: a put is atomic, and a multipart
+        // upload is aborted.
+        state.files.put_file(&self.id, &self.temp).await?;
         Ok(KeptFile {
-            path,
-            committed: false,
+            store: state.files.clone(),
+            id: Some(self.id.clone()),
         })
     }
 }
 
-/// A file moved into place whose row is not committed yet; removed on drop unless `committed`.
+/// A stored file whose row is not committed yet; deleted on drop unless `committed`.
 pub struct KeptFile {
-    path: PathBuf,
-    committed: bool,
+    store: FileStore,
+    id: Option<String>,
 }
 
 impl KeptFile {
     pub fn committed(mut self) {
-        self.committed = true;
+        self.id = None;
     }
 }
 
 impl Drop for KeptFile {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.path);
+        if let Some(id) = self.id.take() {
+            self.store.delete_later(id);
         }
     }
 }
@@ -291,16 +291,22 @@ pub async fn delete(
 /// A file whose row is deleted in a transaction; dropped without `unlink` (the commit
 /// failed), the file stays.
 #[must_use = "unlink the file once the transaction has committed"]
-pub struct DeletedFile(PathBuf);
+pub struct DeletedFile {
+    store: FileStore,
+    id: String,
+}
 
 impl DeletedFile {
     /// The stored file of a row deleted by other means (a statement deleting many).
     pub fn stored(state: &AppState, file_id: &str) -> Self {
-        DeletedFile(files_dir(state).join(file_id))
+        DeletedFile {
+            store: state.files.clone(),
+            id: file_id.to_owned(),
+        }
     }
 
     pub async fn unlink(self) {
-        remove_quietly(&self.0).await;
+        remove_quietly(&self.store, &self.id).await;
     }
 }
 
@@ -330,16 +336,15 @@ pub async fn purge_unreferenced(state: &AppState) -> AppResult<u64> {
     .fetch_all(&state.db)
     .await?;
     ids.extend(patients);
-    let dir = files_dir(state);
     for id in &ids {
-        remove_quietly(&dir.join(id)).await;
+        remove_quietly(&state.files, id).await;
     }
     Ok(ids.len() as u64)
 }
 
-async fn remove_quietly(path: &Path) {
-    if let Err(e) = tokio::fs::remove_file(path).await {
-        tracing::warn!(error = %e, path = %path.display(), "could not remove a file");
+async fn remove_quietly(store: &FileStore, id: &str) {
+    if let Err(e) = store.delete(id).await {
+        tracing::warn!(error = %e, id, "could not delete a stored file");
     }
 }
 

@@ -40,10 +40,11 @@ pub async fn daily(state: &AppState) {
     }
 }
 
-/// At start: no upload is in flight yet, so every `.part` file is left from a crash.
+/// At start: no upload is in flight yet, so every `.part` file of the spool folder is left
+/// from a crash.
 pub async fn remove_partial_uploads(state: &AppState) -> std::io::Result<u64> {
-    let dir = files::files_dir(state);
-    let mut entries = match tokio::fs::read_dir(&dir).await {
+    let dir = state.files.spool();
+    let mut entries = match tokio::fs::read_dir(dir).await {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(e),

@@ -115,6 +115,12 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
     )
     .await?;
     let rules = posts::rules::load(config.compliance_rules.as_deref())?;
+    let files = files::FileStore::open(
+        &config.data_dir,
+        config.files.as_deref(),
+        &config.files_options,
+    )?;
+    files.check().await?;
     let sms: Arc<dyn sms::SmsSender> = if config.dev {
         Arc::new(sms::DevOutbox::default())
     } else {
@@ -132,6 +138,7 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
         writer: Arc::default(),
         sessions: Arc::new(auth::session_cache::SessionCache::new(watch)),
         rules: Arc::new(rules),
+        files,
     };
     if state.config.demo_data {
         demo::seed(&state).await?;
@@ -238,6 +245,7 @@ pub async fn spawn(config: Config, addr: &str, clock: Arc<dyn Clock>) -> anyhow:
         );
     }
     let (app, state) = app(config, clock).await?;
+    tracing::info!("files are stored in the {}", state.files.describe());
     match housekeeping::remove_partial_uploads(&state).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(removed = n, "removed uploads interrupted by a crash"),

@@ -33,6 +33,12 @@ struct Cli {
     /// SQLite URL; defaults to <data-dir>/doctor-desk.db.
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// Where uploads are stored: a folder (default <data-dir>/files) or an S3-compatible
+    /// object store, `s3://bucket/prefix`, set up by the usual AWS_* variables
+    /// (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
+    /// AWS_ALLOW_HTTP for an endpoint without TLS).
+    #[arg(long, env = "DOCTOR_DESK_FILES", global = true)]
+    files: Option<String>,
     /// The built SPA to serve (output of `trunk build`).
     #[arg(long, env = "DOCTOR_DESK_DIST", global = true)]
     dist: Option<PathBuf>,
@@ -203,6 +209,11 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut config = Config {
         database_url: cli.database_url,
+        files: cli.files,
+        files_options: std::env::vars()
+            .filter(|(key, _)| key.starts_with("AWS_"))
+            .map(|(key, value)| (key.to_ascii_lowercase(), value))
+            .collect(),
         dist_dir: cli.dist,
         dev: cli.dev,
         demo_data: cli.demo,

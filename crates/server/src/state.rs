@@ -27,6 +27,8 @@ pub struct AppState {
     pub sessions: Arc<crate::auth::session_cache::SessionCache>,
     /// The compliance word lists posts are checked against (read once at start).
     pub rules: Arc<Rules>,
+    /// Where uploaded files are stored.
+    pub files: crate::files::FileStore,
 }
 
 impl AppState {

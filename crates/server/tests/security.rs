@@ -643,7 +643,8 @@ async fn the_daily_purge_removes_what_nothing_needs() {
     let kept = common::upload(&mut d, "practice", &[("number", "110330100000456")], JPEG).await;
     let kept = kept["file_id"].as_str().unwrap().to_owned();
     let files = app.state.config.data_dir.join("files");
-    std::fs::write(files.join("crashed.part"), b"half an upload").unwrap();
+    let crashed = app.state.files.spool().join("crashed.part");
+    std::fs::write(&crashed, b"half an upload").unwrap();
     let mut gone = app.browser();
     assert_eq!(gone.login(PHONE, PASSWORD).await.status, StatusCode::OK);
     gone.post("/api/v1/auth/logout", json!({})).await;
@@ -663,7 +664,7 @@ async fn the_daily_purge_removes_what_nothing_needs() {
         .await
         .unwrap();
     assert_eq!(removed, 1);
-    assert!(!files.join("crashed.part").exists());
+    assert!(!crashed.exists());
 
     // Codes and sessions past their time go too.
     app.clock.advance(Duration::days(40));

@@ -1,14 +1,13 @@
 //! Serving a stored file: only to whoever may see it, and inert whatever it holds.
 
 use axum::{
-    body::Body,
     extract::{Path as UrlPath, State},
     http::{header, HeaderValue},
     response::{IntoResponse, Response},
 };
 use doctor_desk_api::{ErrorBody, ErrorCode};
 
-use super::{files_dir, IMAGES};
+use super::IMAGES;
 use crate::{
     error::{AppError, AppResult},
     extractor::SignedIn,
@@ -126,26 +125,15 @@ async fn respond(
     content_type: &str,
     cache_control: &'static str,
 ) -> AppResult<Response> {
-    // Ids are ours (random, URL-safe base64), but never trust a path component.
-    if !id
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    let Some((body, size)) = state.files.get(id).await? else {
+        // A row without its file: ours to investigate, but to the client the file simply
+        // is not there.
+        tracing::error!(id, "a stored file is missing");
         return Err(AppError::Code(ErrorCode::NotFound));
-    }
-    let path = files_dir(state).join(id);
-    let bytes = tokio::fs::read(&path).await.map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            // A row without its file: ours to investigate, but to the client the file
-            // simply is not there.
-            tracing::error!(error = %e, path = %path.display(), "a stored file is missing");
-            AppError::Code(ErrorCode::NotFound)
-        } else {
-            AppError::Internal(e.into())
-        }
-    })?;
-    let mut response = Body::from(bytes).into_response();
+    };
+    let mut response = body.into_response();
     let headers = response.headers_mut();
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_str(content_type)

@@ -99,8 +99,6 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
         days_ago: 2 + (k * 37) % 150,
     }));
 
-    let dir = crate::files::files_dir(state);
-    tokio::fs::create_dir_all(&dir).await?;
     let mut tx = state.db.begin().await?;
     for (n, kind) in kinds.into_iter().enumerate() {
         let mut rng = StdRng::seed_from_u64(n as u64);
@@ -121,7 +119,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
         .fetch_one(&mut *tx)
         .await?;
         let file_id = format!("demo-record-{n:03}");
-        tokio::fs::write(dir.join(&file_id), RECORD_PNG).await?;
+        state.files.put_bytes(&file_id, RECORD_PNG).await?;
         sqlx::query(
             "INSERT INTO patient_files (id, patient_id, content_type, size, sha256, created_at)
              VALUES (?, ?, 'image/png', ?, '', ?)",

@@ -215,7 +215,7 @@ async fn upload(
     };
     let mut tx = state.db.begin().await?;
     let kept = upload
-        .keep(&mut tx, Owner::Patient(me.id), state.clock.unix())
+        .keep(&state, &mut tx, Owner::Patient(me.id), state.clock.unix())
         .await?;
     tx.commit().await?;
     kept.committed();

@@ -331,7 +331,12 @@ pub async fn upload(
     let now = state.clock.unix();
     let file_id = upload.id.clone();
     let kept = upload
-        .keep(&mut tx, crate::files::Owner::Account(me.account_id), now)
+        .keep(
+            &state,
+            &mut tx,
+            crate::files::Owner::Account(me.account_id),
+            now,
+        )
         .await?;
     let mut unlink = Vec::new();
     if let Some(earlier) = &earlier_renewal {

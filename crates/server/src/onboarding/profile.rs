@@ -382,6 +382,7 @@ pub async fn upload_avatar(
     let mut tx = state.db.begin().await?;
     let kept = upload
         .keep(
+            &state,
             &mut tx,
             crate::files::Owner::Account(me.account_id),
             state.clock.unix(),

@@ -75,7 +75,7 @@ pub async fn upload(
     let file_id = upload.id.clone();
     let mut tx = state.db.begin().await?;
     let kept = upload
-        .keep(&mut tx, Owner::Account(me.account_id), now)
+        .keep(&state, &mut tx, Owner::Account(me.account_id), now)
         .await?;
     sqlx::query(
         "INSERT INTO post_images (file_id, post_id, width, height, created_at)

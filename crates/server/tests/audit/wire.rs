@@ -371,12 +371,9 @@ impl Audit {
     }
 }
 
-/// Stored files that no `files` or `patient_files` row names (and leftover `.part`s).
+/// Stored files that no `files` or `patient_files` row names, and leftover `.part`s.
 pub async fn orphans(app: &TestApp) -> Vec<String> {
-    let dir = app.state.config.data_dir.join("files");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
+    let (stored, spooled) = crate::common::file_store(app).await;
     let mut known: Vec<String> = sqlx::query_scalar("SELECT id FROM files")
         .fetch_all(&app.state.db)
         .await
@@ -387,10 +384,10 @@ pub async fn orphans(app: &TestApp) -> Vec<String> {
             .await
             .unwrap(),
     );
-    let mut out: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+    let mut out: Vec<String> = stored
+        .into_iter()
         .filter(|name| !known.contains(name))
+        .chain(spooled)
         .collect();
     out.sort();
     out

@@ -9,7 +9,7 @@ use std::{collections::BTreeSet, path::Path};
 use serde_json::json;
 
 use crate::{
-    common::{my_patient, open_service, Browser, Reply, TestApp, JPEG},
+    common::{file_store, my_patient, open_service, Browser, Reply, TestApp, JPEG},
     report::Report,
     tmpfs::{fill, shrink, Mounted, Tmpfs},
 };
@@ -42,14 +42,9 @@ async fn integrity(app: &TestApp) -> String {
 }
 
 /// What is wrong in the file store: `.part` files, rows without a file, files without a row.
-async fn store_problems(app: &TestApp, files_dir: &Path) -> Vec<String> {
-    let on_disk: BTreeSet<String> = std::fs::read_dir(files_dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
+async fn store_problems(app: &TestApp) -> Vec<String> {
+    let (stored, spooled) = file_store(app).await;
+    let on_disk: BTreeSet<String> = stored.into_iter().collect();
     let rows: BTreeSet<String> =
         sqlx::query_scalar("SELECT id FROM files UNION ALL SELECT id FROM patient_files")
             .fetch_all(&app.state.db)
@@ -60,6 +55,7 @@ async fn store_problems(app: &TestApp, files_dir: &Path) -> Vec<String> {
     let mut problems: Vec<String> = on_disk
         .difference(&rows)
         .map(|f| format!("file without a row: {f}"))
+        .chain(spooled.iter().map(|f| format!("left in the spool: {f}")))
         .collect();
     problems.extend(
         rows.difference(&on_disk)
@@ -87,18 +83,16 @@ pub async fn run(report: &Report) {
             return;
         }
     };
-    let data = mount.path().join("data");
-    let data_dir = data.clone();
+    let data_dir = mount.path().join("data");
     let app = TestApp::with_config(|c| c.data_dir = data_dir).await;
-    cases(report, &app, &data, mount.path()).await;
+    cases(report, &app, mount.path()).await;
     // Nothing may hold a file on the tmpfs when it is unmounted.
     app.state.db.close().await;
     drop(app);
     drop(mount);
 }
 
-async fn cases(report: &Report, app: &TestApp, data: &Path, root: &Path) {
-    let files_dir = data.join("files");
+async fn cases(report: &Report, app: &TestApp, root: &Path) {
     let (mut d, doctor_id) = open_service(app, "13911116001", "陈静").await;
     let (mut p, consultation, _) = my_patient(app, &mut d, doctor_id, "13722226001", "钱一").await;
     let send_path = format!("/api/v1/patient/consultations/{consultation}/messages");
@@ -187,7 +181,7 @@ async fn cases(report: &Report, app: &TestApp, data: &Path, root: &Path) {
         is_full(&r),
         || shape(&r),
     );
-    let problems = store_problems(app, &files_dir).await;
+    let problems = store_problems(app).await;
     report.check("disk: nothing half-written is left (no .part, every row has its file and every file its row)", problems.is_empty(), || problems.join("; "));
     let rows: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM files) + (SELECT COUNT(*) FROM patient_files)",
@@ -252,7 +246,7 @@ async fn cases(report: &Report, app: &TestApp, data: &Path, root: &Path) {
         status == 200 && bytes == photo(),
         || format!("{status}, {} bytes", bytes.len()),
     );
-    let problems = store_problems(app, &files_dir).await;
+    let problems = store_problems(app).await;
     report.check(
         "disk: the file store matches its rows after the episode",
         problems.is_empty(),

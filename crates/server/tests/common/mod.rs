@@ -656,3 +656,21 @@ pub fn assert_one_with_status(replies: &[Reply], status: StatusCode) {
             .collect::<Vec<_>>()
     );
 }
+
+/// The ids of the stored files (read through the file store, wherever it keeps them) and
+/// the names left in the spool folder, once deletions the server started in the
+/// background (an upload whose row did not commit) have ended.
+pub async fn file_store(app: &TestApp) -> (Vec<String>, Vec<String>) {
+    app.state.files.settled().await;
+    let mut stored = app.state.files.list().await.unwrap();
+    stored.sort();
+    let mut spooled: Vec<String> = std::fs::read_dir(app.state.files.spool())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    spooled.sort();
+    (stored, spooled)
+}

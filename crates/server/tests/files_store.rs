@@ -1,0 +1,284 @@
+//! Files on an S3-compatible object store (`--files s3://bucket/prefix`), against a real S3
+//! server: moto's stand-alone server (PyPI `moto[server]`, which `cargo xtask test`
+//! installs), started on a free port for each test. Every check reads the bucket with a
+//! client of its own as well as through our API.
+
+mod common;
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use axum::http::{header, StatusCode};
+use chrono::Duration as Days;
+use common::{upload, TestApp, JPEG};
+use object_store::{
+    aws::{AmazonS3, AmazonS3Builder},
+    ObjectStoreExt,
+};
+use sha2::{Digest, Sha256};
+
+const BUCKET: &str = "doctor-desk-files";
+const PREFIX: &str = "hospital-a/uploads";
+
+/// A moto S3 server of this test's own, stopped on drop (also when the test fails).
+struct S3Server {
+    child: Child,
+    url: String,
+}
+
+impl S3Server {
+    async fn start() -> S3Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // Where `cargo xtask test` installed it; otherwise from PATH.
+        let program = std::env::var("MOTO_SERVER")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| "moto_server".into());
+        let child = Command::new(&program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {program} ({e}): `cargo xtask test` installs it, or \
+                     `pip install 'moto[server]'`"
+                )
+            });
+        let server = S3Server {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(r) = client.get(&server.url).send().await {
+                if r.status().is_success() {
+                    break;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not start in 60 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let made = client
+            .put(format!("{}/{BUCKET}", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert!(made.status().is_success(), "bucket: {}", made.status());
+        server
+    }
+
+    /// A client of the bucket of its own (not the server's store).
+    fn bucket(&self) -> AmazonS3 {
+        AmazonS3Builder::new()
+            .with_endpoint(&self.url)
+            .with_bucket_name(BUCKET)
+            .with_access_key_id("doctor-desk")
+            .with_secret_access_key("doctor-desk-secret")
+            .with_region("cn-north-1")
+            .with_allow_http(true)
+            .build()
+            .unwrap()
+    }
+
+    /// The object's bytes as S3 itself serves them; `None` if there is no such object.
+    async fn object(&self, id: &str) -> Option<Vec<u8>> {
+        let key = object_store::path::Path::from(format!("{PREFIX}/{id}"));
+        match self.bucket().get(&key).await {
+            Ok(found) => Some(found.bytes().await.unwrap().to_vec()),
+            Err(object_store::Error::NotFound { .. }) => None,
+            Err(e) => panic!("S3 answered {e} for {id}"),
+        }
+    }
+
+    async fn delete(&self, id: &str) {
+        let key = object_store::path::Path::from(format!("{PREFIX}/{id}"));
+        self.bucket().delete(&key).await.unwrap();
+    }
+
+    async fn app(&self) -> TestApp {
+        TestApp::with_config(|c| self.configure(c, BUCKET)).await
+    }
+
+    fn configure(&self, c: &mut doctor_desk_server::Config, bucket: &str) {
+        c.files = Some(format!("s3://{bucket}/{PREFIX}"));
+        c.files_options = [
+            ("aws_endpoint", self.url.as_str()),
+            ("aws_access_key_id", "doctor-desk"),
+            ("aws_secret_access_key", "doctor-desk-secret"),
+            ("aws_region", "cn-north-1"),
+            ("aws_allow_http", "true"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .to_vec();
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn local_files(app: &TestApp) -> Vec<String> {
+    std::fs::read_dir(app.state.config.data_dir.join("files"))
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn uploads_are_stored_in_the_bucket_and_served_from_it() {
+    let s3 = S3Server::start().await;
+    let app = s3.app().await;
+    let mut owner = app.doctor("13911117001").await;
+    let mut other = app.doctor("13911117002").await;
+
+    let photo = owner
+        .post_multipart("/api/v1/files", &[], Some(("IMG_0001.jpg", JPEG)))
+        .await;
+    assert_eq!(photo.status, StatusCode::CREATED, "{}", photo.json);
+    let id = photo.json["file_id"].as_str().unwrap().to_owned();
+    assert_eq!(s3.object(&id).await.as_deref(), Some(JPEG), "in the bucket");
+    assert!(
+        local_files(&app).is_empty(),
+        "nothing stored on this machine"
+    );
+    let (stored, spooled) = common::file_store(&app).await;
+    assert_eq!(stored, std::slice::from_ref(&id));
+    assert!(spooled.is_empty(), "the spool is emptied: {spooled:?}");
+
+    let (status, headers, bytes) = owner.get_bytes(&format!("/api/v1/files/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes, JPEG);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
+    assert_eq!(headers[header::CONTENT_LENGTH], JPEG.len().to_string());
+    assert_eq!(headers[header::CACHE_CONTROL], "private, no-store");
+    let (status, _, _) = other.get_bytes(&format!("/api/v1/files/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another doctor's file");
+
+    // A row whose object is gone from the bucket is not there either.
+    s3.delete(&id).await;
+    let missing = owner.get(&format!("/api/v1/files/{id}")).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.error_code(), "not_found");
+}
+
+#[tokio::test]
+async fn a_large_pdf_streams_in_parts_and_reads_back_whole() {
+    let s3 = S3Server::start().await;
+    let app = s3.app().await;
+    let mut d = app.doctor("13911117011").await;
+    // 9.5 MB: more than one part of the store's multipart upload (8 MiB).
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend((0..9_500_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    let doc = upload(&mut d, "practice", &[("number", "110330100000456")], &pdf).await;
+    let id = doc["file_id"].as_str().unwrap().to_owned();
+    let in_bucket = s3.object(&id).await.expect("in the bucket");
+    assert_eq!(Sha256::digest(&in_bucket), Sha256::digest(&pdf));
+    let (status, headers, bytes) = d.get_bytes(&format!("/api/v1/files/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_DISPOSITION], "attachment");
+    assert_eq!(bytes.len(), pdf.len());
+    assert_eq!(Sha256::digest(&bytes), Sha256::digest(&pdf));
+
+    // Replaced before review: the old object leaves the bucket.
+    let again = upload(&mut d, "practice", &[("number", "110330100000456")], JPEG).await;
+    let new_id = again["file_id"].as_str().unwrap();
+    assert_eq!(s3.object(&id).await, None, "the replaced file is deleted");
+    assert_eq!(s3.object(new_id).await.as_deref(), Some(JPEG));
+}
+
+#[tokio::test]
+async fn the_daily_purge_deletes_unreferenced_objects() {
+    let s3 = S3Server::start().await;
+    let app = s3.app().await;
+    let mut d = app.doctor("13911117021").await;
+    let unsent = d
+        .post_multipart("/api/v1/files", &[], Some(("a.jpg", JPEG)))
+        .await;
+    let unsent = unsent.json["file_id"].as_str().unwrap().to_owned();
+    let kept = upload(&mut d, "practice", &[("number", "110330100000456")], JPEG).await;
+    let kept = kept["file_id"].as_str().unwrap().to_owned();
+    app.clock.advance(Days::hours(25));
+    doctor_desk_server::housekeeping::daily(&app.state).await;
+    assert_eq!(
+        s3.object(&unsent).await,
+        None,
+        "the unsent photo is deleted"
+    );
+    assert!(
+        s3.object(&kept).await.is_some(),
+        "the document's file stays"
+    );
+}
+
+#[tokio::test]
+async fn a_store_out_of_reach_answers_busy_and_keeps_nothing() {
+    let mut s3 = S3Server::start().await;
+    let app = s3.app().await;
+    let mut d = app.doctor("13911117031").await;
+    let stored = d
+        .post_multipart("/api/v1/files", &[], Some(("a.jpg", JPEG)))
+        .await;
+    let id = stored.json["file_id"].as_str().unwrap().to_owned();
+    let _ = s3.child.kill();
+    let _ = s3.child.wait();
+
+    let started = Instant::now();
+    let r = d
+        .post_multipart("/api/v1/files", &[], Some(("b.jpg", JPEG)))
+        .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.json);
+    assert_eq!(r.error_code(), "busy");
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "gave up in {:?}",
+        started.elapsed()
+    );
+    let files: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM files")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(files, 1, "no row for the refused upload");
+    let spooled = std::fs::read_dir(app.state.files.spool()).unwrap().count();
+    assert_eq!(spooled, 0, "the spool is emptied");
+    let read = d.get(&format!("/api/v1/files/{id}")).await;
+    assert_eq!(
+        read.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        read.json
+    );
+}
+
+#[tokio::test]
+async fn a_bucket_that_is_not_there_stops_the_start() {
+    let s3 = S3Server::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = doctor_desk_server::Config::new(dir.path());
+    s3.configure(&mut config, "no-such-bucket");
+    let clock = doctor_desk_server::ManualClock::new(chrono::Utc::now());
+    let started = doctor_desk_server::app(config, std::sync::Arc::new(clock)).await;
+    let error = format!("{:#}", started.err().expect("the start is refused"));
+    assert!(
+        error.contains("cannot read the object store s3://no-such-bucket/")
+            && error.contains("NoSuchBucket"),
+        "{error}"
+    );
+}
