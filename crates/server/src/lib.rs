@@ -18,6 +18,7 @@ pub mod follow_ups;
 mod health;
 pub mod housekeeping;
 pub mod inbox;
+pub mod jobs;
 pub mod markdown;
 pub mod onboarding;
 pub mod openapi;
@@ -251,36 +252,7 @@ pub async fn spawn(config: Config, addr: &str, clock: Arc<dyn Clock>) -> anyhow:
         Ok(n) => tracing::info!(removed = n, "removed uploads interrupted by a crash"),
         Err(e) => tracing::warn!(error = %e, "could not look for interrupted uploads"),
     }
-    let housekeeper = {
-        let state = state.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
-            loop {
-                tick.tick().await;
-                housekeeping::daily(&state).await;
-            }
-        })
-    };
-    // Deadlines pass whether or not anybody looks: close and refund in the background too.
-    let sweeper = {
-        let state = state.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
-            loop {
-                tick.tick().await;
-                if let Err(e) = inbox::deadlines::sweep(&state).await {
-                    tracing::warn!(error = %e, "deadline sweep failed");
-                }
-                if let Err(e) = inbox::deadlines::warn_close(&state).await {
-                    tracing::warn!(error = %e, "warning of close deadlines failed");
-                }
-                // A deletion takes effect when its cooling-off ends, not at the next daily run.
-                if let Err(e) = account::retention::carry_out_due(&state, false).await {
-                    tracing::warn!(error = %e, "carrying out due account deletions failed");
-                }
-            }
-        })
-    };
+    let jobs = jobs::start(&state);
     let (tx, rx) = oneshot::channel::<()>();
     let hub = state.hub.clone();
     let handle = tokio::spawn(async move {
@@ -293,8 +265,9 @@ pub async fn spawn(config: Config, addr: &str, clock: Arc<dyn Clock>) -> anyhow:
             hub.close();
         })
         .await;
-        sweeper.abort();
-        housekeeper.abort();
+        for job in jobs {
+            job.abort();
+        }
         if let Err(e) = served {
             tracing::error!(error = %e, "server stopped with an error");
         }
