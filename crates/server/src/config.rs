@@ -109,6 +109,9 @@ pub struct Limits {
     pub quick_replies_max: i64,
     /// Uploads that nothing refers to are deleted after this long.
     pub unreferenced_upload_secs: i64,
+    /// A stored file without a row (its upload's transaction never committed: the server
+    /// stopped in between) is deleted once it is this old, by the store's own clock.
+    pub orphan_file_secs: u64,
     /// Public questions one patient may ask in an hour.
     pub questions_per_patient_per_hour: i64,
     /// Appeals (tries included: a wrong code counts) from one client in a day.
@@ -135,6 +138,7 @@ impl Default for Limits {
             stream_session_check_secs: 60,
             quick_replies_max: 50,
             unreferenced_upload_secs: 24 * 3600,
+            orphan_file_secs: 3600,
             questions_per_patient_per_hour: 5,
             appeals_per_ip_per_day: 10,
             appeals_per_id_number_per_day: 5,

@@ -342,6 +342,30 @@ pub async fn purge_unreferenced(state: &AppState) -> AppResult<u64> {
     Ok(ids.len() as u64)
 }
 
+/// Deletes stored files that no row names, older than `orphan_file_secs`: left when the
+/// server stopped between storing an upload and committing its row, or when deleting one
+/// whose row did not commit failed. Younger ones may be uploads committing right now.
+pub async fn purge_orphans(state: &AppState) -> AppResult<u64> {
+    let stored = state.files.list_with_age().await?;
+    let min_age = std::time::Duration::from_secs(state.config.limits.orphan_file_secs);
+    let rows: std::collections::HashSet<String> = sqlx::query_scalar(
+        "SELECT id FROM files UNION ALL SELECT id FROM patient_files
+         UNION ALL SELECT id FROM appeal_files",
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .collect();
+    let mut removed = 0;
+    for (id, age) in stored {
+        if age >= min_age && !rows.contains(&id) {
+            state.files.delete(&id).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 async fn remove_quietly(store: &FileStore, id: &str) {
     if let Err(e) = store.delete(id).await {
         tracing::warn!(error = %e, id, "could not delete a stored file");

@@ -1,6 +1,6 @@
 //! What keeps the database and the file store from growing without bound: expired and
-//! idle sessions, old SMS codes and rate-limit hits, uploads nothing refers to, and the
-//! `.part` files an interrupted upload leaves behind. The daily run also marks follow-up
+//! idle sessions, old SMS codes and rate-limit hits, uploads nothing refers to, stored
+//! files without a row, and the `.part` files an interrupted upload leaves behind. The daily run also marks follow-up
 //! visits missed that nobody looked at for 7 days after their due date, and runs the
 //! retention job (`account::retention`).
 
@@ -8,13 +8,17 @@ use crate::{auth, error::AppResult, files, follow_ups, rate_limit, state::AppSta
 
 /// The daily purge. Each part logs what it removed; one failing does not stop the rest.
 pub async fn daily(state: &AppState) {
-    let parts: [(&str, AppResult<u64>); 4] = [
+    let parts: [(&str, AppResult<u64>); 5] = [
         ("sessions", auth::session::purge(state).await),
         ("sms codes", auth::sms_code::purge(state).await),
         ("rate-limit hits", rate_limit::purge(state).await),
         (
             "unreferenced uploads",
             files::purge_unreferenced(state).await,
+        ),
+        (
+            "stored files without a row",
+            files::purge_orphans(state).await,
         ),
     ];
     for (what, result) in parts {

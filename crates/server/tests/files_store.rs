@@ -101,6 +101,11 @@ impl S3Server {
         }
     }
 
+    async fn put(&self, id: &str, bytes: &'static [u8]) {
+        let key = object_store::path::Path::from(format!("{PREFIX}/{id}"));
+        self.bucket().put(&key, bytes.into()).await.unwrap();
+    }
+
     async fn delete(&self, id: &str) {
         let key = object_store::path::Path::from(format!("{PREFIX}/{id}"));
         self.bucket().delete(&key).await.unwrap();
@@ -206,7 +211,12 @@ async fn a_large_pdf_streams_in_parts_and_reads_back_whole() {
 #[tokio::test]
 async fn the_daily_purge_deletes_unreferenced_objects() {
     let s3 = S3Server::start().await;
-    let app = s3.app().await;
+    // Every file without a row counts as left behind, however young.
+    let app = TestApp::with_config(|c| {
+        s3.configure(c, BUCKET);
+        c.limits.orphan_file_secs = 0;
+    })
+    .await;
     let mut d = app.doctor("13911117021").await;
     let unsent = d
         .post_multipart("/api/v1/files", &[], Some(("a.jpg", JPEG)))
@@ -214,12 +224,19 @@ async fn the_daily_purge_deletes_unreferenced_objects() {
     let unsent = unsent.json["file_id"].as_str().unwrap().to_owned();
     let kept = upload(&mut d, "practice", &[("number", "110330100000456")], JPEG).await;
     let kept = kept["file_id"].as_str().unwrap().to_owned();
+    // Stored by an upload whose row never committed (the server stopped in between).
+    s3.put("left-behind", JPEG).await;
     app.clock.advance(Days::hours(25));
     doctor_desk_server::housekeeping::daily(&app.state).await;
     assert_eq!(
         s3.object(&unsent).await,
         None,
         "the unsent photo is deleted"
+    );
+    assert_eq!(
+        s3.object("left-behind").await,
+        None,
+        "the file without a row too"
     );
     assert!(
         s3.object(&kept).await.is_some(),

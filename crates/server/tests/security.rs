@@ -645,6 +645,8 @@ async fn the_daily_purge_removes_what_nothing_needs() {
     let files = app.state.config.data_dir.join("files");
     let crashed = app.state.files.spool().join("crashed.part");
     std::fs::write(&crashed, b"half an upload").unwrap();
+    // Stored a moment ago with no row yet: maybe an upload committing right now.
+    std::fs::write(files.join("committing"), b"an upload").unwrap();
     let mut gone = app.browser();
     assert_eq!(gone.login(PHONE, PASSWORD).await.status, StatusCode::OK);
     gone.post("/api/v1/auth/logout", json!({})).await;
@@ -653,6 +655,10 @@ async fn the_daily_purge_removes_what_nothing_needs() {
     doctor_desk_server::housekeeping::daily(&app.state).await;
     assert!(!files.join(&unsent).exists(), "the unsent photo is deleted");
     assert!(files.join(&kept).exists(), "the document's file stays");
+    assert!(
+        files.join("committing").exists(),
+        "a file without a row stays while it is younger than an hour"
+    );
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM files WHERE id = ?")
         .bind(&unsent)
         .fetch_one(&app.state.db)

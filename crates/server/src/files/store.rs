@@ -193,6 +193,16 @@ impl FileStore {
 
     /// The ids of every stored file.
     pub async fn list(&self) -> AppResult<Vec<String>> {
+        Ok(self
+            .list_with_age()
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect())
+    }
+
+    /// Every stored file's id and how long ago it was stored, by the store's clock.
+    pub async fn list_with_age(&self) -> AppResult<Vec<(String, Duration)>> {
         use futures_util::TryStreamExt;
         let found: Vec<object_store::ObjectMeta> = self
             .store
@@ -200,9 +210,13 @@ impl FileStore {
             .try_collect()
             .await
             .map_err(|e| AppError::Internal(e.into()))?;
+        let now = chrono::Utc::now();
         Ok(found
             .into_iter()
-            .filter_map(|meta| meta.location.filename().map(str::to_owned))
+            .filter_map(|meta| {
+                let age = (now - meta.last_modified).to_std().unwrap_or_default();
+                Some((meta.location.filename()?.to_owned(), age))
+            })
             .collect())
     }
 }
