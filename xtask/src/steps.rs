@@ -155,7 +155,11 @@ fn run_suite(suite: &str) -> Tally {
             for t in &targets {
                 args.extend(["--test", t.as_str()]);
             }
-            // The object-store suite's S3 server; without it that suite fails, saying why.
+            // The object-store suite's S3 server and the proxy suite's nginx; without them
+            // those suites fail, saying why.
+            if let Err(e) = tools::ensure_proxy() {
+                eprintln!("xtask: {e}");
+            }
             let moto = tools::ensure_moto()
                 .inspect_err(|e| eprintln!("xtask: {e}"))
                 .map(|p| p.display().to_string())

@@ -146,24 +146,10 @@ pub fn ensure_browsers() -> Result<(), String> {
     if ready {
         return Ok(());
     }
-    let debian = std::path::Path::new("/etc/debian_version").exists();
-    let root = output_of("id", &["-u"]).trim() == "0";
-    if !(debian && root) {
-        return Err(
-            "the browser tests need Chromium + chromedriver, WebKitGTK's WebDriver and \
-                    MiniBrowser, Xvfb, Mesa and a CJK font (Debian: apt-get install chromium \
-                    chromium-driver webkit2gtk-driver xvfb libgl1-mesa-dri fonts-wqy-microhei)"
-                .into(),
-        );
-    }
-    run_install("apt-get", &["update", "-qq"])?;
-    run_install(
-        "apt-get",
+    apt_install(
+        "the browser tests need Chromium + chromedriver, WebKitGTK's WebDriver and \
+         MiniBrowser, Xvfb, Mesa and a CJK font",
         &[
-            "install",
-            "-y",
-            "-qq",
-            "--no-install-recommends",
             "chromium",
             "chromium-driver",
             "webkit2gtk-driver",
@@ -172,6 +158,39 @@ pub fn ensure_browsers() -> Result<(), String> {
             "fonts-wqy-microhei",
         ],
     )
+}
+
+/// nginx and openssl, for the suite that runs the server behind `deploy/nginx`'s proxy
+/// configuration (`crates/server/tests/deploy_proxy.rs`).
+pub fn ensure_proxy() -> Result<(), String> {
+    if !output_of("openssl", &["version"]).is_empty()
+        && Command::new("nginx")
+            .arg("-v")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    {
+        return Ok(());
+    }
+    apt_install(
+        "the proxy suite needs nginx and openssl",
+        &["nginx-light", "openssl"],
+    )
+}
+
+/// Debian packages, as root; otherwise says what `what` needs.
+fn apt_install(what: &str, packages: &[&str]) -> Result<(), String> {
+    let debian = std::path::Path::new("/etc/debian_version").exists();
+    let root = output_of("id", &["-u"]).trim() == "0";
+    if !(debian && root) {
+        return Err(format!(
+            "{what} (Debian: apt-get install {})",
+            packages.join(" ")
+        ));
+    }
+    run_install("apt-get", &["update", "-qq"])?;
+    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    args.extend_from_slice(packages);
+    run_install("apt-get", &args)
 }
 
 /// `file` of npm package `name@version`, installed under `prefix` when missing or of

@@ -702,16 +702,7 @@ async fn ending_a_session_closes_its_event_streams() {
     // The demo doctor signs in on a phone and accepts the agreements.
     let phone = HttpClient::new(&base).await;
     phone.sign_in_demo_doctor(true).await;
-    for kind in ["service-agreement", "privacy-policy"] {
-        let doc = phone.get(&format!("/api/v1/agreements/{kind}/1.0.0")).await;
-        let (status, body) = phone
-            .post(
-                &format!("/api/v1/agreements/{kind}/1.0.0/acceptance"),
-                json!({"body_sha256": doc["body_sha256"], "health_data_consent": true}),
-            )
-            .await;
-        assert_eq!(status, 201, "{body}");
-    }
+    phone.accept_agreements().await;
     let mut stream = phone.events().await;
 
     // A patient asks: the open stream carries it.

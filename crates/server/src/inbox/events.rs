@@ -265,7 +265,10 @@ pub async fn stream(
     me: CareDoctor,
     headers: HeaderMap,
     Query(q): Query<EventsQuery>,
-) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+) -> AppResult<(
+    [(&'static str, &'static str); 1],
+    Sse<impl Stream<Item = Result<Event, Infallible>>>,
+)> {
     super::deadlines::sweep(&state).await?;
     let resume = headers
         .get("last-event-id")
@@ -356,10 +359,10 @@ pub async fn stream(
     // two seconds is enough (the replay makes up for anything missed meanwhile).
     let retry =
         futures_util::stream::once(async { Ok(Event::default().retry(Duration::from_secs(2))) });
-    Ok(
-        Sse::new(retry.chain(events))
-            .keep_alive(KeepAlive::new().interval(Duration::from_secs(20))),
-    )
+    let sse = Sse::new(retry.chain(events))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)));
+    // A proxy in front (nginx) would otherwise hold the events back to fill its buffer.
+    Ok(([("x-accel-buffering", "no")], sse))
 }
 
 #[cfg(test)]

@@ -16,6 +16,11 @@ impl HttpClient {
             .cookie_store(true)
             .build()
             .unwrap();
+        Self::with_client(base, client).await
+    }
+
+    /// With a client of the caller's (one that keeps cookies).
+    pub async fn with_client(base: &str, client: reqwest::Client) -> HttpClient {
         let health = client
             .get(format!("{base}/api/v1/health"))
             .send()
@@ -81,6 +86,20 @@ impl HttpClient {
             )
             .await;
         assert_eq!(status, 200, "{body}");
+    }
+
+    /// Accepts the demo's published agreements (1.0.0), health-data consent given.
+    pub async fn accept_agreements(&self) {
+        for kind in ["service-agreement", "privacy-policy"] {
+            let doc = self.get(&format!("/api/v1/agreements/{kind}/1.0.0")).await;
+            let (status, body) = self
+                .post(
+                    &format!("/api/v1/agreements/{kind}/1.0.0/acceptance"),
+                    json!({"body_sha256": doc["body_sha256"], "health_data_consent": true}),
+                )
+                .await;
+            assert_eq!(status, 201, "{body}");
+        }
     }
 
     pub async fn events(&self) -> reqwest::Response {
