@@ -13,7 +13,7 @@ pub struct Config {
     pub files: Option<String>,
     /// The object store's settings, as object_store's keys (`aws_endpoint`,
     /// `aws_access_key_id`, `aws_secret_access_key`, `aws_region`, `aws_allow_http`, …).
-    pub files_options: Vec<(String, String)>,
+    pub files_options: StoreSettings,
     /// The built SPA (`trunk build` output). Without it the server is API-only.
     pub dist_dir: Option<PathBuf>,
     /// Development mode: codes go to an in-memory outbox readable at `/api/v1/dev/sms-outbox`.
@@ -49,7 +49,7 @@ impl Config {
             data_dir: data_dir.into(),
             database_url: None,
             files: None,
-            files_options: Vec::new(),
+            files_options: StoreSettings::default(),
             dist_dir: None,
             dev: false,
             demo_data: false,
@@ -71,6 +71,18 @@ impl Config {
                 self.data_dir.join("doctor-desk.db").display()
             )
         })
+    }
+}
+
+/// The object store's settings. They hold its secret key: `Debug` shows the keys only.
+#[derive(Clone, Default)]
+pub struct StoreSettings(pub Vec<(String, String)>);
+
+impl std::fmt::Debug for StoreSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(key, _)| key))
+            .finish()
     }
 }
 
@@ -109,6 +121,9 @@ pub struct Limits {
     pub quick_replies_max: i64,
     /// Uploads that nothing refers to are deleted after this long.
     pub unreferenced_upload_secs: i64,
+    /// How long a request to the file store may take to start answering before the client
+    /// gets 503 `busy` (the object store out of reach, or stalled).
+    pub file_store_timeout_secs: u64,
     /// A stored file without a row (its upload's transaction never committed: the server
     /// stopped in between) is deleted once it is this old, by the store's own clock.
     pub orphan_file_secs: u64,
@@ -139,6 +154,7 @@ impl Default for Limits {
             quick_replies_max: 50,
             unreferenced_upload_secs: 24 * 3600,
             orphan_file_secs: 3600,
+            file_store_timeout_secs: 30,
             questions_per_patient_per_hour: 5,
             appeals_per_ip_per_day: 10,
             appeals_per_id_number_per_day: 5,

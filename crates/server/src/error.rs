@@ -101,7 +101,12 @@ fn sqlite_fault(code: i32) -> Option<Fault> {
 
 fn io_fault(e: &std::io::Error) -> Option<Fault> {
     use std::io::ErrorKind;
-    matches!(e.kind(), ErrorKind::StorageFull | ErrorKind::QuotaExceeded).then_some(Fault::Full)
+    match e.kind() {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => Some(Fault::Full),
+        // The file store did not answer in time (`files::store`).
+        ErrorKind::TimedOut => Some(Fault::Busy),
+        _ => None,
+    }
 }
 
 /// The fault anywhere in the chain of causes: errors reach us wrapped in context.
@@ -179,7 +184,9 @@ impl IntoResponse for AppError {
             // Logged inside the request's span, which carries the request id.
             AppError::Internal(e) => match fault_of(&e) {
                 Some(Fault::Busy) => {
-                    tracing::warn!(error = %e, "database busy");
+                    // The database held by a writer, or the file store out of reach: the
+                    // error says which.
+                    tracing::warn!(error = %e, "busy");
                     (ErrorCode::Busy, vec![], Some(BUSY_RETRY_AFTER_SECS))
                 }
                 Some(Fault::Full) => {

@@ -83,14 +83,9 @@ async fn upload_image(
         content_type: upload.content_type.to_owned(),
         size: upload.size,
     };
+    let kept = upload.store(&state).await?;
     let mut tx = state.db.begin().await?;
-    let kept = upload
-        .keep(
-            &state,
-            &mut tx,
-            Owner::Account(me.account_id),
-            state.clock.unix(),
-        )
+    kept.record(&mut tx, Owner::Account(me.account_id), state.clock.unix())
         .await?;
     tx.commit().await?;
     kept.committed();
@@ -201,21 +196,41 @@ impl Upload {
         Ok(upload)
     }
 
-    /// Where the received bytes are until `keep` (to read more than the first bytes).
+    /// Where the received bytes are until `store` (to read more than the first bytes).
     pub fn path(&self) -> &Path {
         &self.temp
     }
 
-    /// Records the file in the transaction and streams it into the file store, before the
-    /// commit, so a committed row always has its file. The returned `KeptFile` deletes the
-    /// stored file again unless told the transaction committed.
-    pub async fn keep(
-        self,
-        state: &AppState,
-        tx: &mut SqliteConnection,
-        owner: Owner,
-        now: i64,
-    ) -> AppResult<KeptFile> {
+    /// Streams the file into the file store. Call it before the transaction that records
+    /// the file begins: the store may take seconds, and SQLite's one writer must not
+    /// wait for it. The returned `KeptFile` records the row, and deletes the stored file
+    /// again unless told the transaction committed.
+    pub async fn store(self, state: &AppState) -> AppResult<KeptFile> {
+        // A store that fails half-way keeps nothing: a put is atomic, and a multipart
+        // upload is aborted.
+        state.files.put_file(&self.id, &self.temp).await?;
+        Ok(KeptFile {
+            store: state.files.clone(),
+            id: Some(self.id.clone()),
+            content_type: self.content_type,
+            size: self.size,
+            sha256: self.sha256.clone(),
+        })
+    }
+}
+
+/// A stored file whose row is not committed yet; deleted on drop unless `committed`.
+pub struct KeptFile {
+    store: FileStore,
+    id: Option<String>,
+    content_type: &'static str,
+    size: u64,
+    sha256: String,
+}
+
+impl KeptFile {
+    /// Records the stored file as `owner`'s in the transaction.
+    pub async fn record(&self, tx: &mut SqliteConnection, owner: Owner, now: i64) -> AppResult<()> {
         let (sql, owner_id) = match owner {
             Owner::Account(id) => (
                 "INSERT INTO files (id, owner_id, content_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -230,7 +245,7 @@ impl Upload {
                 None,
             ),
         };
-        let query = sqlx::query(sql).bind(&self.id);
+        let query = sqlx::query(sql).bind(self.id.as_deref());
         let query = match owner_id {
             Some(id) => query.bind(id),
             None => query,
@@ -242,23 +257,9 @@ impl Upload {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        // A store that fails half-way keeps nothing: a put is atomic, and a multipart
-        // upload is aborted.
-        state.files.put_file(&self.id, &self.temp).await?;
-        Ok(KeptFile {
-            store: state.files.clone(),
-            id: Some(self.id.clone()),
-        })
+        Ok(())
     }
-}
 
-/// A stored file whose row is not committed yet; deleted on drop unless `committed`.
-pub struct KeptFile {
-    store: FileStore,
-    id: Option<String>,
-}
-
-impl KeptFile {
     pub fn committed(mut self) {
         self.id = None;
     }
@@ -346,7 +347,7 @@ pub async fn purge_unreferenced(state: &AppState) -> AppResult<u64> {
 /// server stopped between storing an upload and committing its row, or when deleting one
 /// whose row did not commit failed. Younger ones may be uploads committing right now.
 pub async fn purge_orphans(state: &AppState) -> AppResult<u64> {
-    let stored = state.files.list_with_age().await?;
+    let stored = state.files.list().await?;
     let min_age = std::time::Duration::from_secs(state.config.limits.orphan_file_secs);
     let rows: std::collections::HashSet<String> = sqlx::query_scalar(
         "SELECT id FROM files UNION ALL SELECT id FROM patient_files
@@ -359,8 +360,11 @@ pub async fn purge_orphans(state: &AppState) -> AppResult<u64> {
     let mut removed = 0;
     for (id, age) in stored {
         if age >= min_age && !rows.contains(&id) {
-            state.files.delete(&id).await?;
-            removed += 1;
+            // One that cannot be deleted now is tried again tomorrow; the rest go today.
+            match state.files.delete(&id).await {
+                Ok(()) => removed += 1,
+                Err(e) => tracing::warn!(error = %e, id, "could not delete a file without a row"),
+            }
         }
     }
     Ok(removed)

@@ -28,6 +28,11 @@ pub async fn daily(state: &AppState) {
             Err(e) => tracing::warn!(error = %e, "purging {what} failed"),
         }
     }
+    match remove_partial_uploads(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(removed = n, "removed uploads interrupted by a stop"),
+        Err(e) => tracing::warn!(error = %e, "removing interrupted uploads failed"),
+    }
     match crate::account::notifications::daily(state).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(written = n, "notifications of the day"),
@@ -44,21 +49,34 @@ pub async fn daily(state: &AppState) {
     }
 }
 
-/// At start: no upload is in flight yet, so every `.part` file of the spool folder is left
-/// from a crash.
+/// `.part` files an upload left behind when the server stopped mid-way: in the spool
+/// folder, and in `<data dir>/files` where uploads were received before there was a spool.
+/// Only those an hour old: another instance sharing the data dir may be receiving the
+/// younger ones right now. At start and daily.
 pub async fn remove_partial_uploads(state: &AppState) -> std::io::Result<u64> {
-    let dir = state.files.spool();
-    let mut entries = match tokio::fs::read_dir(dir).await {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(e),
-    };
+    let legacy = state.config.data_dir.join("files");
     let mut removed = 0;
-    while let Some(entry) = entries.next_entry().await? {
-        if entry.file_name().to_string_lossy().ends_with(".part") {
-            tokio::fs::remove_file(entry.path()).await?;
-            removed += 1;
+    for dir in [state.files.spool(), legacy.as_path()] {
+        let mut entries = match tokio::fs::read_dir(dir).await {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        while let Some(entry) = entries.next_entry().await? {
+            let age = entry
+                .metadata()
+                .await?
+                .modified()?
+                .elapsed()
+                .unwrap_or_default();
+            if entry.file_name().to_string_lossy().ends_with(".part") && age >= PARTIAL_UPLOAD_AGE {
+                tokio::fs::remove_file(entry.path()).await?;
+                removed += 1;
+            }
         }
     }
     Ok(removed)
 }
+
+/// An upload is received in seconds to minutes; a `.part` this old was left behind.
+const PARTIAL_UPLOAD_AGE: std::time::Duration = std::time::Duration::from_secs(3600);

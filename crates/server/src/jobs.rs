@@ -35,6 +35,14 @@ impl Job {
         }
     }
 
+    /// How long a run that never finished keeps its claim: longer than any run takes.
+    fn abandoned_after(self) -> Duration {
+        match self {
+            Job::Deadlines => Duration::from_secs(5 * 60),
+            Job::Daily => Duration::from_secs(30 * 60),
+        }
+    }
+
     /// How often each instance asks whether the job is due: often enough that a run is not
     /// late by much after the instance that ran it last has gone.
     fn tick(self) -> Duration {
@@ -70,36 +78,53 @@ pub fn instance_name() -> String {
     format!("pid {} {}", std::process::id(), hex::encode(raw))
 }
 
-/// Claims the job's current period for `instance`: true for exactly one caller per
-/// period, whichever instance it runs in.
-pub async fn claim(state: &AppState, job: Job, instance: &str) -> AppResult<bool> {
+/// Claims the job's current period for `instance`, answering the claimed run's start:
+/// `Some` for exactly one caller per period, whichever instance it runs in. A run still
+/// going is never joined by a second; one started `abandoned_after` ago that never
+/// finished (its instance stopped) is claimed again.
+pub async fn claim(state: &AppState, job: Job, instance: &str) -> AppResult<Option<i64>> {
     let now = state.clock.unix();
-    // A little before the full period: two ticks a period apart must not miss each other
-    // by a second.
+    // A second early: ticks a period apart must not miss each other by a second.
     let due = now - job.period().as_secs() as i64 + 1;
-    let claimed: Option<String> = sqlx::query_scalar(
+    let abandoned = now - job.abandoned_after().as_secs() as i64;
+    let claimed: Option<i64> = sqlx::query_scalar(
         "INSERT INTO job_runs (job, ran_at, instance) VALUES (?1, ?2, ?3)
-         ON CONFLICT (job) DO UPDATE SET ran_at = excluded.ran_at, instance = excluded.instance
-         WHERE job_runs.ran_at < ?4
-         RETURNING job",
+         ON CONFLICT (job) DO UPDATE
+            SET ran_at = excluded.ran_at, instance = excluded.instance, finished_at = NULL
+          WHERE (job_runs.finished_at IS NOT NULL AND job_runs.ran_at <= ?4)
+             OR (job_runs.finished_at IS NULL AND job_runs.ran_at <= ?5)
+         RETURNING ran_at",
     )
     .bind(job.name())
     .bind(now)
     .bind(instance)
     .bind(due)
+    .bind(abandoned)
     .fetch_optional(&state.db)
     .await?;
-    Ok(claimed.is_some())
+    Ok(claimed)
 }
 
 /// Runs the job if this instance claims its period; answers whether it ran.
 pub async fn run_if_due(state: &AppState, job: Job, instance: &str) -> bool {
     match claim(state, job, instance).await {
-        Ok(true) => {
+        Ok(Some(ran_at)) => {
             job.run(state).await;
+            let finished = sqlx::query(
+                "UPDATE job_runs SET finished_at = ? WHERE job = ? AND instance = ? AND ran_at = ?",
+            )
+            .bind(state.clock.unix())
+            .bind(job.name())
+            .bind(instance)
+            .bind(ran_at)
+            .execute(&state.db)
+            .await;
+            if let Err(e) = finished {
+                tracing::warn!(error = %e, job = job.name(), "could not record a job's end");
+            }
             true
         }
-        Ok(false) => false,
+        Ok(None) => false,
         Err(e) => {
             tracing::warn!(error = %e, job = job.name(), "could not claim a background job");
             false

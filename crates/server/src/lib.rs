@@ -119,7 +119,8 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
     let files = files::FileStore::open(
         &config.data_dir,
         config.files.as_deref(),
-        &config.files_options,
+        &config.files_options.0,
+        std::time::Duration::from_secs(config.limits.file_store_timeout_secs),
     )?;
     files.check().await?;
     let sms: Arc<dyn sms::SmsSender> = if config.dev {

@@ -210,10 +210,12 @@ async fn main() -> anyhow::Result<()> {
     let mut config = Config {
         database_url: cli.database_url,
         files: cli.files,
-        files_options: std::env::vars()
-            .filter(|(key, _)| key.starts_with("AWS_"))
-            .map(|(key, value)| (key.to_ascii_lowercase(), value))
-            .collect(),
+        files_options: doctor_desk_server::config::StoreSettings(
+            std::env::vars()
+                .filter(|(key, _)| key.starts_with("AWS_"))
+                .map(|(key, value)| (key.to_ascii_lowercase(), value))
+                .collect(),
+        ),
         dist_dir: cli.dist,
         dev: cli.dev,
         demo_data: cli.demo,

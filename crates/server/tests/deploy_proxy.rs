@@ -3,7 +3,8 @@
 //! running `deploy/nginx/doctor-desk.conf` as written, with only its ports, upstream and
 //! certificate (self-signed, made here) changed. Checked over real sockets: https, the
 //! redirect from http, `Secure` cookies, an event stream that flows at once through the
-//! proxy, the client address the proxy saw (not one the client claims), and a 9 MB upload.
+//! proxy, the client address the proxy saw (not one the client claims), and an upload of the
+//! largest size allowed.
 
 mod common;
 
@@ -128,7 +129,7 @@ impl Nginx {
         let (https, http) = (free_port(), free_port());
         let logs = dir.display();
         let main = format!(
-            "daemon off;\nworker_processes 1;\npid {logs}/nginx.pid;\nerror_log {logs}/error.log;\n\
+            "daemon off;\nmaster_process off;\npid {logs}/nginx.pid;\nerror_log {logs}/error.log;\n\
              events {{ worker_connections 256; }}\n\
              http {{\n  access_log {logs}/access.log;\n  client_body_temp_path {logs}/body;\n  \
              proxy_temp_path {logs}/proxy;\n{}\n}}\n",
@@ -247,9 +248,9 @@ async fn the_server_works_behind_the_deployed_proxy() {
     let mut events = d.events().await;
     wait_for(&mut events, "retry:").await;
 
-    // A photo of 9 MB fits the proxy's body limit (10 MB is the server's).
+    // A photo of the largest size the server takes fits the proxy's body limit too.
     let mut photo = b"\xFF\xD8\xFF\xE0".to_vec();
-    photo.resize(9_000_000, 0x42);
+    photo.resize(doctor_desk_api::onboarding::MAX_UPLOAD_BYTES, 0x42);
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(photo.clone()).file_name("IMG_0001.jpg"),

@@ -7,17 +7,24 @@ mod common;
 
 use std::{
     process::{Child, Command, Stdio},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
     time::{Duration, Instant},
 };
 
 use axum::http::{header, StatusCode};
 use chrono::Duration as Days;
-use common::{upload, TestApp, JPEG};
+use common::{open_service, upload, TestApp, JPEG};
+use futures_util::future::Either;
 use object_store::{
     aws::{AmazonS3, AmazonS3Builder},
     ObjectStoreExt,
 };
+use serde_json::json;
 use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const BUCKET: &str = "doctor-desk-files";
 const PREFIX: &str = "hospital-a/uploads";
@@ -117,15 +124,17 @@ impl S3Server {
 
     fn configure(&self, c: &mut doctor_desk_server::Config, bucket: &str) {
         c.files = Some(format!("s3://{bucket}/{PREFIX}"));
-        c.files_options = [
-            ("aws_endpoint", self.url.as_str()),
-            ("aws_access_key_id", "doctor-desk"),
-            ("aws_secret_access_key", "doctor-desk-secret"),
-            ("aws_region", "cn-north-1"),
-            ("aws_allow_http", "true"),
-        ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .to_vec();
+        c.files_options = doctor_desk_server::config::StoreSettings(
+            [
+                ("aws_endpoint", self.url.as_str()),
+                ("aws_access_key_id", "doctor-desk"),
+                ("aws_secret_access_key", "doctor-desk-secret"),
+                ("aws_region", "cn-north-1"),
+                ("aws_allow_http", "true"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .to_vec(),
+        );
     }
 }
 
@@ -225,7 +234,9 @@ async fn the_daily_purge_deletes_unreferenced_objects() {
     let kept = upload(&mut d, "practice", &[("number", "110330100000456")], JPEG).await;
     let kept = kept["file_id"].as_str().unwrap().to_owned();
     // Stored by an upload whose row never committed (the server stopped in between).
-    s3.put("left-behind", JPEG).await;
+    s3.put("LeftBehindLeftBehind0001", JPEG).await;
+    // Not one of ours: another program's object under the same prefix.
+    s3.put("inventory.csv", b"id,size\n").await;
     app.clock.advance(Days::hours(25));
     doctor_desk_server::housekeeping::daily(&app.state).await;
     assert_eq!(
@@ -234,13 +245,17 @@ async fn the_daily_purge_deletes_unreferenced_objects() {
         "the unsent photo is deleted"
     );
     assert_eq!(
-        s3.object("left-behind").await,
+        s3.object("LeftBehindLeftBehind0001").await,
         None,
         "the file without a row too"
     );
     assert!(
         s3.object(&kept).await.is_some(),
         "the document's file stays"
+    );
+    assert!(
+        s3.object("inventory.csv").await.is_some(),
+        "what is not ours stays"
     );
 }
 
@@ -268,11 +283,7 @@ async fn a_store_out_of_reach_answers_busy_and_keeps_nothing() {
         "gave up in {:?}",
         started.elapsed()
     );
-    let files: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM files")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
-    assert_eq!(files, 1, "no row for the refused upload");
+    assert_eq!(file_rows(&app).await, 1, "no row for the refused upload");
     let spooled = std::fs::read_dir(app.state.files.spool()).unwrap().count();
     assert_eq!(spooled, 0, "the spool is emptied");
     let read = d.get(&format!("/api/v1/files/{id}")).await;
@@ -298,4 +309,101 @@ async fn a_bucket_that_is_not_there_stops_the_start() {
             && error.contains("NoSuchBucket"),
         "{error}"
     );
+}
+
+/// A relay in front of the S3 server that can stall: what it receives once stalled it keeps
+/// (the store hangs, as over a broken network), also on connections already open.
+struct StallingRelay {
+    url: String,
+    stalled: Arc<AtomicBool>,
+}
+
+impl StallingRelay {
+    async fn start(to: &str) -> StallingRelay {
+        let upstream = to.trim_start_matches("http://").to_owned();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let stalled = Arc::new(AtomicBool::new(false));
+        let hold = stalled.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let (upstream, hold) = (upstream.clone(), hold.clone());
+                tokio::spawn(async move {
+                    let server = tokio::net::TcpStream::connect(upstream).await.unwrap();
+                    let (mut from_client, mut to_server) = (client, server);
+                    let (mut client_read, mut client_write) = from_client.split();
+                    let (mut server_read, mut server_write) = to_server.split();
+                    let up = async {
+                        let mut buf = vec![0u8; 64 * 1024];
+                        loop {
+                            let n = client_read.read(&mut buf).await.unwrap_or(0);
+                            if n == 0 {
+                                return;
+                            }
+                            while hold.load(Ordering::SeqCst) {
+                                tokio::time::sleep(Duration::from_millis(20)).await;
+                            }
+                            if server_write.write_all(&buf[..n]).await.is_err() {
+                                return;
+                            }
+                        }
+                    };
+                    let down = tokio::io::copy(&mut server_read, &mut client_write);
+                    let _ = tokio::join!(up, down);
+                });
+            }
+        });
+        StallingRelay { url, stalled }
+    }
+}
+
+#[tokio::test]
+async fn a_stalled_store_holds_up_no_other_writer() {
+    let s3 = S3Server::start().await;
+    let relay = StallingRelay::start(&s3.url).await;
+    let app = TestApp::with_config(|c| {
+        s3.configure(c, BUCKET);
+        c.files_options.0.retain(|(k, _)| k != "aws_endpoint");
+        c.files_options
+            .0
+            .push(("aws_endpoint".into(), relay.url.clone()));
+        c.limits.file_store_timeout_secs = 2;
+    })
+    .await;
+    let (mut uploader, _) = open_service(&app, "13911117041", "陈静").await;
+    let (mut writer, _) = open_service(&app, "13911117042", "李明").await;
+    let rows_before = file_rows(&app).await;
+    relay.stalled.store(true, Ordering::SeqCst);
+
+    let upload = Box::pin(uploader.post_multipart("/api/v1/files", &[], Some(("a.jpg", JPEG))));
+    let reply = json!({"title": "复查", "text": "请两周后复查。"});
+    let write = Box::pin(writer.post("/api/v1/me/quick-replies", reply));
+    let upload = match futures_util::future::select(write, upload).await {
+        Either::Left((written, upload)) => {
+            assert_eq!(written.status, StatusCode::CREATED, "{}", written.json);
+            upload
+        }
+        Either::Right((uploaded, _)) => {
+            panic!(
+                "the upload ended first, the other write waited: {}",
+                uploaded.json
+            )
+        }
+    };
+    let r = upload.await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.json);
+    assert_eq!(r.error_code(), "busy");
+    assert_eq!(
+        file_rows(&app).await,
+        rows_before,
+        "no row for the upload the store never took"
+    );
+    relay.stalled.store(false, Ordering::SeqCst);
+}
+
+async fn file_rows(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM files")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
 }

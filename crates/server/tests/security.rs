@@ -643,10 +643,16 @@ async fn the_daily_purge_removes_what_nothing_needs() {
     let kept = common::upload(&mut d, "practice", &[("number", "110330100000456")], JPEG).await;
     let kept = kept["file_id"].as_str().unwrap().to_owned();
     let files = app.state.config.data_dir.join("files");
+    // Left by a stop two hours ago, and one being received right now.
     let crashed = app.state.files.spool().join("crashed.part");
-    std::fs::write(&crashed, b"half an upload").unwrap();
+    std::fs::File::create(&crashed)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+        .unwrap();
+    let receiving = app.state.files.spool().join("receiving.part");
+    std::fs::write(&receiving, b"half an upload").unwrap();
     // Stored a moment ago with no row yet: maybe an upload committing right now.
-    std::fs::write(files.join("committing"), b"an upload").unwrap();
+    std::fs::write(files.join("CommittingNowCommitting1"), b"an upload").unwrap();
     let mut gone = app.browser();
     assert_eq!(gone.login(PHONE, PASSWORD).await.status, StatusCode::OK);
     gone.post("/api/v1/auth/logout", json!({})).await;
@@ -656,7 +662,7 @@ async fn the_daily_purge_removes_what_nothing_needs() {
     assert!(!files.join(&unsent).exists(), "the unsent photo is deleted");
     assert!(files.join(&kept).exists(), "the document's file stays");
     assert!(
-        files.join("committing").exists(),
+        files.join("CommittingNowCommitting1").exists(),
         "a file without a row stays while it is younger than an hour"
     );
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM files WHERE id = ?")
@@ -666,11 +672,12 @@ async fn the_daily_purge_removes_what_nothing_needs() {
         .unwrap();
     assert_eq!(rows, 0);
     assert_eq!(d.get("/api/v1/me").await.status, StatusCode::OK);
+    assert!(!crashed.exists(), "an upload left by a stop is removed");
+    assert!(receiving.exists(), "one being received stays");
     let removed = doctor_desk_server::housekeeping::remove_partial_uploads(&app.state)
         .await
         .unwrap();
-    assert_eq!(removed, 1);
-    assert!(!crashed.exists());
+    assert_eq!(removed, 0, "and stays at a start");
 
     // Codes and sessions past their time go too.
     app.clock.advance(Duration::days(40));

@@ -112,9 +112,10 @@ pub async fn file(
 
     let matched = matching_account(&state, &form).await?;
     let now = state.clock.unix();
-    let mut tx = state.db.begin().await?;
     let photo_id = photo.id.clone();
-    let kept = photo.keep(&state, &mut tx, Owner::Appeal, now).await?;
+    let kept = photo.store(&state).await?;
+    let mut tx = state.db.begin().await?;
+    kept.record(&mut tx, Owner::Appeal, now).await?;
     // The partial unique index decides between two appeals filed at once.
     let filed: Option<i64> = sqlx::query_scalar(
         "INSERT OR IGNORE INTO appeals (real_name, id_number, old_phone, new_phone, reason,

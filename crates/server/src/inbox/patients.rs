@@ -213,9 +213,9 @@ async fn upload(
         content_type: upload.content_type.to_owned(),
         size: upload.size,
     };
+    let kept = upload.store(&state).await?;
     let mut tx = state.db.begin().await?;
-    let kept = upload
-        .keep(&state, &mut tx, Owner::Patient(me.id), state.clock.unix())
+    kept.record(&mut tx, Owner::Patient(me.id), state.clock.unix())
         .await?;
     tx.commit().await?;
     kept.committed();

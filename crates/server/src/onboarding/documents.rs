@@ -287,6 +287,9 @@ pub async fn upload(
     let upload = upload.ok_or(AppError::OnField(ErrorCode::EmptyFile, "file"))?;
     let kind = fields.kind.expect("validated");
 
+    // Stored before the write lock: the store may take seconds, the lock is everyone's.
+    let file_id = upload.id.clone();
+    let kept = upload.store(&state).await?;
     // The write lock before reading what this upload replaces: uploads of one kind sent
     // at once queue, and each replaces the one before it (never two current documents of
     // a kind, nor a replaced one left behind).
@@ -329,14 +332,7 @@ pub async fn upload(
         .map(|old| old.id);
 
     let now = state.clock.unix();
-    let file_id = upload.id.clone();
-    let kept = upload
-        .keep(
-            &state,
-            &mut tx,
-            crate::files::Owner::Account(me.account_id),
-            now,
-        )
+    kept.record(&mut tx, crate::files::Owner::Account(me.account_id), now)
         .await?;
     let mut unlink = Vec::new();
     if let Some(earlier) = &earlier_renewal {

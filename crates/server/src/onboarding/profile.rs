@@ -379,15 +379,14 @@ pub async fn upload_avatar(
         content_type: upload.content_type.to_owned(),
         size: upload.size,
     };
+    let kept = upload.store(&state).await?;
     let mut tx = state.db.begin().await?;
-    let kept = upload
-        .keep(
-            &state,
-            &mut tx,
-            crate::files::Owner::Account(me.account_id),
-            state.clock.unix(),
-        )
-        .await?;
+    kept.record(
+        &mut tx,
+        crate::files::Owner::Account(me.account_id),
+        state.clock.unix(),
+    )
+    .await?;
     sqlx::query("UPDATE accounts SET avatar_file_id = ? WHERE id = ?")
         .bind(&stored.file_id)
         .bind(me.account_id)

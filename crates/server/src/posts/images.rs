@@ -73,9 +73,9 @@ pub async fn upload(
     }
     let now = state.clock.unix();
     let file_id = upload.id.clone();
+    let kept = upload.store(&state).await?;
     let mut tx = state.db.begin().await?;
-    let kept = upload
-        .keep(&state, &mut tx, Owner::Account(me.account_id), now)
+    kept.record(&mut tx, Owner::Account(me.account_id), now)
         .await?;
     sqlx::query(
         "INSERT INTO post_images (file_id, post_id, width, height, created_at)

@@ -662,7 +662,15 @@ pub fn assert_one_with_status(replies: &[Reply], status: StatusCode) {
 /// background (an upload whose row did not commit) have ended.
 pub async fn file_store(app: &TestApp) -> (Vec<String>, Vec<String>) {
     app.state.files.settled().await;
-    let mut stored = app.state.files.list().await.unwrap();
+    let mut stored: Vec<String> = app
+        .state
+        .files
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     stored.sort();
     let mut spooled: Vec<String> = std::fs::read_dir(app.state.files.spool())
         .map(|d| {
