@@ -155,9 +155,9 @@ fn run_suite(suite: &str) -> Tally {
             for t in &targets {
                 args.extend(["--test", t.as_str()]);
             }
-            // The object-store suite's S3 server and the proxy suite's nginx; without them
-            // those suites fail, saying why.
-            if let Err(e) = tools::ensure_proxy() {
+            // The servers some suites start (S3, nginx, PostgreSQL); without them those
+            // suites fail, saying why.
+            if let Err(e) = tools::ensure_test_servers() {
                 eprintln!("xtask: {e}");
             }
             let moto = tools::ensure_moto()

@@ -160,20 +160,25 @@ pub fn ensure_browsers() -> Result<(), String> {
     )
 }
 
-/// nginx and openssl, for the suite that runs the server behind `deploy/nginx`'s proxy
-/// configuration (`crates/server/tests/deploy_proxy.rs`).
-pub fn ensure_proxy() -> Result<(), String> {
-    if !output_of("openssl", &["version"]).is_empty()
-        && Command::new("nginx")
-            .arg("-v")
+/// The servers API suites start of their own: nginx and openssl for the one behind
+/// `deploy/nginx`'s proxy configuration (`crates/server/tests/deploy_proxy.rs`), and
+/// PostgreSQL for the one that checks `migrations-postgres/` (`postgres_schema.rs`).
+pub fn ensure_test_servers() -> Result<(), String> {
+    let runs = |program: &str, arg: &str| {
+        Command::new(program)
+            .arg(arg)
             .output()
             .is_ok_and(|o| o.status.success())
-    {
+    };
+    let postgres = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|mut d| d.any(|e| e.is_ok_and(|e| e.path().join("bin/initdb").exists())))
+        .unwrap_or(false);
+    if runs("openssl", "version") && runs("nginx", "-v") && postgres {
         return Ok(());
     }
     apt_install(
-        "the proxy suite needs nginx and openssl",
-        &["nginx-light", "openssl"],
+        "the API suites need nginx, openssl and PostgreSQL",
+        &["nginx-light", "openssl", "postgresql"],
     )
 }
 
