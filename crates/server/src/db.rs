@@ -40,6 +40,10 @@ pub async fn connect(
     busy_timeout: Duration,
     watch: Arc<TableWatch>,
 ) -> anyhow::Result<Database> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        // The schema is ready (migrations-postgres/), the queries are not yet.
+        anyhow::bail!("--database-url: PostgreSQL is not supported yet; use a sqlite:// URL");
+    }
     let options = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("bad database URL {url}"))?
         .create_if_missing(true)

@@ -306,3 +306,18 @@ async fn the_postgresql_migrations_build_the_schema_sqlite_gets() {
     let tables = sqlite_rows(&app, "SELECT name FROM sqlite_master WHERE type = 'table'").await;
     assert!(tables.len() > 40, "{tables:?}");
 }
+
+#[tokio::test]
+async fn a_postgresql_url_is_refused_in_words_until_the_queries_are_ported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = doctor_desk_server::Config::new(dir.path());
+    config.database_url = Some("postgres://desk:secret@127.0.0.1/desk".into());
+    let clock = doctor_desk_server::ManualClock::new(chrono::Utc::now());
+    let started = doctor_desk_server::app(config, std::sync::Arc::new(clock)).await;
+    let error = format!("{:#}", started.err().expect("refused"));
+    assert!(error.contains("PostgreSQL is not supported yet"), "{error}");
+    assert!(
+        !error.contains("secret"),
+        "the password stays out of it: {error}"
+    );
+}
