@@ -22,16 +22,7 @@ async fn every_change_ends_the_other_devices_streams() {
     let mut password = "demo2026".to_owned();
     let desk = HttpClient::new(&base).await;
     desk.sign_in("13800000001", &password).await;
-    for kind in ["service-agreement", "privacy-policy"] {
-        let doc = desk.get(&format!("/api/v1/agreements/{kind}/1.0.0")).await;
-        let (status, body) = desk
-            .post(
-                &format!("/api/v1/agreements/{kind}/1.0.0/acceptance"),
-                json!({"body_sha256": doc["body_sha256"], "health_data_consent": true}),
-            )
-            .await;
-        assert_eq!(status, 201, "{body}");
-    }
+    desk.accept_agreements().await;
     use reqwest::Method;
     for (n, change) in ["one", "others", "password"].into_iter().enumerate() {
         let phone = HttpClient::new(&base).await;
