@@ -9,7 +9,6 @@
 mod common;
 
 use std::{
-    net::TcpListener,
     path::Path,
     process::{Child, Command, Stdio},
     sync::Arc,
@@ -32,14 +31,6 @@ impl Drop for Nginx {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn run(program: &str, args: &[&str]) {
@@ -126,7 +117,7 @@ impl Nginx {
                 &dir.join("tls.crt").display().to_string(),
             ],
         );
-        let (https, http) = (free_port(), free_port());
+        let (https, http) = (common::free_port(), common::free_port());
         let logs = dir.display();
         let main = format!(
             "daemon off;\nmaster_process off;\npid {logs}/nginx.pid;\nerror_log {logs}/error.log;\n\

@@ -37,11 +37,7 @@ struct S3Server {
 
 impl S3Server {
     async fn start() -> S3Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = common::free_port();
         // Where `cargo xtask test` installed it; otherwise from PATH.
         let program = std::env::var("MOTO_SERVER")
             .ok()
@@ -145,16 +141,6 @@ impl Drop for S3Server {
     }
 }
 
-fn local_files(app: &TestApp) -> Vec<String> {
-    std::fs::read_dir(app.state.config.data_dir.join("files"))
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[tokio::test]
 async fn uploads_are_stored_in_the_bucket_and_served_from_it() {
     let s3 = S3Server::start().await;
@@ -169,7 +155,7 @@ async fn uploads_are_stored_in_the_bucket_and_served_from_it() {
     let id = photo.json["file_id"].as_str().unwrap().to_owned();
     assert_eq!(s3.object(&id).await.as_deref(), Some(JPEG), "in the bucket");
     assert!(
-        local_files(&app).is_empty(),
+        common::files_on_disk(&app).is_empty(),
         "nothing stored on this machine"
     );
     let (stored, spooled) = common::file_store(&app).await;

@@ -5,19 +5,8 @@ mod common;
 
 use axum::http::{header, StatusCode};
 use chrono::Duration;
-use common::{complete, profile, upload, TestApp, JPEG, PDF, PNG};
+use common::{complete, files_on_disk, profile, upload, TestApp, JPEG, PDF, PNG};
 use serde_json::{json, Value};
-
-fn files_on_disk(app: &TestApp) -> Vec<String> {
-    let dir = app.state.config.data_dir.join("files");
-    std::fs::read_dir(dir)
-        .map(|d| {
-            d.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 #[tokio::test]
 async fn profile_is_validated_saved_and_masked() {

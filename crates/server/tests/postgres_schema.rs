@@ -46,11 +46,7 @@ impl Cluster {
                 false,
             );
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = common::free_port();
         let cluster = Cluster {
             bin,
             data,

@@ -682,3 +682,23 @@ pub async fn file_store(app: &TestApp) -> (Vec<String>, Vec<String>) {
     spooled.sort();
     (stored, spooled)
 }
+
+/// A port free on 127.0.0.1 a moment ago, for a server a test starts of its own.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The names in `<data dir>/files`, the local file store's folder (empty when absent).
+pub fn files_on_disk(app: &TestApp) -> Vec<String> {
+    std::fs::read_dir(app.state.config.data_dir.join("files"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
