@@ -6,7 +6,7 @@ use super::*;
 
 /// The doctor's verified profile, as onboarding (its own flow) would leave it.
 async fn with_profile(h: &Harness, account_id: i64, name: &str) {
-    sqlx::query(
+    doctor_desk_server::db::query(
         "INSERT INTO doctor_profiles (account_id, real_name, gender, id_number, hospital,
             department, title, practice_category, practice_scope, years_of_practice, updated_at)
          VALUES (?, ?, 'female', '11010519491231002X', '杭州市第一人民医院', '内分泌科',
@@ -77,10 +77,11 @@ pub async fn appeal_flow(h: &Harness) {
     sign_in(h, &new_phone, PASSWORD).await;
     h.goto("/me/notifications").await;
     h.wait_contains("notification-list", "账号申诉已通过").await;
-    let moved: String = sqlx::query_scalar("SELECT phone FROM accounts WHERE id = ?")
-        .bind(account_id)
-        .fetch_one(&h.server.state.db)
-        .await
-        .expect("account");
+    let moved: String =
+        doctor_desk_server::db::query_scalar("SELECT phone FROM accounts WHERE id = ?")
+            .bind(account_id)
+            .fetch_one(&h.server.state.db)
+            .await
+            .expect("account");
     assert_eq!(moved, new_phone);
 }

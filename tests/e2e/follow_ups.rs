@@ -14,25 +14,26 @@ async fn doctors_patient(h: &Harness) -> (i64, doctor_desk_server::simulate::Pat
     let db = &h.server.state.db;
     let (doctor_id, patient, patient_phone, id) = doctor_asked_by_a_patient(h).await;
     // Fixture: accepted (the accept step has its own flows), so the patient is the doctor's.
-    sqlx::query(
+    doctor_desk_server::db::query(
         "UPDATE consultations SET status = 'ongoing', accepted_at = created_at WHERE id = ?",
     )
     .bind(id)
     .execute(db)
     .await
     .expect("accepted");
-    let patient_id: i64 = sqlx::query_scalar("SELECT id FROM patients WHERE phone = ?")
-        .bind(&patient_phone)
-        .fetch_one(db)
-        .await
-        .expect("patient");
+    let patient_id: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM patients WHERE phone = ?")
+            .bind(&patient_phone)
+            .fetch_one(db)
+            .await
+            .expect("patient");
     (doctor_id, patient, patient_id)
 }
 
 pub async fn follow_ups_flow(h: &Harness) {
     let db = &h.server.state.db;
     let (doctor_id, patient, patient_id) = doctors_patient(h).await;
-    let template: i64 = sqlx::query_scalar(
+    let template: i64 = doctor_desk_server::db::query_scalar(
         "SELECT id FROM follow_up_templates WHERE doctor_id IS NULL AND name = '高血压'",
     )
     .fetch_one(db)
@@ -53,11 +54,12 @@ pub async fn follow_ups_flow(h: &Harness) {
     // Four weeks later the first visit is due. The doctor's session idled out meanwhile
     // (a week unused), so they sign in again.
     h.clock.advance(Duration::days(28));
-    let phone: String = sqlx::query_scalar("SELECT phone FROM accounts WHERE id = ?")
-        .bind(doctor_id)
-        .fetch_one(db)
-        .await
-        .expect("phone");
+    let phone: String =
+        doctor_desk_server::db::query_scalar("SELECT phone FROM accounts WHERE id = ?")
+            .bind(doctor_id)
+            .fetch_one(db)
+            .await
+            .expect("phone");
     sign_in(h, &phone, PASSWORD).await;
     h.wait_text("today-follow-ups-count", "1").await;
     h.wait_text("today-overdue-count", "0").await;
@@ -73,7 +75,7 @@ pub async fn follow_ups_flow(h: &Harness) {
     let reminders = patient.reminders().await.expect("patient's reminders");
     assert_eq!(reminders.len(), 1, "{reminders:?}");
     assert!(reminders[0].message.contains("血压"), "{reminders:?}");
-    let sms: i64 = sqlx::query_scalar(
+    let sms: i64 = doctor_desk_server::db::query_scalar(
         "SELECT COUNT(*) FROM patient_reminders WHERE patient_id = ? AND sms_sent_at IS NOT NULL",
     )
     .bind(patient_id)
@@ -109,7 +111,7 @@ pub async fn follow_ups_flow(h: &Harness) {
     .await;
 
     // My patients shows when the next visit is (the second one now).
-    let second: String = sqlx::query_scalar(
+    let second: String = doctor_desk_server::db::query_scalar(
         "SELECT f.due_on FROM follow_ups f JOIN follow_up_plans p ON p.id = f.plan_id
          WHERE p.patient_id = ? AND f.state = 'planned' ORDER BY f.due_on LIMIT 1",
     )
@@ -127,7 +129,7 @@ pub async fn follow_ups_flow(h: &Harness) {
 
 /// The first visit of the patient's plan.
 async fn visit_id(h: &Harness, patient_id: i64) -> i64 {
-    sqlx::query_scalar(
+    doctor_desk_server::db::query_scalar(
         "SELECT f.id FROM follow_ups f JOIN follow_up_plans p ON p.id = f.plan_id
          WHERE p.patient_id = ? ORDER BY f.due_on, f.id LIMIT 1",
     )
@@ -171,7 +173,7 @@ pub async fn follow_up_plans_flow(h: &Harness) {
     )
     .await;
     super::check_tap_targets(h).await;
-    let template: i64 = sqlx::query_scalar(
+    let template: i64 = doctor_desk_server::db::query_scalar(
         "SELECT id FROM follow_up_templates WHERE doctor_id = ? AND name = '术后复查'",
     )
     .bind(doctor_id)
@@ -189,7 +191,7 @@ pub async fn follow_up_plans_flow(h: &Harness) {
         "return document.querySelectorAll(\"[data-testid='plan-visit']\").length === 2",
     )
     .await;
-    let dates: Vec<String> = sqlx::query_scalar(
+    let dates: Vec<String> = doctor_desk_server::db::query_scalar(
         "SELECT f.due_on FROM follow_ups f JOIN follow_up_plans p ON p.id = f.plan_id
          WHERE p.patient_id = ? ORDER BY f.due_on",
     )
@@ -233,7 +235,7 @@ pub async fn follow_up_plans_flow(h: &Harness) {
         "return document.querySelectorAll(\"[data-testid='plan-visit']\").length === 4",
     )
     .await;
-    let by_hand: Vec<(String, String)> = sqlx::query_as(
+    let by_hand: Vec<(String, String)> = doctor_desk_server::db::query_as(
         "SELECT f.due_on, f.message FROM follow_ups f JOIN follow_up_plans p ON p.id = f.plan_id
          WHERE p.patient_id = ? AND p.template_id IS NULL ORDER BY f.due_on",
     )

@@ -12,16 +12,19 @@ pub async fn inbox_flow(h: &Harness) {
     let phone = unique_phone();
     sign_up(h, &phone).await;
     // Fixture: the hospital verified this doctor (the review itself has its own flow).
-    sqlx::query("UPDATE accounts SET verification_status = 'verified' WHERE phone = ?")
-        .bind(&phone)
-        .execute(&h.server.state.db)
-        .await
-        .expect("verified");
-    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-        .bind(&phone)
-        .fetch_one(&h.server.state.db)
-        .await
-        .expect("doctor");
+    doctor_desk_server::db::query(
+        "UPDATE accounts SET verification_status = 'verified' WHERE phone = ?",
+    )
+    .bind(&phone)
+    .execute(&h.server.state.db)
+    .await
+    .expect("verified");
+    let doctor_id: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+            .bind(&phone)
+            .fetch_one(&h.server.state.db)
+            .await
+            .expect("doctor");
 
     // Service settings and a quick reply, in the settings page.
     h.goto("/settings/consultation").await;
@@ -84,11 +87,13 @@ pub async fn inbox_flow(h: &Harness) {
     let patient = PatientClient::new(&h.server.url(), &patient_phone, "张三").expect("client");
     patient.sign_in().await.expect("patient signs in");
     // Fixture: a four-year-old (type 1 diabetes), so the guardian reminder must show.
-    sqlx::query("UPDATE patients SET birth_date = date('now', '-4 years') WHERE phone = ?")
-        .bind(&patient_phone)
-        .execute(&h.server.state.db)
-        .await
-        .expect("birth date");
+    doctor_desk_server::db::query(
+        "UPDATE patients SET birth_date = date('now', '-4 years') WHERE phone = ?",
+    )
+    .bind(&patient_phone)
+    .execute(&h.server.state.db)
+    .await
+    .expect("birth date");
     let id = patient.ask(doctor_id).await.expect("consultation");
     h.wait_contains("consultation-row", "张*").await;
     h.wait_text("nav-inbox-badge", "1").await;
@@ -270,7 +275,7 @@ pub async fn inbox_flow(h: &Harness) {
 pub async fn seed_closed_consultations(h: &Harness, doctor_id: i64, rows: i64, prefix: &str) {
     let db = &h.server.state.db;
     let now = chrono::Utc::now().timestamp();
-    sqlx::query(
+    doctor_desk_server::db::query(
         "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
          INSERT INTO patients (phone, name, sex, birth_date, created_at)
          SELECT ?3 || printf('%07d', n), '患者' || n, 'female', '1970-01-01', ?2 FROM seq",
@@ -281,7 +286,7 @@ pub async fn seed_closed_consultations(h: &Harness, doctor_id: i64, rows: i64, p
     .execute(db)
     .await
     .expect("patients");
-    sqlx::query(
+    doctor_desk_server::db::query(
         "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
          INSERT INTO consultations (doctor_id, patient_id, status, complaint, prior_hospital,
            prior_diagnosis, prior_visited_on, price_fen, created_at, accepted_at, deadline_at,
@@ -306,11 +311,12 @@ pub async fn inbox_scrolls_ten_thousand(h: &Harness) {
     const ROWS: i64 = 10_000;
     let phone = unique_phone();
     sign_up(h, &phone).await;
-    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-        .bind(&phone)
-        .fetch_one(&h.server.state.db)
-        .await
-        .expect("doctor");
+    let doctor_id: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+            .bind(&phone)
+            .fetch_one(&h.server.state.db)
+            .await
+            .expect("doctor");
     seed_closed_consultations(h, doctor_id, ROWS, "1660").await;
 
     h.goto("/inbox").await;

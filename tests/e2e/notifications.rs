@@ -10,7 +10,7 @@ pub async fn notifications_flow(h: &Harness) {
     let (_, doctor_id) = super::patients::verified_doctor(h).await;
     // Fixture: the service on (its own flow tests the settings page).
     let db = &h.server.state.db;
-    sqlx::query(
+    doctor_desk_server::db::query(
         "INSERT INTO consultation_settings
            (doctor_id, enabled, price_fen, daily_limit, greeting, follow_up_questions)
          VALUES (?, 1, 3000, 20, '您好', 2)",

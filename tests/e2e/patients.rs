@@ -45,16 +45,19 @@ pub async fn verified_doctor(h: &Harness) -> (String, i64) {
     let db = &h.server.state.db;
     let phone = unique_phone();
     sign_up(h, &phone).await;
-    sqlx::query("UPDATE accounts SET verification_status = 'verified' WHERE phone = ?")
-        .bind(&phone)
-        .execute(db)
-        .await
-        .expect("verified");
-    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-        .bind(&phone)
-        .fetch_one(db)
-        .await
-        .expect("doctor");
+    doctor_desk_server::db::query(
+        "UPDATE accounts SET verification_status = 'verified' WHERE phone = ?",
+    )
+    .bind(&phone)
+    .execute(db)
+    .await
+    .expect("verified");
+    let doctor_id: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+            .bind(&phone)
+            .fetch_one(db)
+            .await
+            .expect("doctor");
     (phone, doctor_id)
 }
 
@@ -69,7 +72,7 @@ pub async fn doctor_asked_by_a_patient(
     let db = &h.server.state.db;
     // Fixture: the service open (it has its own flow).
     let (_, doctor_id) = verified_doctor(h).await;
-    sqlx::query(
+    doctor_desk_server::db::query(
         "INSERT INTO consultation_settings
            (doctor_id, enabled, price_fen, daily_limit, greeting, follow_up_questions)
          VALUES (?, 1, 0, 20, '', 2)",
@@ -106,11 +109,12 @@ pub async fn patients_flow(h: &Harness) {
     h.click("accept-consultation").await;
     h.wait_text("consultation-status", "进行中").await;
     h.click("open-patient").await;
-    let patient_id: i64 = sqlx::query_scalar("SELECT id FROM patients WHERE phone = ?")
-        .bind(&patient_phone)
-        .fetch_one(db)
-        .await
-        .expect("patient");
+    let patient_id: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM patients WHERE phone = ?")
+            .bind(&patient_phone)
+            .fetch_one(db)
+            .await
+            .expect("patient");
     h.wait_path(&format!("/patients/{patient_id}")).await;
     h.wait_text("patient-name", "张三").await;
     check_side_by_side(h, "patient-list", "patient-name").await;
@@ -118,7 +122,7 @@ pub async fn patients_flow(h: &Harness) {
     h.wait_text("patient-phone", &masked).await;
     h.click("show-phone").await;
     h.wait_text("patient-phone", &patient_phone).await;
-    let looked: i64 = sqlx::query_scalar(
+    let looked: i64 = doctor_desk_server::db::query_scalar(
         "SELECT COUNT(*) FROM patient_audit
          WHERE doctor_id = ? AND patient_id = ? AND action = 'reveal_phone'",
     )
@@ -162,11 +166,12 @@ pub async fn patients_flow(h: &Harness) {
     h.wait_contains("timeline-note", "血压控制尚可").await;
     h.wait_contains("timeline-consultation", "杭州市第一人民医院")
         .await;
-    let note_id: i64 = sqlx::query_scalar("SELECT id FROM patient_notes WHERE patient_id = ?")
-        .bind(patient_id)
-        .fetch_one(db)
-        .await
-        .expect("note");
+    let note_id: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM patient_notes WHERE patient_id = ?")
+            .bind(patient_id)
+            .fetch_one(db)
+            .await
+            .expect("note");
 
     // Edited: the new text shows, the first one is kept under the note.
     h.click("edit-note").await;
@@ -202,12 +207,14 @@ pub async fn patients_flow(h: &Harness) {
     h.wait_path("/patients").await;
     h.wait_contains("patient-row", "张*").await;
     h.wait_contains("patient-row", "高血压").await;
-    let tag_id: i64 = sqlx::query_scalar("SELECT id FROM tags WHERE doctor_id = ? AND name = ?")
-        .bind(doctor_id)
-        .bind("高血压")
-        .fetch_one(db)
-        .await
-        .expect("tag");
+    let tag_id: i64 = doctor_desk_server::db::query_scalar(
+        "SELECT id FROM tags WHERE doctor_id = ? AND name = ?",
+    )
+    .bind(doctor_id)
+    .bind("高血压")
+    .fetch_one(db)
+    .await
+    .expect("tag");
     h.select("patients-tag", &tag_id.to_string()).await;
     h.wait_text("patient-total", "共 1 位").await;
     let tail: u32 = patient_phone[7..].parse().expect("digits");
@@ -254,17 +261,19 @@ pub async fn patients_scroll_ten_thousand(h: &Harness) {
     let phone = unique_phone();
     sign_up(h, &phone).await;
     let db = &h.server.state.db;
-    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-        .bind(&phone)
-        .fetch_one(db)
-        .await
-        .expect("doctor");
+    let doctor_id: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+            .bind(&phone)
+            .fetch_one(db)
+            .await
+            .expect("doctor");
     seed_closed_consultations(h, doctor_id, ROWS, "1661").await;
     // Place k (1-based, most recent consultation first) is patient n = k - 1.
-    let first_id: i64 = sqlx::query_scalar("SELECT id FROM patients WHERE phone = '16610000000'")
-        .fetch_one(db)
-        .await
-        .expect("first patient");
+    let first_id: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM patients WHERE phone = '16610000000'")
+            .fetch_one(db)
+            .await
+            .expect("first patient");
 
     h.goto("/patients").await;
     h.wait_text("patient-total", "共 10000 位").await;

@@ -41,11 +41,12 @@ async fn wait_body_contains(h: &Harness, part: &str) {
 async fn wait_saved(h: &Harness, post_id: i64, part: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
-        let body: String = sqlx::query_scalar("SELECT body FROM posts WHERE id = ?")
-            .bind(post_id)
-            .fetch_one(&h.server.state.db)
-            .await
-            .expect("body");
+        let body: String =
+            doctor_desk_server::db::query_scalar("SELECT body FROM posts WHERE id = ?")
+                .bind(post_id)
+                .fetch_one(&h.server.state.db)
+                .await
+                .expect("body");
         if body.contains(part) {
             return;
         }
@@ -82,11 +83,12 @@ pub async fn posts_flow(h: &Harness) {
         .await
         .expect("type");
     h.wait_contains("save-state", "已保存").await;
-    let post_id: i64 = sqlx::query_scalar("SELECT id FROM posts WHERE doctor_id = ?")
-        .bind(doctor_id)
-        .fetch_one(db)
-        .await
-        .expect("the draft is on the server");
+    let post_id: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM posts WHERE doctor_id = ?")
+            .bind(doctor_id)
+            .fetch_one(db)
+            .await
+            .expect("the draft is on the server");
     h.wait_path(&format!("/posts/{post_id}/edit")).await;
     check_tap_targets(h).await;
     h.screenshot("post-editor").await;
@@ -163,7 +165,7 @@ pub async fn posts_flow(h: &Harness) {
 
     // 5. Signed out, anyone reads it on the public page, which WeChat's share card reads.
     sign_out(h).await;
-    let slug: String = sqlx::query_scalar("SELECT slug FROM posts WHERE id = ?")
+    let slug: String = doctor_desk_server::db::query_scalar("SELECT slug FROM posts WHERE id = ?")
         .bind(post_id)
         .fetch_one(db)
         .await
@@ -208,7 +210,7 @@ pub async fn post_conflict_flow(h: &Harness) {
     h.fill("title", "门诊时间调整").await;
     h.fill("body", "本周五门诊暂停").await;
     h.wait_contains("save-state", "已保存").await;
-    let post_id: i64 = sqlx::query_scalar(
+    let post_id: i64 = doctor_desk_server::db::query_scalar(
         "SELECT p.id FROM posts p JOIN accounts a ON a.id = p.doctor_id WHERE a.phone = ?",
     )
     .bind(&phone)
@@ -216,12 +218,14 @@ pub async fn post_conflict_flow(h: &Harness) {
     .await
     .expect("saved");
     let other_device = |text: &'static str| async move {
-        sqlx::query("UPDATE posts SET body = ?, version = version + 1 WHERE id = ?")
-            .bind(text)
-            .bind(post_id)
-            .execute(db)
-            .await
-            .expect("the other device's save");
+        doctor_desk_server::db::query(
+            "UPDATE posts SET body = ?, version = version + 1 WHERE id = ?",
+        )
+        .bind(text)
+        .bind(post_id)
+        .execute(db)
+        .await
+        .expect("the other device's save");
     };
 
     // Keep this device's text.

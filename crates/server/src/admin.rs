@@ -32,7 +32,7 @@ pub async fn create_reviewer(state: &AppState, phone: &str) -> anyhow::Result<Op
         .map_err(err)?
         .ok_or_else(|| anyhow::anyhow!("{phone} signed up meanwhile; run this again"))?;
     // Someone else has seen it (whoever ran this): it opens nothing but the password change.
-    sqlx::query("UPDATE accounts SET password_must_change = 1 WHERE id = ?")
+    crate::db::query("UPDATE accounts SET password_must_change = 1 WHERE id = ?")
         .bind(id)
         .execute(&state.db)
         .await?;

@@ -124,12 +124,12 @@ pub async fn inbox(opts: Options) -> anyhow::Result<()> {
 
 /// A verified doctor account, written directly (the sign-up flow has its own tests).
 async fn insert_doctor(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::db::Conn,
     phone: &str,
     password_hash: &str,
     now: i64,
 ) -> anyhow::Result<i64> {
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = crate::db::query_scalar(
         "INSERT INTO accounts (phone, password_hash, created_at, verification_status)
          VALUES (?, ?, ?, 'verified') RETURNING id",
     )
@@ -138,7 +138,7 @@ async fn insert_doctor(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO account_roles (account_id, role) VALUES (?, 'doctor')")
+    crate::db::query("INSERT INTO account_roles (account_id, role) VALUES (?, 'doctor')")
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -153,13 +153,13 @@ async fn seed(state: &crate::AppState, opts: &Options) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
     for d in 1..=opts.doctors {
         let id = insert_doctor(&mut tx, &format!("1390{d:07}"), &hash, now).await?;
-        sqlx::query("INSERT INTO consultation_settings VALUES (?, 1, 0, 200, '', 2)")
+        crate::db::query("INSERT INTO consultation_settings VALUES (?, 1, 0, 200, '', 2)")
             .bind(id)
             .execute(&mut *tx)
             .await?;
     }
     let patients = (opts.consultations / 10).max(opts.conversations as u64);
-    sqlx::query(
+    crate::db::query(
         "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?)
          INSERT INTO patients (phone, name, sex, birth_date, created_at)
          SELECT printf('1650%07d', n), '患者' || n, CASE n % 2 WHEN 0 THEN 'male' ELSE 'female' END,
@@ -170,7 +170,7 @@ async fn seed(state: &crate::AppState, opts: &Options) -> anyhow::Result<()> {
     .execute(&mut *tx)
     .await?;
     // Ongoing first (a tenth of them), so every doctor has some; the rest closed.
-    sqlx::query(
+    crate::db::query(
         "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
          INSERT INTO consultations (doctor_id, patient_id, status, complaint, prior_hospital,
            prior_diagnosis, prior_visited_on, price_fen, created_at, accepted_at, deadline_at,
@@ -189,7 +189,7 @@ async fn seed(state: &crate::AppState, opts: &Options) -> anyhow::Result<()> {
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    crate::db::query(
         "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?)
          INSERT INTO messages (consultation_id, sender, client_id, text, created_at)
          SELECT n % ? + 1, CASE n % 2 WHEN 0 THEN 'patient' ELSE 'doctor' END, 'seed-' || n,
@@ -201,7 +201,7 @@ async fn seed(state: &crate::AppState, opts: &Options) -> anyhow::Result<()> {
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    sqlx::query("ANALYZE").execute(db).await?;
+    crate::db::query("ANALYZE").execute(db).await?;
     Ok(())
 }
 
@@ -343,7 +343,7 @@ async fn sse_delivery(
     base: &str,
     opts: &Options,
 ) -> anyhow::Result<Sample> {
-    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+    let rows: Vec<(i64, i64, String)> = crate::db::query_as(
         "SELECT c.id, c.doctor_id, p.phone FROM consultations c JOIN patients p ON p.id = c.patient_id
          WHERE c.status = 'ongoing' GROUP BY c.patient_id ORDER BY c.id LIMIT ?",
     )

@@ -4,11 +4,18 @@
 //! in their modules).
 
 mod checkpoints;
+mod pool;
+mod query;
 mod reads;
 mod sql;
 mod watch;
 mod writes;
 
+pub use pool::{Conn, Executor, Pool, Pooled, Tx};
+pub use query::{
+    numbered, query, query_as, query_scalar, Args, Bind, Done, Query, QueryAs, QueryScalar, Row,
+    Scalar, Value,
+};
 pub use reads::Reads;
 pub use sql::Sql;
 pub use watch::TableWatch;
@@ -19,14 +26,14 @@ use std::{path::PathBuf, str::FromStr, sync::Arc, time::Duration};
 use anyhow::Context;
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    Connection, SqlitePool,
+    Connection,
 };
 
 use watch::Hooks;
 
 /// The three ways in (see the module's comment).
 pub struct Database {
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub reads: Reads,
     pub writes: Writes,
 }
@@ -82,7 +89,7 @@ pub async fn connect(
         .await
         .context("database migration failed")?;
     Ok(Database {
-        pool,
+        pool: Pool::Sqlite(pool),
         reads: Reads::new(path.clone(), busy_timeout),
         writes: Writes::new(path, busy_timeout, hooks, checkpoints),
     })

@@ -13,7 +13,7 @@ pub const REVIEWER_PHONE: &str = "13800000009";
 pub const REVIEWER_PASSWORD: &str = "review2026";
 
 pub async fn seed(state: &AppState) -> anyhow::Result<()> {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM accounts")
+    let (count,): (i64,) = crate::db::query_as("SELECT COUNT(*) FROM accounts")
         .fetch_one(&state.db)
         .await?;
     crate::agreements::samples::publish_missing(state)
@@ -27,7 +27,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Some(id) = doctor {
-        sqlx::query(
+        crate::db::query(
             "UPDATE accounts SET display_name = ?, verification_status = 'verified' WHERE id = ?",
         )
         .bind("李明")
@@ -35,7 +35,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .execute(&state.db)
         .await?;
         // A verified internist with the service open, so the inbox has a life of its own.
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO doctor_profiles (account_id, real_name, gender, id_number, hospital,
                department, title, practice_category, practice_scope, years_of_practice,
                specialties, bio, updated_at)

@@ -5,12 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::db::Conn;
 use axum::extract::{multipart::Field, State};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use doctor_desk_api::{onboarding::MAX_UPLOAD_BYTES, ErrorBody, ErrorCode};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::SqliteConnection;
 use tokio::io::AsyncWriteExt;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -232,7 +232,7 @@ pub struct KeptFile {
 
 impl KeptFile {
     /// Records the stored file as `owner`'s in the transaction.
-    pub async fn record(&self, tx: &mut SqliteConnection, owner: Owner, now: i64) -> AppResult<()> {
+    pub async fn record(&self, tx: &mut Conn, owner: Owner, now: i64) -> AppResult<()> {
         let (sql, owner_id) = match owner {
             Owner::Account(id) => (
                 "INSERT INTO files (id, owner_id, content_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -247,7 +247,7 @@ impl KeptFile {
                 None,
             ),
         };
-        let query = sqlx::query(sql).bind(self.id.as_deref());
+        let query = crate::db::query(sql).bind(self.id.as_deref());
         let query = match owner_id {
             Some(id) => query.bind(id),
             None => query,
@@ -279,12 +279,8 @@ impl Drop for KeptFile {
 /// The file itself stays until `DeletedFile::unlink`, called once the transaction has
 /// committed: a commit that fails (disk full, busy) leaves the row, which must still be
 /// served.
-pub async fn delete(
-    state: &AppState,
-    tx: &mut SqliteConnection,
-    file_id: &str,
-) -> AppResult<DeletedFile> {
-    sqlx::query("DELETE FROM files WHERE id = ?")
+pub async fn delete(state: &AppState, tx: &mut Conn, file_id: &str) -> AppResult<DeletedFile> {
+    crate::db::query("DELETE FROM files WHERE id = ?")
         .bind(file_id)
         .execute(&mut *tx)
         .await?;

@@ -12,7 +12,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/health", tag = "system",
     responses((status = 200, body = Health), (status = 500, body = ErrorBody)))]
 async fn health(State(state): State<AppState>) -> AppResult<Json<Health>> {
-    sqlx::query("SELECT 1").execute(&state.db).await?;
+    crate::db::query("SELECT 1").execute(&state.db).await?;
     Ok(Json(Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),

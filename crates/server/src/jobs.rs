@@ -87,7 +87,7 @@ pub async fn claim(state: &AppState, job: Job, instance: &str) -> AppResult<Opti
     // A second early: ticks a period apart must not miss each other by a second.
     let due = now - job.period().as_secs() as i64 + 1;
     let abandoned = now - job.abandoned_after().as_secs() as i64;
-    let claimed: Option<i64> = sqlx::query_scalar(
+    let claimed: Option<i64> = crate::db::query_scalar(
         "INSERT INTO job_runs (job, ran_at, instance) VALUES (?1, ?2, ?3)
          ON CONFLICT (job) DO UPDATE
             SET ran_at = excluded.ran_at, instance = excluded.instance, finished_at = NULL
@@ -110,7 +110,7 @@ pub async fn run_if_due(state: &AppState, job: Job, instance: &str) -> bool {
     match claim(state, job, instance).await {
         Ok(Some(ran_at)) => {
             job.run(state).await;
-            let finished = sqlx::query(
+            let finished = crate::db::query(
                 "UPDATE job_runs SET finished_at = ? WHERE job = ? AND instance = ? AND ran_at = ?",
             )
             .bind(state.clock.unix())

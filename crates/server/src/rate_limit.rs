@@ -22,7 +22,7 @@ pub struct Bucket {
 /// that says when the oldest hit that still counts leaves the window.
 pub async fn take(state: &AppState, bucket: Bucket, key: &str, code: ErrorCode) -> AppResult<()> {
     let now = state.clock.unix();
-    let taken: Option<i64> = sqlx::query_scalar(
+    let taken: Option<i64> = crate::db::query_scalar(
         "INSERT INTO rate_hits (bucket, key, at)
          SELECT ?1, ?2, ?3
           WHERE (SELECT COUNT(*) FROM rate_hits WHERE bucket = ?1 AND key = ?2 AND at > ?3 - ?4) < ?5
@@ -39,7 +39,7 @@ pub async fn take(state: &AppState, bucket: Bucket, key: &str, code: ErrorCode) 
         return Ok(());
     }
     // The limit-th newest hit in the window: once it leaves, a slot is free again.
-    let blocking: Option<i64> = sqlx::query_scalar(
+    let blocking: Option<i64> = crate::db::query_scalar(
         "SELECT at FROM rate_hits WHERE bucket = ? AND key = ? AND at > ?
          ORDER BY at DESC LIMIT 1 OFFSET ?",
     )
@@ -57,7 +57,7 @@ pub async fn take(state: &AppState, bucket: Bucket, key: &str, code: ErrorCode) 
 
 /// Forgets every hit of `key` (a sign-in that succeeded clears its failures).
 pub async fn clear(state: &AppState, bucket: Bucket, key: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM rate_hits WHERE bucket = ? AND key = ?")
+    crate::db::query("DELETE FROM rate_hits WHERE bucket = ? AND key = ?")
         .bind(bucket.name)
         .bind(key)
         .execute(&state.db)
@@ -67,7 +67,7 @@ pub async fn clear(state: &AppState, bucket: Bucket, key: &str) -> AppResult<()>
 
 /// Drops hits older than a day (no bucket looks further back); run by the daily purge.
 pub async fn purge(state: &AppState) -> AppResult<u64> {
-    let done = sqlx::query("DELETE FROM rate_hits WHERE at < ?")
+    let done = crate::db::query("DELETE FROM rate_hits WHERE at < ?")
         .bind(state.clock.unix() - 24 * 3600)
         .execute(&state.db)
         .await?;

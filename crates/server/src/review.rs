@@ -55,7 +55,7 @@ async fn queue(
         s @ ("pending" | "approved" | "rejected") => s.to_owned(),
         _ => return Err(AppError::Code(ErrorCode::NotFound)),
     };
-    let rows: Vec<(i64, String, i64, String, String, String, String)> = sqlx::query_as(
+    let rows: Vec<(i64, String, i64, String, String, String, String)> = crate::db::query_as(
         "SELECT s.id, s.kind, s.submitted_at, s.status, COALESCE(a.display_name, p.real_name), p.hospital, p.title
          FROM verification_submissions s
          JOIN accounts a ON a.id = s.account_id
@@ -87,7 +87,7 @@ async fn queue(
 
 async fn decided_meanwhile(state: &AppState, id: i64) -> AppResult<bool> {
     let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM verification_submissions WHERE id = ?")
+        crate::db::query_scalar("SELECT status FROM verification_submissions WHERE id = ?")
             .bind(id)
             .fetch_optional(&state.db)
             .await?;
@@ -209,7 +209,7 @@ async fn decide(
     let mut tx = state.db.begin().await?;
     // The first statement writes, so it takes SQLite's write lock before reading anything:
     // of concurrent decisions, exactly one finds the submission still pending.
-    let claimed = sqlx::query(
+    let claimed = crate::db::query(
         "UPDATE verification_submissions SET status = ?, decided_at = ?, decided_by = ?
           WHERE id = ? AND status = 'pending'",
     )
@@ -224,7 +224,7 @@ async fn decide(
         return Err(AppError::Code(ErrorCode::AlreadyDecided));
     }
     for d in &req.documents {
-        let written = sqlx::query(
+        let written = crate::db::query(
             "UPDATE submission_documents SET approved = ?, reason = ?, note = ?, decided_at = ?, decided_by = ?
              WHERE submission_id = ? AND document_id = ? AND approved IS NULL",
         )
@@ -241,14 +241,14 @@ async fn decide(
         if written != 1 {
             return Err(AppError::Code(ErrorCode::AlreadyDecided));
         }
-        sqlx::query("UPDATE documents SET status = ? WHERE id = ?")
+        crate::db::query("UPDATE documents SET status = ? WHERE id = ?")
             .bind(if d.approve { "approved" } else { "rejected" })
             .bind(d.document_id)
             .execute(&mut *tx)
             .await?;
         // An approved renewal takes over: the document it replaces retires.
         if d.approve {
-            sqlx::query(
+            crate::db::query(
                 "UPDATE documents SET removed_at = ?
                   WHERE id = (SELECT replaces FROM documents WHERE id = ?) AND removed_at IS NULL",
             )
@@ -259,7 +259,7 @@ async fn decide(
         }
     }
     if let Some(c) = &req.profile_change {
-        let written = sqlx::query(
+        let written = crate::db::query(
             "UPDATE profile_changes SET approved = ?, reason = ?, note = ?, decided_at = ?, decided_by = ?
              WHERE submission_id = ? AND approved IS NULL",
         )
@@ -276,7 +276,7 @@ async fn decide(
             return Err(AppError::Code(ErrorCode::AlreadyDecided));
         }
         if c.approve {
-            sqlx::query(
+            crate::db::query(
                 "UPDATE doctor_profiles SET (hospital, department, title, practice_category,
                      practice_scope, years_of_practice, updated_at) =
                    (SELECT hospital, department, title, practice_category, practice_scope,
@@ -292,7 +292,7 @@ async fn decide(
     }
     match submission.kind {
         SubmissionKind::Full => {
-            sqlx::query("UPDATE accounts SET verification_status = ? WHERE id = ?")
+            crate::db::query("UPDATE accounts SET verification_status = ? WHERE id = ?")
                 .bind(if all_approved { "verified" } else { "rejected" })
                 .bind(account_id)
                 .execute(&mut *tx)
@@ -301,7 +301,7 @@ async fn decide(
         // The renewed document was the one that expired meanwhile: verified again (the
         // expiry check below takes it back if another one expired too).
         SubmissionKind::Renewal if all_approved => {
-            sqlx::query(
+            crate::db::query(
                 "UPDATE accounts SET verification_status = 'verified'
                   WHERE id = ? AND verification_status = 'needs_reverification'",
             )

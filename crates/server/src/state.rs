@@ -1,15 +1,19 @@
 use std::sync::Arc;
 
 use doctor_desk_api::posts::compliance::Rules;
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use crate::{clock::Clock, config::Config, sms::SmsSender};
+use crate::{
+    clock::Clock,
+    config::Config,
+    db::{Conn, Pool, Tx},
+    sms::SmsSender,
+};
 
 /// Everything a handler may need; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: SqlitePool,
+    pub db: Pool,
     /// The same database for the hottest reads (see [`crate::db::Reads`]).
     pub reads: Arc<crate::db::Reads>,
     /// The same database for the busiest write (see [`AppState::quick_write`]).
@@ -38,7 +42,7 @@ impl AppState {
     /// turns here first queues them fairly and wakes each the moment the lock is free.
     pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
         let turn = self.writers_turn().await?;
-        let tx = self.db.begin_with("BEGIN IMMEDIATE").await?;
+        let tx = self.db.begin_write().await?;
         Ok(WriteTx { tx, _turn: turn })
     }
 }
@@ -84,7 +88,7 @@ impl AppState {
 /// A transaction from [`AppState::begin_write`]: holds the turn until it ends.
 pub struct WriteTx {
     // Declared first so it ends (or queues its rollback) before the turn passes on.
-    tx: Transaction<'static, Sqlite>,
+    tx: Tx,
     _turn: OwnedMutexGuard<()>,
 }
 
@@ -99,15 +103,15 @@ impl WriteTx {
 }
 
 impl std::ops::Deref for WriteTx {
-    type Target = SqliteConnection;
+    type Target = Conn;
 
-    fn deref(&self) -> &SqliteConnection {
+    fn deref(&self) -> &Conn {
         &self.tx
     }
 }
 
 impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
+    fn deref_mut(&mut self) -> &mut Conn {
         &mut self.tx
     }
 }

@@ -330,10 +330,11 @@ async fn a_number_goes_to_one_account_when_two_want_it_at_once() {
             r.json
         );
     }
-    let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE phone = ?")
-        .bind(wanted)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let owners: i64 =
+        doctor_desk_server::db::query_scalar("SELECT COUNT(*) FROM accounts WHERE phone = ?")
+            .bind(wanted)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
     assert_eq!(owners, 1);
 }

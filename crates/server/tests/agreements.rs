@@ -289,7 +289,7 @@ async fn records_and_published_texts_cannot_be_changed() {
         "UPDATE agreement_versions SET version = '9.9.9'",
         "DELETE FROM agreement_versions",
     ] {
-        let err = sqlx::query(sql)
+        let err = doctor_desk_server::db::query(sql)
             .execute(&app.state.db)
             .await
             .expect_err(sql);
@@ -299,10 +299,11 @@ async fn records_and_published_texts_cannot_be_changed() {
             "{sql}: {message}"
         );
     }
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM agreement_acceptances")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let (count,): (i64,) =
+        doctor_desk_server::db::query_as("SELECT COUNT(*) FROM agreement_acceptances")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
     assert_eq!(count, 2);
 }
 
@@ -505,7 +506,7 @@ async fn the_admin_command_publishes_a_version() {
         doctor_desk_server::app(config, std::sync::Arc::new(doctor_desk_server::SystemClock))
             .await
             .unwrap();
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
+    let rows: Vec<(String, String, String)> = doctor_desk_server::db::query_as(
         "SELECT v.version, t.lang, t.title FROM agreement_versions v
          JOIN agreement_texts t ON t.version_id = v.id ORDER BY t.lang DESC",
     )

@@ -32,7 +32,7 @@ pub async fn app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
 
 /// One number from the database (the SQL names only test-made values).
 pub async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, Option<i64>>(sql)
+    doctor_desk_server::db::query_scalar::<Option<i64>>(sql)
         .fetch_one(&app.state.db)
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))

@@ -122,16 +122,17 @@ async fn traces(app: &TestApp) -> (Vec<i64>, Option<String>, BTreeSet<String>) {
     let mut rows = Vec::new();
     for table in ["files", "patient_files", "documents", "post_images"] {
         rows.push(
-            sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+            doctor_desk_server::db::query_scalar::<i64>(&format!("SELECT COUNT(*) FROM {table}"))
                 .fetch_one(&app.state.db)
                 .await
                 .unwrap(),
         );
     }
-    let avatar: Option<String> = sqlx::query_scalar("SELECT MAX(avatar_file_id) FROM accounts")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let avatar: Option<String> =
+        doctor_desk_server::db::query_scalar("SELECT MAX(avatar_file_id) FROM accounts")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
     let names = std::fs::read_dir(app.state.config.data_dir.join("files"))
         .map(|dir| {
             dir.filter_map(|e| e.ok())

@@ -90,19 +90,23 @@ async fn withdrawing_pauses_care_until_the_consent_is_given_again() {
     assert_eq!(list.status, StatusCode::OK, "{}", list.json);
     assert!(list.json.to_string().contains(&format!("\"id\":{id}")));
 
-    let records: Vec<bool> =
-        sqlx::query_scalar("SELECT given FROM health_consents WHERE account_id = ? ORDER BY id")
-            .bind(doctor_id)
-            .fetch_all(&app.state.db)
-            .await
-            .unwrap();
+    let records: Vec<bool> = doctor_desk_server::db::query_scalar(
+        "SELECT given FROM health_consents WHERE account_id = ? ORDER BY id",
+    )
+    .bind(doctor_id)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
     assert_eq!(records, [false, true]);
     for statement in [
         "UPDATE health_consents SET given = 1",
         "DELETE FROM health_consents",
     ] {
         assert!(
-            sqlx::query(statement).execute(&app.state.db).await.is_err(),
+            doctor_desk_server::db::query(statement)
+                .execute(&app.state.db)
+                .await
+                .is_err(),
             "append-only: {statement}"
         );
     }
@@ -125,12 +129,13 @@ async fn ten_withdrawals_at_once_are_one_record() {
     assert!(replies
         .iter()
         .all(|r| r.status == StatusCode::CREATED || r.status == StatusCode::OK));
-    let records: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM health_consents WHERE account_id = ?")
-            .bind(doctor_id)
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
+    let records: i64 = doctor_desk_server::db::query_scalar(
+        "SELECT COUNT(*) FROM health_consents WHERE account_id = ?",
+    )
+    .bind(doctor_id)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
     assert_eq!(records, 1);
 }
 

@@ -388,7 +388,7 @@ async fn a_stalled_store_holds_up_no_other_writer() {
 }
 
 async fn file_rows(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM files")
+    doctor_desk_server::db::query_scalar("SELECT COUNT(*) FROM files")
         .fetch_one(&app.state.db)
         .await
         .unwrap()

@@ -524,7 +524,7 @@ async fn an_open_visit_is_missed_by_itself_seven_days_after_it_was_due() {
     assert_eq!(done["items"][0]["state"], "missed");
     let seventh_day_china = format!("{}T16:00:00Z", due + Duration::days(6));
     assert_eq!(done["items"][0]["finished_at"], seventh_day_china);
-    let detail: String = sqlx::query_scalar(
+    let detail: String = doctor_desk_server::db::query_scalar(
         "SELECT detail FROM patient_audit WHERE doctor_id = ? AND action = 'follow_up_missed'",
     )
     .bind(doctor_id)
@@ -541,11 +541,12 @@ async fn an_open_visit_is_missed_by_itself_seven_days_after_it_was_due() {
     let other = plan_by_hand(&mut d, pid, "复诊", &[(app.clock_today(), "请复诊")]).await;
     app.clock.advance(Duration::days(8));
     doctor_desk_server::housekeeping::daily(&app.state).await;
-    let state: String = sqlx::query_scalar("SELECT state FROM follow_ups WHERE id = ?")
-        .bind(visit_ids(&other)[0])
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let state: String =
+        doctor_desk_server::db::query_scalar("SELECT state FROM follow_ups WHERE id = ?")
+            .bind(visit_ids(&other)[0])
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
     assert_eq!(state, "missed");
 }
 
@@ -620,13 +621,14 @@ async fn finished_visits_refuse_changes_and_concurrent_finishes_have_one_winner(
         .iter()
         .filter(|r| r.status != StatusCode::OK)
         .all(|r| r.status == StatusCode::CONFLICT && r.error_code() == "invalid_transition"));
-    let stored: String = sqlx::query_scalar("SELECT state FROM follow_ups WHERE id = ?")
-        .bind(raced)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let stored: String =
+        doctor_desk_server::db::query_scalar("SELECT state FROM follow_ups WHERE id = ?")
+            .bind(raced)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
     assert_eq!(json!(stored), winners[0].json["state"]);
-    let finishes: i64 = sqlx::query_scalar(
+    let finishes: i64 = doctor_desk_server::db::query_scalar(
         "SELECT COUNT(*) FROM patient_audit
          WHERE action IN ('follow_up_done', 'follow_up_missed')
            AND json_extract(detail, '$.follow_up_id') = ?",
@@ -915,7 +917,7 @@ async fn today_counts_what_waits_for_the_doctor() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
-    sqlx::query(
+    doctor_desk_server::db::query(
         "UPDATE documents SET expires_on = ? WHERE account_id = ? AND kind = 'id_card_front'",
     )
     .bind((app.clock_today() + Duration::days(20)).to_string())
@@ -1093,11 +1095,12 @@ async fn the_api_document_describes_follow_ups() {
 async fn the_demo_doctor_has_visits_in_every_state() {
     use doctor_desk_server::demo::DOCTOR_PHONE;
     let app = TestApp::with_config(|c| c.demo_data = true).await;
-    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-        .bind(DOCTOR_PHONE)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let doctor_id: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+            .bind(DOCTOR_PHONE)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
     let today = app.clock_today().to_string();
     let (due_today, overdue, upcoming, done, missed, reminded, own): (
         i64,
@@ -1107,7 +1110,7 @@ async fn the_demo_doctor_has_visits_in_every_state() {
         i64,
         i64,
         i64,
-    ) = sqlx::query_as(
+    ) = doctor_desk_server::db::query_as(
         "SELECT
                (SELECT COUNT(*) FROM follow_ups WHERE doctor_id = ?1
                   AND state IN ('planned', 'reminded') AND due_on = ?2),

@@ -211,7 +211,7 @@ async fn a_consultation_from_request_to_read_only() {
     assert_eq!(mine["advice"]["follow_up"], "两周后复查空腹血糖");
 
     // Every step is in the audit log, which cannot be changed.
-    let actions: Vec<String> = sqlx::query_scalar(
+    let actions: Vec<String> = doctor_desk_server::db::query_scalar(
         "SELECT action FROM consultation_audit WHERE consultation_id = ? ORDER BY id",
     )
     .bind(id)
@@ -231,7 +231,10 @@ async fn a_consultation_from_request_to_read_only() {
         "DELETE FROM messages",
     ] {
         assert!(
-            sqlx::query(sql).execute(&app.state.db).await.is_err(),
+            doctor_desk_server::db::query(sql)
+                .execute(&app.state.db)
+                .await
+                .is_err(),
             "{sql}"
         );
     }
@@ -679,7 +682,7 @@ async fn the_simulator_feeds_the_demo_inbox() {
     let count = |table: &'static str| {
         let db = server.state.db.clone();
         async move {
-            sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+            doctor_desk_server::db::query_scalar::<i64>(&format!("SELECT COUNT(*) FROM {table}"))
                 .fetch_one(&db)
                 .await
                 .unwrap()
@@ -842,11 +845,13 @@ async fn declining_and_advice_need_a_verified_doctor() {
     let fresh = ask_for(&mut p, doctor_id).await;
 
     // A required document expired: verification must be renewed.
-    sqlx::query("UPDATE accounts SET verification_status = 'needs_reverification' WHERE id = ?")
-        .bind(doctor_id)
-        .execute(&app.state.db)
-        .await
-        .unwrap();
+    doctor_desk_server::db::query(
+        "UPDATE accounts SET verification_status = 'needs_reverification' WHERE id = ?",
+    )
+    .bind(doctor_id)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
     let r = d
         .post(&format!("/api/v1/consultations/{ongoing}/close"), advice())
         .await;
@@ -898,7 +903,7 @@ async fn declining_and_advice_need_a_verified_doctor() {
             (StatusCode::FORBIDDEN, "verification_required"),
         ),
     ] {
-        sqlx::query(sql)
+        doctor_desk_server::db::query(sql)
             .bind(doctor_id)
             .execute(&app.state.db)
             .await
@@ -906,12 +911,13 @@ async fn declining_and_advice_need_a_verified_doctor() {
         let r = d.post(&messages, text(client_id, "a")).await;
         assert_eq!((r.status, r.error_code()), expected, "{}", r.json);
     }
-    let stored: String =
-        sqlx::query_scalar("SELECT verification_status FROM accounts WHERE id = ?")
-            .bind(doctor_id)
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
+    let stored: String = doctor_desk_server::db::query_scalar(
+        "SELECT verification_status FROM accounts WHERE id = ?",
+    )
+    .bind(doctor_id)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
     assert_eq!(stored, "needs_reverification");
     // Another doctor's consultation is still 404 first.
     let r = other

@@ -154,7 +154,7 @@ async fn concurrent_sends_keep_the_follow_up_count_and_one_message_per_client_id
         .await
         .json;
     assert_eq!(mine["follow_ups_left"], 0);
-    let stored: i64 = sqlx::query_scalar(
+    let stored: i64 = doctor_desk_server::db::query_scalar(
         "SELECT COUNT(*) FROM messages WHERE consultation_id = ? AND sender = 'patient'
            AND client_id LIKE 'fu-%'",
     )

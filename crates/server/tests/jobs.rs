@@ -31,10 +31,11 @@ async fn each_period_of_a_job_runs_once_across_instances() {
 
     assert_eq!(ticks(&a, &b, Job::Daily).await, 1, "the first daily run");
     assert_eq!(ticks(&a, &b, Job::Deadlines).await, 1, "the first sweep");
-    let ran_by: String = sqlx::query_scalar("SELECT instance FROM job_runs WHERE job = 'daily'")
-        .fetch_one(&b.state.db)
-        .await
-        .unwrap();
+    let ran_by: String =
+        doctor_desk_server::db::query_scalar("SELECT instance FROM job_runs WHERE job = 'daily'")
+            .fetch_one(&b.state.db)
+            .await
+            .unwrap();
     assert!(ran_by.starts_with("instance "), "{ran_by}");
 
     advance(Duration::seconds(20));
@@ -74,11 +75,12 @@ async fn a_run_whose_instance_stopped_is_claimed_again_not_a_day_later() {
         jobs::run_if_due(&b.state, Job::Daily, "instance b").await,
         "half an hour on, b takes it over"
     );
-    let (by, finished): (String, Option<i64>) =
-        sqlx::query_as("SELECT instance, finished_at FROM job_runs WHERE job = 'daily'")
-            .fetch_one(&b.state.db)
-            .await
-            .unwrap();
+    let (by, finished): (String, Option<i64>) = doctor_desk_server::db::query_as(
+        "SELECT instance, finished_at FROM job_runs WHERE job = 'daily'",
+    )
+    .fetch_one(&b.state.db)
+    .await
+    .unwrap();
     assert_eq!(by, "instance b");
     assert!(finished.is_some(), "its end is recorded");
 }

@@ -82,12 +82,14 @@ async fn the_daily_job_tells_each_fact_once_and_forgets_after_90_days() {
     let app = TestApp::new().await;
     let (mut d, doctor_id) = open_service(&app, "13911116003", "李娜").await;
     let today = app.clock_today();
-    sqlx::query("UPDATE documents SET expires_on = ? WHERE account_id = ? AND kind = 'practice'")
-        .bind((today + Duration::days(7)).to_string())
-        .bind(doctor_id)
-        .execute(&app.state.db)
-        .await
-        .unwrap();
+    doctor_desk_server::db::query(
+        "UPDATE documents SET expires_on = ? WHERE account_id = ? AND kind = 'practice'",
+    )
+    .bind((today + Duration::days(7)).to_string())
+    .bind(doctor_id)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
     let mut p = patient(&app, "13722226003", "孙二").await;
     let consultation = ask_for(&mut p, doctor_id).await;
     common::accept(&mut d, consultation).await;

@@ -158,7 +158,7 @@ async fn uploads_are_checked_by_content() {
         .unwrap()
         .join("x")
         .exists());
-    let stored: (String, i64) = sqlx::query_as("SELECT sha256, size FROM files")
+    let stored: (String, i64) = doctor_desk_server::db::query_as("SELECT sha256, size FROM files")
         .fetch_one(&app.state.db)
         .await
         .unwrap();
@@ -494,7 +494,7 @@ async fn review_rejection_and_resubmission() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "decided once");
-    let who: (i64, i64) = sqlx::query_as(
+    let who: (i64, i64) = doctor_desk_server::db::query_as(
         "SELECT decided_by, decided_at FROM submission_documents WHERE document_id = ?",
     )
     .bind(ids[1])

@@ -99,18 +99,20 @@ async fn notes_keep_every_text_and_never_reach_the_patient() {
         audit_actions(&app, doctor_id).await,
         ["note_added", "note_edited", "note_edited", "note_added"]
     );
-    let details: Vec<String> = sqlx::query_scalar("SELECT detail FROM patient_audit")
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap();
+    let details: Vec<String> =
+        doctor_desk_server::db::query_scalar("SELECT detail FROM patient_audit")
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
     assert!(details
         .iter()
         .all(|detail| !detail.contains("版") && !detail.contains("另一条")));
     // Earlier texts are kept as written.
-    let edited = sqlx::query("UPDATE note_versions SET text = 'x' WHERE note_id = ?")
-        .bind(id)
-        .execute(&app.state.db)
-        .await;
+    let edited =
+        doctor_desk_server::db::query("UPDATE note_versions SET text = 'x' WHERE note_id = ?")
+            .bind(id)
+            .execute(&app.state.db)
+            .await;
     assert!(edited.is_err());
 
     // Nothing the patient can read has them.
@@ -146,7 +148,7 @@ async fn revealing_the_phone_and_clinical_facts_are_audited() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     assert_eq!(r.json, json!({"phone": "13722230041"}));
     let rows: Vec<(i64, Option<i64>, String)> =
-        sqlx::query_as("SELECT doctor_id, patient_id, action FROM patient_audit")
+        doctor_desk_server::db::query_as("SELECT doctor_id, patient_id, action FROM patient_audit")
             .fetch_all(&app.state.db)
             .await
             .unwrap();
@@ -174,11 +176,12 @@ async fn revealing_the_phone_and_clinical_facts_are_audited() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.field_error("conditions").is_some());
-    let (action, detail): (String, String) =
-        sqlx::query_as("SELECT action, detail FROM patient_audit ORDER BY id DESC LIMIT 1")
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
+    let (action, detail): (String, String) = doctor_desk_server::db::query_as(
+        "SELECT action, detail FROM patient_audit ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
     assert_eq!(action, "clinical_updated");
     assert!(!detail.contains("青霉素"), "{detail}");
     assert_eq!(
@@ -191,7 +194,10 @@ async fn revealing_the_phone_and_clinical_facts_are_audited() {
         "DELETE FROM patient_audit",
     ] {
         assert!(
-            sqlx::query(sql).execute(&app.state.db).await.is_err(),
+            doctor_desk_server::db::query(sql)
+                .execute(&app.state.db)
+                .await
+                .is_err(),
             "{sql}"
         );
     }

@@ -181,7 +181,7 @@ async fn the_name_search_finds_part_of_the_current_name_among_mine_only() {
     assert_eq!(ids(&page), vec![theirs]);
 
     // No endpoint renames a patient; a correction in the database reaches every copy.
-    sqlx::query("UPDATE patients SET name = '赵志刚' WHERE id = ?")
+    doctor_desk_server::db::query("UPDATE patients SET name = '赵志刚' WHERE id = ?")
         .bind(pid[1])
         .execute(&app.state.db)
         .await
@@ -193,7 +193,7 @@ async fn the_name_search_finds_part_of_the_current_name_among_mine_only() {
     let grams = |patient: i64| {
         let db = app.state.db.clone();
         async move {
-            let mut grams: Vec<String> = sqlx::query_scalar(
+            let mut grams: Vec<String> = doctor_desk_server::db::query_scalar(
                 "SELECT gram FROM patient_name_grams WHERE patient_id = ? ORDER BY gram",
             )
             .bind(patient)
@@ -207,7 +207,7 @@ async fn the_name_search_finds_part_of_the_current_name_among_mine_only() {
     let mut expected = vec!["赵", "志", "刚", "赵志", "志刚"];
     expected.sort();
     assert_eq!(grams(pid[1]).await, expected);
-    sqlx::query("DELETE FROM doctor_patients WHERE patient_id = ?")
+    doctor_desk_server::db::query("DELETE FROM doctor_patients WHERE patient_id = ?")
         .bind(theirs)
         .execute(&app.state.db)
         .await
@@ -468,7 +468,7 @@ async fn the_stored_next_visit_follows_every_change_of_a_visit() {
     let (mut d, doctor_id) = open_service(&app, "13911113033", "陈静").await;
     let (_p, _, pid) = my_patient(&app, &mut d, doctor_id, "13722250011", "周杰").await;
     let stored = || async {
-        sqlx::query_scalar::<_, Option<String>>(
+        doctor_desk_server::db::query_scalar::<Option<String>>(
             "SELECT next_follow_up FROM doctor_patients WHERE doctor_id = ? AND patient_id = ?",
         )
         .bind(doctor_id)
@@ -490,7 +490,7 @@ async fn the_stored_next_visit_follows_every_change_of_a_visit() {
     assert_eq!(stored().await, date(3));
     // Moved (no endpoint moves a visit today; the trigger covers it all the same), done,
     // deleted.
-    sqlx::query("UPDATE follow_ups SET due_on = ? WHERE id = ?")
+    doctor_desk_server::db::query("UPDATE follow_ups SET due_on = ? WHERE id = ?")
         .bind((today + Duration::days(20)).to_string())
         .bind(earlier[0])
         .execute(&app.state.db)
@@ -502,7 +502,7 @@ async fn the_stored_next_visit_follows_every_change_of_a_visit() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     assert_eq!(stored().await, date(14));
-    sqlx::query("DELETE FROM follow_ups WHERE id = ?")
+    doctor_desk_server::db::query("DELETE FROM follow_ups WHERE id = ?")
         .bind(visits[1])
         .execute(&app.state.db)
         .await

@@ -125,7 +125,7 @@ async fn tags_are_added_renamed_recoloured_and_deleted() {
             "tag_deleted"
         ]
     );
-    let deleted: String = sqlx::query_scalar(
+    let deleted: String = doctor_desk_server::db::query_scalar(
         "SELECT detail FROM patient_audit WHERE action = 'tag_deleted' AND patient_id IS NULL",
     )
     .fetch_one(&app.state.db)
@@ -211,7 +211,7 @@ async fn bulk_tagging_counts_each_patient_once() {
         .sum();
     assert_eq!(added, 3);
     assert!(replies.iter().all(|r| r.json["patient_count"] == 3));
-    let logged: i64 = sqlx::query_scalar(
+    let logged: i64 = doctor_desk_server::db::query_scalar(
         "SELECT COUNT(*) FROM patient_audit WHERE action = 'tag_bulk_add' AND doctor_id = ?",
     )
     .bind(doctor_id)

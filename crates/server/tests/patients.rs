@@ -209,13 +209,14 @@ async fn other_doctors_get_404_and_signed_out_callers_401_everywhere() {
     let notes = d.get(&format!("/api/v1/patients/{pid}/notes")).await.json;
     assert_eq!(notes[0]["text"], "只给我看");
     assert_eq!(notes[0]["version"], 1);
-    let counted: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM patient_tags WHERE patient_id IN (?, ?)")
-            .bind(pid)
-            .bind(theirs)
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
+    let counted: i64 = doctor_desk_server::db::query_scalar(
+        "SELECT COUNT(*) FROM patient_tags WHERE patient_id IN (?, ?)",
+    )
+    .bind(pid)
+    .bind(theirs)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
     assert_eq!(counted, 1);
     assert_eq!(audit_actions(&app, other_id).await, ["tag_created"]);
 
@@ -297,12 +298,13 @@ async fn the_api_document_describes_patient_management() {
 async fn the_demo_doctor_has_tagged_patients_and_notes() {
     use doctor_desk_server::demo::DOCTOR_PHONE;
     let app = TestApp::with_config(|c| c.demo_data = true).await;
-    let doctor_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-        .bind(DOCTOR_PHONE)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
-    let (patients, tagged, notes, edited): (i64, i64, i64, i64) = sqlx::query_as(
+    let doctor_id: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+            .bind(DOCTOR_PHONE)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    let (patients, tagged, notes, edited): (i64, i64, i64, i64) = doctor_desk_server::db::query_as(
         "SELECT (SELECT COUNT(*) FROM doctor_patients WHERE doctor_id = ?1),
                 (SELECT COUNT(DISTINCT patient_id) FROM patient_tags WHERE doctor_id = ?1),
                 (SELECT COUNT(*) FROM patient_notes WHERE doctor_id = ?1),
@@ -316,7 +318,7 @@ async fn the_demo_doctor_has_tagged_patients_and_notes() {
     assert!(tagged * 2 > patients, "{tagged} of {patients} tagged");
     assert_eq!((notes, edited), (8, 3));
     // Names are masked to the surname; the same names every time.
-    let names: Vec<String> = sqlx::query_scalar(
+    let names: Vec<String> = doctor_desk_server::db::query_scalar(
         "SELECT p.name FROM doctor_patients dp JOIN patients p ON p.id = dp.patient_id
          WHERE dp.doctor_id = ? ORDER BY p.name",
     )
@@ -332,7 +334,7 @@ async fn the_demo_doctor_has_tagged_patients_and_notes() {
         "{names:?}"
     );
     assert_next_visits_stored(&app).await;
-    let with_visit: i64 = sqlx::query_scalar(
+    let with_visit: i64 = doctor_desk_server::db::query_scalar(
         "SELECT COUNT(*) FROM doctor_patients WHERE doctor_id = ? AND next_follow_up IS NOT NULL",
     )
     .bind(doctor_id)
@@ -340,10 +342,11 @@ async fn the_demo_doctor_has_tagged_patients_and_notes() {
     .await
     .unwrap();
     assert_eq!(with_visit, 15, "sorting by the next visit shows something");
-    let tags: Vec<String> = sqlx::query_scalar("SELECT name FROM tags WHERE doctor_id = ?")
-        .bind(doctor_id)
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap();
+    let tags: Vec<String> =
+        doctor_desk_server::db::query_scalar("SELECT name FROM tags WHERE doctor_id = ?")
+            .bind(doctor_id)
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
     assert_eq!(tags.len(), 4);
 }

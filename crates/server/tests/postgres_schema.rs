@@ -179,7 +179,7 @@ fn lines(text: &str) -> BTreeSet<String> {
 }
 
 async fn sqlite_rows(app: &TestApp, sql: &str) -> BTreeSet<String> {
-    sqlx::query_scalar::<_, String>(sql)
+    doctor_desk_server::db::query_scalar::<String>(sql)
         .fetch_all(&app.state.db)
         .await
         .unwrap()

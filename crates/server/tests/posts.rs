@@ -194,7 +194,7 @@ async fn concurrent_submissions_make_one_pending_revision() {
         .iter()
         .filter(|r| r.status != StatusCode::OK)
         .all(|r| r.error_code() == "under_review"));
-    let pending: i64 = sqlx::query_scalar(
+    let pending: i64 = doctor_desk_server::db::query_scalar(
         "SELECT COUNT(*) FROM post_revisions WHERE post_id = ? AND state = 'in_review'",
     )
     .bind(id)

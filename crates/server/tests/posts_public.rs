@@ -303,11 +303,12 @@ async fn an_xss_corpus_stays_inert_in_the_preview_and_on_the_page() {
         "the question: {page}"
     );
     // The reviewer's view is the same HTML.
-    let revision: i64 = sqlx::query_scalar("SELECT id FROM post_revisions WHERE post_id = ?")
-        .bind(post["id"].as_i64().unwrap())
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let revision: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM post_revisions WHERE post_id = ?")
+            .bind(post["id"].as_i64().unwrap())
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
     let seen = rv
         .get(&format!("/api/v1/review/posts/{revision}"))
         .await
@@ -320,7 +321,7 @@ async fn the_demo_doctor_has_a_post_in_every_tab_and_patients_ask_questions() {
     use doctor_desk_server::demo::{DOCTOR_PHONE, REVIEWER_PASSWORD, REVIEWER_PHONE};
     let app = TestApp::with_config(|c| c.demo_data = true).await;
     let db = &app.state.db;
-    let statuses: Vec<String> = sqlx::query_scalar(
+    let statuses: Vec<String> = doctor_desk_server::db::query_scalar(
         "SELECT p.status FROM posts p JOIN accounts a ON a.id = p.doctor_id
           WHERE a.phone = ? ORDER BY p.status",
     )
@@ -332,24 +333,28 @@ async fn the_demo_doctor_has_a_post_in_every_tab_and_patients_ask_questions() {
         statuses,
         ["draft", "in_review", "published", "published", "rejected"]
     );
-    let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM questions WHERE closed_at IS NULL")
-        .fetch_one(db)
-        .await
-        .unwrap();
+    let open: i64 = doctor_desk_server::db::query_scalar(
+        "SELECT COUNT(*) FROM questions WHERE closed_at IS NULL",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
     assert_eq!(open, 30);
-    let findings: Vec<String> = sqlx::query_scalar("SELECT findings FROM post_revisions")
-        .fetch_all(db)
-        .await
-        .unwrap();
+    let findings: Vec<String> =
+        doctor_desk_server::db::query_scalar("SELECT findings FROM post_revisions")
+            .fetch_all(db)
+            .await
+            .unwrap();
     assert!(
         findings.iter().all(|f| !f.contains("\"error\"")),
         "nothing submitted that the check would block: {findings:?}"
     );
-    let slugs: Vec<String> =
-        sqlx::query_scalar("SELECT slug FROM posts WHERE slug IS NOT NULL ORDER BY id")
-            .fetch_all(db)
-            .await
-            .unwrap();
+    let slugs: Vec<String> = doctor_desk_server::db::query_scalar(
+        "SELECT slug FROM posts WHERE slug IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
     let (status, _, html) = read(&app, &format!("/p/{}", slugs[0])).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("糖尿病患者如何在家监测血糖") && html.contains("已认证"));

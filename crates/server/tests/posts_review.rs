@@ -293,11 +293,12 @@ async fn only_reviewers_review_and_never_their_own_posts() {
     let mut a = author(&app, "13900000207", "张医生").await;
     let id = draft(&mut a, json!({})).await["id"].as_i64().unwrap();
     submit(&mut a, id).await;
-    let revision: i64 = sqlx::query_scalar("SELECT id FROM post_revisions WHERE post_id = ?")
-        .bind(id)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let revision: i64 =
+        doctor_desk_server::db::query_scalar("SELECT id FROM post_revisions WHERE post_id = ?")
+            .bind(id)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
     for path in [
         "/api/v1/review/posts".to_owned(),
         format!("/api/v1/review/posts/{revision}"),

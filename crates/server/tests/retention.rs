@@ -118,7 +118,7 @@ async fn after_the_cooling_off_personal_data_goes_and_records_stay() {
     );
     // Personal data is gone from the database.
     let (phone, name, avatar, deleted): (String, Option<String>, Option<String>, Option<i64>) =
-        sqlx::query_as(
+        doctor_desk_server::db::query_as(
             "SELECT phone, display_name, avatar_file_id, deleted_at FROM accounts WHERE id = ?",
         )
         .bind(doctor_id)
@@ -195,7 +195,7 @@ async fn a_live_doctors_chat_log_cannot_be_deleted() {
     let mut p = patient(&app, "13722224005", "吴四").await;
     let consultation = ask_for(&mut p, doctor_id).await;
     accept(&mut d, consultation).await;
-    let refused = sqlx::query("DELETE FROM messages WHERE consultation_id = ?")
+    let refused = doctor_desk_server::db::query("DELETE FROM messages WHERE consultation_id = ?")
         .bind(consultation)
         .execute(&app.state.db)
         .await;

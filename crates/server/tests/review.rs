@@ -486,7 +486,7 @@ async fn removing_a_rejected_optional_document_leads_to_a_decidable_submission()
     let r = b.post("/api/v1/me/verification", json!({})).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.error_code(), "nothing_to_review");
-    let pending: i64 = sqlx::query_scalar(
+    let pending: i64 = doctor_desk_server::db::query_scalar(
         "SELECT COUNT(*) FROM verification_submissions s WHERE s.status = 'pending'
            AND NOT EXISTS (SELECT 1 FROM submission_documents d WHERE d.submission_id = s.id AND d.approved IS NULL)
            AND NOT EXISTS (SELECT 1 FROM profile_changes c WHERE c.submission_id = s.id AND c.approved IS NULL)",
@@ -610,7 +610,7 @@ async fn of_concurrent_decisions_exactly_one_wins() {
 
     // What is stored is the winner's decision, whole.
     let winner_approved = won[0] % 2 == 0;
-    let back: (bool, i64) = sqlx::query_as(
+    let back: (bool, i64) = doctor_desk_server::db::query_as(
         "SELECT approved, decided_by FROM submission_documents WHERE submission_id = ? AND document_id = ?",
     )
     .bind(sid)
@@ -619,12 +619,13 @@ async fn of_concurrent_decisions_exactly_one_wins() {
     .await
     .unwrap();
     assert_eq!(back.0, winner_approved);
-    let (status_stored, decided_by): (String, i64) =
-        sqlx::query_as("SELECT status, decided_by FROM verification_submissions WHERE id = ?")
-            .bind(sid)
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
+    let (status_stored, decided_by): (String, i64) = doctor_desk_server::db::query_as(
+        "SELECT status, decided_by FROM verification_submissions WHERE id = ?",
+    )
+    .bind(sid)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
     assert_eq!(back.1, decided_by);
     assert_eq!(
         status_stored,
@@ -634,7 +635,7 @@ async fn of_concurrent_decisions_exactly_one_wins() {
             "rejected"
         }
     );
-    let deciders: i64 = sqlx::query_scalar(
+    let deciders: i64 = doctor_desk_server::db::query_scalar(
         "SELECT COUNT(DISTINCT decided_by) FROM submission_documents WHERE submission_id = ?",
     )
     .bind(sid)

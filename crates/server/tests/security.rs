@@ -95,14 +95,16 @@ async fn sign_in_from(app: &TestApp, password: &str, ip: &str) -> (StatusCode, V
 
 /// The client address recorded with the newest session.
 async fn newest_session_ip(app: &TestApp) -> String {
-    sqlx::query_scalar("SELECT ip FROM sessions ORDER BY created_at DESC, rowid DESC LIMIT 1")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap()
+    doctor_desk_server::db::query_scalar(
+        "SELECT ip FROM sessions ORDER BY created_at DESC, rowid DESC LIMIT 1",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap()
 }
 
 async fn sms_attempts(app: &TestApp, phone: &str) -> i64 {
-    sqlx::query_scalar(
+    doctor_desk_server::db::query_scalar(
         "SELECT failed_attempts FROM sms_codes WHERE phone = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(phone)
@@ -157,11 +159,12 @@ async fn twenty_code_requests_at_once_send_one_code() {
         .collect();
     let answers = all_at_once(&app, requests).await;
     assert_eq!(tally(&answers), BTreeMap::from([(204, 1), (429, 19)]));
-    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sms_codes WHERE phone = ?")
-        .bind(PHONE)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let sent: i64 =
+        doctor_desk_server::db::query_scalar("SELECT COUNT(*) FROM sms_codes WHERE phone = ?")
+            .bind(PHONE)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
     assert_eq!(sent, 1);
 }
 
@@ -365,10 +368,11 @@ async fn a_double_submitted_acceptance_is_one_record() {
     let ids: std::collections::BTreeSet<String> =
         answers.iter().map(|(_, j)| j["id"].to_string()).collect();
     assert_eq!(ids.len(), 1, "every answer shows the one record");
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agreement_acceptances")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let rows: i64 =
+        doctor_desk_server::db::query_scalar("SELECT COUNT(*) FROM agreement_acceptances")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
     assert_eq!(rows, 1);
 }
 
@@ -665,7 +669,7 @@ async fn the_daily_purge_removes_what_nothing_needs() {
         files.join("CommittingNowCommitting1").exists(),
         "a file without a row stays while it is younger than an hour"
     );
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM files WHERE id = ?")
+    let rows: i64 = doctor_desk_server::db::query_scalar("SELECT COUNT(*) FROM files WHERE id = ?")
         .bind(&unsent)
         .fetch_one(&app.state.db)
         .await
@@ -682,11 +686,12 @@ async fn the_daily_purge_removes_what_nothing_needs() {
     // Codes and sessions past their time go too.
     app.clock.advance(Duration::days(40));
     doctor_desk_server::housekeeping::daily(&app.state).await;
-    let left: (i64, i64) =
-        sqlx::query_as("SELECT (SELECT COUNT(*) FROM sessions), (SELECT COUNT(*) FROM sms_codes)")
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
+    let left: (i64, i64) = doctor_desk_server::db::query_as(
+        "SELECT (SELECT COUNT(*) FROM sessions), (SELECT COUNT(*) FROM sms_codes)",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
     assert_eq!(left, (0, 0));
 }
 

@@ -75,7 +75,7 @@ async fn every_change_to_what_the_check_reads_counts_on_the_next_request() {
     assert_eq!(status_twice(&mut d).await.0, StatusCode::OK);
 
     // Any statement of this process, not only the API's: roles taken away by hand.
-    sqlx::query("DELETE FROM account_roles WHERE role = 'doctor'")
+    doctor_desk_server::db::query("DELETE FROM account_roles WHERE role = 'doctor'")
         .execute(&app.state.db)
         .await
         .unwrap();
@@ -96,7 +96,7 @@ async fn a_change_from_another_process_counts_within_a_second() {
     let outside = sqlx::SqlitePool::connect(&app.state.config.database_url())
         .await
         .unwrap();
-    sqlx::query("DELETE FROM sessions")
+    doctor_desk_server::db::query("DELETE FROM sessions")
         .execute(&outside)
         .await
         .unwrap();

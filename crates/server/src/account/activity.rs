@@ -19,10 +19,10 @@ use doctor_desk_api::{
     ErrorBody, ErrorCode, Lang,
 };
 use serde::Deserialize;
-use sqlx::{QueryBuilder, Sqlite};
 
 use crate::{
     clock::from_unix,
+    db::Sql,
     error::{AppError, AppResult},
     extractor::{AcceptLang, Client, SignedIn},
     state::AppState,
@@ -41,7 +41,7 @@ pub async fn record(
         "sign_up" | "sign_in" | "sign_in_failed" | "sign_out" => "sign_in",
         _ => "security",
     };
-    let written = sqlx::query(
+    let written = crate::db::query(
         "INSERT INTO account_events (account_id, kind, action, detail, at, ip, user_agent)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
@@ -209,11 +209,11 @@ pub async fn list(
         i64::from(q.limit.unwrap_or(50).clamp(1, 100))
     };
     // The account is bound once, as `me`, which the trail's sources read.
-    let mut sql: QueryBuilder<'_, Sqlite> = QueryBuilder::new("WITH me(id) AS (SELECT ");
+    let mut sql = Sql::new("WITH me(id) AS (SELECT ");
     sql.push_bind(signed_in.account_id)
         .push(") SELECT * FROM (")
         .push(TRAIL)
-        .push(") WHERE 1");
+        .push(") AS trail WHERE TRUE");
     if let Some(kind) = kind {
         sql.push(" AND kind = ").push_bind(kind.as_str());
     }
@@ -239,7 +239,7 @@ pub async fn list(
     }
     sql.push(" ORDER BY at DESC, src DESC, id DESC LIMIT ")
         .push_bind(limit + 1);
-    let mut rows: Vec<Row> = sql.build_query_as().fetch_all(&state.db).await?;
+    let mut rows: Vec<Row> = sql.query_as().fetch_all(&state.db).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     if csv {

@@ -117,7 +117,7 @@ pub async fn file(
     let mut tx = state.db.begin().await?;
     kept.record(&mut tx, Owner::Appeal, now).await?;
     // The partial unique index decides between two appeals filed at once.
-    let filed: Option<i64> = sqlx::query_scalar(
+    let filed: Option<i64> = crate::db::query_scalar(
         "INSERT OR IGNORE INTO appeals (real_name, id_number, old_phone, new_phone, reason,
                                         photo_file_id, account_id, ip, submitted_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -180,7 +180,7 @@ async fn receive_photo(state: &AppState, field: Field<'_>) -> AppResult<Upload> 
 }
 
 async fn waiting(state: &AppState, id_number: &str) -> AppResult<bool> {
-    Ok(sqlx::query_scalar::<_, i64>(
+    Ok(crate::db::query_scalar::<i64>(
         "SELECT 1 FROM appeals WHERE id_number = ? AND status = 'pending'",
     )
     .bind(id_number)
@@ -192,7 +192,7 @@ async fn waiting(state: &AppState, id_number: &str) -> AppResult<bool> {
 /// The live account whose verified profile has this name and ID number; of several (one
 /// person, two accounts), the one on the old phone given, else the newest.
 async fn matching_account(state: &AppState, form: &AppealForm) -> AppResult<Option<Matched>> {
-    Ok(sqlx::query_as(
+    Ok(crate::db::query_as(
         "SELECT a.id, a.phone FROM doctor_profiles p JOIN accounts a ON a.id = p.account_id
           WHERE UPPER(p.id_number) = ? AND p.real_name = ? AND a.deleted_at IS NULL
           ORDER BY a.phone = ? DESC, a.id DESC LIMIT 1",

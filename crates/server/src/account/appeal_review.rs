@@ -89,7 +89,7 @@ pub async fn list(
         AppealStatus::Pending => "submitted_at, id",
         _ => "decided_at DESC, id DESC",
     };
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let rows: Vec<Row> = crate::db::query_as(&format!(
         "SELECT {COLUMNS} FROM appeals WHERE status = ? ORDER BY {order} LIMIT 200"
     ))
     .bind(status.as_str())
@@ -99,7 +99,7 @@ pub async fn list(
 }
 
 async fn load(state: &AppState, id: i64, reviewer: &Reviewer) -> AppResult<AppealDetail> {
-    let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM appeals WHERE id = ?"))
+    let row: Row = crate::db::query_as(&format!("SELECT {COLUMNS} FROM appeals WHERE id = ?"))
         .bind(id)
         .fetch_optional(&state.db)
         .await?
@@ -130,7 +130,7 @@ async fn appeal_account(
         return Ok(None);
     };
     let deleted: bool =
-        sqlx::query_scalar("SELECT deleted_at IS NOT NULL FROM accounts WHERE id = ?")
+        crate::db::query_scalar("SELECT deleted_at IS NOT NULL FROM accounts WHERE id = ?")
             .bind(account_id)
             .fetch_one(&state.db)
             .await?;
@@ -196,7 +196,7 @@ pub async fn decide(
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
     let (account_id, new_phone, status): (Option<i64>, String, String) =
-        sqlx::query_as("SELECT account_id, new_phone, status FROM appeals WHERE id = ?")
+        crate::db::query_as("SELECT account_id, new_phone, status FROM appeals WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
@@ -209,7 +209,7 @@ pub async fn decide(
     }
     let live = match account_id {
         Some(account_id) => {
-            sqlx::query_scalar::<_, i64>(
+            crate::db::query_scalar::<i64>(
                 "SELECT id FROM accounts WHERE id = ? AND deleted_at IS NULL",
             )
             .bind(account_id)
@@ -221,7 +221,7 @@ pub async fn decide(
     if req.approve {
         let account_id = live.ok_or(AppError::Code(ErrorCode::AppealUnmatched))?;
         // The unique index decides if the number was registered since it was proven.
-        let moved = sqlx::query("UPDATE OR IGNORE accounts SET phone = ? WHERE id = ?")
+        let moved = crate::db::query("UPDATE OR IGNORE accounts SET phone = ? WHERE id = ?")
             .bind(&new_phone)
             .bind(account_id)
             .execute(&mut *tx)
@@ -231,7 +231,7 @@ pub async fn decide(
         }
     }
     let outcome = if req.approve { "approved" } else { "rejected" };
-    sqlx::query(
+    crate::db::query(
         "UPDATE appeals SET status = ?, decided_by = ?, decided_at = ?, rejection_note = ?
           WHERE id = ?",
     )

@@ -20,7 +20,7 @@ pub async fn holds(state: &AppState, account_id: i64) -> AppResult<bool> {
 }
 
 pub async fn current(state: &AppState, account_id: i64) -> AppResult<HealthConsent> {
-    let latest: Option<(bool, i64)> = sqlx::query_as(
+    let latest: Option<(bool, i64)> = crate::db::query_as(
         "SELECT given, at FROM health_consents WHERE account_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(account_id)
@@ -49,7 +49,7 @@ async fn record(
     if !signed_in.doctor {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
-    let written: Option<i64> = sqlx::query_scalar(
+    let written: Option<i64> = crate::db::query_scalar(
         "INSERT INTO health_consents (account_id, given, at, client_ip, user_agent)
          SELECT ?1, ?2, ?3, ?4, ?5
           WHERE COALESCE((SELECT given FROM health_consents WHERE account_id = ?1

@@ -3,6 +3,7 @@
 //! cooling-off: care pauses (403 `deletion_pending`), patients cannot ask, and signing in
 //! offers to cancel. After that the retention job (`retention.rs`) carries it out.
 
+use crate::db::Conn;
 use axum::{extract::State, http::StatusCode, Json};
 use doctor_desk_api::{
     account::deletion::{
@@ -11,7 +12,6 @@ use doctor_desk_api::{
     },
     ErrorBody, ErrorCode,
 };
-use sqlx::SqliteConnection;
 
 use crate::{
     clock::from_unix,
@@ -30,11 +30,8 @@ pub async fn pending(state: &AppState, account_id: i64) -> AppResult<Option<Pend
 }
 
 /// `pending`, inside a transaction (the patient's request checks it where it inserts).
-pub async fn pending_in(
-    conn: &mut SqliteConnection,
-    account_id: i64,
-) -> AppResult<Option<PendingDeletion>> {
-    let requested: Option<i64> = sqlx::query_scalar(&format!(
+pub async fn pending_in(conn: &mut Conn, account_id: i64) -> AppResult<Option<PendingDeletion>> {
+    let requested: Option<i64> = crate::db::query_scalar(&format!(
         "SELECT requested_at FROM account_deletions WHERE account_id = ? AND {OPEN}"
     ))
     .bind(account_id)
@@ -47,11 +44,8 @@ pub async fn pending_in(
 }
 
 /// What must be finished first, each with its count (only those with some).
-pub async fn blockers(
-    conn: &mut SqliteConnection,
-    account_id: i64,
-) -> AppResult<Vec<DeletionBlocker>> {
-    let (open, fees, visits, in_review): (i64, i64, i64, i64) = sqlx::query_as(
+pub async fn blockers(conn: &mut Conn, account_id: i64) -> AppResult<Vec<DeletionBlocker>> {
+    let (open, fees, visits, in_review): (i64, i64, i64, i64) = crate::db::query_as(
         "SELECT
            (SELECT COUNT(*) FROM consultations WHERE doctor_id = ?1 AND status IN ('new', 'ongoing')),
            (SELECT COALESCE(SUM(price_fen), 0) FROM consultations
@@ -64,7 +58,7 @@ pub async fn blockers(
     .fetch_one(&mut *conn)
     .await?;
     let paid: i64 = if fees > 0 {
-        sqlx::query_scalar(
+        crate::db::query_scalar(
             "SELECT COUNT(*) FROM consultations WHERE doctor_id = ? AND price_fen > 0
                AND status IN ('new', 'ongoing') AND NOT refunded",
         )
@@ -154,7 +148,7 @@ pub async fn request(
         return Err(AppError::Code(ErrorCode::DeletionBlocked));
     }
     let now = state.clock.unix();
-    let written = sqlx::query(
+    let written = crate::db::query(
         "INSERT OR IGNORE INTO account_deletions
            (account_id, requested_at, effective_at, client_ip, user_agent)
          VALUES (?, ?, ?, ?, ?)",
@@ -193,7 +187,7 @@ pub async fn cancel(
 ) -> AppResult<Json<DeletionStatus>> {
     ensure_doctor(&signed_in)?;
     // Once the cooling-off is over the deletion stands, even before the job carries it out.
-    let cancelled = sqlx::query(&format!(
+    let cancelled = crate::db::query(&format!(
         "UPDATE account_deletions SET cancelled_at = ?1
           WHERE account_id = ?2 AND {OPEN} AND effective_at > ?1"
     ))

@@ -79,7 +79,7 @@ pub(crate) fn care_code(consent: bool, deleting: bool) -> Option<ErrorCode> {
 /// [`care_code`] read on its own (for a patient's view of a doctor).
 pub async fn care_paused(state: &AppState, account_id: i64) -> AppResult<Option<ErrorCode>> {
     let (consent, deleting): (bool, bool) =
-        sqlx::query_as(&format!("SELECT {}", care_columns("?1")))
+        crate::db::query_as(&format!("SELECT {}", care_columns("?1")))
             .bind(account_id)
             .fetch_one(&state.db)
             .await?;
@@ -90,7 +90,7 @@ pub async fn care_paused(state: &AppState, account_id: i64) -> AppResult<Option<
 /// its sessions stay signed in.
 pub async fn close_streams(state: &AppState, account_id: i64) -> AppResult<()> {
     let sessions: Vec<Vec<u8>> =
-        sqlx::query_scalar("SELECT token_hash FROM sessions WHERE account_id = ?")
+        crate::db::query_scalar("SELECT token_hash FROM sessions WHERE account_id = ?")
             .bind(account_id)
             .fetch_all(&state.db)
             .await?;
@@ -193,7 +193,7 @@ async fn change_phone(
     )
     .await?;
     // The unique index decides between two accounts moving to one number at once.
-    let moved = sqlx::query("UPDATE OR IGNORE accounts SET phone = ? WHERE id = ?")
+    let moved = crate::db::query("UPDATE OR IGNORE accounts SET phone = ? WHERE id = ?")
         .bind(&req.new_phone)
         .bind(account.id)
         .execute(&state.db)

@@ -3,6 +3,7 @@
 //! due today, and removing what is older than 90 days). Each also goes down the doctor's
 //! event stream, so the badge moves at once.
 
+use crate::db::Conn;
 use axum::{
     extract::{Query, State},
     Json,
@@ -15,7 +16,6 @@ use doctor_desk_api::{
     ErrorBody, ErrorCode,
 };
 use serde::Deserialize;
-use sqlx::SqliteConnection;
 
 use crate::{
     clock::from_unix,
@@ -63,13 +63,8 @@ pub struct New<'a> {
 /// Writes a notification for `account_id` in the caller's transaction, with the event
 /// that carries it live; whether it was new. Call `state.hub.notify(account_id)` after
 /// the commit.
-pub async fn add(
-    tx: &mut SqliteConnection,
-    account_id: i64,
-    new: New<'_>,
-    at: i64,
-) -> AppResult<bool> {
-    let id: Option<i64> = sqlx::query_scalar(
+pub async fn add(tx: &mut Conn, account_id: i64, new: New<'_>, at: i64) -> AppResult<bool> {
+    let id: Option<i64> = crate::db::query_scalar(
         "INSERT OR IGNORE INTO notifications
            (account_id, kind, subject_id, detail, link, once, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -132,7 +127,7 @@ pub async fn list(
         None => i64::MAX,
     };
     let limit = i64::from(q.limit.unwrap_or(30).clamp(1, 100));
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<Row> = crate::db::query_as(
         "SELECT id, kind, subject_id, detail, link, created_at, read_at FROM notifications
               WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
     )
@@ -173,7 +168,7 @@ pub async fn list(
 
 /// How many of the account's notifications are unread (the badge).
 pub async fn unread(state: &AppState, account_id: i64) -> AppResult<u32> {
-    let n: i64 = sqlx::query_scalar(
+    let n: i64 = crate::db::query_scalar(
         "SELECT COUNT(*) FROM notifications WHERE account_id = ? AND read_at IS NULL",
     )
     .bind(account_id)
@@ -202,7 +197,7 @@ pub async fn mark_read(
     let me = signed_in.account_id;
     let now = state.clock.unix();
     if req.all {
-        sqlx::query(
+        crate::db::query(
             "UPDATE notifications SET read_at = ? WHERE account_id = ? AND read_at IS NULL",
         )
         .bind(now)
@@ -221,7 +216,7 @@ pub async fn mark_read(
         }
         let list = serde_json::to_string(&ids).expect("ids serialize");
         let mut tx = state.db.begin().await?;
-        let mine: i64 = sqlx::query_scalar(
+        let mine: i64 = crate::db::query_scalar(
             "SELECT COUNT(*) FROM notifications
               WHERE account_id = ? AND id IN (SELECT value FROM json_each(?))",
         )
@@ -232,7 +227,7 @@ pub async fn mark_read(
         if mine as usize != ids.len() {
             return Err(AppError::Code(ErrorCode::NotFound));
         }
-        sqlx::query(
+        crate::db::query(
             "UPDATE notifications SET read_at = ? WHERE account_id = ? AND read_at IS NULL
                 AND id IN (SELECT value FROM json_each(?))",
         )
@@ -257,7 +252,7 @@ pub async fn daily(state: &AppState) -> AppResult<u64> {
     let mut written = 0;
     let mut woken = Vec::new();
     let mut tx = state.begin_write().await?;
-    let expiring: Vec<(i64, i64, String)> = sqlx::query_as(
+    let expiring: Vec<(i64, i64, String)> = crate::db::query_as(
         "SELECT d.id, d.account_id, d.expires_on FROM documents d
            JOIN accounts a ON a.id = d.account_id AND a.deleted_at IS NULL
           WHERE d.removed_at IS NULL AND d.status = 'approved' AND d.expires_on IS NOT NULL
@@ -285,7 +280,7 @@ pub async fn daily(state: &AppState) -> AppResult<u64> {
             woken.push(account);
         }
     }
-    let due: Vec<(i64, i64)> = sqlx::query_as(
+    let due: Vec<(i64, i64)> = crate::db::query_as(
         "SELECT doctor_id, COUNT(*) FROM follow_ups
           WHERE due_on = ? AND state IN ('planned', 'reminded') GROUP BY doctor_id",
     )
@@ -305,7 +300,7 @@ pub async fn daily(state: &AppState) -> AppResult<u64> {
             woken.push(doctor);
         }
     }
-    sqlx::query("DELETE FROM notifications WHERE created_at < ?")
+    crate::db::query("DELETE FROM notifications WHERE created_at < ?")
         .bind(now - KEPT_DAYS * 86_400)
         .execute(&mut *tx)
         .await?;

@@ -56,7 +56,7 @@ pub struct AccountPurged {
 /// Carries out every deletion that is due; cheap when none is (an indexed look-up), so the
 /// 30-second sweep runs it and a deletion takes effect on time.
 pub async fn carry_out_due(state: &AppState, dry_run: bool) -> AppResult<Vec<AccountPurged>> {
-    let due: Vec<(i64, i64, i64, i64)> = sqlx::query_as(&format!(
+    let due: Vec<(i64, i64, i64, i64)> = crate::db::query_as(&format!(
         "SELECT id, account_id, requested_at, effective_at FROM account_deletions
           WHERE {} AND effective_at <= ? ORDER BY effective_at",
         super::deletion::OPEN
@@ -89,20 +89,20 @@ async fn purge_appeal_photos(state: &AppState, dry_run: bool) -> AppResult<u64> 
     let before = state.clock.unix() - APPEAL_PHOTO_DAYS * 86_400;
     let mut tx = state.begin_write().await?;
     let decided = "status != 'pending' AND decided_at <= ? AND photo_file_id IS NOT NULL";
-    let ids: Vec<String> = sqlx::query_scalar(&format!(
+    let ids: Vec<String> = crate::db::query_scalar(&format!(
         "SELECT photo_file_id FROM appeals WHERE {decided}"
     ))
     .bind(before)
     .fetch_all(&mut *tx)
     .await?;
-    sqlx::query(&format!(
+    crate::db::query(&format!(
         "UPDATE appeals SET photo_file_id = NULL WHERE {decided}"
     ))
     .bind(before)
     .execute(&mut *tx)
     .await?;
     for id in &ids {
-        sqlx::query("DELETE FROM appeal_files WHERE id = ?")
+        crate::db::query("DELETE FROM appeal_files WHERE id = ?")
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -227,7 +227,7 @@ async fn purge_account(
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
     // Cancelled since the look-up: nothing to do.
-    let claimed = sqlx::query(&format!(
+    let claimed = crate::db::query(&format!(
         "UPDATE account_deletions SET completed_at = ?1
           WHERE id = ?2 AND {} AND effective_at <= ?1",
         super::deletion::OPEN
@@ -240,13 +240,13 @@ async fn purge_account(
         return Ok(None);
     }
     let sessions: Vec<Vec<u8>> =
-        sqlx::query_scalar("SELECT token_hash FROM sessions WHERE account_id = ?")
+        crate::db::query_scalar("SELECT token_hash FROM sessions WHERE account_id = ?")
             .bind(account_id)
             .fetch_all(&mut *tx)
             .await?;
     let mut removed: Vec<(&'static str, u64)> = Vec::new();
     for (what, sql) in REMOVE {
-        let n = sqlx::query(sql)
+        let n = crate::db::query(sql)
             .bind(account_id)
             .bind(now)
             .execute(&mut *tx)
@@ -261,7 +261,7 @@ async fn purge_account(
         }
     }
     // The doctor's uploads, but not the images they sent in chats (chat logs are kept).
-    let file_ids: Vec<String> = sqlx::query_scalar(
+    let file_ids: Vec<String> = crate::db::query_scalar(
         "DELETE FROM files WHERE owner_id = ?
             AND id NOT IN (SELECT image_file_id FROM messages WHERE image_file_id IS NOT NULL)
          RETURNING id",
@@ -274,7 +274,7 @@ async fn purge_account(
     }
     let mut kept = Vec::new();
     for (what, sql) in KEPT {
-        let n: i64 = sqlx::query_scalar(sql)
+        let n: i64 = crate::db::query_scalar(sql)
             .bind(account_id)
             .fetch_one(&mut *tx)
             .await?;
@@ -309,7 +309,7 @@ async fn purge_chat_logs(state: &AppState, dry_run: bool) -> AppResult<Vec<(&'st
                     WHERE a.deleted_at IS NOT NULL AND c.closed_at IS NOT NULL
                       AND c.closed_at <= ?1";
     let mut tx = state.begin_write().await?;
-    let consultations: i64 = sqlx::query_scalar(&format!(
+    let consultations: i64 = crate::db::query_scalar(&format!(
         "SELECT COUNT(*) FROM ({expired}) e
           WHERE EXISTS (SELECT 1 FROM messages m WHERE m.consultation_id = e.id)
              OR EXISTS (SELECT 1 FROM consultation_files f WHERE f.consultation_id = e.id)"
@@ -322,7 +322,7 @@ async fn purge_chat_logs(state: &AppState, dry_run: bool) -> AppResult<Vec<(&'st
         ("messages", "messages"),
         ("attached records", "consultation_files"),
     ] {
-        let n = sqlx::query(&format!(
+        let n = crate::db::query(&format!(
             "DELETE FROM {table} WHERE consultation_id IN ({expired})"
         ))
         .bind(before)

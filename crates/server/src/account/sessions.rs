@@ -28,7 +28,7 @@ pub async fn list(
     signed_in: SignedIn,
 ) -> AppResult<Json<Vec<SessionInfo>>> {
     let now = state.clock.unix();
-    let rows: Vec<(String, Vec<u8>, String, String, i64, i64)> = sqlx::query_as(
+    let rows: Vec<(String, Vec<u8>, String, String, i64, i64)> = crate::db::query_as(
         "SELECT public_id, token_hash, user_agent, ip, created_at, last_seen_at FROM sessions
           WHERE account_id = ? AND expires_at > ? AND last_seen_at > ?
           ORDER BY last_seen_at DESC, created_at DESC",
@@ -73,7 +73,7 @@ pub async fn end_one(
     client: Client,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    let found: Option<(Vec<u8>, String)> = sqlx::query_as(
+    let found: Option<(Vec<u8>, String)> = crate::db::query_as(
         "SELECT token_hash, user_agent FROM sessions WHERE public_id = ? AND account_id = ?",
     )
     .bind(&id)

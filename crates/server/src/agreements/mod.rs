@@ -52,7 +52,7 @@ struct Current {
 
 async fn current_versions(state: &AppState) -> AppResult<Vec<Current>> {
     let rows: Vec<(i64, String, String, i64)> =
-        sqlx::query_as(CURRENT).fetch_all(&state.db).await?;
+        crate::db::query_as(CURRENT).fetch_all(&state.db).await?;
     let mut current: Vec<Current> = rows
         .into_iter()
         .filter_map(|(id, kind, version, published_at)| {
@@ -80,7 +80,7 @@ pub async fn unpublished_kinds(state: &AppState) -> AppResult<Vec<AgreementKind>
 /// Kinds whose current version this account still has to accept. Only doctors are bound
 /// by them (a reviewer-only account works under the hospital's own rules).
 pub async fn pending(state: &AppState, account_id: i64) -> AppResult<Vec<AgreementKind>> {
-    let kinds: Vec<String> = sqlx::query_scalar(&format!(
+    let kinds: Vec<String> = crate::db::query_scalar(&format!(
         "SELECT c.kind FROM ({CURRENT}) c
          WHERE EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = ? AND r.role = 'doctor')
            AND NOT EXISTS (SELECT 1 FROM agreement_acceptances a
@@ -152,7 +152,7 @@ async fn text(
     version: &str,
     lang: Lang,
 ) -> AppResult<Option<StoredText>> {
-    Ok(sqlx::query_as(
+    Ok(crate::db::query_as(
         "SELECT t.lang, t.title, t.change_summary, t.body, v.published_at
          FROM agreement_versions v JOIN agreement_texts t ON t.version_id = v.id
          WHERE v.kind = ? AND v.version = ? AND t.lang IN (?, 'zh-CN')
@@ -222,7 +222,7 @@ async fn current(
             .unwrap_or_default();
         let accepted_version =
             match &signed_in {
-                Some(s) => sqlx::query_scalar(
+                Some(s) => crate::db::query_scalar(
                     "SELECT version FROM agreement_acceptances WHERE account_id = ? AND kind = ?
                  ORDER BY id DESC LIMIT 1",
                 )
@@ -326,7 +326,7 @@ async fn accept(
 ) -> AppResult<(StatusCode, Json<Acceptance>)> {
     let kind = parse_kind(&kind)?;
     let version_id: i64 =
-        sqlx::query_scalar("SELECT id FROM agreement_versions WHERE kind = ? AND version = ?")
+        crate::db::query_scalar("SELECT id FROM agreement_versions WHERE kind = ? AND version = ?")
             .bind(kind.as_str())
             .bind(&version)
             .fetch_optional(&state.db)
@@ -340,7 +340,7 @@ async fn accept(
     if !is_current {
         return Err(AppError::Code(ErrorCode::AgreementOutdated));
     }
-    let lang: String = sqlx::query_scalar(
+    let lang: String = crate::db::query_scalar(
         "SELECT lang FROM agreement_texts WHERE version_id = ? AND body_sha256 = ?",
     )
     .bind(version_id)
@@ -350,7 +350,7 @@ async fn accept(
     // The doctor read some other text than this version's: make them read it again.
     .ok_or(AppError::Code(ErrorCode::AgreementOutdated))?;
 
-    let existing: Option<i64> = sqlx::query_scalar(
+    let existing: Option<i64> = crate::db::query_scalar(
         "SELECT id FROM agreement_acceptances WHERE account_id = ? AND version_id = ?
          ORDER BY id LIMIT 1",
     )
@@ -361,7 +361,7 @@ async fn accept(
     if let Some(id) = existing {
         return Ok((StatusCode::OK, Json(acceptance(&state, id).await?)));
     }
-    let id: Option<i64> = sqlx::query_scalar(
+    let id: Option<i64> = crate::db::query_scalar(
         "INSERT INTO agreement_acceptances
            (account_id, version_id, kind, version, lang, body_sha256, health_data_consent,
             accepted_at, client_ip, user_agent)
@@ -383,7 +383,7 @@ async fn accept(
     // A double submit that raced past the look-up above: the unique index kept one
     // record, which both answers show.
     let Some(id) = id else {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = crate::db::query_scalar(
             "SELECT id FROM agreement_acceptances WHERE account_id = ? AND version_id = ?",
         )
         .bind(me.account_id)
@@ -431,7 +431,7 @@ fn acceptance_view(row: AcceptanceRow) -> Option<Acceptance> {
 }
 
 async fn acceptance(state: &AppState, id: i64) -> AppResult<Acceptance> {
-    let row: AcceptanceRow = sqlx::query_as(&format!("{ACCEPTANCE} WHERE a.id = ?"))
+    let row: AcceptanceRow = crate::db::query_as(&format!("{ACCEPTANCE} WHERE a.id = ?"))
         .bind(id)
         .fetch_one(&state.db)
         .await?;
@@ -449,7 +449,7 @@ async fn my_acceptances(
     State(state): State<AppState>,
     me: SignedIn,
 ) -> AppResult<Json<Vec<Acceptance>>> {
-    let rows: Vec<AcceptanceRow> = sqlx::query_as(&format!(
+    let rows: Vec<AcceptanceRow> = crate::db::query_as(&format!(
         "{ACCEPTANCE} WHERE a.account_id = ? ORDER BY a.id DESC"
     ))
     .bind(me.account_id)

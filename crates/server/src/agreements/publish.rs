@@ -68,7 +68,7 @@ pub async fn publish(
     let (kind, version) = check(state, request).await?;
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    let id: Option<i64> = sqlx::query_scalar(
+    let id: Option<i64> = crate::db::query_scalar(
         "INSERT INTO agreement_versions (kind, version, major, minor, patch, published_at, published_by)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
     )
@@ -88,7 +88,7 @@ pub async fn publish(
     )]))?;
     let texts = texts(request);
     for text in &texts {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO agreement_texts (version_id, lang, title, change_summary, body, body_sha256)
              VALUES (?, ?, ?, ?, ?, ?)",
         )
@@ -103,7 +103,7 @@ pub async fn publish(
     }
     // Every doctor is told; each sees it at their next step anyway (the agreements gate),
     // so no stream is woken for thousands of doctors at once.
-    sqlx::query(
+    crate::db::query(
         "INSERT OR IGNORE INTO notifications
            (account_id, kind, subject_id, detail, link, once, created_at)
          SELECT r.account_id, ?, ?, ?, '/agreements', ?, ?
@@ -142,7 +142,7 @@ async fn list(
     State(state): State<AppState>,
     _reviewer: Reviewer,
 ) -> AppResult<Json<Vec<PublishedVersion>>> {
-    let rows: Vec<(String, String, String, i64, String, i64)> = sqlx::query_as(
+    let rows: Vec<(String, String, String, i64, String, i64)> = crate::db::query_as(
         "SELECT v.kind, v.version, t.title, v.published_at,
                 (SELECT group_concat(lang) FROM agreement_texts WHERE version_id = v.id),
                 (SELECT COUNT(DISTINCT account_id) FROM agreement_acceptances WHERE version_id = v.id)

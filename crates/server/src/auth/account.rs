@@ -19,14 +19,16 @@ pub struct Account {
 }
 
 pub async fn by_phone(state: &AppState, phone: &str) -> AppResult<Option<Account>> {
-    Ok(sqlx::query_as("SELECT * FROM accounts WHERE phone = ?")
-        .bind(phone)
-        .fetch_optional(&state.db)
-        .await?)
+    Ok(
+        crate::db::query_as("SELECT * FROM accounts WHERE phone = ?")
+            .bind(phone)
+            .fetch_optional(&state.db)
+            .await?,
+    )
 }
 
 pub async fn by_id(state: &AppState, id: i64) -> AppResult<Option<Account>> {
-    Ok(sqlx::query_as("SELECT * FROM accounts WHERE id = ?")
+    Ok(crate::db::query_as("SELECT * FROM accounts WHERE id = ?")
         .bind(id)
         .fetch_optional(&state.db)
         .await?)
@@ -40,7 +42,7 @@ pub async fn create(
     roles: &[Role],
 ) -> AppResult<Option<i64>> {
     let mut tx = state.db.begin().await?;
-    let id: Option<i64> = sqlx::query_scalar(
+    let id: Option<i64> = crate::db::query_scalar(
         "INSERT INTO accounts (phone, password_hash, created_at) VALUES (?, ?, ?)
          ON CONFLICT (phone) DO NOTHING RETURNING id",
     )
@@ -53,7 +55,7 @@ pub async fn create(
         return Ok(None);
     };
     for role in roles {
-        sqlx::query("INSERT INTO account_roles (account_id, role) VALUES (?, ?)")
+        crate::db::query("INSERT INTO account_roles (account_id, role) VALUES (?, ?)")
             .bind(id)
             .bind(role_name(*role))
             .execute(&mut *tx)
@@ -65,26 +67,29 @@ pub async fn create(
 
 pub async fn set_password(state: &AppState, id: i64, password_hash: &str) -> AppResult<()> {
     // A password of one's own replaces a one-time one.
-    sqlx::query("UPDATE accounts SET password_hash = ?, password_must_change = 0 WHERE id = ?")
-        .bind(password_hash)
-        .bind(id)
-        .execute(&state.db)
-        .await?;
+    crate::db::query(
+        "UPDATE accounts SET password_hash = ?, password_must_change = 0 WHERE id = ?",
+    )
+    .bind(password_hash)
+    .bind(id)
+    .execute(&state.db)
+    .await?;
     Ok(())
 }
 
 pub async fn roles(state: &AppState, id: i64) -> AppResult<Vec<Role>> {
-    let names: Vec<String> =
-        sqlx::query_scalar("SELECT role FROM account_roles WHERE account_id = ? ORDER BY role")
-            .bind(id)
-            .fetch_all(&state.db)
-            .await?;
+    let names: Vec<String> = crate::db::query_scalar(
+        "SELECT role FROM account_roles WHERE account_id = ? ORDER BY role",
+    )
+    .bind(id)
+    .fetch_all(&state.db)
+    .await?;
     Ok(names.iter().filter_map(|n| parse_role(n)).collect())
 }
 
 pub async fn has_role(state: &AppState, id: i64, role: Role) -> AppResult<bool> {
     let found: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM account_roles WHERE account_id = ? AND role = ?")
+        crate::db::query_scalar("SELECT 1 FROM account_roles WHERE account_id = ? AND role = ?")
             .bind(id)
             .bind(role_name(role))
             .fetch_optional(&state.db)
@@ -94,7 +99,7 @@ pub async fn has_role(state: &AppState, id: i64, role: Role) -> AppResult<bool> 
 
 /// Gives an existing account a role (no-op when it has it).
 pub async fn grant_role(state: &AppState, id: i64, role: Role) -> AppResult<()> {
-    sqlx::query("INSERT OR IGNORE INTO account_roles (account_id, role) VALUES (?, ?)")
+    crate::db::query("INSERT OR IGNORE INTO account_roles (account_id, role) VALUES (?, ?)")
         .bind(id)
         .bind(role_name(role))
         .execute(&state.db)

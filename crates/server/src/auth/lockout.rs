@@ -57,7 +57,7 @@ pub async fn succeeded(state: &AppState, phone: &str, ip: &str) -> AppResult<()>
 
 /// A new password (reset by SMS code): every count of the phone starts again.
 pub async fn clear(state: &AppState, phone: &str) -> AppResult<()> {
-    sqlx::query(
+    crate::db::query(
         "DELETE FROM rate_hits WHERE (bucket = ?1 AND key = ?3) OR (bucket = ?2 AND key LIKE ?4)",
     )
     .bind(per_phone(state).name)

@@ -43,7 +43,7 @@ pub async fn start(
     } else {
         limits.session_browser_secs
     };
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, ip, user_agent, last_seen_at, public_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
@@ -122,7 +122,7 @@ pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<Si
         return Ok(Some(cached));
     }
     type Row = (i64, i64, i64, bool, bool, bool, bool, bool, bool);
-    let row: Option<Row> = sqlx::query_as(&LOOKUP)
+    let row: Option<Row> = crate::db::query_as(&LOOKUP)
         .bind(&hash)
         .bind(now)
         .fetch_optional(&state.db)
@@ -157,7 +157,7 @@ pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<Si
     };
     if last_seen_at <= now - LAST_SEEN_RESOLUTION_SECS {
         // A write to `sessions`: the next request reads again, and may then be cached.
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+        crate::db::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
             .bind(now)
             .bind(&signed_in.token_hash)
             .execute(&state.db)
@@ -175,7 +175,7 @@ pub async fn lookup_hash(state: &AppState, hash: Vec<u8>) -> AppResult<Option<Si
 
 /// Ends one session, and with it every event stream it holds open.
 pub async fn end(state: &AppState, token_hash: &[u8]) -> AppResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+    crate::db::query("DELETE FROM sessions WHERE token_hash = ?")
         .bind(token_hash)
         .execute(&state.db)
         .await?;
@@ -190,7 +190,7 @@ pub async fn end_all_others(
     account_id: i64,
     keep: Option<&[u8]>,
 ) -> AppResult<u32> {
-    let ended: Vec<Vec<u8>> = sqlx::query_scalar(
+    let ended: Vec<Vec<u8>> = crate::db::query_scalar(
         "DELETE FROM sessions WHERE account_id = ? AND token_hash IS NOT ? RETURNING token_hash",
     )
     .bind(account_id)
@@ -206,12 +206,13 @@ pub async fn end_all_others(
 /// Removes sessions (doctors' and patients') that expired or went idle; the daily purge.
 pub async fn purge(state: &AppState) -> AppResult<u64> {
     let now = state.clock.unix();
-    let doctors = sqlx::query("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?")
-        .bind(now)
-        .bind(now - state.config.limits.session_idle_secs)
-        .execute(&state.db)
-        .await?;
-    let patients = sqlx::query("DELETE FROM patient_sessions WHERE expires_at <= ?")
+    let doctors =
+        crate::db::query("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?")
+            .bind(now)
+            .bind(now - state.config.limits.session_idle_secs)
+            .execute(&state.db)
+            .await?;
+    let patients = crate::db::query("DELETE FROM patient_sessions WHERE expires_at <= ?")
         .bind(now)
         .execute(&state.db)
         .await?;

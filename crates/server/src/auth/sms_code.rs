@@ -27,7 +27,7 @@ pub async fn issue(state: &AppState, phone: &str, purpose: SmsPurpose, ip: &str)
     let now = state.clock.unix();
     let limits = &state.config.limits;
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
-    let id: Option<i64> = sqlx::query_scalar(
+    let id: Option<i64> = crate::db::query_scalar(
         "INSERT INTO sms_codes (phone, purpose, code_hash, ip, created_at, expires_at)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6
           WHERE NOT EXISTS (SELECT 1 FROM sms_codes WHERE phone = ?1 AND created_at > ?5 - ?7)
@@ -56,7 +56,7 @@ pub async fn issue(state: &AppState, phone: &str, purpose: SmsPurpose, ip: &str)
         .await
     {
         // An undelivered code must not count against the doctor's limits.
-        sqlx::query("DELETE FROM sms_codes WHERE id = ?")
+        crate::db::query("DELETE FROM sms_codes WHERE id = ?")
             .bind(id)
             .execute(&state.db)
             .await?;
@@ -70,7 +70,7 @@ async fn refusal(state: &AppState, phone: &str, ip: &str) -> AppResult<AppError>
     let now = state.clock.unix();
     let limits = &state.config.limits;
     let (last,): (Option<i64>,) =
-        sqlx::query_as("SELECT MAX(created_at) FROM sms_codes WHERE phone = ?")
+        crate::db::query_as("SELECT MAX(created_at) FROM sms_codes WHERE phone = ?")
             .bind(phone)
             .fetch_one(&state.db)
             .await?;
@@ -80,7 +80,7 @@ async fn refusal(state: &AppState, phone: &str, ip: &str) -> AppResult<AppError>
         }
     }
     let day = 24 * 3600;
-    let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
+    let (count, oldest): (i64, Option<i64>) = crate::db::query_as(
         "SELECT COUNT(*), MIN(created_at) FROM sms_codes WHERE phone = ? AND created_at > ?",
     )
     .bind(phone)
@@ -91,12 +91,13 @@ async fn refusal(state: &AppState, phone: &str, ip: &str) -> AppResult<AppError>
         return Ok(too_many(oldest.unwrap_or(now) + day - now));
     }
     let hour = 3600;
-    let oldest: Option<i64> =
-        sqlx::query_scalar("SELECT MIN(created_at) FROM sms_codes WHERE ip = ? AND created_at > ?")
-            .bind(ip)
-            .bind(now - hour)
-            .fetch_one(&state.db)
-            .await?;
+    let oldest: Option<i64> = crate::db::query_scalar(
+        "SELECT MIN(created_at) FROM sms_codes WHERE ip = ? AND created_at > ?",
+    )
+    .bind(ip)
+    .bind(now - hour)
+    .fetch_one(&state.db)
+    .await?;
     Ok(too_many((oldest.unwrap_or(now) + hour - now).max(1)))
 }
 
@@ -111,7 +112,7 @@ pub async fn consume(
     let now = state.clock.unix();
     // Each guess takes one of the code's attempts before it is compared, in one
     // statement: 40 guesses at once get `sms_code_max_attempts` comparisons, not 40.
-    let row: Option<(i64, Vec<u8>)> = sqlx::query_as(
+    let row: Option<(i64, Vec<u8>)> = crate::db::query_as(
         "UPDATE sms_codes SET failed_attempts = failed_attempts + 1
           WHERE id = (SELECT id FROM sms_codes
                        WHERE phone = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
@@ -133,7 +134,7 @@ pub async fn consume(
     }
     // The right code: it was no failed attempt. `used_at IS NULL` makes two concurrent
     // uses of one code succeed once.
-    let used = sqlx::query(
+    let used = crate::db::query(
         "UPDATE sms_codes SET used_at = ?, failed_attempts = failed_attempts - 1
           WHERE id = ? AND used_at IS NULL",
     )
@@ -150,7 +151,7 @@ pub async fn consume(
 
 /// Removes codes sent more than a day ago (no limit looks further back); the daily purge.
 pub async fn purge(state: &AppState) -> AppResult<u64> {
-    let done = sqlx::query("DELETE FROM sms_codes WHERE created_at < ?")
+    let done = crate::db::query("DELETE FROM sms_codes WHERE created_at < ?")
         .bind(state.clock.unix() - 24 * 3600)
         .execute(&state.db)
         .await?;

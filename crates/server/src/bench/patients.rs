@@ -143,11 +143,12 @@ async fn seed_patients(state: &crate::AppState, count: u64) -> anyhow::Result<(i
     let today = crate::onboarding::today(state);
     let db = &state.db;
     let mut tx = db.begin().await?;
-    let first_patient: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM patients")
-        .fetch_one(&mut *tx)
-        .await?;
+    let first_patient: i64 =
+        crate::db::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM patients")
+            .fetch_one(&mut *tx)
+            .await?;
     let names: Vec<String> = (0..count).map(patient_name).collect();
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO patients (phone, name, sex, birth_date, created_at)
          SELECT printf('1651%07d', key), value,
                 CASE key % 2 WHEN 0 THEN 'female' ELSE 'male' END,
@@ -160,7 +161,7 @@ async fn seed_patients(state: &crate::AppState, count: u64) -> anyhow::Result<(i
     .await?;
     // Became mine over the last three years; the last consultation in the last half year
     // (or when they became mine, if later).
-    sqlx::query(
+    crate::db::query(
         "INSERT OR IGNORE INTO doctor_patients (doctor_id, patient_id, since, last_consultation_at)
          SELECT 1, id, ?2 - (id * 7919) % 94608000,
                 MAX(?2 - (id * 7919) % 94608000, ?2 - (id * 104729) % 15552000)
@@ -177,7 +178,7 @@ async fn seed_patients(state: &crate::AppState, count: u64) -> anyhow::Result<(i
         ("随访中", "green"),
         ("重点关注", "orange"),
     ] {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = crate::db::query_scalar(
             "INSERT INTO tags (doctor_id, name, color, created_at) VALUES (1, ?, ?, ?)
              RETURNING id",
         )
@@ -189,7 +190,7 @@ async fn seed_patients(state: &crate::AppState, count: u64) -> anyhow::Result<(i
         tag_ids.push(id);
     }
     for (tag_id, every) in tag_ids.iter().zip([10, 3, 7, 50]) {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO patient_tags (tag_id, doctor_id, patient_id)
              SELECT ?, 1, id FROM patients WHERE id >= ? AND (id - ?) % ? = 0",
         )
@@ -200,7 +201,7 @@ async fn seed_patients(state: &crate::AppState, count: u64) -> anyhow::Result<(i
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO follow_up_plans (doctor_id, patient_id, name, created_at)
          SELECT 1, id, '高血压', ?2 FROM patients WHERE id >= ?1 AND (id - ?1) % 5 = 0",
     )
@@ -211,7 +212,7 @@ async fn seed_patients(state: &crate::AppState, count: u64) -> anyhow::Result<(i
     // Visit k (0, 1, 2) of plan p is due (p % 30) - 20 + 40 k days from today: the first
     // is done or missed when 7 days or more overdue (as the sweep would have it), else
     // still open; the later ones open, every 4th plan's reminded.
-    sqlx::query(
+    crate::db::query(
         "WITH visits(k) AS (VALUES (0), (1), (2))
          INSERT INTO follow_ups (plan_id, doctor_id, patient_id, due_on, message, state,
            reminded_at, reminder_count, finished_at)
@@ -230,12 +231,12 @@ async fn seed_patients(state: &crate::AppState, count: u64) -> anyhow::Result<(i
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let with_visit: i64 = sqlx::query_scalar(
+    let with_visit: i64 = crate::db::query_scalar(
         "SELECT COUNT(*) FROM doctor_patients WHERE doctor_id = 1 AND next_follow_up IS NOT NULL",
     )
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    sqlx::query("ANALYZE").execute(db).await?;
+    crate::db::query("ANALYZE").execute(db).await?;
     Ok((tag_ids[0], with_visit))
 }

@@ -76,7 +76,7 @@ async fn seed_doctors(state: &crate::AppState, count: usize) -> anyhow::Result<V
     for n in 0..count {
         let id = super::insert_doctor(&mut tx, &format!("1391{n:07}"), "", now).await?;
         let token = new_token();
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, ip, user_agent,
                                    last_seen_at, public_id)
              VALUES (?, ?, ?, ?, '127.0.0.1', 'bench', ?, ?)",

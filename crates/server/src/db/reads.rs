@@ -124,12 +124,12 @@ mod tests {
         } = crate::db::connect(&url, Duration::from_secs(5), Default::default())
             .await
             .unwrap();
-        sqlx::query("CREATE TABLE t (x INTEGER)")
+        crate::db::query("CREATE TABLE t (x INTEGER)")
             .execute(&db)
             .await
             .unwrap();
         assert_eq!(count(&reads), 0);
-        sqlx::query("INSERT INTO t VALUES (1)")
+        crate::db::query("INSERT INTO t VALUES (1)")
             .execute(&db)
             .await
             .unwrap();
@@ -147,7 +147,7 @@ mod tests {
             1,
             "the connection is kept"
         );
-        sqlx::query("INSERT INTO t VALUES (2)")
+        crate::db::query("INSERT INTO t VALUES (2)")
             .execute(&db)
             .await
             .unwrap();

@@ -1,19 +1,20 @@
 //! A statement whose shape depends on the request (a search, a tag, a cursor), built with
-//! its arguments in order, for SQLite's own API ([`super::Reads`], [`super::Writes`]).
+//! its arguments in order, for either way in: the query layer ([`Sql::query_as`]) or
+//! SQLite's own API ([`super::Reads`], [`super::Writes`]).
 
-use rusqlite::types::Value;
+use super::query::{Args, Bind, QueryAs, Row, Value};
 
 #[derive(Debug, Default)]
 pub struct Sql {
     text: String,
-    args: Vec<Value>,
+    args: Args,
 }
 
 impl Sql {
     pub fn new(text: &str) -> Self {
         Sql {
             text: text.to_owned(),
-            args: Vec::new(),
+            args: Args::default(),
         }
     }
 
@@ -24,9 +25,9 @@ impl Sql {
     }
 
     /// Appends a `?` bound to `value`.
-    pub fn push_bind(&mut self, value: impl Into<Value>) -> &mut Self {
+    pub fn push_bind(&mut self, value: impl Bind) -> &mut Self {
         self.text.push('?');
-        self.args.push(value.into());
+        self.args.push(value);
         self
     }
 
@@ -35,7 +36,18 @@ impl Sql {
     }
 
     pub fn params(&self) -> impl rusqlite::Params + '_ {
-        rusqlite::params_from_iter(&self.args)
+        use rusqlite::types::Value as Sqlite;
+        rusqlite::params_from_iter(self.args.values().iter().map(|v| match v.clone() {
+            Value::Int(v) => v.map_or(Sqlite::Null, Sqlite::Integer),
+            Value::Real(v) => v.map_or(Sqlite::Null, Sqlite::Real),
+            Value::Text(v) => v.map_or(Sqlite::Null, Sqlite::Text),
+            Value::Blob(v) => v.map_or(Sqlite::Null, Sqlite::Blob),
+        }))
+    }
+
+    /// The statement, to run on either store.
+    pub fn query_as<T: Row>(&self) -> QueryAs<'_, T> {
+        QueryAs::with_args(&self.text, self.args.clone())
     }
 }
 

@@ -153,7 +153,7 @@ mod tests {
             .await
             .unwrap();
         let writes = &db.writes;
-        sqlx::query("CREATE TABLE watched (x INTEGER); CREATE TABLE other (x INTEGER)")
+        crate::db::query("CREATE TABLE watched (x INTEGER); CREATE TABLE other (x INTEGER)")
             .execute(&db.pool)
             .await
             .unwrap();
@@ -171,7 +171,7 @@ mod tests {
         writes
             .run(|conn| Ok(conn.execute("INSERT INTO other VALUES (1)", [])?))
             .unwrap();
-        let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM other")
+        let seen: i64 = crate::db::query_scalar("SELECT COUNT(*) FROM other")
             .fetch_one(&db.pool)
             .await
             .unwrap();
@@ -197,12 +197,12 @@ mod tests {
                 .await
                 .unwrap(),
         );
-        sqlx::query("CREATE TABLE t (x INTEGER)")
+        crate::db::query("CREATE TABLE t (x INTEGER)")
             .execute(&db.pool)
             .await
             .unwrap();
-        let mut other = db.pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
-        sqlx::query("INSERT INTO t VALUES (1)")
+        let mut other = db.pool.begin_write().await.unwrap();
+        crate::db::query("INSERT INTO t VALUES (1)")
             .execute(&mut *other)
             .await
             .unwrap();

@@ -9,7 +9,7 @@ use crate::{error::AppResult, state::AppState};
 /// files must be added here.
 pub async fn purge_unreferenced(state: &AppState) -> AppResult<u64> {
     let before = state.clock.unix() - state.config.limits.unreferenced_upload_secs;
-    let mut ids: Vec<String> = sqlx::query_scalar(
+    let mut ids: Vec<String> = crate::db::query_scalar(
         "DELETE FROM files WHERE created_at < ?
             AND id NOT IN (SELECT file_id FROM documents)
             AND id NOT IN (SELECT avatar_file_id FROM accounts WHERE avatar_file_id IS NOT NULL)
@@ -20,7 +20,7 @@ pub async fn purge_unreferenced(state: &AppState) -> AppResult<u64> {
     .bind(before)
     .fetch_all(&state.db)
     .await?;
-    let patients: Vec<String> = sqlx::query_scalar(
+    let patients: Vec<String> = crate::db::query_scalar(
         "DELETE FROM patient_files WHERE created_at < ?
             AND id NOT IN (SELECT file_id FROM consultation_files)
             AND id NOT IN (SELECT image_file_id FROM messages WHERE image_file_id IS NOT NULL)
@@ -42,7 +42,7 @@ pub async fn purge_unreferenced(state: &AppState) -> AppResult<u64> {
 pub async fn purge_orphans(state: &AppState) -> AppResult<u64> {
     let stored = state.files.list().await?;
     let min_age = std::time::Duration::from_secs(state.config.limits.orphan_file_secs);
-    let rows: std::collections::HashSet<String> = sqlx::query_scalar(
+    let rows: std::collections::HashSet<String> = crate::db::query_scalar(
         "SELECT id FROM files UNION ALL SELECT id FROM patient_files
          UNION ALL SELECT id FROM appeal_files",
     )

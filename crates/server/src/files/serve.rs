@@ -35,14 +35,14 @@ pub(super) async fn download(
         return Err(AppError::Code(ErrorCode::AgreementRequired));
     }
     let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT owner_id, content_type FROM files WHERE id = ?")
+        crate::db::query_as("SELECT owner_id, content_type FROM files WHERE id = ?")
             .bind(&id)
             .fetch_optional(&state.db)
             .await?;
     // Reviewers verify licences: a photo a doctor sent in a consultation is care data and
     // none of theirs.
     let licence = match &row {
-        Some((owner_id, _)) if reviewer => sqlx::query_scalar::<_, i64>(
+        Some((owner_id, _)) if reviewer => crate::db::query_scalar::<i64>(
             "SELECT 1 FROM documents WHERE account_id = ? AND file_id = ?",
         )
         .bind(owner_id)
@@ -67,7 +67,7 @@ pub(super) async fn download(
                 Some(content_type) => content_type,
                 // A patient's record or photo: only for the doctor of a consultation
                 // showing it.
-                None => sqlx::query_scalar(
+                None => crate::db::query_scalar(
                     "SELECT pf.content_type FROM patient_files pf
                      WHERE pf.id = ?1 AND (
                        EXISTS (SELECT 1 FROM consultation_files cf
@@ -90,7 +90,7 @@ pub(super) async fn download(
 
 async fn appeal_photo(state: &AppState, id: &str) -> AppResult<Option<String>> {
     Ok(
-        sqlx::query_scalar("SELECT content_type FROM appeal_files WHERE id = ?")
+        crate::db::query_scalar("SELECT content_type FROM appeal_files WHERE id = ?")
             .bind(id)
             .fetch_optional(&state.db)
             .await?,

@@ -195,7 +195,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
     let today = today(state);
     let mut tx = state.db.begin().await?;
     let (name, every, unit, visits, message) = OWN_TEMPLATE;
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO follow_up_templates (doctor_id, name, every, unit, visits, message,
            created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
@@ -208,7 +208,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
     .bind(now - 20 * 24 * HOUR)
     .execute(&mut *tx)
     .await?;
-    let patients: Vec<i64> = sqlx::query_scalar(
+    let patients: Vec<i64> = crate::db::query_scalar(
         "SELECT patient_id FROM doctor_patients WHERE doctor_id = ? ORDER BY patient_id",
     )
     .bind(doctor_id)
@@ -220,7 +220,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
         };
         let template_id: Option<i64> = match plan.template {
             Some(name) => {
-                sqlx::query_scalar(
+                crate::db::query_scalar(
                     "SELECT id FROM follow_up_templates WHERE doctor_id IS NULL AND name = ?",
                 )
                 .bind(name)
@@ -233,7 +233,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
             Visit::Planned(d) | Visit::Reminded(d) | Visit::Done(d, _) | Visit::Missed(d) => *d,
         });
         let created = at(today + Duration::days(first.min().unwrap_or(0) - 30), 10);
-        let plan_id: i64 = sqlx::query_scalar(
+        let plan_id: i64 = crate::db::query_scalar(
             "INSERT INTO follow_up_plans (doctor_id, patient_id, template_id, name, created_at)
              VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
@@ -267,7 +267,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
                 }
             };
             let due = today + Duration::days(days);
-            let follow_up_id: i64 = sqlx::query_scalar(
+            let follow_up_id: i64 = crate::db::query_scalar(
                 "INSERT INTO follow_ups (plan_id, doctor_id, patient_id, due_on, message, state,
                    reminded_at, reminder_count, finished_at, outcome_note)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -285,7 +285,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
             .fetch_one(&mut *tx)
             .await?;
             if let Some(sent_at) = reminded_at {
-                sqlx::query(
+                crate::db::query(
                     "INSERT INTO patient_reminders (patient_id, doctor_id, follow_up_id, message,
                        due_on, sent_at, sms_sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 )

@@ -12,7 +12,6 @@ use doctor_desk_api::{
     ErrorBody, ErrorCode,
 };
 use serde::Deserialize;
-use sqlx::SqliteExecutor;
 
 use super::{sweep, Row, FINISHED, OPEN, SELECT};
 use crate::{
@@ -34,11 +33,11 @@ pub struct ListQuery {
 
 /// How many of my visits each list has, on `today` (China).
 pub async fn counts<'e>(
-    db: impl SqliteExecutor<'e>,
+    db: impl crate::db::Executor<'e>,
     doctor_id: i64,
     today: NaiveDate,
 ) -> AppResult<FollowUpCounts> {
-    let (due_today, overdue, upcoming, done): (i64, i64, i64, i64) = sqlx::query_as(&format!(
+    let (due_today, overdue, upcoming, done): (i64, i64, i64, i64) = crate::db::query_as(&format!(
         "SELECT COALESCE(SUM(state IN {OPEN} AND due_on = ?2), 0),
                 COALESCE(SUM(state IN {OPEN} AND due_on < ?2), 0),
                 COALESCE(SUM(state IN {OPEN} AND due_on > ?2), 0),
@@ -95,7 +94,7 @@ pub async fn list(
             .map(|(at, id)| Some((at.parse::<i64>().ok()?, id.parse::<i64>().ok()?)))
             .map(|c| c.ok_or_else(bad_cursor))
             .transpose()?;
-        sqlx::query_as(&format!(
+        crate::db::query_as(&format!(
             "{SELECT} WHERE f.doctor_id = ?1 AND f.state IN {FINISHED}
                AND (?2 IS NULL OR (f.finished_at, f.id) < (?2, ?3))
              ORDER BY f.finished_at DESC, f.id DESC LIMIT ?4"
@@ -120,7 +119,7 @@ pub async fn list(
             _ => ">",
         };
         let (after_due, after_id) = cursor.unzip();
-        sqlx::query_as(&format!(
+        crate::db::query_as(&format!(
             "{SELECT} WHERE f.doctor_id = ?1 AND f.state IN {OPEN} AND f.due_on {op} ?2
                AND (?3 IS NULL OR (f.due_on, f.id) > (?3, ?4))
              ORDER BY f.due_on, f.id LIMIT ?5"

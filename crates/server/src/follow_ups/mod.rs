@@ -18,12 +18,12 @@ mod visits;
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use chrono::NaiveDate;
 use doctor_desk_api::{
     follow_ups::{FollowUp, FollowUpState},
     ErrorCode,
 };
-use sqlx::SqliteConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub use lists::counts;
@@ -108,12 +108,12 @@ pub fn parse_date(s: &str) -> NaiveDate {
 
 /// These visits of mine, by id.
 pub async fn load_many(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     doctor_id: i64,
     ids: &[i64],
     today: NaiveDate,
 ) -> AppResult<HashMap<i64, FollowUp>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let rows: Vec<Row> = crate::db::query_as(&format!(
         "{SELECT} WHERE f.doctor_id = ? AND f.id IN (SELECT value FROM json_each(?))"
     ))
     .bind(doctor_id)
@@ -128,7 +128,7 @@ pub async fn load_many(
 
 /// One visit of mine, or 404 (also another doctor's).
 pub async fn load_one(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     doctor_id: i64,
     id: i64,
     today: NaiveDate,

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -13,7 +14,6 @@ use doctor_desk_api::{
     ErrorBody, ErrorCode,
 };
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 use super::{sweep, templates, Row, SELECT};
 use crate::{
@@ -27,13 +27,13 @@ use crate::{
 
 /// My plans for the patient, newest first (`only` one), each with its visits in due order.
 async fn load(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     doctor_id: i64,
     patient_id: i64,
     only: Option<i64>,
     today: chrono::NaiveDate,
 ) -> AppResult<Vec<FollowUpPlan>> {
-    let plans: Vec<(i64, Option<i64>, String, i64)> = sqlx::query_as(
+    let plans: Vec<(i64, Option<i64>, String, i64)> = crate::db::query_as(
         "SELECT id, template_id, name, created_at FROM follow_up_plans
          WHERE doctor_id = ?1 AND patient_id = ?2 AND (?3 IS NULL OR id = ?3)
          ORDER BY created_at DESC, id DESC",
@@ -43,7 +43,7 @@ async fn load(
     .bind(only)
     .fetch_all(&mut *conn)
     .await?;
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let rows: Vec<Row> = crate::db::query_as(&format!(
         "{SELECT} WHERE f.doctor_id = ?1 AND f.patient_id = ?2 AND (?3 IS NULL OR f.plan_id = ?3)
          ORDER BY f.due_on, f.id"
     ))
@@ -129,7 +129,7 @@ pub async fn create(
         (None, Some(t)) => t.name.clone(),
         (None, None) => String::new(),
     };
-    let plan_id: i64 = sqlx::query_scalar(
+    let plan_id: i64 = crate::db::query_scalar(
         "INSERT INTO follow_up_plans (doctor_id, patient_id, template_id, name, created_at)
          VALUES (?, ?, ?, ?, ?) RETURNING id",
     )
@@ -142,7 +142,7 @@ pub async fn create(
     .await?;
     let mut visits = Vec::new();
     for visit in input.planned(template.as_ref(), today) {
-        let visit_id: i64 = sqlx::query_scalar(
+        let visit_id: i64 = crate::db::query_scalar(
             "INSERT INTO follow_ups (plan_id, doctor_id, patient_id, due_on, message)
              VALUES (?, ?, ?, ?, ?) RETURNING id",
         )

@@ -3,6 +3,7 @@
 //! commit, and when it fails the reminder stands (the app shows it) and the failure is
 //! logged. `POST /tags/{id}/remind` reminds everyone of mine carrying one of my tags.
 
+use crate::db::Conn;
 use axum::{
     extract::{Path, State},
     Json,
@@ -13,7 +14,6 @@ use doctor_desk_api::{
     ErrorBody, ErrorCode,
 };
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 use super::parse_date;
 use crate::{
@@ -28,8 +28,8 @@ use crate::{
 /// The doctor's name as patients know it.
 const DOCTOR_NAME: &str = "COALESCE(dp.real_name, a.display_name, '')";
 
-pub async fn doctor_name(conn: &mut SqliteConnection, doctor_id: i64) -> AppResult<String> {
-    Ok(sqlx::query_scalar(&format!(
+pub async fn doctor_name(conn: &mut Conn, doctor_id: i64) -> AppResult<String> {
+    Ok(crate::db::query_scalar(&format!(
         "SELECT {DOCTOR_NAME} FROM accounts a
          LEFT JOIN doctor_profiles dp ON dp.account_id = a.id WHERE a.id = ?"
     ))
@@ -52,7 +52,7 @@ pub fn sms_text(doctor_name: &str, message: &str, due_on: Option<NaiveDate>) -> 
 /// A failure is logged and leaves `sms_sent_at` empty; the reminder stands either way.
 pub async fn deliver(state: &AppState, reminders: &[(i64, i64, String)]) {
     let patient_ids: Vec<i64> = reminders.iter().map(|r| r.1).collect();
-    let phones: Vec<(i64, String)> = match sqlx::query_as(
+    let phones: Vec<(i64, String)> = match crate::db::query_as(
         "SELECT id, phone FROM patients WHERE id IN (SELECT value FROM json_each(?))",
     )
     .bind(id_list(&patient_ids))
@@ -73,7 +73,7 @@ pub async fn deliver(state: &AppState, reminders: &[(i64, i64, String)]) {
         match state.sms.send_notice(phone, text, state.clock.now()).await {
             Ok(()) => {
                 let stored =
-                    sqlx::query("UPDATE patient_reminders SET sms_sent_at = ? WHERE id = ?")
+                    crate::db::query("UPDATE patient_reminders SET sms_sent_at = ? WHERE id = ?")
                         .bind(state.clock.unix())
                         .bind(reminder_id)
                         .execute(&state.db)
@@ -116,17 +116,18 @@ pub async fn remind_tag(
 ) -> AppResult<Json<RemindersSent>> {
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
-    let mine: Option<i64> = sqlx::query_scalar("SELECT 1 FROM tags WHERE id = ? AND doctor_id = ?")
-        .bind(id)
-        .bind(me.account_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let mine: Option<i64> =
+        crate::db::query_scalar("SELECT 1 FROM tags WHERE id = ? AND doctor_id = ?")
+            .bind(id)
+            .bind(me.account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if mine.is_none() {
         return Err(AppError::Code(ErrorCode::NotFound));
     }
     AppError::check(input.validate())?;
     let message = input.message.trim();
-    let sent: Vec<(i64, i64)> = sqlx::query_as(
+    let sent: Vec<(i64, i64)> = crate::db::query_as(
         "INSERT INTO patient_reminders (patient_id, doctor_id, tag_id, message, sent_at)
          SELECT pt.patient_id, ?1, ?2, ?3, ?4 FROM patient_tags pt
          JOIN doctor_patients dp ON dp.doctor_id = pt.doctor_id AND dp.patient_id = pt.patient_id
@@ -183,7 +184,7 @@ pub async fn for_patient(
     State(state): State<AppState>,
     me: Patient,
 ) -> AppResult<Json<Vec<PatientReminder>>> {
-    let rows: Vec<ReminderRow> = sqlx::query_as(&format!(
+    let rows: Vec<ReminderRow> = crate::db::query_as(&format!(
         "SELECT r.id, {DOCTOR_NAME} AS doctor_name, r.message, r.due_on, r.sent_at
          FROM patient_reminders r
          JOIN accounts a ON a.id = r.doctor_id

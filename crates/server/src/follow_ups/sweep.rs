@@ -18,7 +18,7 @@ pub async fn sweep(state: &AppState) -> AppResult<u64> {
     let cutoff = (today(state) - Duration::days(MISSED_AFTER_DAYS)).to_string();
     let mut missed = 0;
     loop {
-        let due: Vec<(i64, i64, i64, i64, String)> = sqlx::query_as(&format!(
+        let due: Vec<(i64, i64, i64, i64, String)> = crate::db::query_as(&format!(
             "SELECT id, plan_id, doctor_id, patient_id, due_on FROM follow_ups
              WHERE state IN {OPEN} AND due_on <= ? ORDER BY due_on, id LIMIT ?"
         ))
@@ -42,7 +42,7 @@ pub async fn sweep(state: &AppState) -> AppResult<u64> {
                 .unwrap_or(now)
                 .min(now);
             // Someone may have finished it meanwhile: only an open visit turns missed.
-            let changed = sqlx::query(&format!(
+            let changed = crate::db::query(&format!(
                 "UPDATE follow_ups SET state = 'missed', finished_at = ?
                  WHERE id = ? AND state IN {OPEN}"
             ))

@@ -1,13 +1,13 @@
 //! Plan templates (`/follow-up-templates`): the built-in ones every doctor sees and at most
 //! `TEMPLATES_MAX` of the doctor's own.
 
+use crate::db::Conn;
 use axum::{extract::State, http::StatusCode, Json};
 use doctor_desk_api::{
     follow_ups::{IntervalUnit, Template, TemplateInput, TEMPLATES_MAX},
     ErrorBody, ErrorCode,
 };
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 use crate::{
     error::{AppError, AppResult},
@@ -42,12 +42,8 @@ impl From<TemplateRow> for Template {
 }
 
 /// The built-in templates, then mine, oldest first; `only` one of them.
-async fn load(
-    conn: &mut SqliteConnection,
-    doctor_id: i64,
-    only: Option<i64>,
-) -> AppResult<Vec<Template>> {
-    let rows: Vec<TemplateRow> = sqlx::query_as(
+async fn load(conn: &mut Conn, doctor_id: i64, only: Option<i64>) -> AppResult<Vec<Template>> {
+    let rows: Vec<TemplateRow> = crate::db::query_as(
         "SELECT id, name, every, unit, visits, message, doctor_id IS NULL AS builtin
          FROM follow_up_templates
          WHERE (doctor_id IS NULL OR doctor_id = ?1) AND (?2 IS NULL OR id = ?2)
@@ -61,7 +57,7 @@ async fn load(
 }
 
 /// A built-in template or one of mine, else 404 (also another doctor's).
-pub async fn load_one(conn: &mut SqliteConnection, doctor_id: i64, id: i64) -> AppResult<Template> {
+pub async fn load_one(conn: &mut Conn, doctor_id: i64, id: i64) -> AppResult<Template> {
     load(conn, doctor_id, Some(id))
         .await?
         .pop()
@@ -104,7 +100,7 @@ pub async fn create(
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
     // The count and the insert are one statement: concurrent adds cannot pass the cap.
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = crate::db::query_scalar(
         "INSERT INTO follow_up_templates (doctor_id, name, every, unit, visits, message,
            created_at)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7

@@ -27,7 +27,7 @@ use crate::{
 pub async fn today(State(state): State<AppState>, me: CareDoctor) -> AppResult<Json<Today>> {
     deadlines::sweep(&state).await?;
     sweep(&state).await?;
-    let (new_consultations, answers_due): (i64, i64) = sqlx::query_as(
+    let (new_consultations, answers_due): (i64, i64) = crate::db::query_as(
         "SELECT
            (SELECT COUNT(*) FROM consultations WHERE doctor_id = ?1 AND status = 'new'),
            (SELECT COUNT(*) FROM consultations c

@@ -3,6 +3,7 @@
 //! `UPDATE … WHERE state IN ('planned', 'reminded')`, so of concurrent requests exactly one
 //! finishes a visit and the others get 409 `invalid_transition`.
 
+use crate::db::Conn;
 use axum::{
     extract::{Path, State},
     Json,
@@ -12,7 +13,6 @@ use doctor_desk_api::{
     ErrorBody, ErrorCode,
 };
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 use super::{
     load_one,
@@ -28,8 +28,8 @@ use crate::{
 };
 
 /// The visit's plan and patient if it is mine, else 404.
-async fn owner(conn: &mut SqliteConnection, doctor_id: i64, id: i64) -> AppResult<(i64, i64)> {
-    sqlx::query_as("SELECT plan_id, patient_id FROM follow_ups WHERE id = ? AND doctor_id = ?")
+async fn owner(conn: &mut Conn, doctor_id: i64, id: i64) -> AppResult<(i64, i64)> {
+    crate::db::query_as("SELECT plan_id, patient_id FROM follow_ups WHERE id = ? AND doctor_id = ?")
         .bind(id)
         .bind(doctor_id)
         .fetch_optional(&mut *conn)
@@ -60,7 +60,7 @@ pub async fn remind(
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
     let (plan_id, patient_id) = owner(&mut tx, me.account_id, id).await?;
-    let changed = sqlx::query(&format!(
+    let changed = crate::db::query(&format!(
         "UPDATE follow_ups SET state = 'reminded', reminded_at = ?,
            reminder_count = reminder_count + 1
          WHERE id = ? AND doctor_id = ? AND state IN {OPEN}"
@@ -75,7 +75,7 @@ pub async fn remind(
         return Err(AppError::Code(ErrorCode::InvalidTransition));
     }
     let visit = load_one(&mut tx, me.account_id, id, today(&state)).await?;
-    let reminder_id: i64 = sqlx::query_scalar(
+    let reminder_id: i64 = crate::db::query_scalar(
         "INSERT INTO patient_reminders (patient_id, doctor_id, follow_up_id, message, due_on,
            sent_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -120,7 +120,7 @@ async fn finish(
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
     let (plan_id, patient_id) = owner(&mut tx, doctor_id, id).await?;
-    let changed = sqlx::query(&format!(
+    let changed = crate::db::query(&format!(
         "UPDATE follow_ups SET state = ?, finished_at = ?, outcome_note = ?
          WHERE id = ? AND doctor_id = ? AND state IN {OPEN}"
     ))

@@ -58,7 +58,7 @@ async fn step<F>(
 ) -> AppResult<Row>
 where
     F: for<'c> FnOnce(
-        &'c mut sqlx::SqliteConnection,
+        &'c mut crate::db::Conn,
         ConsultationStatus,
         i64,
     ) -> futures_util::future::BoxFuture<'c, AppResult<()>>,
@@ -127,7 +127,7 @@ pub async fn accept(
             "follow_up_confirmed",
         ));
     }
-    let evidence: i64 = sqlx::query_scalar(
+    let evidence: i64 = crate::db::query_scalar(
         "SELECT COUNT(*) FROM consultation_files WHERE consultation_id = ? AND kind != 'image'",
     )
     .bind(id)
@@ -145,7 +145,7 @@ pub async fn accept(
         "follow-up of the offline diagnosis confirmed",
         |tx, status, now| {
             Box::pin(async move {
-                sqlx::query(
+                crate::db::query(
                     "UPDATE consultations SET status = ?, accepted_at = ?, deadline_at = ?,
                        last_activity_at = ? WHERE id = ?",
                 )
@@ -235,7 +235,7 @@ pub async fn decline(
         reason,
         |tx, status, now| {
             Box::pin(async move {
-                sqlx::query(
+                crate::db::query(
                     "UPDATE consultations SET status = ?, decline_reason = ?, decline_text = ?,
                        refunded = 1, closed_at = ?, deadline_at = NULL, last_activity_at = ?
                      WHERE id = ?",
@@ -290,7 +290,7 @@ pub async fn close(
         "advice given",
         |tx, status, now| {
             Box::pin(async move {
-                sqlx::query(
+                crate::db::query(
                     "UPDATE consultations SET status = ?, close_reason = 'advice', advice = ?,
                        closed_at = ?, deadline_at = NULL, follow_ups_left = ?,
                        last_activity_at = ?

@@ -44,7 +44,7 @@ pub async fn sweep(state: &AppState) -> AppResult<()> {
     }
     let writes = next.writes.load(Ordering::SeqCst);
     expire_due(state, now).await?;
-    let earliest: Option<i64> = sqlx::query_scalar(
+    let earliest: Option<i64> = crate::db::query_scalar(
         "SELECT deadline_at FROM consultations
           WHERE deadline_at IS NOT NULL AND status IN ('new', 'ongoing')
           ORDER BY deadline_at LIMIT 1",
@@ -61,7 +61,7 @@ pub async fn sweep(state: &AppState) -> AppResult<()> {
 }
 
 async fn expire_due(state: &AppState, now: i64) -> AppResult<()> {
-    let due: Vec<i64> = sqlx::query_scalar(
+    let due: Vec<i64> = crate::db::query_scalar(
         "SELECT id FROM consultations WHERE deadline_at <= ? AND status IN ('new', 'ongoing')
          ORDER BY deadline_at LIMIT 1000",
     )
@@ -89,7 +89,7 @@ async fn expire(state: &AppState, id: i64, now: i64) -> AppResult<()> {
     else {
         return Ok(());
     };
-    sqlx::query(
+    crate::db::query(
         "UPDATE consultations SET status = ?, close_reason = ?, refunded = 1, closed_at = ?,
            deadline_at = NULL, follow_ups_left = 0, last_activity_at = ?
          WHERE id = ?",
@@ -138,7 +138,7 @@ async fn expire(state: &AppState, id: i64, now: i64) -> AppResult<()> {
 pub async fn warn_close(state: &AppState) -> AppResult<u64> {
     let now = state.clock.unix();
     let soon = now + DEADLINE_WARNING_HOURS * 3600;
-    let close: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+    let close: Vec<(i64, i64, String, i64)> = crate::db::query_as(
         "SELECT c.id, c.doctor_id, c.status, c.deadline_at FROM consultations c
           WHERE c.deadline_at > ? AND c.deadline_at <= ? AND c.status IN ('new', 'ongoing')
             AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.account_id = c.doctor_id

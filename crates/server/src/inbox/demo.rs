@@ -102,7 +102,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await?;
     for (n, kind) in kinds.into_iter().enumerate() {
         let mut rng = StdRng::seed_from_u64(n as u64);
-        let patient_id: i64 = sqlx::query_scalar(
+        let patient_id: i64 = crate::db::query_scalar(
             "INSERT INTO patients (phone, name, sex, birth_date, created_at)
              VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
@@ -120,7 +120,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
         .await?;
         let file_id = format!("demo-record-{n:03}");
         state.files.put_bytes(&file_id, RECORD_PNG).await?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO patient_files (id, patient_id, content_type, size, sha256, created_at)
              VALUES (?, ?, 'image/png', ?, '', ?)",
         )
@@ -222,7 +222,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
             ),
         };
         let refunded = matches!(kind, Kind::Declined(_) | Kind::Expired(_));
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = crate::db::query_scalar(
             "INSERT INTO consultations (doctor_id, patient_id, status, complaint, prior_hospital,
                prior_diagnosis, prior_visited_on, price_fen, created_at, accepted_at, closed_at,
                deadline_at, close_reason, decline_reason, decline_text, refunded, advice,
@@ -249,7 +249,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
         .bind(unread)
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO consultation_files (consultation_id, file_id, kind, position)
              VALUES (?, ?, 'outpatient_record', 0)",
         )
@@ -280,7 +280,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
             lines.push(("system", note.into(), closed_at.unwrap_or(now)));
         }
         for (k, (sender, text, at)) in lines.into_iter().enumerate() {
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO messages (consultation_id, sender, client_id, text, created_at)
                  VALUES (?, ?, ?, ?, ?)",
             )

@@ -10,6 +10,7 @@ use std::{
     time::Duration,
 };
 
+use crate::db::Conn;
 use axum::{
     extract::{Query, State},
     http::HeaderMap,
@@ -18,7 +19,6 @@ use axum::{
 use doctor_desk_api::inbox::{ConsultationStatus, EventKind, InboxEvent};
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
-use sqlx::SqliteConnection;
 use tokio::sync::{broadcast, watch};
 
 use super::messages::message_view;
@@ -118,7 +118,7 @@ pub const RECORD: &str =
 
 /// Appends an event (inside the caller's transaction).
 pub async fn record(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     doctor_id: i64,
     consultation_id: i64,
     kind: EventKind,
@@ -126,7 +126,7 @@ pub async fn record(
     message_id: Option<i64>,
     at: i64,
 ) -> AppResult<()> {
-    sqlx::query(RECORD)
+    crate::db::query(RECORD)
         .bind(doctor_id)
         .bind(consultation_id)
         .bind(kind_name(kind))
@@ -142,7 +142,7 @@ pub async fn record(
 pub async fn since(state: &AppState, doctor_id: i64, after: i64) -> AppResult<Vec<InboxEvent>> {
     // The message an event carries comes in the same statement (one read per wake-up,
     // not one more per message).
-    let rows: Vec<EventRow> = sqlx::query_as(
+    let rows: Vec<EventRow> = crate::db::query_as(
         "SELECT e.id, e.kind, e.consultation_id, e.status, e.at, e.message_id,
                 m.sender, m.client_id, m.text, m.image_file_id, m.created_at
            FROM inbox_events e LEFT JOIN messages m ON m.id = e.message_id
@@ -277,7 +277,7 @@ pub async fn stream(
         .or(q.last_event_id);
     let last = match resume {
         Some(id) => id,
-        None => sqlx::query_scalar::<_, Option<i64>>(
+        None => crate::db::query_scalar::<Option<i64>>(
             "SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?",
         )
         .bind(me.account_id)

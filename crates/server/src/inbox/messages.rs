@@ -62,7 +62,7 @@ fn sender_name(sender: Sender) -> &'static str {
 }
 
 pub async fn message_by_id(state: &AppState, id: i64) -> AppResult<Option<Message>> {
-    let row: Option<MessageRow> = sqlx::query_as(&format!("{MESSAGE} WHERE id = ?"))
+    let row: Option<MessageRow> = crate::db::query_as(&format!("{MESSAGE} WHERE id = ?"))
         .bind(id)
         .fetch_optional(&state.db)
         .await?;
@@ -71,7 +71,7 @@ pub async fn message_by_id(state: &AppState, id: i64) -> AppResult<Option<Messag
 
 /// Messages of a consultation after message `after`, oldest first (at most 500).
 pub async fn after(state: &AppState, consultation_id: i64, after: i64) -> AppResult<Vec<Message>> {
-    let rows: Vec<MessageRow> = sqlx::query_as(&format!(
+    let rows: Vec<MessageRow> = crate::db::query_as(&format!(
         "{MESSAGE} WHERE consultation_id = ? AND id > ? ORDER BY id LIMIT 500"
     ))
     .bind(consultation_id)
@@ -298,12 +298,12 @@ fn load_for_send(
 
 /// Writes a note from the server (accepted, declined, closed) in the caller's transaction.
 pub async fn system_note(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::db::Conn,
     consultation_id: i64,
     text: &str,
     now: i64,
 ) -> AppResult<i64> {
-    Ok(sqlx::query_scalar(
+    Ok(crate::db::query_scalar(
         "INSERT INTO messages (consultation_id, sender, text, created_at)
          VALUES (?, 'system', ?, ?) RETURNING id",
     )
@@ -363,7 +363,7 @@ pub async fn mark_read(
 ) -> AppResult<Json<doctor_desk_api::inbox::StatusCounts>> {
     let row = load_for_doctor(&state, me.account_id, id).await?;
     if row.doctor_unread > 0 {
-        sqlx::query("UPDATE consultations SET doctor_unread = 0 WHERE id = ?")
+        crate::db::query("UPDATE consultations SET doctor_unread = 0 WHERE id = ?")
             .bind(id)
             .execute(&state.db)
             .await?;

@@ -14,6 +14,7 @@ pub mod state_machine;
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use chrono::{Datelike, NaiveDate};
 use doctor_desk_api::{
     inbox::{
@@ -24,7 +25,6 @@ use doctor_desk_api::{
     ErrorCode,
 };
 use rusqlite::OptionalExtension;
-use sqlx::SqliteConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -185,7 +185,7 @@ fn parse_evidence_kind(name: &str) -> Option<EvidenceKind> {
 
 /// A consultation of this doctor, or 404 (also when it is another doctor's).
 pub async fn load_for_doctor(state: &AppState, doctor_id: i64, id: i64) -> AppResult<Row> {
-    sqlx::query_as("SELECT * FROM consultations WHERE id = ? AND doctor_id = ?")
+    crate::db::query_as("SELECT * FROM consultations WHERE id = ? AND doctor_id = ?")
         .bind(id)
         .bind(doctor_id)
         .fetch_optional(&state.db)
@@ -226,8 +226,8 @@ pub async fn load_for_verified_doctor(state: &AppState, doctor_id: i64, id: i64)
 }
 
 /// Re-reads a consultation inside a transaction (to act on its current state).
-pub async fn load_in(tx: &mut SqliteConnection, id: i64) -> AppResult<Row> {
-    sqlx::query_as("SELECT * FROM consultations WHERE id = ?")
+pub async fn load_in(tx: &mut Conn, id: i64) -> AppResult<Row> {
+    crate::db::query_as("SELECT * FROM consultations WHERE id = ?")
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
@@ -241,14 +241,14 @@ pub const AUDIT: &str =
 
 /// Who did what, appended in the caller's transaction; never updated or deleted.
 pub async fn audit(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     consultation_id: i64,
     actor: &str,
     action: &str,
     detail: &str,
     at: i64,
 ) -> AppResult<()> {
-    sqlx::query(AUDIT)
+    crate::db::query(AUDIT)
         .bind(consultation_id)
         .bind(actor)
         .bind(action)
@@ -270,7 +270,7 @@ pub fn age(birth: NaiveDate, today: NaiveDate) -> u32 {
 
 pub async fn patient_summary(state: &AppState, patient_id: i64) -> AppResult<PatientSummary> {
     let (name, sex, birth): (String, String, String) =
-        sqlx::query_as("SELECT name, sex, birth_date FROM patients WHERE id = ?")
+        crate::db::query_as("SELECT name, sex, birth_date FROM patients WHERE id = ?")
             .bind(patient_id)
             .fetch_one(&state.db)
             .await?;
@@ -302,7 +302,7 @@ pub async fn attachments(
     state: &AppState,
     ids: &[i64],
 ) -> AppResult<HashMap<i64, (Vec<Evidence>, Vec<String>)>> {
-    let files: Vec<(i64, String, String, String)> = sqlx::query_as(
+    let files: Vec<(i64, String, String, String)> = crate::db::query_as(
         "SELECT cf.consultation_id, cf.kind, cf.file_id, pf.content_type
          FROM consultation_files cf JOIN patient_files pf ON pf.id = cf.file_id
          WHERE cf.consultation_id IN (SELECT value FROM json_each(?))
@@ -334,7 +334,7 @@ pub async fn view(state: &AppState, row: &Row) -> AppResult<Consultation> {
         .remove(&row.id)
         .unwrap_or_default();
     // Their patient from the first consultation the doctor accepted (kept by triggers).
-    let patient_id: Option<i64> = sqlx::query_scalar(
+    let patient_id: Option<i64> = crate::db::query_scalar(
         "SELECT patient_id FROM doctor_patients WHERE doctor_id = ? AND patient_id = ?",
     )
     .bind(row.doctor_id)

@@ -72,7 +72,7 @@ where
         let state = AppState::from_ref(state);
         let unauthorized = AppError::Code(ErrorCode::Unauthorized);
         let token = cookie(parts, PATIENT_COOKIE).ok_or(unauthorized)?;
-        let id: Option<i64> = sqlx::query_scalar(
+        let id: Option<i64> = crate::db::query_scalar(
             "SELECT patient_id FROM patient_sessions WHERE token_hash = ? AND expires_at > ?",
         )
         .bind(session::token_hash(&token))
@@ -98,7 +98,7 @@ async fn login(
 ) -> AppResult<impl IntoResponse> {
     request.phone = normalize_phone(&request.phone);
     let existing: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM patients WHERE phone = ?")
+        crate::db::query_as("SELECT id, name FROM patients WHERE phone = ?")
             .bind(&request.phone)
             .fetch_optional(&state.db)
             .await?;
@@ -115,7 +115,7 @@ async fn login(
         Some(found) => found,
         None => {
             let name = request.name.clone().unwrap_or_default().trim().to_owned();
-            let id: i64 = sqlx::query_scalar(
+            let id: i64 = crate::db::query_scalar(
                 "INSERT INTO patients (phone, name, sex, birth_date, created_at)
                  VALUES (?, ?, ?, ?, ?)
                  ON CONFLICT (phone) DO UPDATE SET phone = excluded.phone RETURNING id",
@@ -139,7 +139,7 @@ async fn login(
         }
     };
     let token = session::new_token();
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO patient_sessions (token_hash, patient_id, created_at, expires_at)
          VALUES (?, ?, ?, ?)",
     )
@@ -167,7 +167,7 @@ async fn logout(
     parts: axum::http::HeaderMap,
 ) -> AppResult<impl IntoResponse> {
     if let Some(token) = crate::extractor::cookie_in(&parts, PATIENT_COOKIE) {
-        sqlx::query("DELETE FROM patient_sessions WHERE token_hash = ?")
+        crate::db::query("DELETE FROM patient_sessions WHERE token_hash = ?")
             .bind(session::token_hash(&token))
             .execute(&state.db)
             .await?;
@@ -236,7 +236,7 @@ async fn download(
     me: Patient,
     Path(id): Path<String>,
 ) -> AppResult<axum::response::Response> {
-    let content_type: Option<String> = sqlx::query_scalar(
+    let content_type: Option<String> = crate::db::query_scalar(
         "SELECT content_type FROM patient_files WHERE id = ?1 AND patient_id = ?2
          UNION ALL
          SELECT f.content_type FROM files f
@@ -300,7 +300,7 @@ async fn create(
         .and_then(|t| t.and_local_timezone(china).single())
         .map(|t| t.timestamp())
         .unwrap_or(now);
-    let today: i64 = sqlx::query_scalar(
+    let today: i64 = crate::db::query_scalar(
         "SELECT COUNT(*) FROM consultations WHERE doctor_id = ? AND created_at >= ?",
     )
     .bind(request.doctor_id)
@@ -323,7 +323,7 @@ async fn create(
         .iter()
         .map(|e| (e.file_id.as_str(), evidence_kind_name(e.kind)))
         .chain(request.images.iter().map(|f| (f.as_str(), "image")));
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = crate::db::query_scalar(
         "INSERT INTO consultations (doctor_id, patient_id, status, complaint, prior_hospital,
            prior_diagnosis, prior_visited_on, price_fen, created_at, deadline_at,
            follow_ups_left, last_activity_at, doctor_unread)
@@ -343,7 +343,7 @@ async fn create(
     .await?;
     for (position, (file_id, kind)) in files.enumerate() {
         let owned: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM patient_files WHERE id = ? AND patient_id = ?")
+            crate::db::query_scalar("SELECT 1 FROM patient_files WHERE id = ? AND patient_id = ?")
                 .bind(file_id)
                 .bind(me.id)
                 .fetch_optional(&mut *tx)
@@ -351,7 +351,7 @@ async fn create(
         if owned.is_none() {
             return Err(AppError::OnField(ErrorCode::NotFound, "evidence"));
         }
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO consultation_files (consultation_id, file_id, kind, position)
              VALUES (?, ?, ?, ?)",
         )
@@ -407,7 +407,7 @@ async fn patient_view(
 ) -> AppResult<PatientConsultation> {
     super::deadlines::sweep(state).await?;
     let row: super::Row =
-        sqlx::query_as("SELECT * FROM consultations WHERE id = ? AND patient_id = ?")
+        crate::db::query_as("SELECT * FROM consultations WHERE id = ? AND patient_id = ?")
             .bind(id)
             .bind(patient_id)
             .fetch_optional(&state.db)

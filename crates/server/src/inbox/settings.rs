@@ -19,7 +19,7 @@ use crate::{
 
 /// The settings, or the defaults (service off) before the first save.
 pub async fn load(state: &AppState, doctor_id: i64) -> AppResult<ConsultationSettings> {
-    let row: Option<(bool, i64, i64, String, i64)> = sqlx::query_as(
+    let row: Option<(bool, i64, i64, String, i64)> = crate::db::query_as(
         "SELECT enabled, price_fen, daily_limit, greeting, follow_up_questions
          FROM consultation_settings WHERE doctor_id = ?",
     )
@@ -39,7 +39,7 @@ pub async fn load(state: &AppState, doctor_id: i64) -> AppResult<ConsultationSet
 }
 
 pub async fn save(state: &AppState, doctor_id: i64, s: &ConsultationSettings) -> AppResult<()> {
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO consultation_settings
            (doctor_id, enabled, price_fen, daily_limit, greeting, follow_up_questions)
          VALUES (?, ?, ?, ?, ?, ?)
@@ -89,7 +89,7 @@ pub async fn put_settings(
 }
 
 async fn replies(state: &AppState, doctor_id: i64) -> AppResult<Vec<QuickReply>> {
-    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, String, String, i64)> = crate::db::query_as(
         "SELECT id, title, text, position FROM quick_replies WHERE doctor_id = ?
          ORDER BY position, id",
     )
@@ -109,11 +109,11 @@ async fn replies(state: &AppState, doctor_id: i64) -> AppResult<Vec<QuickReply>>
 
 /// Puts `moved` at `position` (clamped) and numbers the doctor's replies 0, 1, 2, ….
 async fn renumber(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::db::Conn,
     doctor_id: i64,
     moved: Option<(i64, i64)>,
 ) -> AppResult<()> {
-    let mut ids: Vec<i64> = sqlx::query_scalar(
+    let mut ids: Vec<i64> = crate::db::query_scalar(
         "SELECT id FROM quick_replies WHERE doctor_id = ? ORDER BY position, id",
     )
     .bind(doctor_id)
@@ -125,7 +125,7 @@ async fn renumber(
         ids.insert(at, id);
     }
     for (position, id) in ids.iter().enumerate() {
-        sqlx::query("UPDATE quick_replies SET position = ? WHERE id = ?")
+        crate::db::query("UPDATE quick_replies SET position = ? WHERE id = ?")
             .bind(position as i64)
             .bind(id)
             .execute(&mut *tx)
@@ -162,14 +162,15 @@ pub async fn create_reply(
     // BEGIN IMMEDIATE: the count and the insert hold the write lock together, so
     // concurrent adds cannot pass the cap.
     let mut tx = state.begin_write().await?;
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM quick_replies WHERE doctor_id = ?")
-        .bind(me.account_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let count: i64 =
+        crate::db::query_scalar("SELECT COUNT(*) FROM quick_replies WHERE doctor_id = ?")
+            .bind(me.account_id)
+            .fetch_one(&mut *tx)
+            .await?;
     if count >= state.config.limits.quick_replies_max {
         return Err(AppError::Code(ErrorCode::LimitReached));
     }
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = crate::db::query_scalar(
         "INSERT INTO quick_replies (doctor_id, title, text, position)
          VALUES (?, ?, ?, (SELECT COALESCE(MAX(position) + 1, 0) FROM quick_replies WHERE doctor_id = ?))
          RETURNING id",
@@ -205,14 +206,15 @@ pub async fn update_reply(
 ) -> AppResult<Json<Vec<QuickReply>>> {
     AppError::check(input.validate())?;
     let mut tx = state.begin_write().await?;
-    let updated =
-        sqlx::query("UPDATE quick_replies SET title = ?, text = ? WHERE id = ? AND doctor_id = ?")
-            .bind(input.title.trim())
-            .bind(input.text.trim())
-            .bind(id)
-            .bind(me.account_id)
-            .execute(&mut *tx)
-            .await?;
+    let updated = crate::db::query(
+        "UPDATE quick_replies SET title = ?, text = ? WHERE id = ? AND doctor_id = ?",
+    )
+    .bind(input.title.trim())
+    .bind(input.text.trim())
+    .bind(id)
+    .bind(me.account_id)
+    .execute(&mut *tx)
+    .await?;
     if updated.rows_affected() == 0 {
         return Err(AppError::Code(ErrorCode::NotFound));
     }
@@ -230,7 +232,7 @@ pub async fn delete_reply(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<QuickReply>>> {
     let mut tx = state.begin_write().await?;
-    let deleted = sqlx::query("DELETE FROM quick_replies WHERE id = ? AND doctor_id = ?")
+    let deleted = crate::db::query("DELETE FROM quick_replies WHERE id = ? AND doctor_id = ?")
         .bind(id)
         .bind(me.account_id)
         .execute(&mut *tx)

@@ -1,5 +1,6 @@
 //! `GET/POST /me/documents`, `DELETE /me/documents/{id}`.
 
+use crate::db::Conn;
 use axum::{
     extract::{Multipart, Path, State},
     http::StatusCode,
@@ -14,7 +15,6 @@ use doctor_desk_api::{
     },
     ErrorBody, ErrorCode,
 };
-use sqlx::SqliteConnection;
 
 use super::{today, verification};
 use crate::{
@@ -99,10 +99,10 @@ pub async fn current(state: &AppState, account_id: i64) -> AppResult<Vec<Documen
 
 /// `current`, read by `db` (inside a transaction, to act on what it found).
 pub(super) async fn current_in<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl crate::db::Executor<'e>,
     account_id: i64,
 ) -> AppResult<Vec<Document>> {
-    let rows: Vec<DocumentRow> = sqlx::query_as(&format!(
+    let rows: Vec<DocumentRow> = crate::db::query_as(&format!(
         "{SELECT} WHERE d.account_id = ? AND d.removed_at IS NULL
            AND (d.replaces IS NULL OR d.status = 'approved') ORDER BY d.id"
     ))
@@ -121,10 +121,10 @@ pub async fn renewals(state: &AppState, account_id: i64) -> AppResult<Vec<Docume
 }
 
 async fn renewals_in<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl crate::db::Executor<'e>,
     account_id: i64,
 ) -> AppResult<Vec<Document>> {
-    let rows: Vec<DocumentRow> = sqlx::query_as(&format!(
+    let rows: Vec<DocumentRow> = crate::db::query_as(&format!(
         "{SELECT} WHERE d.account_id = ? AND d.removed_at IS NULL
            AND d.replaces IS NOT NULL AND d.status != 'approved' ORDER BY d.id"
     ))
@@ -140,7 +140,7 @@ async fn renewals_in<'e>(
 pub async fn by_ids(state: &AppState, ids: &[i64]) -> AppResult<Vec<Document>> {
     let mut docs = Vec::with_capacity(ids.len());
     for id in ids {
-        let row: Option<DocumentRow> = sqlx::query_as(&format!("{SELECT} WHERE d.id = ?"))
+        let row: Option<DocumentRow> = crate::db::query_as(&format!("{SELECT} WHERE d.id = ?"))
             .bind(id)
             .fetch_optional(&state.db)
             .await?;
@@ -165,24 +165,25 @@ fn replaceable(doc: &Document, today: NaiveDate) -> bool {
 /// returned, to be unlinked once the transaction has committed.
 async fn remove(
     state: &AppState,
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     doc: &Document,
 ) -> AppResult<Option<files::DeletedFile>> {
     if doc.status == DocumentStatus::Uploaded {
-        let in_history: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM submission_documents WHERE document_id = ? LIMIT 1")
-                .bind(doc.id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let in_history: Option<i64> = crate::db::query_scalar(
+            "SELECT 1 FROM submission_documents WHERE document_id = ? LIMIT 1",
+        )
+        .bind(doc.id)
+        .fetch_optional(&mut *tx)
+        .await?;
         if in_history.is_none() {
-            sqlx::query("DELETE FROM documents WHERE id = ?")
+            crate::db::query("DELETE FROM documents WHERE id = ?")
                 .bind(doc.id)
                 .execute(&mut *tx)
                 .await?;
             return files::delete(state, tx, &doc.file_id).await.map(Some);
         }
     }
-    sqlx::query("UPDATE documents SET removed_at = ? WHERE id = ?")
+    crate::db::query("UPDATE documents SET removed_at = ? WHERE id = ?")
         .bind(state.clock.unix())
         .bind(doc.id)
         .execute(&mut *tx)
@@ -192,12 +193,9 @@ async fn remove(
 
 /// The status as stored, read in the caller's transaction (expiry already applied by
 /// `verification::current_status` before it).
-async fn stored_status(
-    tx: &mut SqliteConnection,
-    account_id: i64,
-) -> AppResult<VerificationStatus> {
+async fn stored_status(tx: &mut Conn, account_id: i64) -> AppResult<VerificationStatus> {
     let stored: Option<String> =
-        sqlx::query_scalar("SELECT verification_status FROM accounts WHERE id = ?")
+        crate::db::query_scalar("SELECT verification_status FROM accounts WHERE id = ?")
             .bind(account_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -341,7 +339,7 @@ pub async fn upload(
     if let (Some(old), None) = (&replaced, renewal_of) {
         unlink.extend(remove(&state, &mut tx, old).await?);
     }
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = crate::db::query_scalar(
         "INSERT INTO documents (account_id, kind, number, expires_on, caption, file_id, created_at,
              replaces, status)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -372,7 +370,7 @@ pub async fn upload(
         verification::open_renewal(&mut tx, me.account_id, id, now).await?;
     }
     // Read before the commit: an upload right behind this one may replace it at once.
-    let doc: DocumentRow = sqlx::query_as(&format!("{SELECT} WHERE d.id = ?"))
+    let doc: DocumentRow = crate::db::query_as(&format!("{SELECT} WHERE d.id = ?"))
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;

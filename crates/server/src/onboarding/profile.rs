@@ -1,5 +1,6 @@
 //! `GET/PUT /me/profile`, `POST /me/avatar`.
 
+use crate::db::Conn;
 use axum::{
     extract::{Multipart, State},
     http::StatusCode,
@@ -11,7 +12,6 @@ use doctor_desk_api::{
     validate::mask_id_number,
     ErrorBody, ErrorCode,
 };
-use sqlx::SqliteConnection;
 
 use super::verification;
 use crate::{
@@ -81,7 +81,7 @@ fn gender_name(gender: Gender) -> &'static str {
 /// Whether the hospital has verified the doctor at least once: from then on the identity
 /// fields are fixed and the practice fields change only through a reviewer.
 pub async fn identity_locked(state: &AppState, account_id: i64) -> AppResult<bool> {
-    Ok(sqlx::query_scalar(
+    Ok(crate::db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?
                           AND verification_status IN ('verified', 'needs_reverification'))
              OR EXISTS (SELECT 1 FROM verification_submissions WHERE account_id = ?
@@ -106,7 +106,7 @@ pub async fn view(state: &AppState, account_id: i64, row: &ProfileRow) -> AppRes
 }
 
 pub async fn load(state: &AppState, account_id: i64) -> AppResult<Option<ProfileRow>> {
-    Ok(sqlx::query_as(
+    Ok(crate::db::query_as(
         "SELECT p.*, a.display_name, a.avatar_file_id FROM doctor_profiles p
          JOIN accounts a ON a.id = p.account_id WHERE p.account_id = ?",
     )
@@ -186,7 +186,7 @@ pub async fn put_profile(
         }
     }
     let mut tx = state.db.begin().await?;
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO doctor_profiles (account_id, real_name, gender, id_number, hospital, department, title,
              practice_category, practice_scope, years_of_practice, specialties, bio, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -251,7 +251,7 @@ async fn update_verified(
 
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    sqlx::query(
+    crate::db::query(
         "UPDATE doctor_profiles SET specialties = ?, bio = ?, updated_at = ? WHERE account_id = ?",
     )
     .bind(update.specialties.trim())
@@ -264,7 +264,7 @@ async fn update_verified(
     if change {
         // Only one practice change at a time: a second request that raced past the check
         // above finds it here, in the same write transaction.
-        let raced: Option<i64> = sqlx::query_scalar(
+        let raced: Option<i64> = crate::db::query_scalar(
             "SELECT 1 FROM profile_changes pc JOIN verification_submissions s ON s.id = pc.submission_id
               WHERE pc.account_id = ? AND s.status = 'pending'",
         )
@@ -274,7 +274,7 @@ async fn update_verified(
         if raced.is_some() {
             return Err(AppError::Code(ErrorCode::UnderReview));
         }
-        let submission: i64 = sqlx::query_scalar(
+        let submission: i64 = crate::db::query_scalar(
             "INSERT INTO verification_submissions (account_id, kind, submitted_at)
              VALUES (?, 'profile_change', ?) RETURNING id",
         )
@@ -282,7 +282,7 @@ async fn update_verified(
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO profile_changes (submission_id, account_id,
                  old_hospital, old_department, old_title, old_practice_category, old_practice_scope,
                  old_years_of_practice, hospital, department, title, practice_category,
@@ -320,11 +320,7 @@ async fn update_verified(
 }
 
 /// Gives the account `wanted`, or `wanted(2)`, `wanted(3)`, … whichever is free first.
-async fn assign_display_name(
-    tx: &mut SqliteConnection,
-    account_id: i64,
-    wanted: &str,
-) -> AppResult<String> {
+async fn assign_display_name(tx: &mut Conn, account_id: i64, wanted: &str) -> AppResult<String> {
     for n in 1.. {
         let candidate = if n == 1 {
             wanted.to_owned()
@@ -332,13 +328,13 @@ async fn assign_display_name(
             format!("{wanted}({n})")
         };
         let taken: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM accounts WHERE display_name = ? AND id != ?")
+            crate::db::query_scalar("SELECT id FROM accounts WHERE display_name = ? AND id != ?")
                 .bind(&candidate)
                 .bind(account_id)
                 .fetch_optional(&mut *tx)
                 .await?;
         if taken.is_none() {
-            sqlx::query("UPDATE accounts SET display_name = ? WHERE id = ?")
+            crate::db::query("UPDATE accounts SET display_name = ? WHERE id = ?")
                 .bind(&candidate)
                 .bind(account_id)
                 .execute(&mut *tx)
@@ -387,7 +383,7 @@ pub async fn upload_avatar(
         state.clock.unix(),
     )
     .await?;
-    sqlx::query("UPDATE accounts SET avatar_file_id = ? WHERE id = ?")
+    crate::db::query("UPDATE accounts SET avatar_file_id = ? WHERE id = ?")
         .bind(&stored.file_id)
         .bind(me.account_id)
         .execute(&mut *tx)

@@ -1,6 +1,7 @@
 //! Where the doctor's verification stands (`GET/POST /me/verification`), and the one check
 //! that features for verified doctors call (`ensure_verified`).
 
+use crate::db::Conn;
 use axum::{extract::State, http::StatusCode, Json};
 use doctor_desk_api::{
     auth::VerificationStatus,
@@ -11,7 +12,6 @@ use doctor_desk_api::{
     },
     ErrorBody, ErrorCode,
 };
-use sqlx::SqliteConnection;
 
 use super::{documents, profile, today};
 use crate::{
@@ -42,7 +42,7 @@ pub async fn current_status(state: &AppState, account_id: i64) -> AppResult<Veri
     static STATUS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         format!("SELECT {} FROM accounts a WHERE a.id = ?", *STATUS_COLUMNS)
     });
-    let stored: Option<(String, bool)> = sqlx::query_as(&STATUS)
+    let stored: Option<(String, bool)> = crate::db::query_as(&STATUS)
         .bind(today(state).to_string())
         .bind(account_id)
         .fetch_optional(&state.db)
@@ -62,10 +62,12 @@ pub(crate) async fn settle(
     if status != VerificationStatus::Verified || !expired {
         return Ok(status);
     }
-    sqlx::query("UPDATE accounts SET verification_status = 'needs_reverification' WHERE id = ?")
-        .bind(account_id)
-        .execute(&state.db)
-        .await?;
+    crate::db::query(
+        "UPDATE accounts SET verification_status = 'needs_reverification' WHERE id = ?",
+    )
+    .bind(account_id)
+    .execute(&state.db)
+    .await?;
     tracing::info!(
         account_id,
         "a required document expired: verification must be renewed"
@@ -117,12 +119,12 @@ struct SubmissionRow {
 /// Puts a renewal (the new document `document_id`, already stored as `submitted`) in the
 /// reviewers' queue on its own.
 pub async fn open_renewal(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     account_id: i64,
     document_id: i64,
     now: i64,
 ) -> AppResult<i64> {
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = crate::db::query_scalar(
         "INSERT INTO verification_submissions (account_id, kind, submitted_at) VALUES (?, 'renewal', ?)
          RETURNING id",
     )
@@ -130,7 +132,7 @@ pub async fn open_renewal(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO submission_documents (submission_id, document_id) VALUES (?, ?)")
+    crate::db::query("INSERT INTO submission_documents (submission_id, document_id) VALUES (?, ?)")
         .bind(id)
         .bind(document_id)
         .execute(&mut *tx)
@@ -222,7 +224,7 @@ pub async fn pending_profile_change(
     state: &AppState,
     account_id: i64,
 ) -> AppResult<Option<ProfileChangeRow>> {
-    Ok(sqlx::query_as(
+    Ok(crate::db::query_as(
         "SELECT pc.* FROM profile_changes pc
            JOIN verification_submissions s ON s.id = pc.submission_id
           WHERE pc.account_id = ? AND s.status = 'pending'",
@@ -241,7 +243,7 @@ struct SubmittedRow {
 }
 
 pub async fn load_submission(state: &AppState, id: i64) -> AppResult<Option<(i64, Submission)>> {
-    let row: Option<(i64, i64, String, String, i64, Option<i64>)> = sqlx::query_as(
+    let row: Option<(i64, i64, String, String, i64, Option<i64>)> = crate::db::query_as(
         "SELECT account_id, id, kind, status, submitted_at, decided_at FROM verification_submissions WHERE id = ?",
     )
     .bind(id)
@@ -265,7 +267,7 @@ pub async fn load_submission(state: &AppState, id: i64) -> AppResult<Option<(i64
 }
 
 async fn to_submission(state: &AppState, row: SubmissionRow) -> AppResult<Submission> {
-    let parts: Vec<SubmittedRow> = sqlx::query_as(
+    let parts: Vec<SubmittedRow> = crate::db::query_as(
         "SELECT document_id, approved, reason, note FROM submission_documents WHERE submission_id = ? ORDER BY document_id",
     )
     .bind(row.id)
@@ -286,7 +288,7 @@ async fn to_submission(state: &AppState, row: SubmissionRow) -> AppResult<Submis
     let kind = SubmissionKind::parse(&row.kind).unwrap_or_default();
     let profile_change = if kind == SubmissionKind::ProfileChange {
         let change: Option<ProfileChangeRow> =
-            sqlx::query_as("SELECT * FROM profile_changes WHERE submission_id = ?")
+            crate::db::query_as("SELECT * FROM profile_changes WHERE submission_id = ?")
                 .bind(row.id)
                 .fetch_optional(&state.db)
                 .await?;
@@ -350,7 +352,7 @@ async fn view(state: &AppState, account_id: i64) -> AppResult<Verification> {
             _ => OnboardingStep::Submit,
         }
     };
-    let rows: Vec<SubmissionRow> = sqlx::query_as(
+    let rows: Vec<SubmissionRow> = crate::db::query_as(
         "SELECT id, kind, status, submitted_at, decided_at FROM verification_submissions
          WHERE account_id = ? ORDER BY submitted_at DESC, id DESC",
     )
@@ -402,7 +404,7 @@ pub async fn submit(
     let mut tx = state.begin_write().await?;
     let docs = documents::current_in(&mut *tx, me.account_id).await?;
     let has_profile: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM doctor_profiles WHERE account_id = ?")
+        crate::db::query_scalar("SELECT 1 FROM doctor_profiles WHERE account_id = ?")
             .bind(me.account_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -417,7 +419,7 @@ pub async fn submit(
     if !complete {
         return Err(AppError::Code(ErrorCode::Incomplete));
     }
-    let claimed = sqlx::query(
+    let claimed = crate::db::query(
         "UPDATE accounts SET verification_status = 'pending'
           WHERE id = ? AND verification_status IS NOT 'pending'",
     )
@@ -427,7 +429,7 @@ pub async fn submit(
     if claimed.rows_affected() == 0 {
         return Err(AppError::Code(ErrorCode::UnderReview));
     }
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = crate::db::query_scalar(
         "INSERT INTO verification_submissions (account_id, submitted_at) VALUES (?, ?) RETURNING id",
     )
     .bind(me.account_id)
@@ -440,7 +442,7 @@ pub async fn submit(
     let review_all = docs.iter().all(|d| d.status == DocumentStatus::Approved);
     for doc in &docs {
         let approved = (doc.status == DocumentStatus::Approved && !review_all).then_some(true);
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO submission_documents (submission_id, document_id, approved, decided_at) VALUES (?, ?, ?, ?)",
         )
         .bind(id)
@@ -454,7 +456,7 @@ pub async fn submit(
         .iter()
         .filter(|d| review_all || d.status != DocumentStatus::Approved)
     {
-        sqlx::query("UPDATE documents SET status = 'submitted' WHERE id = ?")
+        crate::db::query("UPDATE documents SET status = 'submitted' WHERE id = ?")
             .bind(doc.id)
             .execute(&mut *tx)
             .await?;

@@ -52,7 +52,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await?;
     let mut tag_ids = Vec::new();
     for (name, color) in TAGS {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = crate::db::query_scalar(
             "INSERT INTO tags (doctor_id, name, color, created_at) VALUES (?, ?, ?, ?)
              RETURNING id",
         )
@@ -65,7 +65,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
         tag_ids.push(id);
     }
     // Each patient and when they became mine.
-    let patients: Vec<(i64, i64)> = sqlx::query_as(
+    let patients: Vec<(i64, i64)> = crate::db::query_as(
         "SELECT patient_id, since FROM doctor_patients WHERE doctor_id = ? ORDER BY patient_id",
     )
     .bind(doctor_id)
@@ -76,7 +76,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
         // patients carry one tag or more, some none.
         let carries = [n % 3 == 0, n % 2 == 0, n % 4 == 1, n % 5 == 2];
         for (tag_id, _) in tag_ids.iter().zip(carries).filter(|(_, on)| *on) {
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO patient_tags (tag_id, doctor_id, patient_id) VALUES (?, ?, ?)",
             )
             .bind(tag_id)
@@ -86,7 +86,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
             .await?;
         }
         if n % 3 == 0 {
-            sqlx::query(
+            crate::db::query(
                 "UPDATE doctor_patients SET conditions = ?, allergies = ?
                  WHERE doctor_id = ? AND patient_id = ?",
             )
@@ -106,7 +106,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
         let created = (since + HOUR).min(now - 6 * HOUR);
         let written_at = |version: usize| created + 2 * HOUR * version as i64;
         let current = texts.len();
-        let note_id: i64 = sqlx::query_scalar(
+        let note_id: i64 = crate::db::query_scalar(
             "INSERT INTO patient_notes (doctor_id, patient_id, text, version, created_at,
                updated_at)
              VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -120,7 +120,7 @@ pub async fn seed(state: &AppState, doctor_id: i64) -> anyhow::Result<()> {
         .fetch_one(&mut *tx)
         .await?;
         for (k, text) in texts.iter().enumerate() {
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO note_versions (note_id, version, text, written_at, written_by)
                  VALUES (?, ?, ?, ?, ?)",
             )

@@ -15,11 +15,11 @@ mod timeline;
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use doctor_desk_api::{
     patients::{TagChip, TagColor},
     ErrorCode,
 };
-use sqlx::{SqliteConnection, SqliteExecutor};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -53,11 +53,11 @@ pub struct MyPatient {
 
 /// The patient if they are this doctor's, else 404 (the same answer as for no patient).
 pub async fn ensure_mine<'e>(
-    db: impl SqliteExecutor<'e>,
+    db: impl crate::db::Executor<'e>,
     doctor_id: i64,
     patient_id: i64,
 ) -> AppResult<MyPatient> {
-    sqlx::query_as(
+    crate::db::query_as(
         "SELECT since, last_consultation_at, conditions, allergies
          FROM doctor_patients WHERE doctor_id = ? AND patient_id = ?",
     )
@@ -72,14 +72,14 @@ pub async fn ensure_mine<'e>(
 /// as tags), appended in the caller's transaction. `detail` names things by id; it never
 /// copies a note's or a clinical field's text.
 pub async fn audit(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     doctor_id: i64,
     patient_id: Option<i64>,
     action: &str,
     detail: serde_json::Value,
     at: i64,
 ) -> AppResult<()> {
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO patient_audit (doctor_id, patient_id, action, detail, at)
          VALUES (?, ?, ?, ?, ?)",
     )

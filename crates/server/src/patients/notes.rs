@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -14,7 +15,6 @@ use doctor_desk_api::{
     ErrorBody, ErrorCode,
 };
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 use super::{audit, ensure_mine, id_list};
 use crate::{
@@ -50,12 +50,12 @@ struct VersionRow {
 
 /// My notes on the patient, newest first, each with its earlier texts; `only` some ids.
 pub async fn load(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     doctor_id: i64,
     patient_id: i64,
     only: Option<&[i64]>,
 ) -> AppResult<Vec<Note>> {
-    let notes: Vec<NoteRow> = sqlx::query_as(&format!(
+    let notes: Vec<NoteRow> = crate::db::query_as(&format!(
         "SELECT n.id, n.text, n.version, n.created_at, n.updated_at, {WRITER} AS written_by
          FROM patient_notes n
          JOIN note_versions v ON v.note_id = n.id AND v.version = n.version
@@ -70,7 +70,7 @@ pub async fn load(
     .fetch_all(&mut *conn)
     .await?;
     let ids: Vec<i64> = notes.iter().map(|n| n.id).collect();
-    let versions: Vec<VersionRow> = sqlx::query_as(&format!(
+    let versions: Vec<VersionRow> = crate::db::query_as(&format!(
         "SELECT v.note_id, v.version, v.text, v.written_at, {WRITER} AS written_by
          FROM note_versions v {WRITER_JOIN}
          WHERE v.note_id IN (SELECT value FROM json_each(?))
@@ -107,12 +107,7 @@ pub async fn load(
 }
 
 /// One note of mine on this patient, or 404 (another patient's, another doctor's).
-async fn load_one(
-    conn: &mut SqliteConnection,
-    doctor_id: i64,
-    patient_id: i64,
-    id: i64,
-) -> AppResult<Note> {
+async fn load_one(conn: &mut Conn, doctor_id: i64, patient_id: i64, id: i64) -> AppResult<Note> {
     load(conn, doctor_id, patient_id, Some(&[id]))
         .await?
         .pop()
@@ -121,14 +116,14 @@ async fn load_one(
 
 /// Keeps one text of a note as written.
 async fn keep_version(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     note_id: i64,
     version: i64,
     text: &str,
     doctor_id: i64,
     at: i64,
 ) -> AppResult<()> {
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO note_versions (note_id, version, text, written_at, written_by)
          VALUES (?, ?, ?, ?, ?)",
     )
@@ -187,7 +182,7 @@ pub async fn add(
     ensure_mine(&mut *tx, me.account_id, id).await?;
     AppError::check(input.validate())?;
     let text = input.text.trim();
-    let note_id: i64 = sqlx::query_scalar(
+    let note_id: i64 = crate::db::query_scalar(
         "INSERT INTO patient_notes (doctor_id, patient_id, text, version, created_at, updated_at)
          VALUES (?, ?, ?, 1, ?, ?) RETURNING id",
     )
@@ -241,7 +236,7 @@ pub async fn edit(
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
     ensure_mine(&mut *tx, me.account_id, id).await?;
-    let current: i64 = sqlx::query_scalar(
+    let current: i64 = crate::db::query_scalar(
         "SELECT version FROM patient_notes WHERE id = ? AND doctor_id = ? AND patient_id = ?",
     )
     .bind(note_id)
@@ -256,7 +251,7 @@ pub async fn edit(
     }
     let text = input.text.trim();
     let version = current + 1;
-    sqlx::query("UPDATE patient_notes SET text = ?, version = ?, updated_at = ? WHERE id = ?")
+    crate::db::query("UPDATE patient_notes SET text = ?, version = ?, updated_at = ? WHERE id = ?")
         .bind(text)
         .bind(version)
         .bind(now)

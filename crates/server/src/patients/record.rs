@@ -50,7 +50,7 @@ pub async fn detail(
     me: CareDoctor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<PatientDetail>> {
-    let row: RecordRow = sqlx::query_as(
+    let row: RecordRow = crate::db::query_as(
         "SELECT p.name, p.sex, p.birth_date, p.phone, dp.since, dp.last_consultation_at,
                 dp.conditions, dp.allergies,
                 (SELECT COUNT(*) FROM consultations c
@@ -110,7 +110,7 @@ pub async fn reveal_phone(
 ) -> AppResult<Json<RevealedPhone>> {
     let mut tx = state.begin_write().await?;
     ensure_mine(&mut *tx, me.account_id, id).await?;
-    let phone: String = sqlx::query_scalar("SELECT phone FROM patients WHERE id = ?")
+    let phone: String = crate::db::query_scalar("SELECT phone FROM patients WHERE id = ?")
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
@@ -155,7 +155,7 @@ pub async fn put_clinical(
     };
     let mut tx = state.begin_write().await?;
     let before = ensure_mine(&mut *tx, me.account_id, id).await?;
-    sqlx::query(
+    crate::db::query(
         "UPDATE doctor_patients SET conditions = ?, allergies = ?
          WHERE doctor_id = ? AND patient_id = ?",
     )

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::db::Conn;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -13,7 +14,6 @@ use doctor_desk_api::{
     ErrorBody, ErrorCode,
 };
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 use super::{audit, chips, ensure_mine, id_list};
 use crate::{
@@ -43,12 +43,8 @@ impl From<TagRow> for Tag {
 
 /// My tags (or one of them) with the number of patients carrying each, in name order.
 /// Every `patient_tags` row is one of my patients: each write checks it.
-async fn load(
-    conn: &mut SqliteConnection,
-    doctor_id: i64,
-    only: Option<i64>,
-) -> AppResult<Vec<Tag>> {
-    let rows: Vec<TagRow> = sqlx::query_as(
+async fn load(conn: &mut Conn, doctor_id: i64, only: Option<i64>) -> AppResult<Vec<Tag>> {
+    let rows: Vec<TagRow> = crate::db::query_as(
         "SELECT t.id, t.name, t.color, t.patients AS patient_count
          FROM tags t WHERE t.doctor_id = ?1 AND (?2 IS NULL OR t.id = ?2)
          ORDER BY t.name, t.id",
@@ -61,7 +57,7 @@ async fn load(
 }
 
 /// One of my tags, or 404 (also for another doctor's).
-async fn load_one(conn: &mut SqliteConnection, doctor_id: i64, id: i64) -> AppResult<Tag> {
+async fn load_one(conn: &mut Conn, doctor_id: i64, id: i64) -> AppResult<Tag> {
     load(conn, doctor_id, Some(id))
         .await?
         .pop()
@@ -113,7 +109,7 @@ pub async fn create(
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
     // The count and the insert are one statement: concurrent adds cannot pass the cap.
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = crate::db::query_scalar(
         "INSERT INTO tags (doctor_id, name, color, created_at)
          SELECT ?1, ?2, ?3, ?4 WHERE (SELECT COUNT(*) FROM tags WHERE doctor_id = ?1) < ?5
          RETURNING id",
@@ -166,7 +162,7 @@ pub async fn update(
     let before = load_one(&mut tx, me.account_id, id).await?;
     AppError::check(input.validate())?;
     let name = input.name.trim();
-    sqlx::query("UPDATE tags SET name = ?, color = ? WHERE id = ? AND doctor_id = ?")
+    crate::db::query("UPDATE tags SET name = ?, color = ? WHERE id = ? AND doctor_id = ?")
         .bind(name)
         .bind(input.color.as_str())
         .bind(id)
@@ -210,11 +206,11 @@ pub async fn delete(
     let mut tx = state.begin_write().await?;
     let tag = load_one(&mut tx, me.account_id, id).await?;
     let patient_ids: Vec<i64> =
-        sqlx::query_scalar("DELETE FROM patient_tags WHERE tag_id = ? RETURNING patient_id")
+        crate::db::query_scalar("DELETE FROM patient_tags WHERE tag_id = ? RETURNING patient_id")
             .bind(id)
             .fetch_all(&mut *tx)
             .await?;
-    sqlx::query("DELETE FROM tags WHERE id = ? AND doctor_id = ?")
+    crate::db::query("DELETE FROM tags WHERE id = ? AND doctor_id = ?")
         .bind(id)
         .bind(me.account_id)
         .execute(&mut *tx)
@@ -234,13 +230,13 @@ pub async fn delete(
 
 /// How many of `ids` are among `mine` (a query of this doctor's tag or patient ids).
 async fn count_mine(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     doctor_id: i64,
     ids: &BTreeSet<i64>,
     mine: &str,
 ) -> AppResult<usize> {
     let ids: Vec<i64> = ids.iter().copied().collect();
-    let n: i64 = sqlx::query_scalar(&format!(
+    let n: i64 = crate::db::query_scalar(&format!(
         "SELECT COUNT(*) FROM json_each(?) WHERE value IN ({mine})"
     ))
     .bind(id_list(&ids))
@@ -278,18 +274,20 @@ pub async fn set_patient_tags(
     if count_mine(&mut tx, me.account_id, &tag_ids, MY_TAGS).await? != tag_ids.len() {
         return Err(AppError::Code(ErrorCode::NotFound));
     }
-    sqlx::query("DELETE FROM patient_tags WHERE doctor_id = ? AND patient_id = ?")
+    crate::db::query("DELETE FROM patient_tags WHERE doctor_id = ? AND patient_id = ?")
         .bind(me.account_id)
         .bind(id)
         .execute(&mut *tx)
         .await?;
     for tag_id in &tag_ids {
-        sqlx::query("INSERT INTO patient_tags (tag_id, doctor_id, patient_id) VALUES (?, ?, ?)")
-            .bind(tag_id)
-            .bind(me.account_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        crate::db::query(
+            "INSERT INTO patient_tags (tag_id, doctor_id, patient_id) VALUES (?, ?, ?)",
+        )
+        .bind(tag_id)
+        .bind(me.account_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     }
     audit(
         &mut tx,
@@ -342,7 +340,7 @@ pub async fn bulk_add(
     }
     let mut added = 0;
     for patient_id in &patient_ids {
-        let inserted = sqlx::query(
+        let inserted = crate::db::query(
             "INSERT OR IGNORE INTO patient_tags (tag_id, doctor_id, patient_id) VALUES (?, ?, ?)",
         )
         .bind(id)
@@ -364,7 +362,7 @@ pub async fn bulk_add(
             .await?;
         }
     }
-    let patient_count: i64 = sqlx::query_scalar("SELECT patients FROM tags WHERE id = ?")
+    let patient_count: i64 = crate::db::query_scalar("SELECT patients FROM tags WHERE id = ?")
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;

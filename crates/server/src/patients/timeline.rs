@@ -94,7 +94,7 @@ pub async fn timeline(
         "CAST(strftime('%s', due_on) AS INTEGER) + {}",
         (i64::from(TIMELINE_HOUR) - 8) * 3600
     );
-    let mut entries: Vec<EntryRow> = sqlx::query_as(&format!(
+    let mut entries: Vec<EntryRow> = crate::db::query_as(&format!(
         "SELECT at, kind, id FROM (
            SELECT created_at AS at, 'consultation' AS kind, id FROM consultations
            WHERE doctor_id = ?1 AND patient_id = ?2
@@ -130,7 +130,7 @@ pub async fn timeline(
             .collect()
     };
     let consultation_ids = ids_of("consultation");
-    let mut consultations: HashMap<i64, Row> = sqlx::query_as::<_, Row>(
+    let mut consultations: HashMap<i64, Row> = crate::db::query_as::<Row>(
         "SELECT * FROM consultations
          WHERE doctor_id = ? AND id IN (SELECT value FROM json_each(?))",
     )

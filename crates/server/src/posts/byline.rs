@@ -18,16 +18,17 @@ pub fn title_zh(title: &str) -> &'static str {
 /// The doctor's name as verified (the display name only without a profile), title,
 /// hospital and department, and whether the hospital's verification is in force now.
 pub async fn of(state: &AppState, doctor_id: i64) -> AppResult<Byline> {
-    let (name, title, hospital, department): (String, String, String, String) = sqlx::query_as(
-        "SELECT COALESCE(dp.real_name, a.display_name, ''), COALESCE(dp.title, ''),
+    let (name, title, hospital, department): (String, String, String, String) =
+        crate::db::query_as(
+            "SELECT COALESCE(dp.real_name, a.display_name, ''), COALESCE(dp.title, ''),
                 COALESCE(dp.hospital, ''), COALESCE(dp.department, '')
            FROM accounts a LEFT JOIN doctor_profiles dp ON dp.account_id = a.id
           WHERE a.id = ?",
-    )
-    .bind(doctor_id)
-    .fetch_optional(&state.db)
-    .await?
-    .unwrap_or_default();
+        )
+        .bind(doctor_id)
+        .fetch_optional(&state.db)
+        .await?
+        .unwrap_or_default();
     let verified =
         verification::current_status(state, doctor_id).await? == VerificationStatus::Verified;
     Ok(Byline {

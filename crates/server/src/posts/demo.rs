@@ -5,8 +5,8 @@
 //! transaction, as fixtures; the revisions are rendered and checked with the server's own
 //! renderer and rules, so the reviewer sees what a real submission would show.
 
+use crate::db::Conn;
 use doctor_desk_api::posts::{compliance::Severity, PostKind};
-use sqlx::SqliteConnection;
 
 use super::{review::new_slug, rules};
 use crate::{markdown, state::AppState};
@@ -143,16 +143,17 @@ const POSTS: [Demo; 5] = [
 pub async fn seed(state: &AppState, doctor_id: i64, reviewer_id: i64) -> anyhow::Result<()> {
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    let patients: Vec<i64> = sqlx::query_scalar("SELECT id FROM patients ORDER BY id LIMIT 30")
-        .fetch_all(&mut *tx)
-        .await?;
+    let patients: Vec<i64> =
+        crate::db::query_scalar("SELECT id FROM patients ORDER BY id LIMIT 30")
+            .fetch_all(&mut *tx)
+            .await?;
     anyhow::ensure!(
         !patients.is_empty(),
         "the demo questions need demo patients"
     );
     let mut questions = Vec::new();
     for (n, (text, department)) in QUESTIONS.iter().enumerate() {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = crate::db::query_scalar(
             "INSERT INTO questions (patient_id, text, department, asked_at) VALUES (?, ?, ?, ?)
              RETURNING id",
         )
@@ -174,7 +175,7 @@ pub async fn seed(state: &AppState, doctor_id: i64, reviewer_id: i64) -> anyhow:
 }
 
 async fn insert(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     state: &AppState,
     doctor_id: i64,
     reviewer_id: i64,
@@ -197,7 +198,7 @@ async fn insert(
         State::Published(_) => "published",
         State::Rejected(..) => "rejected",
     };
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = crate::db::query_scalar(
         "INSERT INTO posts (doctor_id, kind, question_id, title, body, ai_assisted,
                             kept_warnings, version, status, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 3, ?, ?, ?) RETURNING id",
@@ -226,7 +227,7 @@ async fn insert(
         State::Draft => unreachable!("a draft has no revision"),
     };
     let in_review = matches!(post.state, State::InReview);
-    let revision: i64 = sqlx::query_scalar(
+    let revision: i64 = crate::db::query_scalar(
         "INSERT INTO post_revisions (post_id, version, kind, question_id, title, body, html,
                                      ai_assisted, findings, kept_warnings, submitted_at, state,
                                      decided_at, decided_by, reason, note)
@@ -251,7 +252,7 @@ async fn insert(
     .await?;
     match post.state {
         State::Published(views) => {
-            sqlx::query(
+            crate::db::query(
                 "UPDATE posts SET published_revision_id = ?, slug = ?, published_at = ?,
                         public_updated_at = ?, views = ? WHERE id = ?",
             )
@@ -265,7 +266,7 @@ async fn insert(
             .await?;
         }
         State::Rejected(reason, note) => {
-            sqlx::query(
+            crate::db::query(
                 "UPDATE posts SET rejection_reason = ?, rejection_note = ?, rejected_at = ?
                   WHERE id = ?",
             )

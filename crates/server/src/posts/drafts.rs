@@ -2,6 +2,7 @@
 //! names the version it was based on and is one `UPDATE … WHERE version = ?`: of two
 //! devices saving from the same version, exactly one wins and the other gets 409.
 
+use crate::db::Conn;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -12,7 +13,6 @@ use doctor_desk_api::{
     validate::FieldError,
     ErrorBody, ErrorCode,
 };
-use sqlx::SqliteConnection;
 
 use super::{ensure_open_question, mine, question, Stored};
 use crate::{
@@ -28,7 +28,7 @@ const KEPT_MAX: usize = 100;
 const KEY_MAX: usize = 200;
 
 /// The post as the doctor sees it.
-pub async fn view(conn: &mut SqliteConnection, stored: Stored) -> AppResult<Post> {
+pub async fn view(conn: &mut Conn, stored: Stored) -> AppResult<Post> {
     let question = match stored.question_id {
         Some(id) => question(&mut *conn, id).await?,
         None => None,
@@ -54,11 +54,7 @@ pub async fn view(conn: &mut SqliteConnection, stored: Stored) -> AppResult<Post
 /// What every save checks beyond [`PostInput::validate`]: the question is open, the cover
 /// is one of this post's images (`post_id` `None`: a new post has none yet), and the
 /// "keep anyway" list is of a sane size.
-async fn check_input(
-    conn: &mut SqliteConnection,
-    input: &PostInput,
-    post_id: Option<i64>,
-) -> AppResult<()> {
+async fn check_input(conn: &mut Conn, input: &PostInput, post_id: Option<i64>) -> AppResult<()> {
     AppError::check(input.validate())?;
     if input.kept_warnings.len() > KEPT_MAX
         || input
@@ -80,11 +76,13 @@ async fn check_input(
             .filter(|_| is_image_address(cover));
         let ours: Option<i64> = match (file_id, post_id) {
             (Some(file_id), Some(post_id)) => {
-                sqlx::query_scalar("SELECT 1 FROM post_images WHERE file_id = ? AND post_id = ?")
-                    .bind(file_id)
-                    .bind(post_id)
-                    .fetch_optional(&mut *conn)
-                    .await?
+                crate::db::query_scalar(
+                    "SELECT 1 FROM post_images WHERE file_id = ? AND post_id = ?",
+                )
+                .bind(file_id)
+                .bind(post_id)
+                .fetch_optional(&mut *conn)
+                .await?
             }
             _ => None,
         };
@@ -123,7 +121,7 @@ pub async fn create(
     let mut conn = state.db.acquire().await?;
     check_input(&mut conn, &input, None).await?;
     let now = state.clock.unix();
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = crate::db::query_scalar(
         "INSERT INTO posts (doctor_id, kind, question_id, title, body, ai_assisted,
                             kept_warnings, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -195,7 +193,7 @@ pub async fn save(
     let mut conn = state.db.acquire().await?;
     mine(&mut *conn, me.account_id, id).await?;
     check_input(&mut conn, &input, Some(id)).await?;
-    let saved = sqlx::query(
+    let saved = crate::db::query(
         "UPDATE posts SET kind = ?, question_id = ?, title = ?, body = ?, cover = ?,
                 ai_assisted = ?, kept_warnings = ?, version = version + 1, updated_at = ?,
                 status = CASE WHEN status IN ('published', 'withdrawn') THEN 'draft'
@@ -246,7 +244,7 @@ pub async fn delete(
     me: Doctor,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
-    let deleted = sqlx::query(
+    let deleted = crate::db::query(
         "UPDATE posts SET deleted_at = ?
           WHERE id = ? AND doctor_id = ? AND deleted_at IS NULL AND status != 'in_review'",
     )

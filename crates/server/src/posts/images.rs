@@ -77,7 +77,7 @@ pub async fn upload(
     let mut tx = state.db.begin().await?;
     kept.record(&mut tx, Owner::Account(me.account_id), now)
         .await?;
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO post_images (file_id, post_id, width, height, created_at)
          VALUES (?, ?, ?, ?, ?)",
     )
@@ -110,7 +110,7 @@ pub async fn upload(
         (status = 500, body = ErrorBody),
     ))]
 pub async fn serve(State(state): State<AppState>, Path(name): Path<String>) -> AppResult<Response> {
-    let content_type: String = sqlx::query_scalar(
+    let content_type: String = crate::db::query_scalar(
         "SELECT f.content_type FROM post_images i
            JOIN files f ON f.id = i.file_id
            JOIN posts p ON p.id = i.post_id

@@ -11,7 +11,6 @@ use doctor_desk_api::{
     ErrorBody, ErrorCode,
 };
 use serde::Deserialize;
-use sqlx::SqliteExecutor;
 
 use super::{Stored, IS_PUBLIC, SELECT};
 use crate::{
@@ -44,18 +43,19 @@ fn membership(tab: PostTab) -> String {
 }
 
 /// How many of my posts each tab holds: one pass over my posts' index range.
-pub async fn counts<'e>(db: impl SqliteExecutor<'e>, doctor_id: i64) -> AppResult<PostCounts> {
+pub async fn counts<'e>(db: impl crate::db::Executor<'e>, doctor_id: i64) -> AppResult<PostCounts> {
     let sum = |tab| format!("COALESCE(SUM({}), 0)", membership(tab));
-    let (draft, in_review, published, rejected): (i64, i64, i64, i64) = sqlx::query_as(&format!(
-        "SELECT {}, {}, {}, {} FROM posts p WHERE p.doctor_id = ? AND p.deleted_at IS NULL",
-        sum(PostTab::Draft),
-        sum(PostTab::InReview),
-        sum(PostTab::Published),
-        sum(PostTab::Rejected),
-    ))
-    .bind(doctor_id)
-    .fetch_one(db)
-    .await?;
+    let (draft, in_review, published, rejected): (i64, i64, i64, i64) =
+        crate::db::query_as(&format!(
+            "SELECT {}, {}, {}, {} FROM posts p WHERE p.doctor_id = ? AND p.deleted_at IS NULL",
+            sum(PostTab::Draft),
+            sum(PostTab::InReview),
+            sum(PostTab::Published),
+            sum(PostTab::Rejected),
+        ))
+        .bind(doctor_id)
+        .fetch_one(db)
+        .await?;
     Ok(PostCounts {
         draft: draft as u32,
         in_review: in_review as u32,
@@ -99,7 +99,7 @@ pub async fn list(
     let (after_at, after_id) = cursor.unzip();
     // One read for the page and the counts, so they agree.
     let mut tx = state.db.begin().await?;
-    let mut rows: Vec<Stored> = sqlx::query_as(&format!(
+    let mut rows: Vec<Stored> = crate::db::query_as(&format!(
         "{SELECT} WHERE p.doctor_id = ?1 AND p.deleted_at IS NULL AND {}
            AND (?2 IS NULL OR (p.updated_at, p.id) < (?2, ?3))
          ORDER BY p.updated_at DESC, p.id DESC LIMIT ?4",

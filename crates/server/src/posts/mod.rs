@@ -25,7 +25,6 @@ use doctor_desk_api::{
     validate::FieldError,
     ErrorCode,
 };
-use sqlx::SqliteExecutor;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -141,8 +140,12 @@ impl Stored {
 }
 
 /// My post (not deleted), or 404: also another doctor's.
-pub async fn mine<'e>(db: impl SqliteExecutor<'e>, doctor_id: i64, id: i64) -> AppResult<Stored> {
-    sqlx::query_as(&format!(
+pub async fn mine<'e>(
+    db: impl crate::db::Executor<'e>,
+    doctor_id: i64,
+    id: i64,
+) -> AppResult<Stored> {
+    crate::db::query_as(&format!(
         "{SELECT} WHERE p.id = ? AND p.doctor_id = ? AND p.deleted_at IS NULL"
     ))
     .bind(id)
@@ -181,17 +184,21 @@ impl From<QuestionRow> for Question {
 }
 
 /// The question `id`, open or not (a post keeps showing the question it answered).
-pub async fn question<'e>(db: impl SqliteExecutor<'e>, id: i64) -> AppResult<Option<Question>> {
-    let row: Option<QuestionRow> = sqlx::query_as(&format!("{SELECT_QUESTION} WHERE q.id = ?"))
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
+pub async fn question<'e>(
+    db: impl crate::db::Executor<'e>,
+    id: i64,
+) -> AppResult<Option<Question>> {
+    let row: Option<QuestionRow> =
+        crate::db::query_as(&format!("{SELECT_QUESTION} WHERE q.id = ?"))
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
     Ok(row.map(Question::from))
 }
 
 /// 422 on `question_id` unless it names an open question.
-pub async fn ensure_open_question<'e>(db: impl SqliteExecutor<'e>, id: i64) -> AppResult<()> {
-    sqlx::query_scalar::<_, i64>("SELECT 1 FROM questions WHERE id = ? AND closed_at IS NULL")
+pub async fn ensure_open_question<'e>(db: impl crate::db::Executor<'e>, id: i64) -> AppResult<()> {
+    crate::db::query_scalar::<i64>("SELECT 1 FROM questions WHERE id = ? AND closed_at IS NULL")
         .bind(id)
         .fetch_optional(db)
         .await?

@@ -97,7 +97,7 @@ pub async fn page(
         return Ok(not_found());
     }
     if method == Method::GET {
-        sqlx::query(
+        crate::db::query(
             "UPDATE posts SET views = views + 1
               WHERE slug = ? AND withdrawn_at IS NULL AND deleted_at IS NULL",
         )
@@ -105,7 +105,7 @@ pub async fn page(
         .execute(&state.db)
         .await?;
     }
-    let found: Option<Published> = sqlx::query_as(
+    let found: Option<Published> = crate::db::query_as(
         "SELECT p.doctor_id, r.kind, r.question_id, r.title, r.body, r.html, r.cover,
                 r.ai_assisted, p.published_at, p.public_updated_at,
                 (p.withdrawn_at IS NOT NULL OR p.deleted_at IS NOT NULL) AS gone
@@ -123,11 +123,12 @@ pub async fn page(
     };
     let Some(post) = found else {
         // A deleted account's posts keep their slug and nothing else: gone, not unknown.
-        let emptied: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM posts WHERE slug = ? AND deleted_at IS NOT NULL")
-                .bind(&slug)
-                .fetch_optional(&state.db)
-                .await?;
+        let emptied: Option<i64> = crate::db::query_scalar(
+            "SELECT 1 FROM posts WHERE slug = ? AND deleted_at IS NOT NULL",
+        )
+        .bind(&slug)
+        .fetch_optional(&state.db)
+        .await?;
         return Ok(if emptied.is_some() {
             gone()
         } else {

@@ -49,7 +49,7 @@ pub async fn list(
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
     let limit = q.limit.unwrap_or(20).clamp(1, PAGE_MAX);
-    let rows: Vec<QuestionRow> = sqlx::query_as(&format!(
+    let rows: Vec<QuestionRow> = crate::db::query_as(&format!(
         "{SELECT_QUESTION} WHERE q.closed_at IS NULL
            AND (?1 IS NULL OR instr(q.text, ?1) > 0 OR instr(COALESCE(q.department, ''), ?1) > 0)
          ORDER BY q.asked_at DESC, q.id DESC LIMIT ?2"
@@ -99,7 +99,7 @@ pub async fn ask(
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty());
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = crate::db::query_scalar(
         "INSERT INTO questions (patient_id, text, department, asked_at) VALUES (?, ?, ?, ?)
          RETURNING id",
     )

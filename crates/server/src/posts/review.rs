@@ -44,7 +44,7 @@ pub async fn queue(
     State(state): State<AppState>,
     reviewer: Reviewer,
 ) -> AppResult<Json<ReviewPostList>> {
-    let rows: Vec<QueueRow> = sqlx::query_as(&format!(
+    let rows: Vec<QueueRow> = crate::db::query_as(&format!(
         "SELECT r.id, r.post_id, r.kind, r.title,
                 COALESCE(a.display_name, dp.real_name, '') AS doctor, r.submitted_at,
                 json_array_length(r.kept_warnings) AS kept, {IS_PUBLIC} AS replaces_published
@@ -97,7 +97,7 @@ struct RevisionRow {
 }
 
 async fn load(state: &AppState, id: i64) -> AppResult<ReviewPost> {
-    let row: RevisionRow = sqlx::query_as(&format!(
+    let row: RevisionRow = crate::db::query_as(&format!(
         "SELECT r.id, r.post_id, p.doctor_id, r.kind, r.question_id, r.title, r.body, r.html,
                 r.cover, r.ai_assisted, r.findings, r.kept_warnings, r.submitted_at, r.state,
                 r.reason, r.note, {IS_PUBLIC} AS replaces_published
@@ -201,7 +201,7 @@ pub async fn decide(
     AppJson(decision): AppJson<PostDecision>,
 ) -> AppResult<Json<ReviewPost>> {
     AppError::check(decision.validate())?;
-    let (post_id, doctor_id, version): (i64, i64, i64) = sqlx::query_as(
+    let (post_id, doctor_id, version): (i64, i64, i64) = crate::db::query_as(
         "SELECT r.post_id, p.doctor_id, r.version
            FROM post_revisions r JOIN posts p ON p.id = r.post_id WHERE r.id = ?",
     )
@@ -222,7 +222,7 @@ pub async fn decide(
     // The first statement writes, so it takes SQLite's write lock before reading: of
     // concurrent decisions (or a decision and the doctor's withdrawal), exactly one finds
     // the revision still in review.
-    let claimed = sqlx::query(
+    let claimed = crate::db::query(
         "UPDATE post_revisions SET state = ?, decided_at = ?, decided_by = ?, reason = ?, note = ?
           WHERE id = ? AND state = 'in_review'",
     )
@@ -244,7 +244,7 @@ pub async fn decide(
     }
     if decision.approve {
         // The working copy cannot change in review, so it is the approved text: published.
-        sqlx::query(
+        crate::db::query(
             "UPDATE posts SET published_revision_id = ?1, slug = COALESCE(slug, ?2),
                     published_at = COALESCE(published_at, ?3), public_updated_at = ?3,
                     withdrawn_at = NULL,
@@ -259,7 +259,7 @@ pub async fn decide(
         .execute(&mut *tx)
         .await?;
     } else {
-        sqlx::query(
+        crate::db::query(
             "UPDATE posts SET status = 'rejected', rejection_reason = ?, rejection_note = ?,
                     rejected_at = ?
               WHERE id = ?",

@@ -119,7 +119,7 @@ pub async fn submit(
     let mut tx = state.db.begin().await?;
     // The first statement writes, so it takes SQLite's write lock before anything is read:
     // of two submissions at once, exactly one finds the post not yet in review.
-    let claimed = sqlx::query(
+    let claimed = crate::db::query(
         "UPDATE posts SET status = 'in_review', rejection_reason = NULL, rejection_note = '',
                 rejected_at = NULL
           WHERE id = ? AND doctor_id = ? AND deleted_at IS NULL AND version = ?
@@ -140,7 +140,7 @@ pub async fn submit(
             _ => ErrorCode::InvalidTransition,
         }));
     }
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO post_revisions (post_id, version, kind, question_id, title, body, html,
                                      cover, ai_assisted, findings, kept_warnings, submitted_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -198,7 +198,7 @@ pub async fn withdraw(
     let mut tx = state.db.begin().await?;
     let changed = match request.from {
         WithdrawFrom::Review => {
-            let claimed = sqlx::query(
+            let claimed = crate::db::query(
                 "UPDATE posts SET status = 'draft'
                   WHERE id = ? AND doctor_id = ? AND deleted_at IS NULL AND status = 'in_review'",
             )
@@ -208,7 +208,7 @@ pub async fn withdraw(
             .await?
             .rows_affected();
             if claimed == 1 {
-                sqlx::query(
+                crate::db::query(
                     "UPDATE post_revisions SET state = 'withdrawn', decided_at = ?
                       WHERE post_id = ? AND state = 'in_review'",
                 )
@@ -219,7 +219,7 @@ pub async fn withdraw(
             }
             claimed
         }
-        WithdrawFrom::Public => sqlx::query(
+        WithdrawFrom::Public => crate::db::query(
             "UPDATE posts SET withdrawn_at = ?,
                     status = CASE WHEN status = 'in_review' THEN status ELSE 'withdrawn' END
               WHERE id = ? AND doctor_id = ? AND deleted_at IS NULL

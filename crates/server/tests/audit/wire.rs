@@ -374,12 +374,12 @@ impl Audit {
 /// Stored files that no `files` or `patient_files` row names, and leftover `.part`s.
 pub async fn orphans(app: &TestApp) -> Vec<String> {
     let (stored, spooled) = crate::common::file_store(app).await;
-    let mut known: Vec<String> = sqlx::query_scalar("SELECT id FROM files")
+    let mut known: Vec<String> = doctor_desk_server::db::query_scalar("SELECT id FROM files")
         .fetch_all(&app.state.db)
         .await
         .unwrap();
     known.extend(
-        sqlx::query_scalar::<_, String>("SELECT id FROM patient_files")
+        doctor_desk_server::db::query_scalar::<String>("SELECT id FROM patient_files")
             .fetch_all(&app.state.db)
             .await
             .unwrap(),

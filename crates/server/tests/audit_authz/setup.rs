@@ -272,7 +272,7 @@ pub async fn world(app: &TestApp) -> World<'_> {
         .find(|s| s["kind"] == "profile_change" && s["status"] == "pending")
         .expect("the practice change is pending");
 
-    let appeal: i64 = sqlx::query_scalar(
+    let appeal: i64 = doctor_desk_server::db::query_scalar(
         "INSERT INTO appeals (real_name, id_number, old_phone, new_phone, reason, ip, submitted_at)
          VALUES ('王五', '11010519491231002X', '13900000001', '13900000002', '旧手机号已停机无法使用', '', 0)
          RETURNING id",

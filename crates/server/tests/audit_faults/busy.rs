@@ -53,7 +53,7 @@ pub async fn run(report: &Report) {
     let mut holder = SqliteConnection::connect(&app.state.config.database_url())
         .await
         .expect("a second connection to the database file");
-    sqlx::query("BEGIN IMMEDIATE")
+    doctor_desk_server::db::query("BEGIN IMMEDIATE")
         .execute(&mut holder)
         .await
         .expect("the long writer takes the lock");
@@ -146,8 +146,11 @@ pub async fn run(report: &Report) {
         || format!("{took:?}"),
     );
 
-    sqlx::query("ROLLBACK").execute(&mut holder).await.unwrap();
-    let stored: i64 = sqlx::query_scalar(
+    doctor_desk_server::db::query("ROLLBACK")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let stored: i64 = doctor_desk_server::db::query_scalar(
         "SELECT COUNT(*) FROM messages WHERE client_id = 'busy-0000001' OR client_id LIKE 'crowd-%'",
     )
     .fetch_one(&app.state.db)
@@ -182,14 +185,17 @@ pub async fn run(report: &Report) {
     );
 
     // A lock shorter than the bound is waited out: the request succeeds, only later.
-    sqlx::query("BEGIN IMMEDIATE")
+    doctor_desk_server::db::query("BEGIN IMMEDIATE")
         .execute(&mut holder)
         .await
         .unwrap();
     let hold = BOUND / 3;
     let release = tokio::spawn(async move {
         tokio::time::sleep(hold).await;
-        sqlx::query("COMMIT").execute(&mut holder).await.unwrap();
+        doctor_desk_server::db::query("COMMIT")
+            .execute(&mut holder)
+            .await
+            .unwrap();
         holder
     });
     let started = Instant::now();

@@ -34,7 +34,7 @@ fn is_full(r: &Reply) -> bool {
 }
 
 async fn integrity(app: &TestApp) -> String {
-    sqlx::query_scalar::<_, String>("PRAGMA integrity_check")
+    doctor_desk_server::db::query_scalar::<String>("PRAGMA integrity_check")
         .fetch_all(&app.state.db)
         .await
         .map(|rows| rows.join("; "))
@@ -45,13 +45,14 @@ async fn integrity(app: &TestApp) -> String {
 async fn store_problems(app: &TestApp) -> Vec<String> {
     let (stored, spooled) = file_store(app).await;
     let on_disk: BTreeSet<String> = stored.into_iter().collect();
-    let rows: BTreeSet<String> =
-        sqlx::query_scalar("SELECT id FROM files UNION ALL SELECT id FROM patient_files")
-            .fetch_all(&app.state.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .collect();
+    let rows: BTreeSet<String> = doctor_desk_server::db::query_scalar(
+        "SELECT id FROM files UNION ALL SELECT id FROM patient_files",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
     let mut problems: Vec<String> = on_disk
         .difference(&rows)
         .map(|f| format!("file without a row: {f}"))
@@ -99,7 +100,7 @@ async fn cases(report: &Report, app: &TestApp, root: &Path) {
     let kept = upload(&mut d, "/api/v1/files", &photo()).await;
     assert_eq!(kept.status, 201, "{}", kept.json);
     let kept_id = kept.json["file_id"].as_str().unwrap().to_owned();
-    let rows_before: i64 = sqlx::query_scalar(
+    let rows_before: i64 = doctor_desk_server::db::query_scalar(
         "SELECT (SELECT COUNT(*) FROM files) + (SELECT COUNT(*) FROM patient_files)",
     )
     .fetch_one(&app.state.db)
@@ -107,10 +108,11 @@ async fn cases(report: &Report, app: &TestApp, root: &Path) {
     .unwrap();
 
     // An empty WAL: any write SQLite makes from now on needs new space.
-    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let (busy, _, _): (i64, i64, i64) =
+        doctor_desk_server::db::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
     assert_eq!(busy, 0, "the checkpoint ran");
     let filler = root.join("filler");
     let written = fill(&filler);
@@ -183,7 +185,7 @@ async fn cases(report: &Report, app: &TestApp, root: &Path) {
     );
     let problems = store_problems(app).await;
     report.check("disk: nothing half-written is left (no .part, every row has its file and every file its row)", problems.is_empty(), || problems.join("; "));
-    let rows: i64 = sqlx::query_scalar(
+    let rows: i64 = doctor_desk_server::db::query_scalar(
         "SELECT (SELECT COUNT(*) FROM files) + (SELECT COUNT(*) FROM patient_files)",
     )
     .fetch_one(&app.state.db)
@@ -209,11 +211,12 @@ async fn cases(report: &Report, app: &TestApp, root: &Path) {
             json!({"client_id": "full-0000001", "text": "磁盘满时发送".repeat(100)}),
         )
         .await;
-    let stored: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE client_id = 'full-0000001'")
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
+    let stored: i64 = doctor_desk_server::db::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE client_id = 'full-0000001'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
     report.check(
         "disk: with space back, the refused message is sent (201), its retry is the same (200), stored once",
         r.status == 201 && again.status == 200 && again.json["id"] == r.json["id"] && stored == 1,

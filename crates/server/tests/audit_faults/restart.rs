@@ -197,12 +197,13 @@ pub async fn run(report: &Report) {
     // Every target first, so the streams' 30 s of giving up run side by side.
     let mut handles = Vec::new();
     for ((tx, handle), d) in streams.into_iter().zip(&doctors) {
-        let last: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?")
-                .bind(d.id)
-                .fetch_one(&mut db)
-                .await
-                .unwrap();
+        let last: Option<i64> = doctor_desk_server::db::query_scalar(
+            "SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?",
+        )
+        .bind(d.id)
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
         tx.send_replace(Some(last.unwrap_or(0)));
         handles.push((tx, handle));
     }

@@ -29,7 +29,7 @@ pub async fn check(
     let mut db = SqliteConnection::connect(&url)
         .await
         .expect("open the database");
-    let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+    let integrity: Vec<String> = doctor_desk_server::db::query_scalar("PRAGMA integrity_check")
         .fetch_all(&mut db)
         .await
         .unwrap();
@@ -48,7 +48,7 @@ pub async fn check(
     );
 
     // client id → (id, consultation, text) of every stored patient message
-    let rows: Vec<(i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
+    let rows: Vec<(i64, i64, Option<String>, Option<String>)> = doctor_desk_server::db::query_as(
         "SELECT id, consultation_id, client_id, text FROM messages WHERE sender = 'patient'",
     )
     .fetch_all(&mut db)
@@ -133,12 +133,13 @@ pub async fn check(
         .map(|p| (p.consultation, p.doctor))
         .collect();
     for (k, (d, s)) in doctors.iter().zip(seen).enumerate() {
-        let events: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM inbox_events WHERE doctor_id = ? ORDER BY id")
-                .bind(d.id)
-                .fetch_all(&mut db)
-                .await
-                .unwrap();
+        let events: Vec<i64> = doctor_desk_server::db::query_scalar(
+            "SELECT id FROM inbox_events WHERE doctor_id = ? ORDER BY id",
+        )
+        .bind(d.id)
+        .fetch_all(&mut db)
+        .await
+        .unwrap();
         let got: Vec<i64> = s.events.iter().map(|e| e.id).collect();
         report.check(
             &format!(
@@ -193,7 +194,7 @@ pub async fn check(
     // AUTOINCREMENT ids of committed rows have no holes (a rolled-back insert gives its
     // id back): all doctors' streams together saw 1..=max, so nothing fell between them.
     let (count, max): (i64, Option<i64>) =
-        sqlx::query_as("SELECT COUNT(*), MAX(id) FROM inbox_events")
+        doctor_desk_server::db::query_as("SELECT COUNT(*), MAX(id) FROM inbox_events")
             .fetch_one(&mut db)
             .await
             .unwrap();

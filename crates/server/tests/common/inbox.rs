@@ -96,15 +96,15 @@ pub async fn read_events(body: &mut axum::body::Body, count: usize) -> Vec<Value
 }
 
 /// The tab counts the triggers keep (`inbox_counts`) against a count of the rows.
-pub async fn assert_tab_counts_match_the_rows(db: &sqlx::SqlitePool) {
-    let kept: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+pub async fn assert_tab_counts_match_the_rows(db: &doctor_desk_server::db::Pool) {
+    let kept: Vec<(i64, i64, i64, i64)> = doctor_desk_server::db::query_as(
         "SELECT doctor_id, new, ongoing, closed FROM inbox_counts
           WHERE new + ongoing + closed > 0 ORDER BY doctor_id",
     )
     .fetch_all(db)
     .await
     .unwrap();
-    let counted: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+    let counted: Vec<(i64, i64, i64, i64)> = doctor_desk_server::db::query_as(
         "SELECT doctor_id, SUM(status = 'new'), SUM(status = 'ongoing'),
                 SUM(status NOT IN ('new', 'ongoing'))
            FROM consultations GROUP BY doctor_id ORDER BY doctor_id",

@@ -552,7 +552,7 @@ pub async fn complete(b: &mut Browser<'_>, name: &str) -> Vec<i64> {
 /// A `SELECT COUNT(*) … ?` over the database, with `id` bound: what a test checks was
 /// kept or removed.
 pub async fn count(app: &TestApp, sql: &str, id: i64) -> i64 {
-    sqlx::query_scalar(sql)
+    doctor_desk_server::db::query_scalar(sql)
         .bind(id)
         .fetch_one(&app.state.db)
         .await
@@ -626,11 +626,13 @@ pub async fn my_patient<'a>(
 
 /// The audit actions, in order, for this doctor.
 pub async fn audit_actions(app: &TestApp, doctor_id: i64) -> Vec<String> {
-    sqlx::query_scalar("SELECT action FROM patient_audit WHERE doctor_id = ? ORDER BY id")
-        .bind(doctor_id)
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap()
+    doctor_desk_server::db::query_scalar(
+        "SELECT action FROM patient_audit WHERE doctor_id = ? ORDER BY id",
+    )
+    .bind(doctor_id)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap()
 }
 
 /// Sends `(method, path, body)`; a null body is no body.

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::{Browser, TestApp};
 
 pub async fn patient_id_of(app: &TestApp, phone: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM patients WHERE phone = ?")
+    doctor_desk_server::db::query_scalar("SELECT id FROM patients WHERE phone = ?")
         .bind(phone)
         .fetch_one(&app.state.db)
         .await
@@ -33,7 +33,7 @@ pub async fn create_tag(d: &mut Browser<'_>, name: &str, color: &str) -> i64 {
 
 /// The stored next visit of every patient is what their visits say (the triggers kept up).
 pub async fn assert_next_visits_stored(app: &TestApp) {
-    let stale: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
+    let stale: Vec<(i64, i64, Option<String>)> = doctor_desk_server::db::query_as(
         "SELECT doctor_id, patient_id, next_follow_up FROM doctor_patients dp
          WHERE next_follow_up IS NOT (
              SELECT MIN(f.due_on) FROM follow_ups f

@@ -162,7 +162,7 @@ mod tests {
              SELECT id, 1, patient_id, date('2026-11-01', '+' || (id % 90) || ' days'), 'm'
              FROM follow_up_plans",
         ] {
-            sqlx::query(seed).execute(&db).await.unwrap();
+            crate::db::query(seed).execute(&db).await.unwrap();
         }
         let due = NaiveDate::from_ymd_opt(2026, 11, 3);
         let ranges = [
@@ -182,7 +182,7 @@ mod tests {
         ];
         for analyze in [false, true] {
             if analyze {
-                sqlx::query("ANALYZE").execute(&db).await.unwrap();
+                crate::db::query("ANALYZE").execute(&db).await.unwrap();
             }
             for range in ranges {
                 for search in &searches {
