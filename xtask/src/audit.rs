@@ -6,7 +6,7 @@
 
 use std::{path::PathBuf, time::Instant};
 
-use crate::{cargo, project_root, steps, steps::Tally, tools};
+use crate::{cargo, postgres, project_root, steps, steps::Tally, tools};
 
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const AXE_VERSION: &str = "4.14.1";
@@ -28,6 +28,11 @@ const SUITES: &[(&str, Runs)] = &[
     ("xss", Runs::Browser),
     ("a11y", Runs::Browser),
 ];
+
+/// Server suites that run a second time on PostgreSQL: who may touch what, what holds
+/// under concurrent requests, and what an upload is. (`conformance` checks the OpenAPI
+/// document, the same from both stores; `faults` breaks SQLite's own file.)
+const ON_POSTGRES_TOO: &[&str] = &["authz", "races", "uploads"];
 
 fn names() -> String {
     SUITES
@@ -123,10 +128,30 @@ fn run_selected(selected: &[&str]) -> (Tally, Vec<Figures>) {
         // The long suites are #[ignore]d so that a plain `cargo test` passes without their
         // tools; here they are meant to run.
         args.extend(["--", "--nocapture", "--include-ignored"]);
+        let (postgres, _cluster) = postgres::for_suites();
+        env.push((postgres::URL_VAR, postgres));
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let (t, l) = steps::tests_with_figures(&c, &args, &env);
         tally.add(t);
         lines.extend(l);
+        // Again with the app on PostgreSQL: the ones about rules the store must hold.
+        let again: Vec<String> = server
+            .iter()
+            .filter(|n| ON_POSTGRES_TOO.contains(n))
+            .map(|n| format!("audit_{n}"))
+            .collect();
+        if !again.is_empty() {
+            let mut args = vec!["test", "-p", "doctor-desk-server"];
+            for t in &again {
+                args.extend(["--test", t.as_str()]);
+            }
+            args.extend(["--", "--nocapture", "--include-ignored"]);
+            let mut env = env.clone();
+            env.push(postgres::ON_POSTGRES);
+            let (t, l) = steps::tests_with_figures(&c, &args, &env);
+            tally.add(t);
+            lines.extend(l);
+        }
     }
 
     let browser = runs(Runs::Browser);

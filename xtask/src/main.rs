@@ -12,6 +12,7 @@ mod audit;
 mod bench_web;
 mod build;
 mod lazy_parts;
+mod postgres;
 mod size;
 mod split;
 mod steps;

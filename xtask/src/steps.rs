@@ -8,11 +8,16 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::{audit, build, cargo, project_root, size, tools};
+use crate::{audit, build, cargo, postgres, project_root, size, tools};
 
 pub const SUITES: &[&str] = &[
     "fmt", "clippy", "unit", "api", "build", "browser", "e2e", "audit",
 ];
+
+/// API suites about SQLite itself, which run once: `postgres_schema` compares SQLite's
+/// schema with PostgreSQL's; `session_cache` tests the cache of signed-in checks, which
+/// only SQLite's commit hooks keep (on PostgreSQL every check reads the database).
+const SQLITE_ONLY: &[&str] = &["postgres_schema", "session_cache"];
 
 #[derive(Default, Clone, Copy)]
 pub struct Tally {
@@ -164,7 +169,27 @@ fn run_suite(suite: &str) -> Tally {
                 .inspect_err(|e| eprintln!("xtask: {e}"))
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
-            tests(&c, &args, &[("MOTO_SERVER", &moto)])
+            let (postgres, _cluster) = postgres::for_suites();
+            let env = [
+                ("MOTO_SERVER", moto.as_str()),
+                (postgres::URL_VAR, &postgres),
+            ];
+            let mut tally = tests(&c, &args, &env);
+            // Every suite again with the app on PostgreSQL, but those about SQLite itself.
+            let mut args = vec!["test", "-p", "doctor-desk-server"];
+            for t in targets
+                .iter()
+                .filter(|t| !SQLITE_ONLY.contains(&t.as_str()))
+            {
+                args.extend(["--test", t.as_str()]);
+            }
+            let env = [
+                ("MOTO_SERVER", moto.as_str()),
+                (postgres::URL_VAR, &postgres),
+                postgres::ON_POSTGRES,
+            ];
+            tally.add(tests(&c, &args, &env));
+            tally
         }
         "build" => {
             let built = build::spa();

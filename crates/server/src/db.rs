@@ -4,18 +4,22 @@
 //! in their modules).
 
 mod checkpoints;
+mod dialect;
 mod pool;
 mod query;
+mod reader;
 mod reads;
 mod sql;
 mod watch;
 mod writes;
 
+pub use dialect::for_postgres;
 pub use pool::{Conn, Executor, Pool, Pooled, Tx};
 pub use query::{
-    numbered, query, query_as, query_scalar, Args, Bind, Done, Query, QueryAs, QueryScalar, Row,
-    Scalar, Value,
+    query, query_as, query_scalar, Args, Bind, Done, Query, QueryAs, QueryScalar, Row, Scalar,
+    Value,
 };
+pub use reader::{run_sync, FromSqlite, OnSqlite, OnStore, Statements};
 pub use reads::Reads;
 pub use sql::Sql;
 pub use watch::TableWatch;
@@ -25,17 +29,19 @@ use std::{path::PathBuf, str::FromStr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     Connection,
 };
 
 use watch::Hooks;
 
-/// The three ways in (see the module's comment).
+/// The ways in (see the module's comment). `reads` and `writes` are SQLite's own API:
+/// on PostgreSQL the same statements go through the pool.
 pub struct Database {
     pub pool: Pool,
-    pub reads: Reads,
-    pub writes: Writes,
+    pub reads: Option<Reads>,
+    pub writes: Option<Writes>,
 }
 
 /// Opens (creating if needed) the database and brings its schema up to date. A query
@@ -47,9 +53,9 @@ pub async fn connect(
     busy_timeout: Duration,
     watch: Arc<TableWatch>,
 ) -> anyhow::Result<Database> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        // The schema is ready (migrations-postgres/), the queries are not yet.
-        anyhow::bail!("--database-url: PostgreSQL is not supported yet; use a sqlite:// URL");
+    if is_postgres(url) {
+        watch.blind();
+        return connect_postgres(url, busy_timeout).await;
     }
     let options = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("bad database URL {url}"))?
@@ -90,7 +96,37 @@ pub async fn connect(
         .context("database migration failed")?;
     Ok(Database {
         pool: Pool::Sqlite(pool),
-        reads: Reads::new(path.clone(), busy_timeout),
-        writes: Writes::new(path, busy_timeout, hooks, checkpoints),
+        reads: Some(Reads::new(path.clone(), busy_timeout)),
+        writes: Some(Writes::new(path, busy_timeout, hooks, checkpoints)),
+    })
+}
+
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// A statement waits at most `busy_timeout` for a row another transaction holds
+/// (`lock_timeout`), and a request as long for a free connection: the same 503 as SQLite's
+/// busy writer.
+async fn connect_postgres(url: &str, busy_timeout: Duration) -> anyhow::Result<Database> {
+    let lock_timeout = format!("{}ms", busy_timeout.as_millis());
+    let options = PgConnectOptions::from_str(url)
+        .context("bad PostgreSQL URL")?
+        .options([("lock_timeout", lock_timeout.as_str())]);
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(busy_timeout)
+        .connect_with(options)
+        .await
+        // The URL may hold a password: never in the message.
+        .context("cannot connect to PostgreSQL")?;
+    sqlx::migrate!("./migrations-postgres")
+        .run(&pool)
+        .await
+        .context("database migration failed")?;
+    Ok(Database {
+        pool: Pool::Postgres(pool),
+        reads: None,
+        writes: None,
     })
 }

@@ -85,8 +85,33 @@ fn sqlx_fault(e: &sqlx::Error) -> Option<Fault> {
     match e {
         sqlx::Error::PoolTimedOut => Some(Fault::Busy),
         sqlx::Error::Io(io) => io_fault(io),
-        sqlx::Error::Database(db) => sqlite_fault(db.code()?.parse().ok()?),
+        sqlx::Error::Database(db) => match db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+        {
+            Some(pg) => postgres_fault(pg.code()),
+            None => sqlite_fault(db.code()?.parse().ok()?),
+        },
         _ => None,
+    }
+}
+
+/// The fault a PostgreSQL SQLSTATE stands for: a row held past `lock_timeout`, a deadlock
+/// or a serialization failure (the other transaction wins; this one may be retried), no
+/// connection slot, a lost connection; a full disk.
+fn postgres_fault(state: &str) -> Option<Fault> {
+    match state {
+        "55P03" | "40P01" | "40001" | "57014" | "53300" => Some(Fault::Busy),
+        _ if state.starts_with("08") => Some(Fault::Busy),
+        "53100" => Some(Fault::Full),
+        _ => None,
+    }
+}
+
+/// For a write whose unique index decides a race: losing it is "nothing written". (In
+/// PostgreSQL the transaction is then aborted: return at once, as every caller does.)
+pub fn unless_unique_violation(e: sqlx::Error) -> sqlx::Result<u64> {
+    match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => Ok(0),
+        e => Err(e),
     }
 }
 

@@ -130,8 +130,8 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
     };
     let state = AppState {
         db,
-        reads: Arc::new(reads),
-        writes: Arc::new(writes),
+        reads: reads.map(Arc::new),
+        writes: writes.map(Arc::new),
         config: Arc::new(config),
         clock,
         sms,

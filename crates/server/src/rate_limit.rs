@@ -1,7 +1,8 @@
 //! Counters that hold under concurrent requests. A hit is counted and recorded by one
-//! `INSERT … SELECT … WHERE count < limit`: SQLite takes the write lock before the
-//! statement reads, so of 40 requests at once exactly `limit` get a slot. Reading the
-//! count first and writing afterwards (what this replaced) let all 40 through.
+//! `INSERT … SELECT … WHERE count < limit`, in a transaction that holds the bucket's key
+//! (`Conn::lock_key`: SQLite's write lock, a PostgreSQL advisory lock), so of 40 requests
+//! at once exactly `limit` get a slot. Reading the count first and writing afterwards
+//! (what this replaced) let all 40 through.
 
 use doctor_desk_api::ErrorCode;
 
@@ -22,6 +23,8 @@ pub struct Bucket {
 /// that says when the oldest hit that still counts leaves the window.
 pub async fn take(state: &AppState, bucket: Bucket, key: &str, code: ErrorCode) -> AppResult<()> {
     let now = state.clock.unix();
+    let mut tx = state.db.begin_write().await?;
+    tx.lock_key(&format!("rate {} {key}", bucket.name)).await?;
     let taken: Option<i64> = crate::db::query_scalar(
         "INSERT INTO rate_hits (bucket, key, at)
          SELECT ?1, ?2, ?3
@@ -33,8 +36,9 @@ pub async fn take(state: &AppState, bucket: Bucket, key: &str, code: ErrorCode) 
     .bind(now)
     .bind(bucket.window_secs)
     .bind(bucket.limit)
-    .fetch_optional(&state.db)
+    .fetch_optional(&mut *tx)
     .await?;
+    tx.commit().await?;
     if taken.is_some() {
         return Ok(());
     }

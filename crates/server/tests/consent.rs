@@ -91,7 +91,7 @@ async fn withdrawing_pauses_care_until_the_consent_is_given_again() {
     assert!(list.json.to_string().contains(&format!("\"id\":{id}")));
 
     let records: Vec<bool> = doctor_desk_server::db::query_scalar(
-        "SELECT given FROM health_consents WHERE account_id = ? ORDER BY id",
+        "SELECT given <> 0 FROM health_consents WHERE account_id = ? ORDER BY id",
     )
     .bind(doctor_id)
     .fetch_all(&app.state.db)

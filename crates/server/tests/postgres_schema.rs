@@ -1,163 +1,17 @@
 //! The PostgreSQL migrations (`migrations-postgres/`) against the SQLite ones
-//! (`migrations/`): each file applies, in order, to an empty PostgreSQL database of a
-//! throwaway cluster this test starts (Debian's `postgresql`, which `cargo xtask test`
-//! installs), and the schema they build is the one SQLite gets: the same tables with the
-//! same columns in the same order and nullability, the same indexes, triggers and foreign
-//! keys (with their ON DELETE). The step before the server runs on PostgreSQL (issue 18).
+//! (`migrations/`): each file applies, in order, to an empty PostgreSQL database (on the
+//! server `cargo xtask test` starts, see `common/postgres.rs`), and the schema they build
+//! is the one SQLite gets: the same tables with the same columns in the same order and
+//! nullability, the same indexes, triggers and foreign keys (with their ON DELETE).
 
 mod common;
 
 use std::{
     collections::BTreeSet,
     path::{Path, PathBuf},
-    process::Command,
 };
 
-use common::TestApp;
-
-/// A PostgreSQL cluster in a temp dir on a free port, stopped on drop (also on failure).
-struct Cluster {
-    bin: PathBuf,
-    data: PathBuf,
-    port: u16,
-    as_postgres: bool,
-    _dir: tempfile::TempDir,
-}
-
-impl Cluster {
-    fn start() -> Cluster {
-        let bin = std::fs::read_dir("/usr/lib/postgresql")
-            .expect("PostgreSQL is not installed: `cargo xtask test` installs it (apt postgresql)")
-            .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-            .max()
-            .map(|v| PathBuf::from(format!("/usr/lib/postgresql/{v}/bin")))
-            .expect("no PostgreSQL version under /usr/lib/postgresql");
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        // initdb refuses root: the cluster then belongs to the package's postgres user.
-        let as_postgres =
-            String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout).trim()
-                == "0";
-        if as_postgres {
-            run(
-                "chown",
-                &["postgres:postgres", &dir.path().display().to_string()],
-                false,
-            );
-        }
-        let port = common::free_port();
-        let cluster = Cluster {
-            bin,
-            data,
-            port,
-            as_postgres,
-            _dir: dir,
-        };
-        cluster.pg(
-            "initdb",
-            &[
-                "-D",
-                &cluster.data(),
-                "-A",
-                "trust",
-                "-U",
-                "postgres",
-                "-E",
-                "UTF8",
-                "--locale=C",
-            ],
-        );
-        let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
-            cluster.port,
-            cluster.data()
-        );
-        cluster.pg(
-            "pg_ctl",
-            &[
-                "-D",
-                &cluster.data(),
-                "-l",
-                &format!("{}/log", cluster.data()),
-                "-o",
-                &options,
-                "-w",
-                "start",
-            ],
-        );
-        cluster
-    }
-
-    fn data(&self) -> String {
-        self.data.display().to_string()
-    }
-
-    fn pg(&self, program: &str, args: &[&str]) -> String {
-        let program = self.bin.join(program).display().to_string();
-        run(&program, args, self.as_postgres)
-    }
-
-    /// `sql` (a file with `-f`, or a query with `-c`) on the database `db`; its rows, one
-    /// per line, fields joined by `|`.
-    fn psql(&self, db: &str, args: &[&str]) -> String {
-        let port = self.port.to_string();
-        let mut all = vec![
-            "-X",
-            "-q",
-            "-At",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port,
-            "-U",
-            "postgres",
-            "-d",
-            db,
-        ];
-        all.extend_from_slice(args);
-        self.pg("psql", &all)
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = Command::new(self.bin.join("pg_ctl"))
-            .args(["-D", &self.data(), "-m", "immediate", "stop"])
-            .output();
-        if self.as_postgres {
-            let _ = Command::new("runuser")
-                .args(["-u", "postgres", "--"])
-                .arg(self.bin.join("pg_ctl"))
-                .args(["-D", &self.data(), "-m", "immediate", "stop"])
-                .output();
-        }
-    }
-}
-
-/// Runs a program (as the postgres user when `as_postgres`), panicking with its errors.
-fn run(program: &str, args: &[&str], as_postgres: bool) -> String {
-    let mut command = if as_postgres {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--", program]);
-        c
-    } else {
-        Command::new(program)
-    };
-    let out = command
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    assert!(
-        out.status.success(),
-        "{program} {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{postgres, TestApp};
 
 fn migrations(dir: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
@@ -217,12 +71,11 @@ async fn the_postgresql_migrations_build_the_schema_sqlite_gets() {
         "one PostgreSQL migration per SQLite one, same names"
     );
 
-    let cluster = Cluster::start();
-    cluster.psql("postgres", &["-c", "CREATE DATABASE schema_check"]);
+    let url = postgres::fresh_database("schema_check").await;
     for file in &postgres_files {
         // As sqlx applies each: in a transaction of its own.
-        cluster.psql(
-            "schema_check",
+        postgres::psql(
+            &url,
             &["--single-transaction", "-f", &file.display().to_string()],
         );
     }
@@ -238,8 +91,8 @@ async fn the_postgresql_migrations_build_the_schema_sqlite_gets() {
           WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
     )
     .await;
-    let postgres = lines(&cluster.psql(
-        "schema_check",
+    let postgres = lines(&postgres::psql(
+        &url,
         &["-c", "SELECT c.relname || '|' || lpad((row_number() OVER (PARTITION BY c.relname ORDER BY a.attnum) - 1)::text, 3, '0')
                         || '|' || a.attname || '|' || CASE WHEN a.attnotnull THEN 'NOT NULL' ELSE 'NULL' END
                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -254,8 +107,8 @@ async fn the_postgresql_migrations_build_the_schema_sqlite_gets() {
         "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
     )
     .await;
-    let postgres = lines(&cluster.psql(
-        "schema_check",
+    let postgres = lines(&postgres::psql(
+        &url,
         &[
             "-c",
             "SELECT i.indexname FROM pg_indexes i
@@ -270,8 +123,8 @@ async fn the_postgresql_migrations_build_the_schema_sqlite_gets() {
         "SELECT name FROM sqlite_master WHERE type = 'trigger'",
     )
     .await;
-    let postgres = lines(&cluster.psql(
-        "schema_check",
+    let postgres = lines(&postgres::psql(
+        &url,
         &[
             "-c",
             "SELECT DISTINCT tgname FROM pg_trigger WHERE NOT tgisinternal",
@@ -286,8 +139,8 @@ async fn the_postgresql_migrations_build_the_schema_sqlite_gets() {
            FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
     )
     .await;
-    let postgres = lines(&cluster.psql(
-        "schema_check",
+    let postgres = lines(&postgres::psql(
+        &url,
         &["-c", "SELECT c.conrelid::regclass::text || '.' || a.attname || ' -> ' || c.confrelid::regclass::text
                         || ' ON DELETE ' || CASE c.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT'
                            WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END
@@ -303,15 +156,31 @@ async fn the_postgresql_migrations_build_the_schema_sqlite_gets() {
     assert!(tables.len() > 40, "{tables:?}");
 }
 
+#[test]
+fn the_command_line_refuses_a_postgresql_url_in_words_until_every_path_is_ported() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_doctor-desk-server"))
+        .args(["--database-url", "postgres://desk:secret@127.0.0.1:1/desk"])
+        .output()
+        .unwrap();
+    let error = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(error.contains("PostgreSQL is not supported yet"), "{error}");
+    assert!(
+        !error.contains("secret"),
+        "the password stays out of it: {error}"
+    );
+}
+
 #[tokio::test]
-async fn a_postgresql_url_is_refused_in_words_until_the_queries_are_ported() {
+async fn an_unreachable_postgresql_stops_the_start_without_its_password() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = doctor_desk_server::Config::new(dir.path());
-    config.database_url = Some("postgres://desk:secret@127.0.0.1/desk".into());
+    let port = common::free_port();
+    config.database_url = Some(format!("postgres://desk:secret@127.0.0.1:{port}/desk"));
     let clock = doctor_desk_server::ManualClock::new(chrono::Utc::now());
     let started = doctor_desk_server::app(config, std::sync::Arc::new(clock)).await;
     let error = format!("{:#}", started.err().expect("refused"));
-    assert!(error.contains("PostgreSQL is not supported yet"), "{error}");
+    assert!(error.contains("cannot connect to PostgreSQL"), "{error}");
     assert!(
         !error.contains("secret"),
         "the password stays out of it: {error}"

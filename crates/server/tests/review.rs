@@ -611,7 +611,7 @@ async fn of_concurrent_decisions_exactly_one_wins() {
     // What is stored is the winner's decision, whole.
     let winner_approved = won[0] % 2 == 0;
     let back: (bool, i64) = doctor_desk_server::db::query_as(
-        "SELECT approved, decided_by FROM submission_documents WHERE submission_id = ? AND document_id = ?",
+        "SELECT approved <> 0, decided_by FROM submission_documents WHERE submission_id = ? AND document_id = ?",
     )
     .bind(sid)
     .bind(ids[1])

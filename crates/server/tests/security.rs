@@ -93,14 +93,13 @@ async fn sign_in_from(app: &TestApp, password: &str, ip: &str) -> (StatusCode, V
     all_at_once(app, requests).await.remove(0)
 }
 
-/// The client address recorded with the newest session.
+/// The client address recorded with the newest session (sign in a second after the one
+/// before: sessions have no order of their own).
 async fn newest_session_ip(app: &TestApp) -> String {
-    doctor_desk_server::db::query_scalar(
-        "SELECT ip FROM sessions ORDER BY created_at DESC, rowid DESC LIMIT 1",
-    )
-    .fetch_one(&app.state.db)
-    .await
-    .unwrap()
+    doctor_desk_server::db::query_scalar("SELECT ip FROM sessions ORDER BY created_at DESC LIMIT 1")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
 }
 
 async fn sms_attempts(app: &TestApp, phone: &str) -> i64 {
@@ -425,6 +424,7 @@ async fn the_client_address_is_the_one_our_proxy_saw() {
     let app = behind_proxy(|_| {}).await;
     let mut b = app.browser();
     b.register(PHONE, PASSWORD).await;
+    app.clock.advance(chrono::Duration::seconds(1));
     // The client writes its own X-Forwarded-For; our proxy appends the real address.
     let (status, _) = sign_in_from(&app, PASSWORD, "6.6.6.6, 203.0.113.7").await;
     assert_eq!(status, StatusCode::OK);
@@ -433,6 +433,7 @@ async fn the_client_address_is_the_one_our_proxy_saw() {
     // Two proxies of ours: the client is second from the right.
     let app = behind_proxy(|c| c.trusted_proxies = 2).await;
     app.browser().register(PHONE, PASSWORD).await;
+    app.clock.advance(chrono::Duration::seconds(1));
     let (status, _) = sign_in_from(&app, PASSWORD, "6.6.6.6, 203.0.113.8, 10.0.0.2").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(newest_session_ip(&app).await, "203.0.113.8");

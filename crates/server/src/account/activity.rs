@@ -62,8 +62,8 @@ pub async fn record(
 /// Every source as rows of one shape, for the account `me`. Consultation messages are
 /// left out (the chat is their record), as are the doctor's edits of patient files.
 const TRAIL: &str = "
-    SELECT 'e' AS src, id, kind, action, detail, NULL AS consultation_id,
-           NULL AS patient_id, at, ip, user_agent
+    SELECT 'e' AS src, id, kind, action, detail, CAST(NULL AS BIGINT) AS consultation_id,
+           CAST(NULL AS BIGINT) AS patient_id, at, ip, user_agent
       FROM account_events WHERE account_id = (SELECT id FROM me)
     UNION ALL
     SELECT 'a', id, 'agreements', 'accepted', kind || ' ' || version, NULL, NULL,

@@ -118,9 +118,9 @@ pub async fn file(
     kept.record(&mut tx, Owner::Appeal, now).await?;
     // The partial unique index decides between two appeals filed at once.
     let filed: Option<i64> = crate::db::query_scalar(
-        "INSERT OR IGNORE INTO appeals (real_name, id_number, old_phone, new_phone, reason,
+        "INSERT INTO appeals (real_name, id_number, old_phone, new_phone, reason,
                                         photo_file_id, account_id, ip, submitted_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(&form.real_name)
     .bind(&form.id_number)

@@ -221,12 +221,17 @@ pub async fn decide(
     if req.approve {
         let account_id = live.ok_or(AppError::Code(ErrorCode::AppealUnmatched))?;
         // The unique index decides if the number was registered since it was proven.
-        let moved = crate::db::query("UPDATE OR IGNORE accounts SET phone = ? WHERE id = ?")
-            .bind(&new_phone)
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await?;
-        if moved.rows_affected() == 0 {
+        let moved = crate::db::query(
+            "UPDATE accounts SET phone = ?1 WHERE id = ?2
+            AND NOT EXISTS (SELECT 1 FROM accounts WHERE phone = ?1)",
+        )
+        .bind(&new_phone)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await
+        .map(|done| done.rows_affected())
+        .or_else(crate::error::unless_unique_violation)?;
+        if moved == 0 {
             return Err(AppError::Code(ErrorCode::PhoneTaken));
         }
     }

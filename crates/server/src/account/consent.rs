@@ -21,7 +21,7 @@ pub async fn holds(state: &AppState, account_id: i64) -> AppResult<bool> {
 
 pub async fn current(state: &AppState, account_id: i64) -> AppResult<HealthConsent> {
     let latest: Option<(bool, i64)> = crate::db::query_as(
-        "SELECT given, at FROM health_consents WHERE account_id = ? ORDER BY id DESC LIMIT 1",
+        "SELECT given <> 0, at FROM health_consents WHERE account_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(account_id)
     .fetch_optional(&state.db)

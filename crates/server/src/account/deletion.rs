@@ -48,8 +48,8 @@ pub async fn blockers(conn: &mut Conn, account_id: i64) -> AppResult<Vec<Deletio
     let (open, fees, visits, in_review): (i64, i64, i64, i64) = crate::db::query_as(
         "SELECT
            (SELECT COUNT(*) FROM consultations WHERE doctor_id = ?1 AND status IN ('new', 'ongoing')),
-           (SELECT COALESCE(SUM(price_fen), 0) FROM consultations
-             WHERE doctor_id = ?1 AND status IN ('new', 'ongoing') AND NOT refunded),
+           (SELECT CAST(COALESCE(SUM(price_fen), 0) AS BIGINT) FROM consultations
+             WHERE doctor_id = ?1 AND status IN ('new', 'ongoing') AND refunded = 0),
            (SELECT COUNT(*) FROM follow_ups WHERE doctor_id = ?1 AND state IN ('planned', 'reminded')),
            (SELECT COUNT(*) FROM posts WHERE doctor_id = ?1 AND status = 'in_review'
               AND deleted_at IS NULL)",
@@ -60,7 +60,7 @@ pub async fn blockers(conn: &mut Conn, account_id: i64) -> AppResult<Vec<Deletio
     let paid: i64 = if fees > 0 {
         crate::db::query_scalar(
             "SELECT COUNT(*) FROM consultations WHERE doctor_id = ? AND price_fen > 0
-               AND status IN ('new', 'ongoing') AND NOT refunded",
+               AND status IN ('new', 'ongoing') AND refunded = 0",
         )
         .bind(account_id)
         .fetch_one(&mut *conn)
@@ -149,9 +149,9 @@ pub async fn request(
     }
     let now = state.clock.unix();
     let written = crate::db::query(
-        "INSERT OR IGNORE INTO account_deletions
+        "INSERT INTO account_deletions
            (account_id, requested_at, effective_at, client_ip, user_agent)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     )
     .bind(id)
     .bind(now)

@@ -58,7 +58,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub(crate) fn care_columns(account: &str) -> String {
     format!(
         "COALESCE((SELECT given FROM health_consents WHERE account_id = {account}
-                   ORDER BY id DESC LIMIT 1), 1),
+                   ORDER BY id DESC LIMIT 1), 1) <> 0,
          EXISTS (SELECT 1 FROM account_deletions WHERE account_id = {account} AND {})",
         deletion::OPEN
     )
@@ -193,12 +193,17 @@ async fn change_phone(
     )
     .await?;
     // The unique index decides between two accounts moving to one number at once.
-    let moved = crate::db::query("UPDATE OR IGNORE accounts SET phone = ? WHERE id = ?")
-        .bind(&req.new_phone)
-        .bind(account.id)
-        .execute(&state.db)
-        .await?;
-    if moved.rows_affected() == 0 {
+    let moved = crate::db::query(
+        "UPDATE accounts SET phone = ?1 WHERE id = ?2
+            AND NOT EXISTS (SELECT 1 FROM accounts WHERE phone = ?1)",
+    )
+    .bind(&req.new_phone)
+    .bind(account.id)
+    .execute(&state.db)
+    .await
+    .map(|done| done.rows_affected())
+    .or_else(crate::error::unless_unique_violation)?;
+    if moved == 0 {
         return Err(taken);
     }
     session::end_all_others(&state, account.id, Some(&signed_in.token_hash)).await?;

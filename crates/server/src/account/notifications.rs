@@ -65,9 +65,9 @@ pub struct New<'a> {
 /// the commit.
 pub async fn add(tx: &mut Conn, account_id: i64, new: New<'_>, at: i64) -> AppResult<bool> {
     let id: Option<i64> = crate::db::query_scalar(
-        "INSERT OR IGNORE INTO notifications
+        "INSERT INTO notifications
            (account_id, kind, subject_id, detail, link, once, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(account_id)
     .bind(kind_name(new.kind))

@@ -410,7 +410,7 @@ type AcceptanceRow = (
 );
 
 const ACCEPTANCE: &str = "SELECT a.id, a.kind, a.version, t.title, a.lang, a.body_sha256,
-        a.health_data_consent, a.accepted_at, a.client_ip, a.user_agent
+        a.health_data_consent <> 0, a.accepted_at, a.client_ip, a.user_agent
      FROM agreement_acceptances a
      JOIN agreement_texts t ON t.version_id = a.version_id AND t.lang = a.lang";
 

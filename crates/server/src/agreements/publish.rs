@@ -104,11 +104,11 @@ pub async fn publish(
     // Every doctor is told; each sees it at their next step anyway (the agreements gate),
     // so no stream is woken for thousands of doctors at once.
     crate::db::query(
-        "INSERT OR IGNORE INTO notifications
+        "INSERT INTO notifications
            (account_id, kind, subject_id, detail, link, once, created_at)
          SELECT r.account_id, ?, ?, ?, '/agreements', ?, ?
            FROM account_roles r JOIN accounts a ON a.id = r.account_id
-          WHERE r.role = 'doctor' AND a.deleted_at IS NULL",
+          WHERE r.role = 'doctor' AND a.deleted_at IS NULL ON CONFLICT DO NOTHING",
     )
     .bind(crate::account::notifications::kind_name(
         doctor_desk_api::account::notifications::NotificationKind::AgreementUpdate,
@@ -144,7 +144,7 @@ async fn list(
 ) -> AppResult<Json<Vec<PublishedVersion>>> {
     let rows: Vec<(String, String, String, i64, String, i64)> = crate::db::query_as(
         "SELECT v.kind, v.version, t.title, v.published_at,
-                (SELECT group_concat(lang) FROM agreement_texts WHERE version_id = v.id),
+                (SELECT string_agg(lang, ',') FROM agreement_texts WHERE version_id = v.id),
                 (SELECT COUNT(DISTINCT account_id) FROM agreement_acceptances WHERE version_id = v.id)
          FROM agreement_versions v JOIN agreement_texts t ON t.version_id = v.id AND t.lang = 'zh-CN'
          ORDER BY v.published_at DESC, v.id DESC",

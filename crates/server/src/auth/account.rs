@@ -18,17 +18,19 @@ pub struct Account {
     pub password_must_change: bool,
 }
 
+/// The columns of [`Account`]; the flag stored as 0/1 read as a boolean in both stores.
+const ACCOUNT: &str = "SELECT id, phone, password_hash, display_name, verification_status,
+        created_at, password_must_change <> 0 AS password_must_change FROM accounts";
+
 pub async fn by_phone(state: &AppState, phone: &str) -> AppResult<Option<Account>> {
-    Ok(
-        crate::db::query_as("SELECT * FROM accounts WHERE phone = ?")
-            .bind(phone)
-            .fetch_optional(&state.db)
-            .await?,
-    )
+    Ok(crate::db::query_as(&format!("{ACCOUNT} WHERE phone = ?"))
+        .bind(phone)
+        .fetch_optional(&state.db)
+        .await?)
 }
 
 pub async fn by_id(state: &AppState, id: i64) -> AppResult<Option<Account>> {
-    Ok(crate::db::query_as("SELECT * FROM accounts WHERE id = ?")
+    Ok(crate::db::query_as(&format!("{ACCOUNT} WHERE id = ?"))
         .bind(id)
         .fetch_optional(&state.db)
         .await?)
@@ -99,11 +101,13 @@ pub async fn has_role(state: &AppState, id: i64, role: Role) -> AppResult<bool> 
 
 /// Gives an existing account a role (no-op when it has it).
 pub async fn grant_role(state: &AppState, id: i64, role: Role) -> AppResult<()> {
-    crate::db::query("INSERT OR IGNORE INTO account_roles (account_id, role) VALUES (?, ?)")
-        .bind(id)
-        .bind(role_name(role))
-        .execute(&state.db)
-        .await?;
+    crate::db::query(
+        "INSERT INTO account_roles (account_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(role_name(role))
+    .execute(&state.db)
+    .await?;
     Ok(())
 }
 

@@ -82,7 +82,7 @@ static LOOKUP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         "SELECT s.account_id, s.expires_at, s.last_seen_at,
                 EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = s.account_id AND r.role = 'doctor'),
                 EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = s.account_id AND r.role = 'reviewer'),
-                a.password_must_change, {}, {}
+                a.password_must_change <> 0, {}, {}
            FROM sessions s JOIN accounts a ON a.id = s.account_id
           WHERE s.token_hash = ? AND s.expires_at > ?",
         crate::agreements::pending_sql("s.account_id"),
@@ -191,7 +191,7 @@ pub async fn end_all_others(
     keep: Option<&[u8]>,
 ) -> AppResult<u32> {
     let ended: Vec<Vec<u8>> = crate::db::query_scalar(
-        "DELETE FROM sessions WHERE account_id = ? AND token_hash IS NOT ? RETURNING token_hash",
+        "DELETE FROM sessions WHERE account_id = ? AND token_hash IS DISTINCT FROM ? RETURNING token_hash",
     )
     .bind(account_id)
     .bind(keep)

@@ -27,6 +27,10 @@ pub async fn issue(state: &AppState, phone: &str, purpose: SmsPurpose, ip: &str)
     let now = state.clock.unix();
     let limits = &state.config.limits;
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
+    // The phone's and the client's counts, each held (phone first, always: no cycle).
+    let mut tx = state.db.begin_write().await?;
+    tx.lock_key(&format!("sms phone {phone}")).await?;
+    tx.lock_key(&format!("sms ip {ip}")).await?;
     let id: Option<i64> = crate::db::query_scalar(
         "INSERT INTO sms_codes (phone, purpose, code_hash, ip, created_at, expires_at)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6
@@ -44,8 +48,9 @@ pub async fn issue(state: &AppState, phone: &str, purpose: SmsPurpose, ip: &str)
     .bind(limits.sms_phone_interval_secs)
     .bind(limits.sms_phone_per_day)
     .bind(limits.sms_ip_per_hour)
-    .fetch_optional(&state.db)
+    .fetch_optional(&mut *tx)
     .await?;
+    tx.commit().await?;
     let Some(id) = id else {
         return Err(refusal(state, phone, ip).await?);
     };

@@ -162,10 +162,10 @@ async fn seed_patients(state: &crate::AppState, count: u64) -> anyhow::Result<(i
     // Became mine over the last three years; the last consultation in the last half year
     // (or when they became mine, if later).
     crate::db::query(
-        "INSERT OR IGNORE INTO doctor_patients (doctor_id, patient_id, since, last_consultation_at)
+        "INSERT INTO doctor_patients (doctor_id, patient_id, since, last_consultation_at)
          SELECT 1, id, ?2 - (id * 7919) % 94608000,
                 MAX(?2 - (id * 7919) % 94608000, ?2 - (id * 104729) % 15552000)
-         FROM patients WHERE id >= ?1",
+         FROM patients WHERE id >= ?1 ON CONFLICT DO NOTHING",
     )
     .bind(first_patient)
     .bind(now)

@@ -95,6 +95,8 @@ mod tests {
     /// checkpoint. Until one copies them back, they are only in the log.
     fn big_write(db: &Database) {
         db.writes
+            .as_ref()
+            .unwrap()
             .run(|conn| {
                 conn.execute_batch(
                     "CREATE TABLE big (b BLOB);

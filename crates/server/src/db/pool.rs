@@ -51,6 +51,18 @@ impl Pool {
         }))
     }
 
+    /// A transaction whose reads all see one moment. SQLite's (in WAL mode) do; in
+    /// PostgreSQL each statement would otherwise see its own.
+    pub async fn begin_snapshot(&self) -> sqlx::Result<Tx> {
+        Ok(Tx(match self {
+            Pool::Sqlite(p) => Conn::SqliteTx(p.begin().await?),
+            Pool::Postgres(p) => Conn::PostgresTx(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?,
+            ),
+        }))
+    }
+
     pub async fn acquire(&self) -> sqlx::Result<Pooled> {
         Ok(Pooled(match self {
             Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
@@ -85,6 +97,20 @@ impl Tx {
 }
 
 impl Conn {
+    /// Makes every other transaction that locks `key` wait until this one ends: a count
+    /// and the write it allows ("at most N") are then atomic. SQLite's one writer already
+    /// holds the whole database in a write transaction (`begin_write`); PostgreSQL takes
+    /// a transaction-scoped advisory lock.
+    pub async fn lock_key(&mut self, key: &str) -> sqlx::Result<()> {
+        if let Conn::PostgresTx(t) = self {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// sqlx's own SQLite connection, for what only SQLite has (its hooks, `PRAGMA`s).
     pub fn as_sqlite(&mut self) -> Option<&mut SqliteConnection> {
         match self {

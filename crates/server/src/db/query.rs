@@ -1,7 +1,7 @@
 //! One statement, written once, run on SQLite or PostgreSQL: `query`, `query_as` and
 //! `query_scalar` read like sqlx's own, but keep their arguments as plain values until they
-//! know which store they run on. Placeholders are written `?` or `?N` (SQLite's form) and
-//! become `$N` for PostgreSQL.
+//! know which store they run on. Statements are written in SQLite's SQL, which
+//! [`super::dialect`] turns into PostgreSQL's.
 
 use std::{borrow::Cow, marker::PhantomData};
 
@@ -10,7 +10,10 @@ use sqlx::{
     Postgres, Sqlite, Type,
 };
 
-use super::pool::{Exec, Executor};
+use super::{
+    dialect::for_postgres as numbered,
+    pool::{Exec, Executor},
+};
 
 /// An argument, typed even when it is NULL (PostgreSQL types every parameter).
 #[derive(Debug, Clone, PartialEq)]
@@ -256,32 +259,35 @@ impl<'q> Query<'q> {
     }
 
     pub async fn execute<'e>(self, db: impl Executor<'e>) -> sqlx::Result<Done> {
-        let rows_affected = match db.exec() {
-            Exec::SqlitePool(p) => sqlx::query_with(self.sql, self.args.sqlite()?)
+        let sql = self.sql;
+        let done = match db.exec() {
+            Exec::SqlitePool(p) => sqlx::query_with(sql, self.args.sqlite()?)
                 .execute(p)
-                .await?
-                .rows_affected(),
-            Exec::Sqlite(c) => sqlx::query_with(self.sql, self.args.sqlite()?)
+                .await
+                .map(|d| d.rows_affected()),
+            Exec::Sqlite(c) => sqlx::query_with(sql, self.args.sqlite()?)
                 .execute(c)
-                .await?
-                .rows_affected(),
-            Exec::PostgresPool(p) => sqlx::query_with(&numbered(self.sql), self.args.postgres()?)
+                .await
+                .map(|d| d.rows_affected()),
+            Exec::PostgresPool(p) => sqlx::query_with(&numbered(sql), self.args.postgres()?)
                 .execute(p)
-                .await?
-                .rows_affected(),
-            Exec::Postgres(c) => sqlx::query_with(&numbered(self.sql), self.args.postgres()?)
+                .await
+                .map(|d| d.rows_affected()),
+            Exec::Postgres(c) => sqlx::query_with(&numbered(sql), self.args.postgres()?)
                 .execute(c)
-                .await?
-                .rows_affected(),
+                .await
+                .map(|d| d.rows_affected()),
         };
+        let rows_affected = done.inspect_err(|e| wrong_types(sql, e))?;
         Ok(Done { rows_affected })
     }
 }
 
 /// The same body for the three ways of reading rows, on each of the four executors.
 macro_rules! read_rows {
-    ($self:ident, $db:ident, $with:path, $how:ident) => {
-        match $db.exec() {
+    ($self:ident, $db:ident, $with:path, $how:ident) => {{
+        let sql = $self.q.sql;
+        let read = match $db.exec() {
             Exec::SqlitePool(p) => $with($self.q.sql, $self.q.args.sqlite()?).$how(p).await,
             Exec::Sqlite(c) => $with($self.q.sql, $self.q.args.sqlite()?).$how(c).await,
             Exec::PostgresPool(p) => {
@@ -292,8 +298,26 @@ macro_rules! read_rows {
                 let sql = numbered($self.q.sql);
                 $with(&*sql, $self.q.args.postgres()?).$how(c).await
             }
-        }
+        };
+        read.inspect_err(|e| wrong_types(sql, e))
+    }};
+}
+
+/// A statement the store cannot run, or whose row does not fit its Rust types, is a bug
+/// in the statement: which one, logged.
+fn wrong_types(sql: &str, e: &sqlx::Error) {
+    let bad_statement = match e {
+        sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => true,
+        // PostgreSQL's classes for a statement that cannot run as written: syntax or
+        // access rule (42), data (22), unsupported feature (0A).
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("42") || c.starts_with("22") || c.starts_with("0A")),
+        _ => false,
     };
+    if bad_statement {
+        tracing::error!(sql, "the store cannot run this statement as written");
+    }
 }
 
 impl<'q, T: Row> QueryAs<'q, T> {
@@ -338,64 +362,5 @@ impl<'q, T: Scalar> QueryScalar<'q, T> {
 
     pub async fn fetch_optional<'e>(self, db: impl Executor<'e>) -> sqlx::Result<Option<T>> {
         read_rows!(self, db, sqlx::query_scalar_with, fetch_optional)
-    }
-}
-
-/// SQLite's placeholders in PostgreSQL's form: `?N` becomes `$N`, and a bare `?` takes the
-/// number after the largest so far, as SQLite numbers it. Quoted text is left alone.
-pub fn numbered(sql: &str) -> Cow<'_, str> {
-    if !sql.contains('?') {
-        return Cow::Borrowed(sql);
-    }
-    let mut out = String::with_capacity(sql.len() + 8);
-    let mut largest = 0u32;
-    let mut quote: Option<char> = None;
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '?') => {
-                let mut digits = String::new();
-                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                    digits.push(*d);
-                    chars.next();
-                }
-                let n = match digits.parse::<u32>() {
-                    Ok(n) => n,
-                    Err(_) => largest + 1,
-                };
-                largest = largest.max(n);
-                out.push('$');
-                out.push_str(&n.to_string());
-                continue;
-            }
-            (None, _) => {}
-        }
-        out.push(c);
-    }
-    Cow::Owned(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::numbered;
-
-    #[test]
-    fn placeholders_are_numbered_as_sqlite_numbers_them() {
-        assert_eq!(numbered("SELECT 1"), "SELECT 1");
-        assert_eq!(
-            numbered("SELECT a FROM t WHERE b = ? AND c = ?"),
-            "SELECT a FROM t WHERE b = $1 AND c = $2"
-        );
-        assert_eq!(
-            numbered("UPDATE t SET a = ?2 WHERE id = ?1 AND b = ?"),
-            "UPDATE t SET a = $2 WHERE id = $1 AND b = $3"
-        );
-        assert_eq!(
-            numbered("SELECT '?', \"a?\" FROM t WHERE x = ?"),
-            "SELECT '?', \"a?\" FROM t WHERE x = $1"
-        );
     }
 }

@@ -22,7 +22,7 @@ use std::{
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 /// Read-only connections to the database file, one lent to each read while it runs.
 pub struct Reads {
@@ -45,7 +45,11 @@ impl Reads {
 
     /// Runs `read` inside one read transaction, so that all its statements see the same
     /// state of the database. Keep it short (see the module's comment).
-    pub fn run<T>(&self, read: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> AppResult<T> {
+    pub fn run<T, E>(&self, read: impl FnOnce(&Connection) -> Result<T, E>) -> AppResult<T>
+    where
+        E: From<rusqlite::Error>,
+        AppError: From<E>,
+    {
         // The lock is never held while a read runs: it cannot be poisoned by one.
         let conn = match self
             .idle
@@ -65,15 +69,17 @@ impl Reads {
     }
 
     /// As [`Reads::run`], on one of tokio's blocking threads: for a read that may scan.
-    pub async fn run_blocking<T, F>(self: &Arc<Self>, read: F) -> AppResult<T>
+    pub async fn run_blocking<T, E, F>(self: &Arc<Self>, read: F) -> AppResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+        E: From<rusqlite::Error>,
+        AppError: From<E>,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         let reads = self.clone();
         tokio::task::spawn_blocking(move || reads.run(read))
             .await
-            .map_err(|e| crate::error::AppError::Internal(e.into()))?
+            .map_err(|e| AppError::Internal(e.into()))?
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {
@@ -86,10 +92,10 @@ impl Reads {
     }
 }
 
-fn in_snapshot<T>(
+fn in_snapshot<T, E: From<rusqlite::Error>>(
     conn: &Connection,
-    read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
-) -> rusqlite::Result<T> {
+    read: impl FnOnce(&Connection) -> Result<T, E>,
+) -> Result<T, E> {
     conn.execute_batch("BEGIN")?;
     let result = read(conn);
     // A read-only transaction: ending it cannot lose anything, only release the snapshot.
@@ -107,7 +113,7 @@ mod tests {
     use doctor_desk_api::ErrorCode;
 
     use super::*;
-    use crate::error::{pending_code, AppError};
+    use crate::error::pending_code;
 
     fn count(reads: &Reads) -> i64 {
         reads
@@ -124,6 +130,7 @@ mod tests {
         } = crate::db::connect(&url, Duration::from_secs(5), Default::default())
             .await
             .unwrap();
+        let reads = reads.unwrap();
         crate::db::query("CREATE TABLE t (x INTEGER)")
             .execute(&db)
             .await

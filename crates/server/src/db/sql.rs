@@ -2,7 +2,7 @@
 //! its arguments in order, for either way in: the query layer ([`Sql::query_as`]) or
 //! SQLite's own API ([`super::Reads`], [`super::Writes`]).
 
-use super::query::{Args, Bind, QueryAs, Row, Value};
+use super::query::{Args, Bind, Query, QueryAs, Row, Value};
 
 #[derive(Debug, Default)]
 pub struct Sql {
@@ -31,6 +31,12 @@ impl Sql {
         self
     }
 
+    /// Binds the next `?` already in the text.
+    pub fn bind(&mut self, value: impl Bind) -> &mut Self {
+        self.args.push(value);
+        self
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -48,6 +54,10 @@ impl Sql {
     /// The statement, to run on either store.
     pub fn query_as<T: Row>(&self) -> QueryAs<'_, T> {
         QueryAs::with_args(&self.text, self.args.clone())
+    }
+
+    pub fn query(&self) -> Query<'_> {
+        Query::with_args(&self.text, self.args.clone())
     }
 }
 

@@ -27,6 +27,8 @@ pub struct TableWatch {
     pending: AtomicBool,
     started: AtomicU64,
     done: AtomicU64,
+    /// Commits are not seen at all (PostgreSQL): never settled, so nothing is cached.
+    blind: AtomicBool,
 }
 
 thread_local! {
@@ -51,9 +53,17 @@ impl TableWatch {
     /// for done only at the next commit that ends normally, and until then this says
     /// "under way" (the cache reads the database: slower, never stale).
     pub fn settled(&self) -> Option<u64> {
+        if self.blind.load(Ordering::Relaxed) {
+            return None;
+        }
         let done = self.done.load(Ordering::SeqCst);
         let started = self.started.load(Ordering::SeqCst);
         (done == started).then_some(started)
+    }
+
+    /// For a store whose commits this process cannot see.
+    pub fn blind(&self) {
+        self.blind.store(true, Ordering::Relaxed);
     }
 
     fn row_changed(&self, table: &str) {

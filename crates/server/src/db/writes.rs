@@ -152,7 +152,7 @@ mod tests {
         let db = crate::db::connect(&url, Duration::from_secs(5), watch.clone())
             .await
             .unwrap();
-        let writes = &db.writes;
+        let writes = &db.writes.as_ref().unwrap();
         crate::db::query("CREATE TABLE watched (x INTEGER); CREATE TABLE other (x INTEGER)")
             .execute(&db.pool)
             .await
@@ -208,15 +208,15 @@ mod tests {
             .unwrap();
 
         let insert = |conn: &Connection| Ok(conn.execute("INSERT INTO t VALUES (2)", [])?);
-        let Err(insert) = db.writes.try_run(insert) else {
+        let Err(insert) = db.writes.as_ref().unwrap().try_run(insert) else {
             panic!("ran while another connection held the lock");
         };
         let waiting = {
             let db = db.clone();
-            tokio::task::spawn_blocking(move || db.writes.run(insert))
+            tokio::task::spawn_blocking(move || db.writes.as_ref().unwrap().run(insert))
         };
         other.commit().await.unwrap();
         waiting.await.unwrap().unwrap();
-        assert_eq!(count(&db.writes, "t"), 2);
+        assert_eq!(count(db.writes.as_ref().unwrap(), "t"), 2);
     }
 }

@@ -38,10 +38,10 @@ pub async fn counts<'e>(
     today: NaiveDate,
 ) -> AppResult<FollowUpCounts> {
     let (due_today, overdue, upcoming, done): (i64, i64, i64, i64) = crate::db::query_as(&format!(
-        "SELECT COALESCE(SUM(state IN {OPEN} AND due_on = ?2), 0),
-                COALESCE(SUM(state IN {OPEN} AND due_on < ?2), 0),
-                COALESCE(SUM(state IN {OPEN} AND due_on > ?2), 0),
-                COALESCE(SUM(state IN {FINISHED}), 0)
+        "SELECT COUNT(*) FILTER (WHERE state IN {OPEN} AND due_on = ?2),
+                COUNT(*) FILTER (WHERE state IN {OPEN} AND due_on < ?2),
+                COUNT(*) FILTER (WHERE state IN {OPEN} AND due_on > ?2),
+                COUNT(*) FILTER (WHERE state IN {FINISHED})
          FROM follow_ups WHERE doctor_id = ?1"
     ))
     .bind(doctor_id)

@@ -99,7 +99,9 @@ pub async fn create(
     let message = input.message.trim();
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
-    // The count and the insert are one statement: concurrent adds cannot pass the cap.
+    // The count and the insert are one statement, with the doctor's templates held:
+    // concurrent adds cannot pass the cap.
+    tx.lock_key(&format!("templates {}", me.account_id)).await?;
     let id: i64 = crate::db::query_scalar(
         "INSERT INTO follow_up_templates (doctor_id, name, every, unit, visits, message,
            created_at)

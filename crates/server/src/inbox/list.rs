@@ -89,31 +89,46 @@ pub async fn list(
     // The counts, the newest event and the page come from one snapshot: a stream that
     // starts from that event replays exactly what happened after the page.
     let searching = name.is_some();
-    let read = move |conn: &rusqlite::Connection| {
-        let header = counts_and_last_event_in(conn, doctor_id)?;
-        let mut page = conn.prepare_cached(sql.text())?;
-        let rows = page
-            .query_map(sql.params(), |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, String>(8)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok((header, rows))
-    };
-    // A name is looked for in every row of the tab until the page is full: that may scan.
-    let ((counts, last_event_id), rows) = if searching {
-        state.reads.run_blocking(read).await?
-    } else {
-        state.reads.run(read)?
+    let ((counts, last_event_id), rows): (_, Vec<PageRow>) = match &state.reads {
+        Some(reads) => {
+            let read = move |conn: &rusqlite::Connection| {
+                let header = counts_and_last_event_in(conn, doctor_id)?;
+                let mut page = conn.prepare_cached(sql.text())?;
+                let rows = page
+                    .query_map(sql.params(), |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                            r.get(6)?,
+                            r.get(7)?,
+                            r.get(8)?,
+                        ))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok::<_, rusqlite::Error>((header, rows))
+            };
+            // A name is looked for in every row of the tab until the page is full: that
+            // may scan.
+            if searching {
+                reads.run_blocking(read).await?
+            } else {
+                reads.run(read)?
+            }
+        }
+        None => {
+            let mut snapshot = state.db.begin_snapshot().await?;
+            let header = crate::db::query_as(COUNTS)
+                .bind(doctor_id)
+                .fetch_one(&mut *snapshot)
+                .await?;
+            let rows = sql.query_as().fetch_all(&mut *snapshot).await?;
+            snapshot.commit().await?;
+            (header_of(header), rows)
+        }
     };
     let today = crate::onboarding::today(&state);
     let more = rows.len() > limit as usize;
@@ -152,45 +167,64 @@ pub async fn list(
     }))
 }
 
+/// One row of a page: id, status, complaint, deadline, unread, last activity, and the
+/// patient's name, sex and birth date.
+type PageRow = (
+    i64,
+    String,
+    String,
+    Option<i64>,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+);
+
 /// How many consultations the doctor has in each tab, and the unread messages that need
 /// an answer (what the tab bar badge shows).
 pub async fn status_counts(state: &AppState, doctor_id: i64) -> AppResult<StatusCounts> {
-    let (counts, _) = state
-        .reads
-        .run(|conn| counts_and_last_event_in(conn, doctor_id))?;
+    let (counts, _) = match &state.reads {
+        Some(reads) => reads.run(|conn| counts_and_last_event_in(conn, doctor_id))?,
+        None => header_of(
+            crate::db::query_as(COUNTS)
+                .bind(doctor_id)
+                .fetch_one(&state.db)
+                .await?,
+        ),
+    };
     Ok(counts)
 }
 
 /// The tab counts and the newest event of the doctor's inbox, in one statement: the counts
 /// are one row (`inbox_counts`, kept by triggers), and the unread sum reads just the few
 /// rows the partial index holds.
+const COUNTS: &str = "SELECT COALESCE(n.new, 0), COALESCE(n.ongoing, 0), COALESCE(n.closed, 0),
+        (SELECT CAST(SUM(doctor_unread) AS BIGINT) FROM consultations
+          WHERE doctor_id = ?1 AND doctor_unread > 0
+            AND (status = 'ongoing' OR (status = 'closed' AND close_reason = 'advice'))),
+        (SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?1)
+   FROM (SELECT 1) AS one LEFT JOIN inbox_counts n ON n.doctor_id = ?1";
+
+type Header = (i64, i64, i64, Option<i64>, Option<i64>);
+
 fn counts_and_last_event_in(
     conn: &rusqlite::Connection,
     doctor_id: i64,
 ) -> rusqlite::Result<(StatusCounts, i64)> {
-    let (new, ongoing, closed, unread, last_event_id) = conn
-        .prepare_cached(
-            "SELECT IFNULL(n.new, 0), IFNULL(n.ongoing, 0), IFNULL(n.closed, 0),
-                    (SELECT SUM(doctor_unread) FROM consultations
-                      WHERE doctor_id = ?1 AND doctor_unread > 0
-                        AND (status = 'ongoing' OR (status = 'closed' AND close_reason = 'advice'))),
-                    (SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?1)
-               FROM (SELECT 1) LEFT JOIN inbox_counts n ON n.doctor_id = ?1",
-        )?
+    conn.prepare_cached(COUNTS)?
         .query_row([doctor_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-            ))
-        })?;
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .map(header_of)
+}
+
+fn header_of((new, ongoing, closed, unread, last_event_id): Header) -> (StatusCounts, i64) {
     let counts = StatusCounts {
         new: new as u32,
         ongoing: ongoing as u32,
         closed: closed as u32,
         unread: unread.unwrap_or(0).max(0) as u32,
     };
-    Ok((counts, last_event_id.unwrap_or(0)))
+    (counts, last_event_id.unwrap_or(0))
 }

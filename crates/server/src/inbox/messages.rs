@@ -10,7 +10,6 @@ use doctor_desk_api::{
     inbox::{ConsultationStatus, EventKind, Message, SendMessage, Sender, REPLY_DEADLINE_HOURS},
     ErrorBody, ErrorCode,
 };
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
 
 use super::{
@@ -18,6 +17,7 @@ use super::{
 };
 use crate::{
     clock::from_unix,
+    db::{run_sync, FromSqlite, OnSqlite, OnStore, Sql, Statements},
     error::{AppError, AppResult},
     extractor::{AppJson, CareDoctor},
     state::AppState,
@@ -108,19 +108,34 @@ pub async fn post(
         ),
     };
     let now = state.clock.unix();
-    let request_owned = request.clone();
-    let written = state
-        .quick_write(move |conn| {
-            write(
-                conn,
-                consultation_id,
-                author,
-                (sender, step, &actor),
-                &request_owned,
-                now,
-            )
-        })
+    let written = if state.writes.is_some() {
+        let request = request.clone();
+        state
+            .quick_write(move |conn| {
+                run_sync(write(
+                    &mut OnSqlite(conn),
+                    consultation_id,
+                    author,
+                    (sender, step, &actor),
+                    &request,
+                    now,
+                ))
+            })
+            .await?
+    } else {
+        let mut tx = state.begin_write().await?;
+        let written = write(
+            &mut OnStore(&mut tx),
+            consultation_id,
+            author,
+            (sender, step, &actor),
+            request,
+            now,
+        )
         .await?;
+        tx.commit().await?;
+        written
+    };
     let (id, doctor_id, deadline, deadline_before) = match written {
         Written::New {
             id,
@@ -164,17 +179,23 @@ enum Written {
     },
 }
 
-/// The send's write, inside the transaction [`AppState::quick_write`] holds: the
-/// consultation's state read under the write lock, then the message and what it changes.
-fn write(
-    conn: &Connection,
+/// The send's write, inside the transaction [`AppState::quick_write`] holds (or, on
+/// PostgreSQL, with the consultation's row locked): the consultation's state read under
+/// that lock, then the message and what it changes.
+async fn write(
+    db: &mut impl Statements,
     consultation_id: i64,
     author: Author,
     (sender, step, actor): (Sender, Step, &str),
     request: &SendMessage,
     now: i64,
 ) -> AppResult<Written> {
-    let Some(found) = load_for_send(conn, consultation_id, sender, &request.client_id)? else {
+    db.lock("consultations", consultation_id).await?;
+    let mut sql = Sql::new(LOAD_FOR_SEND);
+    sql.bind(sender_name(sender))
+        .bind(request.client_id.as_str())
+        .bind(consultation_id);
+    let Some(found) = db.optional::<ForSend>(&sql).await? else {
         return Err(AppError::Code(ErrorCode::NotFound));
     };
     if let Some(existing) = found.existing {
@@ -190,7 +211,7 @@ fn write(
         answering,
     )?;
     if let Some(file) = &request.image_file_id {
-        let (sql, owner) = match author {
+        let (text, owner) = match author {
             Author::Patient(p) => (
                 "SELECT 1 FROM patient_files WHERE id = ? AND patient_id = ?",
                 p,
@@ -199,7 +220,9 @@ fn write(
                 ("SELECT 1 FROM files WHERE id = ? AND owner_id = ?", d)
             }
         };
-        if !conn.prepare_cached(sql)?.exists(params![file, owner])? {
+        let mut sql = Sql::new(text);
+        sql.bind(file.as_str()).bind(owner);
+        if db.optional::<(i64,)>(&sql).await?.is_none() {
             return Err(AppError::OnField(ErrorCode::NotFound, "image_file_id"));
         }
     }
@@ -210,47 +233,47 @@ fn write(
         (ConsultationStatus::Ongoing, false) => Some(now + REPLY_DEADLINE_HOURS * 3600),
         _ => row.deadline_at,
     };
-    conn.prepare_cached(
+    let mut sql = Sql::new(
         "INSERT INTO messages (consultation_id, sender, client_id, text, image_file_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )?
-    .execute(params![
-        consultation_id,
-        sender_name(sender),
-        request.client_id,
-        request.text.as_deref().map(str::trim),
-        request.image_file_id,
-        now,
-    ])?;
-    let id = conn.last_insert_rowid();
-    conn.prepare_cached(
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    );
+    sql.bind(consultation_id)
+        .bind(sender_name(sender))
+        .bind(request.client_id.as_str())
+        .bind(request.text.as_deref().map(str::trim))
+        .bind(request.image_file_id.as_deref())
+        .bind(now);
+    let (id,): (i64,) = db
+        .optional(&sql)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("INSERT … RETURNING gave no row")))?;
+    let mut sql = Sql::new(
         "UPDATE consultations SET last_activity_at = ?, deadline_at = ?,
            doctor_unread = doctor_unread + ?, follow_ups_left = follow_ups_left - ?
          WHERE id = ?",
-    )?
-    .execute(params![
-        now,
-        deadline,
-        from_patient as i64,
-        (from_patient && after_end) as i64,
-        consultation_id,
-    ])?;
-    conn.prepare_cached(events::RECORD)?.execute(params![
-        row.doctor_id,
-        consultation_id,
-        events::kind_name(EventKind::Message),
-        status.as_str(),
-        id,
-        now,
-    ])?;
+    );
+    sql.bind(now)
+        .bind(deadline)
+        .bind(from_patient as i64)
+        .bind((from_patient && after_end) as i64)
+        .bind(consultation_id);
+    db.execute(&sql).await?;
+    let mut sql = Sql::new(events::RECORD);
+    sql.bind(row.doctor_id)
+        .bind(consultation_id)
+        .bind(events::kind_name(EventKind::Message))
+        .bind(status.as_str())
+        .bind(id)
+        .bind(now);
+    db.execute(&sql).await?;
     let action = if step == Step::Ask { "ask" } else { "message" };
-    conn.prepare_cached(super::AUDIT)?.execute(params![
-        consultation_id,
-        actor,
-        action,
-        format!("message {id}"),
-        now,
-    ])?;
+    let mut sql = Sql::new(super::AUDIT);
+    sql.bind(consultation_id)
+        .bind(actor)
+        .bind(action)
+        .bind(format!("message {id}"))
+        .bind(now);
+    db.execute(&sql).await?;
     Ok(Written::New {
         id,
         doctor_id: row.doctor_id,
@@ -262,39 +285,32 @@ fn write(
 /// What a send reads before it writes, in one statement: the consultation, the message
 /// already sent with this client id (a retry), and who wrote last (a doctor's message
 /// answers a patient's).
+#[derive(sqlx::FromRow)]
 struct ForSend {
+    #[sqlx(flatten)]
     row: super::Row,
     existing: Option<i64>,
     last_sender: Option<String>,
 }
 
-fn load_for_send(
-    conn: &Connection,
-    consultation_id: i64,
-    sender: Sender,
-    client_id: &str,
-) -> rusqlite::Result<Option<ForSend>> {
-    conn.prepare_cached(
-        "SELECT c.*,
-            (SELECT m.id FROM messages m
-              WHERE m.consultation_id = c.id AND m.sender = ? AND m.client_id = ?) AS existing,
-            (SELECT m.sender FROM messages m
-              WHERE m.consultation_id = c.id AND m.sender != 'system'
-              ORDER BY m.id DESC LIMIT 1) AS last_sender
-         FROM consultations c WHERE c.id = ?",
-    )?
-    .query_row(
-        params![sender_name(sender), client_id, consultation_id],
-        |r| {
-            Ok(ForSend {
-                row: super::Row::from_sqlite(r)?,
-                existing: r.get("existing")?,
-                last_sender: r.get("last_sender")?,
-            })
-        },
-    )
-    .optional()
+impl FromSqlite for ForSend {
+    fn from_sqlite(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(ForSend {
+            row: super::Row::from_sqlite(r)?,
+            existing: r.get("existing")?,
+            last_sender: r.get("last_sender")?,
+        })
+    }
 }
+
+/// Binds: sender, client id, consultation id.
+const LOAD_FOR_SEND: &str = "SELECT c.*,
+        (SELECT m.id FROM messages m
+          WHERE m.consultation_id = c.id AND m.sender = ? AND m.client_id = ?) AS existing,
+        (SELECT m.sender FROM messages m
+          WHERE m.consultation_id = c.id AND m.sender != 'system'
+          ORDER BY m.id DESC LIMIT 1) AS last_sender
+     FROM consultations c WHERE c.id = ?";
 
 /// Writes a note from the server (accepted, declined, closed) in the caller's transaction.
 pub async fn system_note(

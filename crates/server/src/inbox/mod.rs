@@ -70,7 +70,8 @@ pub struct Row {
     pub close_reason: Option<String>,
     pub decline_reason: Option<String>,
     pub decline_text: Option<String>,
-    pub refunded: bool,
+    /// 0 or 1, as stored (a flag reads the same from both stores as a number).
+    pub refunded: i64,
     pub advice: Option<String>,
     pub follow_ups_left: i64,
     pub last_activity_at: i64,
@@ -205,21 +206,40 @@ pub async fn load_for_verified_doctor(state: &AppState, doctor_id: i64, id: i64)
             *verification::STATUS_COLUMNS
         )
     });
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        #[sqlx(flatten)]
+        row: Row,
+        verification_status: String,
+        expired: bool,
+    }
     let today = crate::onboarding::today(state).to_string();
-    let (row, verification_status, expired) = state
-        .reads
-        .run(|conn| {
+    let found = match &state.reads {
+        Some(reads) => reads.run(|conn| {
             conn.prepare_cached(&FOUND)?
                 .query_row(rusqlite::params![today, id, doctor_id], |r| {
-                    Ok((
-                        Row::from_sqlite(r)?,
-                        r.get::<_, String>("verification_status")?,
-                        r.get::<_, bool>("expired")?,
-                    ))
+                    Ok(Found {
+                        row: Row::from_sqlite(r)?,
+                        verification_status: r.get("verification_status")?,
+                        expired: r.get("expired")?,
+                    })
                 })
                 .optional()
-        })?
-        .ok_or(AppError::Code(ErrorCode::NotFound))?;
+        })?,
+        None => {
+            crate::db::query_as(&FOUND)
+                .bind(today)
+                .bind(id)
+                .bind(doctor_id)
+                .fetch_optional(&state.db)
+                .await?
+        }
+    };
+    let Found {
+        row,
+        verification_status,
+        expired,
+    } = found.ok_or(AppError::Code(ErrorCode::NotFound))?;
     let status = verification::settle(state, doctor_id, &verification_status, expired).await?;
     verification::require(status)?;
     Ok(row)
@@ -359,7 +379,7 @@ pub async fn view(state: &AppState, row: &Row) -> AppResult<Consultation> {
             reason: parse_decline_reason(r),
             text: row.decline_text.clone().unwrap_or_default(),
         }),
-        refunded: row.refunded,
+        refunded: row.refunded != 0,
         advice: row.advice(),
         follow_ups_left: row.follow_ups_left.max(0) as u32,
         patient_id,

@@ -418,7 +418,7 @@ async fn patient_view(
         doctor_id: row.doctor_id,
         status: row.status(),
         close_reason: row.close_reason(),
-        refunded: row.refunded,
+        refunded: row.refunded != 0,
         advice: row
             .advice
             .as_deref()

@@ -20,7 +20,7 @@ use crate::{
 /// The settings, or the defaults (service off) before the first save.
 pub async fn load(state: &AppState, doctor_id: i64) -> AppResult<ConsultationSettings> {
     let row: Option<(bool, i64, i64, String, i64)> = crate::db::query_as(
-        "SELECT enabled, price_fen, daily_limit, greeting, follow_up_questions
+        "SELECT enabled <> 0, price_fen, daily_limit, greeting, follow_up_questions
          FROM consultation_settings WHERE doctor_id = ?",
     )
     .bind(doctor_id)

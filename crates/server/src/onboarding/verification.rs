@@ -140,6 +140,13 @@ pub async fn open_renewal(
     Ok(id)
 }
 
+/// The columns of [`ProfileChangeRow`] (the decision, stored as 0/1, read as a boolean).
+const PROFILE_CHANGE: &str = "SELECT pc.old_hospital, pc.old_department, pc.old_title,
+        pc.old_practice_category, pc.old_practice_scope, pc.old_years_of_practice, pc.hospital,
+        pc.department, pc.title, pc.practice_category, pc.practice_scope, pc.years_of_practice,
+        pc.approved <> 0 AS approved, pc.reason, pc.note
+   FROM profile_changes pc";
+
 #[derive(sqlx::FromRow)]
 pub struct ProfileChangeRow {
     pub old_hospital: String,
@@ -224,11 +231,10 @@ pub async fn pending_profile_change(
     state: &AppState,
     account_id: i64,
 ) -> AppResult<Option<ProfileChangeRow>> {
-    Ok(crate::db::query_as(
-        "SELECT pc.* FROM profile_changes pc
-           JOIN verification_submissions s ON s.id = pc.submission_id
-          WHERE pc.account_id = ? AND s.status = 'pending'",
-    )
+    Ok(crate::db::query_as(&format!(
+        "{PROFILE_CHANGE} JOIN verification_submissions s ON s.id = pc.submission_id
+              WHERE pc.account_id = ? AND s.status = 'pending'"
+    ))
     .bind(account_id)
     .fetch_optional(&state.db)
     .await?)
@@ -268,7 +274,7 @@ pub async fn load_submission(state: &AppState, id: i64) -> AppResult<Option<(i64
 
 async fn to_submission(state: &AppState, row: SubmissionRow) -> AppResult<Submission> {
     let parts: Vec<SubmittedRow> = crate::db::query_as(
-        "SELECT document_id, approved, reason, note FROM submission_documents WHERE submission_id = ? ORDER BY document_id",
+        "SELECT document_id, approved <> 0 AS approved, reason, note FROM submission_documents WHERE submission_id = ? ORDER BY document_id",
     )
     .bind(row.id)
     .fetch_all(&state.db)
@@ -288,7 +294,7 @@ async fn to_submission(state: &AppState, row: SubmissionRow) -> AppResult<Submis
     let kind = SubmissionKind::parse(&row.kind).unwrap_or_default();
     let profile_change = if kind == SubmissionKind::ProfileChange {
         let change: Option<ProfileChangeRow> =
-            crate::db::query_as("SELECT * FROM profile_changes WHERE submission_id = ?")
+            crate::db::query_as(&format!("{PROFILE_CHANGE} WHERE pc.submission_id = ?"))
                 .bind(row.id)
                 .fetch_optional(&state.db)
                 .await?;
@@ -421,7 +427,7 @@ pub async fn submit(
     }
     let claimed = crate::db::query(
         "UPDATE accounts SET verification_status = 'pending'
-          WHERE id = ? AND verification_status IS NOT 'pending'",
+          WHERE id = ? AND verification_status IS DISTINCT FROM 'pending'",
     )
     .bind(me.account_id)
     .execute(&mut *tx)

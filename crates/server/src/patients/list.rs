@@ -15,13 +15,12 @@ use doctor_desk_api::{
     validate::FieldError,
     ErrorBody, ErrorCode,
 };
-use rusqlite::{Connection, OptionalExtension};
 use serde::Deserialize;
 
 use super::chips;
 use crate::{
     clock::from_unix,
-    db::Sql,
+    db::{run_sync, FromSqlite, OnSqlite, OnStore, Sql, Statements},
     error::{AppError, AppResult},
     extractor::CareDoctor,
     inbox::summary,
@@ -47,6 +46,7 @@ pub struct ListQuery {
     limit: Option<u32>,
 }
 
+#[derive(sqlx::FromRow)]
 struct ListRow {
     id: i64,
     name: String,
@@ -57,9 +57,9 @@ struct ListRow {
     next_follow_up: Option<String>,
 }
 
-impl ListRow {
+impl FromSqlite for ListRow {
     /// In the order of [`page_sql`]'s columns.
-    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+    fn from_sqlite(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
         Ok(ListRow {
             id: r.get(0)?,
             name: r.get(1)?,
@@ -72,20 +72,6 @@ impl ListRow {
     }
 }
 
-fn fetch(
-    conn: &Connection,
-    doctor_id: i64,
-    search: Option<&Search>,
-    tag: Option<i64>,
-    range: Range,
-    n: usize,
-) -> rusqlite::Result<Vec<ListRow>> {
-    let sql = page_sql(doctor_id, search, tag, range, n);
-    let mut page = conn.prepare_cached(sql.text())?;
-    let rows = page.query_map(sql.params(), ListRow::read)?;
-    rows.collect()
-}
-
 /// A page of my patients, whether more follow, how many match, and the page's tags.
 struct Found {
     rows: Vec<ListRow>,
@@ -96,34 +82,35 @@ struct Found {
 
 /// One read for the page's ranges, its total and its tags, so a visit finished meanwhile
 /// cannot show its patient twice on one page. `None`: the tag is not mine.
-fn read_page(
-    conn: &Connection,
+async fn read_page(
+    db: &mut impl Statements,
     me_id: i64,
     search: Option<&Search>,
     tag: Option<i64>,
     start: Range,
     limit: usize,
     first_page: bool,
-) -> rusqlite::Result<Option<Found>> {
+) -> AppResult<Option<Found>> {
     // The tag must be mine; how many patients carry it is the total of an unsearched list.
     let tagged = match tag {
         Some(tag) => {
-            let patients = conn
-                .prepare_cached("SELECT patients FROM tags WHERE id = ? AND doctor_id = ?")?
-                .query_row([tag, me_id], |row| row.get::<_, i64>(0))
-                .optional()?;
-            match patients {
-                Some(patients) => Some(patients),
+            let mut sql = Sql::new("SELECT patients FROM tags WHERE id = ");
+            sql.push_bind(tag)
+                .push(" AND doctor_id = ")
+                .push_bind(me_id);
+            match db.optional::<(i64,)>(&sql).await? {
+                Some((patients,)) => Some(patients),
                 None => return Ok(None),
             }
         }
         None => None,
     };
     // One row more than the page: whether there is a next one.
-    let mut rows = Vec::new();
+    let mut rows: Vec<ListRow> = Vec::new();
     let mut range = Some(start);
     while let Some(r) = range.filter(|_| rows.len() <= limit) {
-        rows.extend(fetch(conn, me_id, search, tag, r, limit + 1 - rows.len())?);
+        let sql = page_sql(me_id, search, tag, r, limit + 1 - rows.len());
+        rows.extend(db.all::<ListRow>(&sql).await?);
         range = r.then();
     }
     let more = rows.len() > limit;
@@ -133,21 +120,20 @@ fn read_page(
     let total = match (search, tagged) {
         _ if first_page && !more => rows.len() as i64,
         (None, Some(tagged)) => tagged,
-        (None, None) => conn
-            .prepare_cached("SELECT patients FROM patient_counts WHERE doctor_id = ?")?
-            .query_row([me_id], |row| row.get(0))
-            .optional()?
-            .unwrap_or(0),
+        (None, None) => {
+            let mut sql = Sql::new("SELECT patients FROM patient_counts WHERE doctor_id = ");
+            sql.push_bind(me_id);
+            db.optional::<(i64,)>(&sql).await?.map_or(0, |(n,)| n)
+        }
         (Some(_), _) => {
             let mut count = Sql::new("SELECT COUNT(*)");
             push_matches(&mut count, me_id, search, tag, Part::Total);
-            conn.prepare_cached(count.text())?
-                .query_row(count.params(), |row| row.get(0))?
+            db.optional::<(i64,)>(&count).await?.map_or(0, |(n,)| n)
         }
     };
     rows.truncate(limit);
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let tags = chips(conn, me_id, &ids)?;
+    let tags = chips(db, me_id, &ids).await?;
     Ok(Some(Found {
         rows,
         more,
@@ -198,20 +184,47 @@ pub async fn list(
     // Without a search or a tag, a page is a few rows of one index range and a counter:
     // short enough for the request's thread. A search or a tag checks rows until the
     // page is full, which may take many.
-    let read = move |conn: &Connection| {
-        read_page(conn, me_id, search.as_ref(), tag, start, limit, first_page)
+    let found = match &state.reads {
+        Some(reads) => {
+            let read = move |conn: &rusqlite::Connection| {
+                run_sync(read_page(
+                    &mut OnSqlite(conn),
+                    me_id,
+                    search.as_ref(),
+                    tag,
+                    start,
+                    limit,
+                    first_page,
+                ))
+            };
+            if short {
+                reads.run(read)?
+            } else {
+                reads.run_blocking(read).await?
+            }
+        }
+        None => {
+            let mut snapshot = state.db.begin_snapshot().await?;
+            let found = read_page(
+                &mut OnStore(&mut snapshot),
+                me_id,
+                search.as_ref(),
+                tag,
+                start,
+                limit,
+                first_page,
+            )
+            .await?;
+            snapshot.commit().await?;
+            found
+        }
     };
     let Found {
         rows,
         more,
         total,
         mut tags,
-    } = if short {
-        state.reads.run(read)?
-    } else {
-        state.reads.run_blocking(read).await?
-    }
-    .ok_or(AppError::Code(ErrorCode::NotFound))?;
+    } = found.ok_or(AppError::Code(ErrorCode::NotFound))?;
     let next_cursor = more
         .then(|| rows.last())
         .flatten()

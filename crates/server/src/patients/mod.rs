@@ -15,7 +15,6 @@ mod timeline;
 
 use std::collections::HashMap;
 
-use crate::db::Conn;
 use doctor_desk_api::{
     patients::{TagChip, TagColor},
     ErrorCode,
@@ -23,6 +22,7 @@ use doctor_desk_api::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
+    db::{Conn, OnSqlite, OnStore, Sql, Statements},
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -99,29 +99,49 @@ pub fn id_list(ids: &[i64]) -> String {
 }
 
 /// The tags of each of these patients (mine only), in name order: one query for a page.
-/// On SQLite's own API, inside a read of [`crate::db::Reads`].
-pub fn chips(
-    conn: &rusqlite::Connection,
+pub async fn chips(
+    db: &mut impl Statements,
     doctor_id: i64,
     patient_ids: &[i64],
-) -> rusqlite::Result<HashMap<i64, Vec<TagChip>>> {
+) -> AppResult<HashMap<i64, Vec<TagChip>>> {
     let mut by_patient: HashMap<i64, Vec<TagChip>> = HashMap::new();
     if patient_ids.is_empty() {
         return Ok(by_patient);
     }
-    let mut query = conn.prepare_cached(
+    let mut sql = Sql::new(
         "SELECT pt.patient_id, t.id, t.name, t.color
          FROM patient_tags pt JOIN tags t ON t.id = pt.tag_id
-         WHERE pt.doctor_id = ? AND pt.patient_id IN (SELECT value FROM json_each(?))
-         ORDER BY t.name, t.id",
-    )?;
-    let mut rows = query.query(rusqlite::params![doctor_id, id_list(patient_ids)])?;
-    while let Some(row) = rows.next()? {
-        by_patient.entry(row.get(0)?).or_default().push(TagChip {
-            id: row.get(1)?,
-            name: row.get(2)?,
-            color: TagColor::parse(&row.get::<_, String>(3)?),
+         WHERE pt.doctor_id = ",
+    );
+    sql.push_bind(doctor_id)
+        .push(" AND pt.patient_id IN (SELECT value FROM json_each(")
+        .push_bind(id_list(patient_ids))
+        .push(")) ORDER BY t.name, t.id");
+    let rows: Vec<(i64, i64, String, String)> = db.all(&sql).await?;
+    for (patient_id, id, name, color) in rows {
+        by_patient.entry(patient_id).or_default().push(TagChip {
+            id,
+            name,
+            color: TagColor::parse(&color),
         });
     }
     Ok(by_patient)
+}
+
+/// One patient's tags, read on whichever way in the store has.
+pub async fn chips_of(
+    state: &AppState,
+    doctor_id: i64,
+    patient_id: i64,
+) -> AppResult<Vec<TagChip>> {
+    let mut tags = match &state.reads {
+        Some(reads) => reads.run(|conn| {
+            crate::db::run_sync(chips(&mut OnSqlite(conn), doctor_id, &[patient_id]))
+        })?,
+        None => {
+            let mut conn = state.db.acquire().await?;
+            chips(&mut OnStore(&mut conn), doctor_id, &[patient_id]).await?
+        }
+    };
+    Ok(tags.remove(&patient_id).unwrap_or_default())
 }

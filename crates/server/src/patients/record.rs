@@ -13,7 +13,7 @@ use doctor_desk_api::{
 };
 use serde_json::json;
 
-use super::{audit, chips, ensure_mine};
+use super::{audit, ensure_mine};
 use crate::{
     clock::from_unix,
     error::{AppError, AppResult},
@@ -70,11 +70,7 @@ pub async fn detail(
         &row.birth_date,
         crate::onboarding::today(&state),
     );
-    let tags = state
-        .reads
-        .run(|conn| chips(conn, me.account_id, &[id]))?
-        .remove(&id)
-        .unwrap_or_default();
+    let tags = super::chips_of(&state, me.account_id, id).await?;
     Ok(Json(PatientDetail {
         id,
         name: row.name,

@@ -15,7 +15,7 @@ use doctor_desk_api::{
 };
 use serde_json::json;
 
-use super::{audit, chips, ensure_mine, id_list};
+use super::{audit, ensure_mine, id_list};
 use crate::{
     error::{AppError, AppResult},
     extractor::{AppJson, CareDoctor},
@@ -108,7 +108,9 @@ pub async fn create(
     let name = input.name.trim();
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
-    // The count and the insert are one statement: concurrent adds cannot pass the cap.
+    // The count and the insert are one statement, with the doctor's tags held: concurrent
+    // adds cannot pass the cap.
+    tx.lock_key(&format!("tags {}", me.account_id)).await?;
     let id: i64 = crate::db::query_scalar(
         "INSERT INTO tags (doctor_id, name, color, created_at)
          SELECT ?1, ?2, ?3, ?4 WHERE (SELECT COUNT(*) FROM tags WHERE doctor_id = ?1) < ?5
@@ -299,11 +301,7 @@ pub async fn set_patient_tags(
     )
     .await?;
     tx.commit().await?;
-    let tags = state
-        .reads
-        .run(|conn| chips(conn, me.account_id, &[id]))?
-        .remove(&id)
-        .unwrap_or_default();
+    let tags = super::chips_of(&state, me.account_id, id).await?;
     Ok(Json(tags))
 }
 
@@ -341,7 +339,7 @@ pub async fn bulk_add(
     let mut added = 0;
     for patient_id in &patient_ids {
         let inserted = crate::db::query(
-            "INSERT OR IGNORE INTO patient_tags (tag_id, doctor_id, patient_id) VALUES (?, ?, ?)",
+            "INSERT INTO patient_tags (tag_id, doctor_id, patient_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         )
         .bind(id)
         .bind(me.account_id)

@@ -103,7 +103,7 @@ pub async fn timeline(
            WHERE doctor_id = ?1 AND patient_id = ?2
            UNION ALL
            SELECT {visit_at}, 'follow_up', id FROM follow_ups
-           WHERE doctor_id = ?1 AND patient_id = ?2)
+           WHERE doctor_id = ?1 AND patient_id = ?2) AS items
          WHERE ?3 IS NULL OR (at, kind, id) < (?3, ?4, ?5)
          ORDER BY at DESC, kind DESC, id DESC LIMIT ?6",
     ))

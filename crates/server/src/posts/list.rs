@@ -44,7 +44,7 @@ fn membership(tab: PostTab) -> String {
 
 /// How many of my posts each tab holds: one pass over my posts' index range.
 pub async fn counts<'e>(db: impl crate::db::Executor<'e>, doctor_id: i64) -> AppResult<PostCounts> {
-    let sum = |tab| format!("COALESCE(SUM({}), 0)", membership(tab));
+    let sum = |tab| format!("COUNT(*) FILTER (WHERE {})", membership(tab));
     let (draft, in_review, published, rejected): (i64, i64, i64, i64) =
         crate::db::query_as(&format!(
             "SELECT {}, {}, {}, {} FROM posts p WHERE p.doctor_id = ? AND p.deleted_at IS NULL",

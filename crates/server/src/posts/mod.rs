@@ -93,7 +93,7 @@ pub struct Stored {
 
 /// Selects [`Stored`] rows (`p` the post, `r` its public revision).
 pub const SELECT: &str = "SELECT p.id, p.doctor_id, p.kind, p.question_id, p.title, p.body,
-       p.cover, p.ai_assisted, p.kept_warnings, p.version, p.status, p.rejection_reason,
+       p.cover, p.ai_assisted <> 0 AS ai_assisted, p.kept_warnings, p.version, p.status, p.rejection_reason,
        p.rejection_note, p.rejected_at, p.slug, p.published_revision_id, p.published_at,
        p.public_updated_at, p.withdrawn_at, p.views, r.title AS public_title, p.created_at,
        p.updated_at

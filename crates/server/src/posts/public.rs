@@ -107,7 +107,7 @@ pub async fn page(
     }
     let found: Option<Published> = crate::db::query_as(
         "SELECT p.doctor_id, r.kind, r.question_id, r.title, r.body, r.html, r.cover,
-                r.ai_assisted, p.published_at, p.public_updated_at,
+                r.ai_assisted <> 0 AS ai_assisted, p.published_at, p.public_updated_at,
                 (p.withdrawn_at IS NOT NULL OR p.deleted_at IS NOT NULL) AS gone
            FROM posts p JOIN post_revisions r ON r.id = p.published_revision_id
           WHERE p.slug = ?",

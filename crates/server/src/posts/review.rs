@@ -99,7 +99,7 @@ struct RevisionRow {
 async fn load(state: &AppState, id: i64) -> AppResult<ReviewPost> {
     let row: RevisionRow = crate::db::query_as(&format!(
         "SELECT r.id, r.post_id, p.doctor_id, r.kind, r.question_id, r.title, r.body, r.html,
-                r.cover, r.ai_assisted, r.findings, r.kept_warnings, r.submitted_at, r.state,
+                r.cover, r.ai_assisted <> 0 AS ai_assisted, r.findings, r.kept_warnings, r.submitted_at, r.state,
                 r.reason, r.note, {IS_PUBLIC} AS replaces_published
            FROM post_revisions r JOIN posts p ON p.id = r.post_id
           WHERE r.id = ?"

@@ -105,8 +105,9 @@ pub async fn assert_tab_counts_match_the_rows(db: &doctor_desk_server::db::Pool)
     .await
     .unwrap();
     let counted: Vec<(i64, i64, i64, i64)> = doctor_desk_server::db::query_as(
-        "SELECT doctor_id, SUM(status = 'new'), SUM(status = 'ongoing'),
-                SUM(status NOT IN ('new', 'ongoing'))
+        "SELECT doctor_id, COUNT(*) FILTER (WHERE status = 'new'),
+                COUNT(*) FILTER (WHERE status = 'ongoing'),
+                COUNT(*) FILTER (WHERE status NOT IN ('new', 'ongoing'))
            FROM consultations GROUP BY doctor_id ORDER BY doctor_id",
     )
     .fetch_all(db)

@@ -6,6 +6,7 @@
 pub mod http;
 mod inbox;
 pub mod patients;
+pub mod postgres;
 pub mod posts;
 
 use std::{collections::HashMap, sync::Arc};
@@ -59,10 +60,20 @@ impl TestApp {
     }
 
     pub async fn with_config(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        // RUST_LOG=error shows what the server logs (an internal error's cause) per test.
+        if std::env::var_os("RUST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt()
+                .with_test_writer()
+                .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+                .try_init();
+        }
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::new(dir.path());
         config.dev = true;
         tweak(&mut config);
+        if postgres::asked() && config.database_url.is_none() {
+            config.database_url = Some(postgres::fresh_database("desk").await);
+        }
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0).unwrap());
         let (router, state) = doctor_desk_server::app(config, Arc::new(clock.clone()))
             .await

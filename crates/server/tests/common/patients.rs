@@ -35,7 +35,7 @@ pub async fn create_tag(d: &mut Browser<'_>, name: &str, color: &str) -> i64 {
 pub async fn assert_next_visits_stored(app: &TestApp) {
     let stale: Vec<(i64, i64, Option<String>)> = doctor_desk_server::db::query_as(
         "SELECT doctor_id, patient_id, next_follow_up FROM doctor_patients dp
-         WHERE next_follow_up IS NOT (
+         WHERE next_follow_up IS DISTINCT FROM (
              SELECT MIN(f.due_on) FROM follow_ups f
              WHERE f.doctor_id = dp.doctor_id AND f.patient_id = dp.patient_id
                AND f.state IN ('planned', 'reminded'))",

@@ -147,6 +147,7 @@ mod tests {
         } = crate::db::connect(&url, std::time::Duration::from_secs(5), Default::default())
             .await
             .unwrap();
+        let reads = reads.unwrap();
         for seed in [
             "INSERT INTO accounts (phone, password_hash, created_at) VALUES ('13900000001', 'x', 0)",
             "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < 3000)
