@@ -14,10 +14,11 @@ pub const SUITES: &[&str] = &[
     "fmt", "clippy", "unit", "api", "build", "browser", "e2e", "audit",
 ];
 
-/// API suites about SQLite itself, which run once: `postgres_schema` compares SQLite's
-/// schema with PostgreSQL's; `session_cache` tests the cache of signed-in checks, which
-/// only SQLite's commit hooks keep (on PostgreSQL every check reads the database).
-const SQLITE_ONLY: &[&str] = &["postgres_schema", "session_cache"];
+/// API suites that run once: `postgres_schema` compares SQLite's schema with PostgreSQL's;
+/// `session_cache` tests the cache of signed-in checks, which only SQLite's commit hooks
+/// keep (on PostgreSQL every check reads the database); `instances` runs two instances on
+/// PostgreSQL whatever the pass.
+const RUN_ONCE: &[&str] = &["postgres_schema", "session_cache", "instances"];
 
 #[derive(Default, Clone, Copy)]
 pub struct Tally {
@@ -177,10 +178,7 @@ fn run_suite(suite: &str) -> Tally {
             let mut tally = tests(&c, &args, &env);
             // Every suite again with the app on PostgreSQL, but those about SQLite itself.
             let mut args = vec!["test", "-p", "doctor-desk-server"];
-            for t in targets
-                .iter()
-                .filter(|t| !SQLITE_ONLY.contains(&t.as_str()))
-            {
+            for t in targets.iter().filter(|t| !RUN_ONCE.contains(&t.as_str())) {
                 args.extend(["--test", t.as_str()]);
             }
             let env = [

@@ -124,6 +124,19 @@ async fn connect_postgres(url: &str, busy_timeout: Duration) -> anyhow::Result<D
         .run(&pool)
         .await
         .context("database migration failed")?;
+    // Text sorts (tag names, the order of text indexes) as SQLite sorts it, by code point,
+    // only in the C collation.
+    let collation: String =
+        sqlx::query_scalar("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+            .fetch_one(&pool)
+            .await?;
+    if !matches!(collation.as_str(), "C" | "POSIX" | "C.UTF-8" | "C.utf8") {
+        tracing::warn!(
+            collation,
+            "the database sorts text in another order than SQLite does; create it with \
+             LC_COLLATE 'C' (README, Production)"
+        );
+    }
     Ok(Database {
         pool: Pool::Postgres(pool),
         reads: None,

@@ -142,6 +142,10 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
         rules: Arc::new(rules),
         files,
     };
+    if let db::Pool::Postgres(pool) = &state.db {
+        // Other instances' changes wake this one's streams.
+        inbox::relay::start(pool.clone(), state.hub.clone());
+    }
     if state.config.demo_data {
         demo::seed(&state).await?;
     }

@@ -10,7 +10,7 @@ use doctor_desk_server::{
     agreements::samples::title_of, demo, error::AppError, Config, SystemClock,
 };
 
-/// Doctor Desk server: the REST API on SQLite, and the built SPA.
+/// Doctor Desk server: the REST API on SQLite or PostgreSQL, and the built SPA.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
@@ -30,7 +30,8 @@ struct Cli {
         global = true
     )]
     data_dir: PathBuf,
-    /// SQLite URL; defaults to <data-dir>/doctor-desk.db.
+    /// The database: an SQLite URL (default <data-dir>/doctor-desk.db) or PostgreSQL,
+    /// `postgres://user:password@host:port/database`.
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
     /// Where uploads are stored: a folder (default <data-dir>/files) or an S3-compatible
@@ -207,17 +208,6 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
-    if cli
-        .database_url
-        .as_deref()
-        .is_some_and(doctor_desk_server::db::is_postgres)
-    {
-        // The test suites run on it as its queries are ported; a hospital may not yet.
-        anyhow::bail!(
-            "--database-url: PostgreSQL is not supported yet (its port is under way); \
-             use a sqlite:// URL"
-        );
-    }
     let mut config = Config {
         database_url: cli.database_url,
         files: cli.files,

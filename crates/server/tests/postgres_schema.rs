@@ -127,7 +127,9 @@ async fn the_postgresql_migrations_build_the_schema_sqlite_gets() {
         &url,
         &[
             "-c",
-            "SELECT DISTINCT tgname FROM pg_trigger WHERE NOT tgisinternal",
+            // Those of several instances, which SQLite has no use for (migration 0024).
+            "SELECT DISTINCT tgname FROM pg_trigger WHERE NOT tgisinternal
+                AND tgname NOT IN ('inbox_events_in_order', 'inbox_events_wake', 'sessions_end_wake')",
         ],
     ));
     problems.extend(differences("trigger", &sqlite, &postgres));
@@ -157,14 +159,20 @@ async fn the_postgresql_migrations_build_the_schema_sqlite_gets() {
 }
 
 #[test]
-fn the_command_line_refuses_a_postgresql_url_in_words_until_every_path_is_ported() {
+fn the_command_line_names_an_unreachable_postgresql_without_its_password() {
+    let port = common::free_port();
+    let data = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_doctor-desk-server"))
-        .args(["--database-url", "postgres://desk:secret@127.0.0.1:1/desk"])
+        .args([
+            "--database-url",
+            &format!("postgres://desk:secret@127.0.0.1:{port}/desk"),
+        ])
+        .env("DOCTOR_DESK_DATA_DIR", data.path())
         .output()
         .unwrap();
     let error = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(error.contains("PostgreSQL is not supported yet"), "{error}");
+    assert!(error.contains("cannot connect to PostgreSQL"), "{error}");
     assert!(
         !error.contains("secret"),
         "the password stays out of it: {error}"

@@ -53,6 +53,13 @@ impl Hub {
         }
     }
 
+    /// Wakes every stream (after wake-ups may have been missed: see `relay`).
+    pub fn wake_all(&self) {
+        for wake in self.doctors.lock().unwrap().values() {
+            wake.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    }
+
     /// A stream's wake-up for `doctor_id`: it has seen everything notified so far.
     fn subscribe(&self, doctor_id: i64) -> watch::Receiver<u64> {
         self.doctors

@@ -9,6 +9,7 @@ pub mod events;
 pub mod list;
 pub mod messages;
 pub mod patients;
+pub mod relay;
 pub mod settings;
 pub mod state_machine;
 

@@ -1,0 +1,4 @@
+-- Several server instances on one PostgreSQL (issue 18) need the database to order a
+-- doctor's events and to tell every instance what changed; its PostgreSQL form does that
+-- with triggers. SQLite has one writer, which commits events in id order already, and one
+-- process, whose hub is told directly: nothing to add here.
