@@ -19,6 +19,8 @@ mod appeal;
 mod follow_ups;
 #[path = "e2e/inbox.rs"]
 mod inbox;
+#[path = "e2e/instances.rs"]
+mod instances;
 #[path = "e2e/live_delay.rs"]
 mod live_delay;
 #[path = "e2e/notifications.rs"]
@@ -39,12 +41,13 @@ use appeal::appeal_flow;
 use follow_ups::{follow_up_plans_flow, follow_ups_flow};
 use futures::FutureExt;
 use inbox::{inbox_flow, inbox_scrolls_ten_thousand, seed_closed_consultations};
+use instances::two_instances_flow;
 use live_delay::patient_message_to_doctor_screen;
 use notifications::notifications_flow;
 use onboarding::onboarding_review_flow;
 use patients::{patients_flow, patients_scroll_ten_thousand};
 use posts::{post_conflict_flow, posts_flow};
-use support::{alive, run, unique_phone, Engine, Harness, Viewport};
+use support::{alive, run, run_on_two_instances, unique_phone, Engine, Harness, Viewport};
 
 const PASSWORD: &str = "doctor2026";
 
@@ -494,6 +497,22 @@ macro_rules! cases {
 }
 
 cases!(sign_up_sign_in_flow);
+
+/// Two instances behind one proxy need one browser to show it (Chromium, a phone).
+mod two_instances_flow {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn chromium_phone() {
+        run_on_two_instances(
+            "two_instances_flow",
+            Engine::Chromium,
+            Viewport::Phone,
+            |h| super::two_instances_flow(h).boxed(),
+        )
+        .await;
+    }
+}
 cases!(onboarding_review_flow, phone);
 cases!(wrong_password_keeps_what_was_typed);
 cases!(agreements_flow);

@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod device;
+pub mod instances;
 mod network;
 pub use network::Network;
 
@@ -96,6 +97,8 @@ pub struct Harness {
     pub own_pids: Vec<u32>,
     /// Chromium's profile directory: every Chromium process names it on its command line.
     pub profile_dir: PathBuf,
+    /// The second instance and the proxy in front of both (`run_on_two_instances`).
+    pub instances: Option<instances::Instances>,
     /// Other devices the test opened (`Harness::other_device`), closed with the first.
     others: std::sync::Mutex<Vec<device::Opened>>,
     started: Instant,
@@ -179,6 +182,22 @@ pub async fn run<F>(name: &str, engine: Engine, viewport: Viewport, body: F)
 where
     F: for<'a> FnOnce(&'a Harness) -> futures::future::BoxFuture<'a, ()>,
 {
+    run_with(name, engine, viewport, false, body).await
+}
+
+/// As [`run`], with two instances on a fresh PostgreSQL database behind nginx
+/// ([`instances`]); `Harness::server` is the first.
+pub async fn run_on_two_instances<F>(name: &str, engine: Engine, viewport: Viewport, body: F)
+where
+    F: for<'a> FnOnce(&'a Harness) -> futures::future::BoxFuture<'a, ()>,
+{
+    run_with(name, engine, viewport, true, body).await
+}
+
+async fn run_with<F>(name: &str, engine: Engine, viewport: Viewport, two: bool, body: F)
+where
+    F: for<'a> FnOnce(&'a Harness) -> futures::future::BoxFuture<'a, ()>,
+{
     let dist = dist_dir();
     assert!(
         dist.join("index.html").exists(),
@@ -190,12 +209,23 @@ where
     let config = Config {
         dev: true,
         dist_dir: Some(dist),
+        database_url: two.then(instances::fresh_database),
         ..Config::new(data.path())
     };
     let clock = ShiftedClock::default();
-    let server = doctor_desk_server::spawn(config, "127.0.0.1:0", Arc::new(clock.clone()))
+    let server = doctor_desk_server::spawn(config.clone(), "127.0.0.1:0", Arc::new(clock.clone()))
         .await
         .expect("server starts");
+    let instances = if two {
+        let second = doctor_desk_server::spawn(config, "127.0.0.1:0", Arc::new(clock.clone()))
+            .await
+            .expect("the second instance starts");
+        let dir = data.path().join("proxy");
+        std::fs::create_dir_all(&dir).expect("proxy dir");
+        Some(instances::Instances::start(server.addr, second, &dir).await)
+    } else {
+        None
+    };
 
     let xvfb = (engine == Engine::WebKit).then(Xvfb::start);
     let (driver, port, program) = start_driver(engine, xvfb.as_ref()).await;
@@ -212,7 +242,7 @@ where
              (WebKit needs --automation) and that the browser binary exists"
         ),
         };
-    let network = Network::to(server.addr).await;
+    let network = Network::to(instances.as_ref().map_or(server.addr, |i| i.proxy)).await;
     let harness = Harness {
         client,
         server,
@@ -223,6 +253,7 @@ where
         name: format!("{name}-{}-{}", engine.name(), viewport.name()),
         own_pids,
         profile_dir: profile.path().to_owned(),
+        instances,
         others: Default::default(),
         started: Instant::now(),
     };
@@ -262,6 +293,7 @@ where
         server,
         network,
         others,
+        instances,
         ..
     } = harness;
     for other in others.into_inner().unwrap_or_else(|e| e.into_inner()) {
@@ -271,6 +303,10 @@ where
     drop(network);
     drop(driver);
     drop(xvfb);
+    if let Some(instances) = instances {
+        let instances::Instances { second, .. } = instances;
+        second.stop().await;
+    }
     server.stop().await;
     drop(profile);
     if let Err(panic) = outcome {
@@ -618,12 +654,18 @@ impl Harness {
     /// The latest code in the dev SMS outbox, fetched over HTTP like any client would.
     pub async fn sms_code(&self, phone: &str) -> String {
         let deadline = Instant::now() + WAIT;
+        // Each instance keeps the codes it sent in its own outbox.
+        let mut instances = vec![self.server.addr];
+        instances.extend(self.instances.as_ref().map(|i| i.second.addr));
         loop {
-            let (status, body) = http_get(
-                self.server.addr,
-                &format!("/api/v1/dev/sms-outbox?phone={phone}"),
-            )
-            .await;
+            let mut found = (0, String::new());
+            for addr in &instances {
+                found = http_get(*addr, &format!("/api/v1/dev/sms-outbox?phone={phone}")).await;
+                if found.0 == 200 {
+                    break;
+                }
+            }
+            let (status, body) = found;
             if status == 200 {
                 let v: Value = serde_json::from_str(&body).expect("outbox JSON");
                 return v["code"].as_str().expect("code").to_owned();

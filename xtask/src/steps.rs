@@ -224,10 +224,15 @@ fn run_suite(suite: &str) -> Tally {
                 return Tally::one(false);
             }
             let dist = dist.display().to_string();
+            // Two instances behind nginx on one PostgreSQL (the `two_instances_flow` case).
+            if let Err(e) = tools::ensure_test_servers() {
+                eprintln!("xtask: {e}");
+            }
+            let (postgres, _cluster) = postgres::for_suites();
             tests(
                 &c,
                 &["test", "-p", "doctor-desk", "--test", "e2e"],
-                &[("DOCTOR_DESK_DIST", &dist)],
+                &[("DOCTOR_DESK_DIST", &dist), (postgres::URL_VAR, &postgres)],
             )
         }
         "audit" => audit::suite(),

@@ -6,6 +6,7 @@
 
 mod figures;
 mod patients;
+mod scratch;
 mod streams;
 
 pub use streams::hold_streams;
@@ -41,6 +42,9 @@ pub struct Options {
     /// figures; 0 skips them.
     pub streams: usize,
     pub seconds: u64,
+    /// A PostgreSQL server (`postgres://…`) to run on, in a database of the benchmark's
+    /// own (made and dropped here); SQLite in a temp dir when `None`.
+    pub database_url: Option<String>,
 }
 
 const PASSWORD: &str = "bench2026";
@@ -53,6 +57,11 @@ pub async fn inbox(opts: Options) -> anyhow::Result<()> {
     config.limits.sms_requests_per_ip_per_hour = 1_000_000;
     // The delivery figure runs twice with the same patients signing in.
     config.limits.sms_phone_interval_secs = 0;
+    let scratch = match &opts.database_url {
+        Some(server) => Some(scratch::Database::create(server).await?),
+        None => None,
+    };
+    config.database_url = scratch.as_ref().map(|s| s.url.clone());
     let running = crate::spawn(config, "127.0.0.1:0", Arc::new(SystemClock)).await?;
     let base = running.url();
 
@@ -119,6 +128,9 @@ pub async fn inbox(opts: Options) -> anyhow::Result<()> {
         patients::patient_list(&running.state, &base, &opts).await?;
     }
     running.stop().await;
+    if let Some(scratch) = scratch {
+        scratch.drop_it().await?;
+    }
     write_figures(&opts)
 }
 
@@ -162,7 +174,7 @@ async fn seed(state: &crate::AppState, opts: &Options) -> anyhow::Result<()> {
     crate::db::query(
         "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?)
          INSERT INTO patients (phone, name, sex, birth_date, created_at)
-         SELECT printf('1650%07d', n), '患者' || n, CASE n % 2 WHEN 0 THEN 'male' ELSE 'female' END,
+         SELECT CAST(16500000000 + n AS TEXT), '患者' || n, CASE n % 2 WHEN 0 THEN 'male' ELSE 'female' END,
                 '1970-01-01', ? FROM seq",
     )
     .bind(patients as i64)
@@ -345,7 +357,9 @@ async fn sse_delivery(
 ) -> anyhow::Result<Sample> {
     let rows: Vec<(i64, i64, String)> = crate::db::query_as(
         "SELECT c.id, c.doctor_id, p.phone FROM consultations c JOIN patients p ON p.id = c.patient_id
-         WHERE c.status = 'ongoing' GROUP BY c.patient_id ORDER BY c.id LIMIT ?",
+         WHERE c.id = (SELECT MIN(o.id) FROM consultations o
+                        WHERE o.patient_id = c.patient_id AND o.status = 'ongoing')
+         ORDER BY c.id LIMIT ?",
     )
     .bind(opts.conversations as i64)
     .fetch_all(&running.state.db)

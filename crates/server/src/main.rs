@@ -258,6 +258,7 @@ async fn main() -> anyhow::Result<()> {
                 patients,
                 streams,
                 seconds,
+                database_url: config.database_url.clone(),
             })
             .await
         }

@@ -99,6 +99,17 @@ impl PatientClient {
         })
     }
 
+    /// The same patient (the same session) through another address: another instance.
+    pub fn through(&self, base: &str) -> anyhow::Result<PatientClient> {
+        Ok(PatientClient {
+            http: self.http.clone(),
+            jar: self.jar.clone(),
+            base: Url::parse(base).context("bad base URL")?,
+            name: self.name.clone(),
+            phone: self.phone.clone(),
+        })
+    }
+
     fn url(&self, path: &str) -> Url {
         self.base.join(path).expect("a path")
     }

@@ -63,6 +63,8 @@ fn site(upstream: u16, https: u16, http: u16, dir: &Path) -> String {
         "server 127.0.0.1:8081;",
         &format!("server 127.0.0.1:{upstream};"),
     );
+    // One instance here (two are the e2e suite's `two_instances_flow`).
+    let conf = replace(conf, "    server 127.0.0.1:8082;\n", "");
     let conf = replace(
         conf,
         "    listen 443 ssl http2;",

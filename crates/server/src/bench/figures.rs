@@ -14,8 +14,18 @@ static FIGURES: Mutex<Vec<Value>> = Mutex::new(Vec::new());
 pub(super) fn write_figures(opts: &Options) -> anyhow::Result<()> {
     let dir = std::path::Path::new("target/bench");
     std::fs::create_dir_all(dir)?;
-    let path = dir.join("inbox.json");
+    let store = if opts.database_url.is_some() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let path = dir.join(if opts.database_url.is_some() {
+        "inbox-postgres.json"
+    } else {
+        "inbox.json"
+    });
     let report = json!({
+        "store": store,
         "consultations": opts.consultations,
         "messages": opts.messages,
         "doctors": opts.doctors,

@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use super::{measure, report, DoctorClient, Options};
+use crate::db::Sql;
 
 /// The surnames and given-name characters of the seeded patients (search finds them).
 const SURNAMES: [char; 20] = [
@@ -147,24 +148,37 @@ async fn seed_patients(state: &crate::AppState, count: u64) -> anyhow::Result<(i
         crate::db::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM patients")
             .fetch_one(&mut *tx)
             .await?;
-    let names: Vec<String> = (0..count).map(patient_name).collect();
-    crate::db::query(
-        "INSERT INTO patients (phone, name, sex, birth_date, created_at)
-         SELECT printf('1651%07d', key), value,
-                CASE key % 2 WHEN 0 THEN 'female' ELSE 'male' END,
-                printf('%d-%02d-%02d', 1940 + key % 66, key % 12 + 1, key % 28 + 1), ?
-         FROM json_each(?) ORDER BY key",
-    )
-    .bind(now)
-    .bind(serde_json::to_string(&names)?)
-    .execute(&mut *tx)
-    .await?;
+    // In statements of 1 000 rows (well inside either store's limit on arguments).
+    for first in (0..count).step_by(1000) {
+        let mut sql =
+            Sql::new("INSERT INTO patients (phone, name, sex, birth_date, created_at) VALUES ");
+        for key in first..count.min(first + 1000) {
+            sql.push(if key == first { "(" } else { ", (" })
+                .push_bind(format!("1651{key:07}"))
+                .push(", ")
+                .push_bind(patient_name(key))
+                .push(", ")
+                .push_bind(if key % 2 == 0 { "female" } else { "male" })
+                .push(", ")
+                .push_bind(format!(
+                    "{}-{:02}-{:02}",
+                    1940 + key % 66,
+                    key % 12 + 1,
+                    key % 28 + 1
+                ))
+                .push(", ")
+                .push_bind(now)
+                .push(")");
+        }
+        sql.query().execute(&mut *tx).await?;
+    }
     // Became mine over the last three years; the last consultation in the last half year
     // (or when they became mine, if later).
     crate::db::query(
         "INSERT INTO doctor_patients (doctor_id, patient_id, since, last_consultation_at)
          SELECT 1, id, ?2 - (id * 7919) % 94608000,
-                MAX(?2 - (id * 7919) % 94608000, ?2 - (id * 104729) % 15552000)
+                CASE WHEN (id * 7919) % 94608000 < (id * 104729) % 15552000
+                     THEN ?2 - (id * 7919) % 94608000 ELSE ?2 - (id * 104729) % 15552000 END
          FROM patients WHERE id >= ?1 ON CONFLICT DO NOTHING",
     )
     .bind(first_patient)
@@ -212,25 +226,45 @@ async fn seed_patients(state: &crate::AppState, count: u64) -> anyhow::Result<(i
     // Visit k (0, 1, 2) of plan p is due (p % 30) - 20 + 40 k days from today: the first
     // is done or missed when 7 days or more overdue (as the sweep would have it), else
     // still open; the later ones open, every 4th plan's reminded.
-    crate::db::query(
-        "WITH visits(k) AS (VALUES (0), (1), (2))
-         INSERT INTO follow_ups (plan_id, doctor_id, patient_id, due_on, message, state,
-           reminded_at, reminder_count, finished_at)
-         SELECT p.id, 1, p.patient_id,
-                date(?1, printf('%+d days', p.id % 30 - 20 + 40 * v.k)),
-                '请按时复诊：带上近期家庭血压记录。',
-                CASE WHEN v.k > 0 THEN CASE WHEN p.id % 4 = 0 THEN 'reminded' ELSE 'planned' END
-                     WHEN p.id % 30 - 20 <= -7 THEN CASE WHEN p.id % 2 = 0 THEN 'done' ELSE 'missed' END
-                     ELSE 'planned' END,
-                CASE WHEN v.k > 0 AND p.id % 4 = 0 THEN ?2 END,
-                CASE WHEN v.k > 0 AND p.id % 4 = 0 THEN 1 ELSE 0 END,
-                CASE WHEN v.k = 0 AND p.id % 30 - 20 <= -7 THEN ?2 END
-         FROM follow_up_plans p, visits v WHERE p.doctor_id = 1",
-    )
-    .bind(today.to_string())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    let plans: Vec<(i64, i64)> =
+        crate::db::query_as("SELECT id, patient_id FROM follow_up_plans WHERE doctor_id = 1")
+            .fetch_all(&mut *tx)
+            .await?;
+    for chunk in plans.chunks(300) {
+        let mut sql = Sql::new(
+            "INSERT INTO follow_ups (plan_id, doctor_id, patient_id, due_on, message, state,
+               reminded_at, reminder_count, finished_at) VALUES ",
+        );
+        for (n, (plan, patient)) in chunk.iter().enumerate() {
+            for k in 0..3i64 {
+                let offset = plan % 30 - 20;
+                let due = today + chrono::Duration::days(offset + 40 * k);
+                let reminded = k > 0 && plan % 4 == 0;
+                let state = match (k, offset <= -7) {
+                    (0, true) if plan % 2 == 0 => "done",
+                    (0, true) => "missed",
+                    _ if reminded => "reminded",
+                    _ => "planned",
+                };
+                sql.push(if n == 0 && k == 0 { "(" } else { ", (" })
+                    .push_bind(*plan)
+                    .push(", 1, ")
+                    .push_bind(*patient)
+                    .push(", ")
+                    .push_bind(due)
+                    .push(", '请按时复诊：带上近期家庭血压记录。', ")
+                    .push_bind(state)
+                    .push(", ")
+                    .push_bind(reminded.then_some(now))
+                    .push(", ")
+                    .push_bind(i64::from(reminded))
+                    .push(", ")
+                    .push_bind((k == 0 && offset <= -7).then_some(now))
+                    .push(")");
+            }
+        }
+        sql.query().execute(&mut *tx).await?;
+    }
     let with_visit: i64 = crate::db::query_scalar(
         "SELECT COUNT(*) FROM doctor_patients WHERE doctor_id = 1 AND next_follow_up IS NOT NULL",
     )
