@@ -1,7 +1,10 @@
-//! The database: SQLite in WAL mode, reached three ways. sqlx's pool for most statements;
-//! [`Reads`] and [`Writes`], SQLite's own API on the request's thread, for the hottest
-//! statements: the inbox and patient lists, and sending a message (issue 17's figures are
-//! in their modules).
+//! The database: SQLite in WAL mode (the embedded default) or PostgreSQL (several
+//! instances, issue 18), behind one query layer: each statement is written once, in
+//! SQLite's SQL ([`query`], [`Sql`]), and `dialect` gives PostgreSQL its own words.
+//! SQLite is reached three ways: sqlx's pool for most statements; [`Reads`] and
+//! [`Writes`], SQLite's own API on the request's thread, for the hottest statements (the
+//! inbox and patient lists, and sending a message; issue 17's figures are in their
+//! modules), which are written once over [`Statements`] and run on the pool on PostgreSQL.
 
 mod checkpoints;
 mod dialect;

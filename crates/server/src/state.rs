@@ -48,12 +48,6 @@ impl AppState {
 }
 
 impl AppState {
-    /// SQLite's own API for the hottest reads. On PostgreSQL these paths are not ported
-    /// yet (issue 18): they answer 500, and `--database-url postgres://` is refused.
-    pub fn sqlite_reads(&self) -> crate::error::AppResult<&Arc<crate::db::Reads>> {
-        self.reads.as_ref().ok_or_else(not_ported)
-    }
-
     /// As long as SQLite itself would wait for the lock; then the same 503 as a pool that
     /// has no connection to lend.
     async fn writers_turn(&self) -> sqlx::Result<OwnedMutexGuard<()>> {
@@ -74,7 +68,11 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&rusqlite::Connection) -> crate::error::AppResult<T> + Send + 'static,
     {
-        let writes = self.writes.clone().ok_or_else(not_ported)?;
+        let writes = self.writes.clone().ok_or_else(|| {
+            crate::error::AppError::Internal(anyhow::anyhow!(
+                "quick_write is SQLite's own API: callers check `state.writes` first"
+            ))
+        })?;
         let turn = self.writers_turn().await?;
         let write = match writes.try_run(write) {
             Ok(done) => return done,
@@ -120,10 +118,4 @@ impl std::ops::DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut Conn {
         &mut self.tx
     }
-}
-
-fn not_ported() -> crate::error::AppError {
-    crate::error::AppError::Internal(anyhow::anyhow!(
-        "this path runs on SQLite only so far (issue 18)"
-    ))
 }
