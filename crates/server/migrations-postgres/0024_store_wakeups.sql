@@ -1,5 +1,6 @@
 -- Several server instances on one PostgreSQL (issue 18). The events table stays the source
--- of truth; these triggers let any instance serve any doctor from it. (SQLite needs none of
+-- of truth; these triggers let any instance serve any doctor from it, and keep what the
+-- triggers of 0010 store right when two instances write at once. (SQLite needs none of
 -- them: one writer, one process. The schema check in tests/postgres_schema.rs knows them.)
 
 -- A doctor's events get their ids in commit order. A stream resumes after the last id it
@@ -37,3 +38,24 @@ END
 $$;
 CREATE TRIGGER sessions_end_wake AFTER DELETE ON sessions
     FOR EACH ROW EXECUTE FUNCTION sessions_end_wake();
+
+-- One patient's visits change one transaction at a time. The triggers of 0010 store the
+-- patient's next open visit, computed from the visits a statement sees; two transactions
+-- (two instances) changing visits of one patient at once could each miss the other's and
+-- leave it stale. Each waits here for the other to commit, and then sees its visits.
+CREATE FUNCTION follow_ups_one_at_a_time() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM pg_advisory_xact_lock(
+            hashtextextended('visits ' || OLD.doctor_id || ' ' || OLD.patient_id, 0));
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    PERFORM pg_advisory_xact_lock(
+        hashtextextended('visits ' || NEW.doctor_id || ' ' || NEW.patient_id, 0));
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER follow_ups_one_at_a_time BEFORE INSERT OR UPDATE OR DELETE ON follow_ups
+    FOR EACH ROW EXECUTE FUNCTION follow_ups_one_at_a_time();

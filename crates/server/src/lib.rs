@@ -144,7 +144,7 @@ pub async fn app(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<(Route
     };
     if let db::Pool::Postgres(pool) = &state.db {
         // Other instances' changes wake this one's streams.
-        inbox::relay::start(pool.clone(), state.hub.clone());
+        inbox::relay::start(pool.clone(), &state.hub);
     }
     if state.config.demo_data {
         demo::seed(&state).await?;

@@ -6,7 +6,10 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{accept, ask_for, open_service, patient, postgres, read_events, text, TestApp};
+use common::{
+    accept, ask_for, my_patient, open_service, patient, postgres, read_events, text, TestApp,
+};
+use doctor_desk_server::db;
 use http_body_util::BodyExt;
 
 /// Two apps (each with its own hub, pool and files) on one fresh database.
@@ -102,4 +105,84 @@ async fn events_recorded_at_once_on_both_instances_are_read_in_id_order_without_
     texts.sort();
     texts.dedup();
     assert_eq!(texts.len(), 20);
+}
+
+/// Two transactions change one patient's visits at the same moment, as two instances
+/// would: one plans a visit in 5 days while the other finishes the visit in 10 days. The
+/// next visit the triggers store must count both (the second waits for the first; without
+/// that it stored "none" from a snapshot without the new visit).
+#[tokio::test]
+async fn visits_changed_at_once_leave_the_stored_next_visit_right() {
+    let url = postgres::fresh_database("instances").await;
+    let app = TestApp::with_config(|c| c.database_url = Some(url)).await;
+    let (mut d, doctor_id) = open_service(&app, "13911113003", "陈静").await;
+    let (_p, _, patient_id) = my_patient(&app, &mut d, doctor_id, "13722223003", "周杰").await;
+    let today = app.clock_today();
+    let r = d
+        .post(
+            &format!("/api/v1/patients/{patient_id}/follow-up-plans"),
+            serde_json::json!({"name": "复诊", "visits": [
+                {"due_on": today + chrono::Duration::days(10), "message": "请按时复诊"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    let plan = r.json["id"].as_i64().unwrap();
+    let in_ten_days = r.json["visits"][0]["id"].as_i64().unwrap();
+
+    let mut first = app.state.db.begin().await.unwrap();
+    db::query(
+        "INSERT INTO follow_ups (plan_id, doctor_id, patient_id, due_on, message)
+         VALUES (?, ?, ?, ?, '请按时复诊')",
+    )
+    .bind(plan)
+    .bind(doctor_id)
+    .bind(patient_id)
+    .bind(today + chrono::Duration::days(5))
+    .execute(&mut *first)
+    .await
+    .unwrap();
+    let pool = app.state.db.clone();
+    let second = tokio::spawn(async move {
+        let mut second = pool.begin().await.unwrap();
+        db::query("UPDATE follow_ups SET state = 'done', finished_at = 1 WHERE id = ?")
+            .bind(in_ten_days)
+            .execute(&mut *second)
+            .await
+            .unwrap();
+        second.commit().await.unwrap();
+    });
+    // The second is under way, waiting for a lock the first holds.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let waiting: i64 = db::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+        if waiting == 1 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the second never waited"
+        );
+        tokio::task::yield_now().await;
+    }
+    first.commit().await.unwrap();
+    second.await.unwrap();
+    common::patients::assert_next_visits_stored(&app).await;
+    let stored: Option<String> = db::query_scalar(
+        "SELECT next_follow_up FROM doctor_patients WHERE doctor_id = ? AND patient_id = ?",
+    )
+    .bind(doctor_id)
+    .bind(patient_id)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        stored,
+        Some((today + chrono::Duration::days(5)).to_string())
+    );
 }

@@ -53,6 +53,11 @@ impl Hub {
         }
     }
 
+    /// Changes to `true` when the server closes; ends (an error) when the hub is dropped.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
     /// Wakes every stream (after wake-ups may have been missed: see `relay`).
     pub fn wake_all(&self) {
         for wake in self.doctors.lock().unwrap().values() {
