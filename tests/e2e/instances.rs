@@ -43,16 +43,7 @@ async fn holder(first: &Running, second: &Running) -> usize {
 pub async fn two_instances_flow(h: &Harness) {
     let two = h.instances.as_ref().expect("run on two instances");
     let db = &h.server.state.db;
-    let (_, doctor_id) = super::patients::verified_doctor(h).await;
-    doctor_desk_server::db::query(
-        "INSERT INTO consultation_settings
-           (doctor_id, enabled, price_fen, daily_limit, greeting, follow_up_questions)
-         VALUES (?, 1, 0, 20, '', 2)",
-    )
-    .bind(doctor_id)
-    .execute(db)
-    .await
-    .expect("service open");
+    let doctor_id = super::patients::doctor_with_service_open(h).await;
     let instances = [&h.server, &two.second];
     let patient = PatientClient::new(&h.server.url(), &unique_phone(), "张三").expect("client");
     patient.sign_in().await.expect("patient signs in");

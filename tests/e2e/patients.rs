@@ -61,6 +61,22 @@ pub async fn verified_doctor(h: &Harness) -> (String, i64) {
     (phone, doctor_id)
 }
 
+/// A verified doctor signed in on the page, with the consultation service open (a
+/// fixture: the service has its own flow); their id.
+pub async fn doctor_with_service_open(h: &Harness) -> i64 {
+    let (_, doctor_id) = verified_doctor(h).await;
+    doctor_desk_server::db::query(
+        "INSERT INTO consultation_settings
+           (doctor_id, enabled, price_fen, daily_limit, greeting, follow_up_questions)
+         VALUES (?, 1, 0, 20, '', 2)",
+    )
+    .bind(doctor_id)
+    .execute(&h.server.state.db)
+    .await
+    .expect("service open");
+    doctor_id
+}
+
 pub async fn doctor_asked_by_a_patient(
     h: &Harness,
 ) -> (
@@ -69,18 +85,7 @@ pub async fn doctor_asked_by_a_patient(
     String,
     i64,
 ) {
-    let db = &h.server.state.db;
-    // Fixture: the service open (it has its own flow).
-    let (_, doctor_id) = verified_doctor(h).await;
-    doctor_desk_server::db::query(
-        "INSERT INTO consultation_settings
-           (doctor_id, enabled, price_fen, daily_limit, greeting, follow_up_questions)
-         VALUES (?, 1, 0, 20, '', 2)",
-    )
-    .bind(doctor_id)
-    .execute(db)
-    .await
-    .expect("service open");
+    let doctor_id = doctor_with_service_open(h).await;
     let patient_phone = unique_phone();
     let patient =
         doctor_desk_server::simulate::PatientClient::new(&h.server.url(), &patient_phone, "张三")
