@@ -37,13 +37,18 @@ CREATE INDEX doctor_patients_without_follow_up
 -- follow_ups_by_patient), so no order of changes can leave it stale.
 -- PG: MIN over TEXT uses the column's collation (the database default unless "C"); for
 -- 'YYYY-MM-DD' strings every collation gives SQLite's (binary) order.
-CREATE FUNCTION doctor_patients_next_on_visit_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
+-- The one computation every trigger below stores: the patient's earliest open visit.
+CREATE FUNCTION doctor_patients_store_next(doctor BIGINT, patient BIGINT) RETURNS void
+LANGUAGE sql AS $$
     UPDATE doctor_patients SET next_follow_up = (
         SELECT MIN(f.due_on) FROM follow_ups f
-        WHERE f.doctor_id = NEW.doctor_id AND f.patient_id = NEW.patient_id
+        WHERE f.doctor_id = doctor AND f.patient_id = patient
           AND f.state IN ('planned', 'reminded'))
-    WHERE doctor_id = NEW.doctor_id AND patient_id = NEW.patient_id;
+    WHERE doctor_id = doctor AND patient_id = patient;
+$$;
+CREATE FUNCTION doctor_patients_next_on_visit_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM doctor_patients_store_next(NEW.doctor_id, NEW.patient_id);
     RETURN NULL;  -- AFTER trigger: the value is ignored
 END;
 $$;
@@ -57,17 +62,10 @@ EXECUTE FUNCTION doctor_patients_next_on_visit_insert();
 -- PG: SQLite's `a IS NOT b` is `a IS DISTINCT FROM b`.
 CREATE FUNCTION doctor_patients_next_on_visit_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE doctor_patients SET next_follow_up = (
-        SELECT MIN(f.due_on) FROM follow_ups f
-        WHERE f.doctor_id = NEW.doctor_id AND f.patient_id = NEW.patient_id
-          AND f.state IN ('planned', 'reminded'))
-    WHERE doctor_id = NEW.doctor_id AND patient_id = NEW.patient_id;
-    UPDATE doctor_patients SET next_follow_up = (
-        SELECT MIN(f.due_on) FROM follow_ups f
-        WHERE f.doctor_id = OLD.doctor_id AND f.patient_id = OLD.patient_id
-          AND f.state IN ('planned', 'reminded'))
-    WHERE doctor_id = OLD.doctor_id AND patient_id = OLD.patient_id
-      AND (OLD.doctor_id IS DISTINCT FROM NEW.doctor_id OR OLD.patient_id IS DISTINCT FROM NEW.patient_id);
+    PERFORM doctor_patients_store_next(NEW.doctor_id, NEW.patient_id);
+    IF OLD.doctor_id IS DISTINCT FROM NEW.doctor_id OR OLD.patient_id IS DISTINCT FROM NEW.patient_id THEN
+        PERFORM doctor_patients_store_next(OLD.doctor_id, OLD.patient_id);
+    END IF;
     RETURN NULL;  -- AFTER trigger: the value is ignored
 END;
 $$;
@@ -80,11 +78,7 @@ EXECUTE FUNCTION doctor_patients_next_on_visit_update();
 
 CREATE FUNCTION doctor_patients_next_on_visit_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE doctor_patients SET next_follow_up = (
-        SELECT MIN(f.due_on) FROM follow_ups f
-        WHERE f.doctor_id = OLD.doctor_id AND f.patient_id = OLD.patient_id
-          AND f.state IN ('planned', 'reminded'))
-    WHERE doctor_id = OLD.doctor_id AND patient_id = OLD.patient_id;
+    PERFORM doctor_patients_store_next(OLD.doctor_id, OLD.patient_id);
     RETURN NULL;  -- AFTER trigger: the value is ignored
 END;
 $$;
@@ -101,11 +95,7 @@ BEGIN
     IF EXISTS (SELECT 1 FROM follow_ups f
                WHERE f.doctor_id = NEW.doctor_id AND f.patient_id = NEW.patient_id
                  AND f.state IN ('planned', 'reminded')) THEN
-        UPDATE doctor_patients SET next_follow_up = (
-            SELECT MIN(f.due_on) FROM follow_ups f
-            WHERE f.doctor_id = NEW.doctor_id AND f.patient_id = NEW.patient_id
-              AND f.state IN ('planned', 'reminded'))
-        WHERE doctor_id = NEW.doctor_id AND patient_id = NEW.patient_id;
+        PERFORM doctor_patients_store_next(NEW.doctor_id, NEW.patient_id);
     END IF;
     RETURN NULL;  -- AFTER trigger: the value is ignored
 END;

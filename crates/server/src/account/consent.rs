@@ -38,8 +38,9 @@ pub async fn current(state: &AppState, account_id: i64) -> AppResult<HealthConse
     })
 }
 
-/// Records `given` unless it is already the account's state, in one statement: two taps
-/// at once leave one record. Returns whether a record was written.
+/// Records `given` unless it is already the account's state, in one statement with the
+/// account's consents held (`Conn::lock_key`): two taps at once leave one record. Returns
+/// whether a record was written.
 async fn record(
     state: &AppState,
     signed_in: &SignedIn,
@@ -49,6 +50,9 @@ async fn record(
     if !signed_in.doctor {
         return Err(AppError::Code(ErrorCode::Forbidden));
     }
+    let mut tx = state.db.begin_write().await?;
+    tx.lock_key(&format!("consent {}", signed_in.account_id))
+        .await?;
     let written: Option<i64> = crate::db::query_scalar(
         "INSERT INTO health_consents (account_id, given, at, client_ip, user_agent)
          SELECT ?1, ?2, ?3, ?4, ?5
@@ -61,8 +65,9 @@ async fn record(
     .bind(state.clock.unix())
     .bind(&client.ip)
     .bind(&client.user_agent)
-    .fetch_optional(&state.db)
+    .fetch_optional(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(written.is_some())
 }
 
