@@ -28,7 +28,7 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<serde_json::Value>::from_request(req, state).await {
             Ok(axum::Json(mut value)) => {
-                whole_floats_as_integers(&mut value);
+                normalize_json(&mut value);
                 serde_json::from_value(value).map(AppJson).map_err(|e| {
                     tracing::debug!(%e, "rejected body");
                     AppError::Code(ErrorCode::MalformedBody)
@@ -48,8 +48,8 @@ where
 
 /// JSON has one number type: `2.0` is the integer 2 to JSON Schema and to clients that
 /// print every number as a float, but serde refuses it for an integer field. A whole
-/// number is read as an integer (a float field still takes it).
-pub fn whole_floats_as_integers(value: &mut serde_json::Value) {
+/// number is read as an integer (a float field still takes it). Strings lose U+0000.
+pub fn normalize_json(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
         Value::Number(n) if !n.is_i64() && !n.is_u64() => {
@@ -60,8 +60,12 @@ pub fn whole_floats_as_integers(value: &mut serde_json::Value) {
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(whole_floats_as_integers),
-        Value::Object(map) => map.values_mut().for_each(whole_floats_as_integers),
+        // U+0000: PostgreSQL's text cannot hold it and no text of ours needs it. Dropped
+        // here, before anything reads the text (a hash of an agreement, a length), on both
+        // stores alike.
+        Value::String(s) if s.contains('\0') => s.retain(|c| c != '\0'),
+        Value::Array(items) => items.iter_mut().for_each(normalize_json),
+        Value::Object(map) => map.values_mut().for_each(normalize_json),
         _ => {}
     }
 }

@@ -36,12 +36,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// A write transaction (`BEGIN IMMEDIATE`), one at a time. SQLite has one writer;
-    /// writers that race for its lock wait in its busy handler, which sleeps in steps of
-    /// up to 100 ms, so a send under load waited for the sleep, not the writer. Taking
-    /// turns here first queues them fairly and wakes each the moment the lock is free.
+    /// A write transaction. On SQLite (`BEGIN IMMEDIATE`) one at a time: SQLite has one
+    /// writer; writers that race for its lock wait in its busy handler, which sleeps in
+    /// steps of up to 100 ms, so a send under load waited for the sleep, not the writer.
+    /// Taking turns here first queues them fairly and wakes each the moment the lock is
+    /// free. PostgreSQL writes at once: each rule a write relies on holds by its own row
+    /// or key lock (`Conn::lock_key`, `Statements::lock`), as it must with several
+    /// instances anyway.
     pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
-        let turn = self.writers_turn().await?;
+        let turn = match self.db {
+            Pool::Sqlite(_) => Some(self.writers_turn().await?),
+            Pool::Postgres(_) => None,
+        };
         let tx = self.db.begin_write().await?;
         Ok(WriteTx { tx, _turn: turn })
     }
@@ -89,11 +95,11 @@ impl AppState {
     }
 }
 
-/// A transaction from [`AppState::begin_write`]: holds the turn until it ends.
+/// A transaction from [`AppState::begin_write`]: holds the turn (SQLite) until it ends.
 pub struct WriteTx {
     // Declared first so it ends (or queues its rollback) before the turn passes on.
     tx: Tx,
-    _turn: OwnedMutexGuard<()>,
+    _turn: Option<OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {

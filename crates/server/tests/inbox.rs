@@ -617,6 +617,28 @@ async fn events_reach_only_their_doctor_and_resume_after_an_id() {
     );
 }
 
+/// A NUL character (U+0000), which PostgreSQL's text cannot hold, is dropped on both
+/// stores alike, never a 500 (it used to fail the statement on PostgreSQL).
+#[tokio::test]
+async fn a_nul_character_is_dropped_on_both_stores() {
+    let app = TestApp::new().await;
+    let mut d = app.doctor("13911112019").await;
+    let path = "/api/v1/me/quick-replies";
+    let r = d
+        .post(
+            path,
+            json!({"title": "问\u{0}候", "text": "您好\u{0}，请讲"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    let list = d.get(path).await.json;
+    assert_eq!(list[0]["title"], "问候");
+    assert_eq!(list[0]["text"], "您好，请讲");
+    // A search with one finds what it would find without it.
+    let r = d.get("/api/v1/patients?q=%E5%BC%A0%00").await;
+    assert!(r.status.is_success(), "{} {}", r.status, r.json);
+}
+
 #[tokio::test]
 async fn quick_replies_are_added_edited_reordered_and_deleted() {
     let app = TestApp::new().await;

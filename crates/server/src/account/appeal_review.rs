@@ -19,6 +19,7 @@ use doctor_desk_api::{
 use serde::Deserialize;
 
 use super::{appeal::notice, notifications};
+use crate::db::Statements;
 use crate::{
     auth::{account, lockout, session},
     clock::from_unix,
@@ -195,6 +196,8 @@ pub async fn decide(
     AppError::check(req.validate())?;
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
+    // Two reviewers at once: the second sees the first's decision.
+    crate::db::OnStore(&mut tx).lock("appeals", id).await?;
     let (account_id, new_phone, status): (Option<i64>, String, String) =
         crate::db::query_as("SELECT account_id, new_phone, status FROM appeals WHERE id = ?")
             .bind(id)

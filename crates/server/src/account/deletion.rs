@@ -144,6 +144,8 @@ pub async fn request(
     super::confirm_password(&state, &signed_in, &client, &req.current_password).await?;
     let id = signed_in.account_id;
     let mut tx = state.begin_write().await?;
+    // A patient's request arriving meanwhile waits, then finds the deletion pending.
+    tx.lock_key(&crate::inbox::patients::intake_key(id)).await?;
     if !blockers(&mut tx, id).await?.is_empty() {
         return Err(AppError::Code(ErrorCode::DeletionBlocked));
     }

@@ -117,7 +117,12 @@ pub struct Args(Vec<Value>);
 
 impl Args {
     pub fn push(&mut self, v: impl Bind) {
-        self.0.push(v.value());
+        self.0.push(match v.value() {
+            // PostgreSQL's text cannot hold U+0000 (it refuses the whole statement); no
+            // text of ours needs it, so both stores drop it alike.
+            Value::Text(Some(t)) if t.contains('\0') => Value::Text(Some(t.replace('\0', ""))),
+            v => v,
+        });
     }
 
     pub fn values(&self) -> &[Value] {

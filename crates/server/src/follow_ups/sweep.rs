@@ -31,6 +31,15 @@ pub async fn sweep(state: &AppState) -> AppResult<u64> {
         }
         let now = state.clock.unix();
         let mut tx = state.begin_write().await?;
+        // Each patient's lock before any visit's row, in one order whatever the batch:
+        // two sweeps, or a sweep and a doctor's tap, then never wait on each other in a
+        // circle (PostgreSQL).
+        let patients: std::collections::BTreeSet<(i64, i64)> =
+            due.iter().map(|(_, _, d, p, _)| (*d, *p)).collect();
+        for (doctor_id, patient_id) in patients {
+            tx.lock_key(&super::visits_key(doctor_id, patient_id))
+                .await?;
+        }
         for (id, plan_id, doctor_id, patient_id, due_on) in &due {
             // Missed from the start of the 7th day after the due date, China time, however
             // late the sweep comes by.

@@ -60,6 +60,8 @@ pub async fn remind(
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
     let (plan_id, patient_id) = owner(&mut tx, me.account_id, id).await?;
+    tx.lock_key(&super::visits_key(me.account_id, patient_id))
+        .await?;
     let changed = crate::db::query(&format!(
         "UPDATE follow_ups SET state = 'reminded', reminded_at = ?,
            reminder_count = reminder_count + 1
@@ -120,6 +122,8 @@ async fn finish(
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
     let (plan_id, patient_id) = owner(&mut tx, doctor_id, id).await?;
+    tx.lock_key(&super::visits_key(doctor_id, patient_id))
+        .await?;
     let changed = crate::db::query(&format!(
         "UPDATE follow_ups SET state = ?, finished_at = ?, outcome_note = ?
          WHERE id = ? AND doctor_id = ? AND state IN {OPEN}"

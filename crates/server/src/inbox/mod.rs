@@ -246,8 +246,14 @@ pub async fn load_for_verified_doctor(state: &AppState, doctor_id: i64, id: i64)
     Ok(row)
 }
 
-/// Re-reads a consultation inside a transaction (to act on its current state).
+/// Re-reads a consultation inside a transaction, to act on its current state, and holds
+/// it until the transaction ends (PostgreSQL locks the row): a step and the deadline
+/// sweep, or two steps, never both act on what they read.
 pub async fn load_in(tx: &mut Conn, id: i64) -> AppResult<Row> {
+    use crate::db::Statements;
+    crate::db::OnStore(&mut *tx)
+        .lock("consultations", id)
+        .await?;
     crate::db::query_as("SELECT * FROM consultations WHERE id = ?")
         .bind(id)
         .fetch_optional(&mut *tx)

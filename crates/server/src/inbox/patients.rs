@@ -86,6 +86,12 @@ where
 
 /// Signs a patient in with an SMS code (purpose `patient_login`); the first sign-in of a
 /// phone creates the patient and needs name, sex and birth date.
+/// What new requests to a doctor and the doctor's own deletion request hold until they
+/// commit (PostgreSQL; SQLite's writer holds everything already).
+pub(crate) fn intake_key(doctor_id: i64) -> String {
+    format!("intake {doctor_id}")
+}
+
 #[utoipa::path(post, path = "/patient/auth/login", tag = "patient",
     request_body = PatientLogin,
     responses(
@@ -289,6 +295,9 @@ async fn create(
     let settings = ensure_available(&state, request.doctor_id).await?;
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
+    // Requests to this doctor take turns: the day's limit counts each once, and a
+    // deletion the doctor asks for meanwhile either comes first (refused here) or waits.
+    tx.lock_key(&intake_key(request.doctor_id)).await?;
     // Today in China, as the doctor counts it.
     let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
     let midnight = state

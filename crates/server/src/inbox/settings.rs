@@ -107,6 +107,13 @@ async fn replies(state: &AppState, doctor_id: i64) -> AppResult<Vec<QuickReply>>
         .collect())
 }
 
+/// What every change to a doctor's quick replies holds until it commits: the cap and the
+/// renumbering then never see another change half done (PostgreSQL; SQLite's writer holds
+/// everything already).
+fn replies_key(doctor_id: i64) -> String {
+    format!("quick replies {doctor_id}")
+}
+
 /// Puts `moved` at `position` (clamped) and numbers the doctor's replies 0, 1, 2, ….
 async fn renumber(
     tx: &mut crate::db::Conn,
@@ -159,9 +166,10 @@ pub async fn create_reply(
     AppJson(input): AppJson<QuickReplyInput>,
 ) -> AppResult<(StatusCode, Json<Vec<QuickReply>>)> {
     AppError::check(input.validate())?;
-    // BEGIN IMMEDIATE: the count and the insert hold the write lock together, so
-    // concurrent adds cannot pass the cap.
+    // The count and the insert hold the doctor's replies together, so concurrent adds
+    // cannot pass the cap.
     let mut tx = state.begin_write().await?;
+    tx.lock_key(&replies_key(me.account_id)).await?;
     let count: i64 =
         crate::db::query_scalar("SELECT COUNT(*) FROM quick_replies WHERE doctor_id = ?")
             .bind(me.account_id)
@@ -206,6 +214,7 @@ pub async fn update_reply(
 ) -> AppResult<Json<Vec<QuickReply>>> {
     AppError::check(input.validate())?;
     let mut tx = state.begin_write().await?;
+    tx.lock_key(&replies_key(me.account_id)).await?;
     let updated = crate::db::query(
         "UPDATE quick_replies SET title = ?, text = ? WHERE id = ? AND doctor_id = ?",
     )
@@ -232,6 +241,7 @@ pub async fn delete_reply(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<QuickReply>>> {
     let mut tx = state.begin_write().await?;
+    tx.lock_key(&replies_key(me.account_id)).await?;
     let deleted = crate::db::query("DELETE FROM quick_replies WHERE id = ? AND doctor_id = ?")
         .bind(id)
         .bind(me.account_id)

@@ -203,6 +203,13 @@ async fn stored_status(tx: &mut Conn, account_id: i64) -> AppResult<Verification
 }
 
 /// The doctor's current documents.
+/// What a doctor's uploads, deletions and submission for review hold until they commit:
+/// two uploads of one kind, or an upload during the submission, never both act on the
+/// documents they read (PostgreSQL; SQLite's writer holds everything already).
+pub(super) fn verification_key(account_id: i64) -> String {
+    format!("verification {account_id}")
+}
+
 #[utoipa::path(get, path = "/me/documents", tag = "onboarding",
     responses((status = 200, body = Vec<Document>), (status = 401, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, me: Doctor) -> AppResult<Json<Vec<Document>>> {
@@ -292,6 +299,7 @@ pub async fn upload(
     // at once queue, and each replaces the one before it (never two current documents of
     // a kind, nor a replaced one left behind).
     let mut tx = state.begin_write().await?;
+    tx.lock_key(&verification_key(me.account_id)).await?;
     // A submission may have gone to the reviewers since the check above, or a review
     // decided: only the status read under the lock counts from here on.
     let status = stored_status(&mut tx, me.account_id).await?;
@@ -412,6 +420,7 @@ pub async fn delete(
     // The write lock before reading the document and the status: a submission or an
     // upload committing in between must not see the document vanish under it.
     let mut tx = state.begin_write().await?;
+    tx.lock_key(&verification_key(me.account_id)).await?;
     let mut mine = current_in(&mut *tx, me.account_id).await?;
     mine.extend(renewals_in(&mut *tx, me.account_id).await?);
     let doc = mine

@@ -408,6 +408,8 @@ pub async fn submit(
     // status is checked once more under the lock and set in the same statement: of
     // submissions sent at once, one goes to the reviewers and the rest find it pending.
     let mut tx = state.begin_write().await?;
+    tx.lock_key(&documents::verification_key(me.account_id))
+        .await?;
     let docs = documents::current_in(&mut *tx, me.account_id).await?;
     let has_profile: Option<i64> =
         crate::db::query_scalar("SELECT 1 FROM doctor_profiles WHERE account_id = ?")

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::db::Conn;
+use crate::db::{Conn, Statements};
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -236,6 +236,10 @@ pub async fn edit(
     let now = state.clock.unix();
     let mut tx = state.begin_write().await?;
     ensure_mine(&mut *tx, me.account_id, id).await?;
+    // Two edits at once: the second reads the first's version, then answers 409.
+    crate::db::OnStore(&mut tx)
+        .lock("patient_notes", note_id)
+        .await?;
     let current: i64 = crate::db::query_scalar(
         "SELECT version FROM patient_notes WHERE id = ? AND doctor_id = ? AND patient_id = ?",
     )

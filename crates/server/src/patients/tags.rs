@@ -74,6 +74,14 @@ fn name_taken(e: sqlx::Error) -> AppError {
     }
 }
 
+/// What every change to a doctor's tags (or to which patients have them) holds until it
+/// commits: the cap, the counts and the replace-all of a patient's tags then see no
+/// change half done by another request or instance (PostgreSQL; SQLite's writer holds
+/// everything already).
+fn tags_key(doctor_id: i64) -> String {
+    format!("tags {doctor_id}")
+}
+
 #[utoipa::path(get, path = "/tags", tag = "patients",
     responses(
         (status = 200, description = "In name order", body = Vec<Tag>),
@@ -110,7 +118,7 @@ pub async fn create(
     let mut tx = state.begin_write().await?;
     // The count and the insert are one statement, with the doctor's tags held: concurrent
     // adds cannot pass the cap.
-    tx.lock_key(&format!("tags {}", me.account_id)).await?;
+    tx.lock_key(&tags_key(me.account_id)).await?;
     let id: i64 = crate::db::query_scalar(
         "INSERT INTO tags (doctor_id, name, color, created_at)
          SELECT ?1, ?2, ?3, ?4 WHERE (SELECT COUNT(*) FROM tags WHERE doctor_id = ?1) < ?5
@@ -161,6 +169,7 @@ pub async fn update(
     AppJson(input): AppJson<TagInput>,
 ) -> AppResult<Json<Tag>> {
     let mut tx = state.begin_write().await?;
+    tx.lock_key(&tags_key(me.account_id)).await?;
     let before = load_one(&mut tx, me.account_id, id).await?;
     AppError::check(input.validate())?;
     let name = input.name.trim();
@@ -206,6 +215,7 @@ pub async fn delete(
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
     let mut tx = state.begin_write().await?;
+    tx.lock_key(&tags_key(me.account_id)).await?;
     let tag = load_one(&mut tx, me.account_id, id).await?;
     let patient_ids: Vec<i64> =
         crate::db::query_scalar("DELETE FROM patient_tags WHERE tag_id = ? RETURNING patient_id")
@@ -272,6 +282,7 @@ pub async fn set_patient_tags(
 ) -> AppResult<Json<Vec<TagChip>>> {
     let tag_ids: BTreeSet<i64> = input.tag_ids.into_iter().collect();
     let mut tx = state.begin_write().await?;
+    tx.lock_key(&tags_key(me.account_id)).await?;
     ensure_mine(&mut *tx, me.account_id, id).await?;
     if count_mine(&mut tx, me.account_id, &tag_ids, MY_TAGS).await? != tag_ids.len() {
         return Err(AppError::Code(ErrorCode::NotFound));
@@ -327,9 +338,10 @@ pub async fn bulk_add(
     AppJson(input): AppJson<BulkTag>,
 ) -> AppResult<Json<BulkTagged>> {
     let now = state.clock.unix();
-    // IMMEDIATE: concurrent requests queue for the write lock, so each patient is counted
-    // as added by exactly one of them.
+    // Concurrent requests queue for the doctor's tags, so each patient is counted as added
+    // by exactly one of them.
     let mut tx = state.begin_write().await?;
+    tx.lock_key(&tags_key(me.account_id)).await?;
     let tag = load_one(&mut tx, me.account_id, id).await?;
     AppError::check(input.validate())?;
     let patient_ids: BTreeSet<i64> = input.patient_ids.into_iter().collect();

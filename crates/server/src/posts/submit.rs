@@ -30,7 +30,7 @@ fn optional_body(body: &Bytes) -> AppResult<SubmitRequest> {
     }
     let mut value: serde_json::Value =
         serde_json::from_slice(body).map_err(|_| AppError::Code(ErrorCode::MalformedBody))?;
-    crate::extractor::whole_floats_as_integers(&mut value);
+    crate::extractor::normalize_json(&mut value);
     // `null` is the optional body left out.
     if value.is_null() {
         return Ok(SubmitRequest::default());
