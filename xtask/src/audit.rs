@@ -30,9 +30,10 @@ const SUITES: &[(&str, Runs)] = &[
 ];
 
 /// Server suites that run a second time on PostgreSQL: who may touch what, what holds
-/// under concurrent requests, and what an upload is. (`conformance` checks the OpenAPI
-/// document, the same from both stores; `faults` breaks SQLite's own file.)
-const ON_POSTGRES_TOO: &[&str] = &["authz", "races", "uploads"];
+/// under concurrent requests, what an upload is, whether every answer is the documented
+/// one, and a kill under traffic (`faults` runs only its restart part there: the others
+/// break SQLite's own file). The browser suites run on both.
+const ON_POSTGRES_TOO: &[&str] = &["authz", "races", "uploads", "conformance", "faults"];
 
 fn names() -> String {
     SUITES
@@ -175,6 +176,16 @@ fn run_selected(selected: &[&str]) -> (Tally, Vec<Figures>) {
             let mut args = vec!["test", "-p", "doctor-desk", "--test", "audit", "--"];
             args.extend(filters.iter().map(String::as_str));
             args.extend(["--nocapture", "--include-ignored"]);
+            let (t, l) = steps::tests_with_figures(&c, &args, &env);
+            tally.add(t);
+            lines.extend(l);
+            // Again with the server on PostgreSQL.
+            let (postgres, _cluster) = postgres::for_suites();
+            let mut env = env.clone();
+            env.extend([
+                (postgres::URL_VAR, postgres.as_str()),
+                postgres::ON_POSTGRES,
+            ]);
             let (t, l) = steps::tests_with_figures(&c, &args, &env);
             tally.add(t);
             lines.extend(l);

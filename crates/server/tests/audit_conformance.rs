@@ -14,6 +14,8 @@
 //! rule (a phone's shape, a text's length); for uploads also 415, because a file's type is
 //! read from its bytes, which no schema describes. 400, 413 and 5xx still fail it.
 
+mod common;
+
 use std::{
     process::{Command, Output, Stdio},
     sync::Arc,
@@ -62,6 +64,9 @@ async fn schemathesis_finds_nothing_undocumented() {
     let mut config = Config::new(dir.path().join("data"));
     config.dev = true;
     config.demo_data = true;
+    if common::postgres::asked() {
+        config.database_url = Some(common::postgres::fresh_database("conformance").await);
+    }
     let server = doctor_desk_server::spawn(config, "127.0.0.1:0", Arc::new(SystemClock))
         .await
         .expect("server starts");

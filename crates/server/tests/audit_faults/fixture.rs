@@ -25,9 +25,9 @@ pub struct Patient {
     pub doctor: usize,
 }
 
-/// Creates the reviewer on the (stopped) server's data dir; their one-time password.
-pub fn reviewer(data_dir: &std::path::Path, phone: &str) -> String {
-    let out = server::admin(data_dir, &["create-reviewer", "--phone", phone]);
+/// Creates the reviewer on the (stopped) server's data; their one-time password.
+pub fn reviewer(data_dir: &std::path::Path, database: &str, phone: &str) -> String {
+    let out = server::admin(data_dir, database, &["create-reviewer", "--phone", phone]);
     out.split("One-time password: ")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())

@@ -10,7 +10,6 @@ use std::time::Duration;
 use doctor_desk_server::simulate::{new_client_id, MESSAGES};
 use rand::Rng;
 use serde_json::json;
-use sqlx::{Connection, SqliteConnection};
 use tokio::{sync::watch, time::Instant};
 
 use crate::{
@@ -123,8 +122,9 @@ pub async fn run(report: &Report) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
-    let password = fixture::reviewer(&data, "13700000099");
-    let mut server = Server::start(&data, &free_addr()).await;
+    let database = crate::server::database(&data).await;
+    let password = fixture::reviewer(&data, &database, "13700000099");
+    let mut server = Server::start(&data, &database, &free_addr()).await;
     let setup = Instant::now();
     let reviewer = Http::new(&server.url);
     let login = json!({"phone": "13700000099", "password": password, "remember": true});
@@ -190,10 +190,7 @@ pub async fn run(report: &Report) {
     let traffic = started.elapsed();
 
     // Each stream must reach the last event of its doctor.
-    let url = format!("sqlite://{}?mode=ro", data.join("doctor-desk.db").display());
-    let mut db = SqliteConnection::connect(&url)
-        .await
-        .expect("read the database");
+    let db = crate::server::open(&database).await;
     // Every target first, so the streams' 30 s of giving up run side by side.
     let mut handles = Vec::new();
     for ((tx, handle), d) in streams.into_iter().zip(&doctors) {
@@ -201,7 +198,7 @@ pub async fn run(report: &Report) {
             "SELECT MAX(id) FROM inbox_events WHERE doctor_id = ?",
         )
         .bind(d.id)
-        .fetch_one(&mut db)
+        .fetch_one(&db)
         .await
         .unwrap();
         tx.send_replace(Some(last.unwrap_or(0)));
@@ -225,7 +222,7 @@ pub async fn run(report: &Report) {
             }
         }
     }
-    db.close().await.ok();
+    db.close().await;
     let stopped = server.stop(Duration::from_secs(15)).await;
     report.check(
         "restart: the server stops gracefully on SIGTERM after the run",
@@ -242,7 +239,7 @@ pub async fn run(report: &Report) {
     );
     crate::verdict::check(
         report,
-        &data,
+        &database,
         &doctors,
         &patients,
         &outcome,

@@ -15,7 +15,32 @@ pub struct Server {
     pub addr: String,
     pub url: String,
     data_dir: PathBuf,
+    database: String,
     log: PathBuf,
+}
+
+/// The database a part's server runs on: a PostgreSQL database of its own when the suite
+/// runs on PostgreSQL (`DOCTOR_DESK_TEST_STORE`), else the SQLite file in `data_dir`.
+pub async fn database(data_dir: &Path) -> String {
+    if crate::common::postgres::asked() {
+        crate::common::postgres::fresh_database("faults").await
+    } else {
+        format!("sqlite://{}", data_dir.join("doctor-desk.db").display())
+    }
+}
+
+/// A pool on `database`, to read what the server stored.
+pub async fn open(database: &str) -> doctor_desk_server::db::Pool {
+    use doctor_desk_server::db::Pool;
+    if database.starts_with("postgres") {
+        Pool::Postgres(sqlx::PgPool::connect(database).await.expect("the database"))
+    } else {
+        Pool::Sqlite(
+            sqlx::SqlitePool::connect(database)
+                .await
+                .expect("the database"),
+        )
+    }
 }
 
 /// A port that was free a moment ago.
@@ -24,11 +49,12 @@ pub fn free_addr() -> String {
     listener.local_addr().unwrap().to_string()
 }
 
-/// Runs an `admin` task of the binary on `data_dir`; its standard output.
-pub fn admin(data_dir: &Path, args: &[&str]) -> String {
+/// Runs an `admin` task of the binary on `data_dir` and `database`; its standard output.
+pub fn admin(data_dir: &Path, database: &str, args: &[&str]) -> String {
     let out = Command::new(BINARY)
         .arg("--data-dir")
         .arg(data_dir)
+        .args(["--database-url", database])
         .arg("admin")
         .args(args)
         .env("RUST_LOG", "warn")
@@ -44,12 +70,13 @@ pub fn admin(data_dir: &Path, args: &[&str]) -> String {
 
 impl Server {
     /// Starts the binary in dev mode and waits (30 s at most) until it answers.
-    pub async fn start(data_dir: &Path, addr: &str) -> Server {
+    pub async fn start(data_dir: &Path, database: &str, addr: &str) -> Server {
         let mut server = Server {
             child: None,
             addr: addr.to_owned(),
             url: format!("http://{addr}"),
             data_dir: data_dir.to_owned(),
+            database: database.to_owned(),
             log: data_dir.with_extension("log"),
         };
         server.launch().await;
@@ -65,6 +92,7 @@ impl Server {
         let child = Command::new(BINARY)
             .args(["--dev", "--addr", &self.addr, "--data-dir"])
             .arg(&self.data_dir)
+            .args(["--database-url", &self.database])
             .arg("serve")
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
