@@ -519,7 +519,7 @@ cases!(agreements_flow);
 cases!(declining_signs_out, phone);
 cases!(reviewer_publishes_an_agreement, desktop);
 cases!(inbox_flow, phone);
-cases!(inbox_scrolls_ten_thousand, phone);
+cases!(inbox_scrolls_ten_thousand);
 cases!(parts_load_on_demand, phone);
 cases!(patients_flow);
 cases!(patients_scroll_ten_thousand);

@@ -1,5 +1,6 @@
 //! Two instances behind one address (issue 18): the doctor's page keeps its event stream
-//! on one instance while a patient writes through the other; the instance holding the
+//! on one instance while a patient writes through the other; a photo one instance put in
+//! the shared bucket shows on the page, whichever instance serves it; the instance holding the
 //! stream goes away as in a crash; the page reconnects through the proxy to the other
 //! and misses nothing; and a deadline that passes is swept once, though both instances
 //! run the sweep.
@@ -68,6 +69,43 @@ pub async fn two_instances_flow(h: &Harness) {
         .await
         .expect("sent");
     wait_shown_once(h, "经另一台服务器发来").await;
+
+    h.step("a photo stored through one instance shows through either, from the bucket");
+    let photo = through_other.send(id, "", true).await.expect("sent");
+    let file_id = photo.image_file_id.expect("a photo message");
+    h.wait_until(
+        "the photo in the thread",
+        "return [...document.querySelectorAll(\"[data-testid='message'] img\")]
+            .some(i => i.complete && i.naturalWidth > 0)",
+    )
+    .await;
+    assert!(
+        two.s3.object(&file_id).await.is_some(),
+        "the photo is in the bucket"
+    );
+    let session = h
+        .client
+        .get_named_cookie(doctor_desk_api::SESSION_COOKIE)
+        .await
+        .map(|c| format!("{}={}", c.name(), c.value()))
+        .expect("the doctor's session cookie");
+    for instance in instances {
+        let local = instance.state.config.data_dir.join("files");
+        assert!(
+            std::fs::read_dir(&local).map_or(true, |mut d| d.next().is_none()),
+            "nothing kept in {}",
+            local.display()
+        );
+        // Each instance serves it from the bucket to the doctor, whichever stored it.
+        let served = reqwest::Client::new()
+            .get(format!("{}/api/v1/files/{file_id}", instance.url()))
+            .header("cookie", &session)
+            .send()
+            .await
+            .expect("the instance answers");
+        assert_eq!(served.status(), 200, "the photo from {}", instance.url());
+        assert!(!served.bytes().await.expect("the photo").is_empty());
+    }
 
     h.step("the instance holding the stream goes away; a message is sent meanwhile");
     let relays = [&two.to_first, &two.to_second];

@@ -1,6 +1,5 @@
 //! The production shape on this machine (issue 18): two server instances on one PostgreSQL
-//! database and one file store (a folder both use here; the S3 store has its own suite),
-//! behind one address, nginx (apt, as `cargo xtask test` installs it) balancing round
+//! database and one S3 bucket (moto's server, [`super::s3`]), behind one address, nginx (apt, as `cargo xtask test` installs it) balancing round
 //! robin. Each instance is reached through a relay of its own, which a test cuts to take
 //! the instance away as a crash would: every open connection dropped at once.
 
@@ -13,7 +12,7 @@ use std::{
 
 use doctor_desk_server::Running;
 
-use super::Network;
+use super::{s3::S3Server, Network};
 
 pub struct Instances {
     /// The second instance (the first is `Harness::server`).
@@ -24,6 +23,8 @@ pub struct Instances {
     /// Where the browser connects.
     pub proxy: SocketAddr,
     pub nginx: Nginx,
+    /// The object store both instances keep their files in.
+    pub s3: S3Server,
 }
 
 /// nginx, stopped on drop.
@@ -36,37 +37,8 @@ impl Drop for Nginx {
     }
 }
 
-/// A new empty database on the PostgreSQL server the suite was given
-/// (`DOCTOR_DESK_TEST_POSTGRES`, set by `cargo xtask test`); its URL.
-pub fn fresh_database() -> String {
-    let server = std::env::var("DOCTOR_DESK_TEST_POSTGRES").expect(
-        "DOCTOR_DESK_TEST_POSTGRES is not set: run through `cargo xtask test e2e`, which \
-         starts a throwaway PostgreSQL, or set it to postgres://user@host:port/postgres",
-    );
-    let name = format!(
-        "e2e_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
-    let out = Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &server, "-c"])
-        .arg(format!("CREATE DATABASE {name}"))
-        .output()
-        .expect("psql runs (apt postgresql)");
-    assert!(
-        out.status.success(),
-        "CREATE DATABASE: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let (base, _) = server.rsplit_once('/').expect("a URL with a database name");
-    format!("{base}/{name}")
-}
-
 impl Instances {
-    pub async fn start(first: SocketAddr, second: Running, dir: &Path) -> Instances {
+    pub async fn start(first: SocketAddr, second: Running, s3: S3Server, dir: &Path) -> Instances {
         let to_first = Network::to(first).await;
         let to_second = Network::to(second.addr).await;
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -112,6 +84,7 @@ impl Instances {
             to_second,
             proxy: SocketAddr::from(([127, 0, 0, 1], port)),
             nginx: Nginx(nginx),
+            s3,
         }
     }
 }

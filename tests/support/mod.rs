@@ -1,7 +1,7 @@
-//! End-to-end harness: the real server (in-process, fresh SQLite, the release `dist/`), a
-//! private WebDriver and a browser of either engine: headless Chromium (Android WeChat's
-//! engine) or WebKitGTK's MiniBrowser under a private Xvfb (the engine of iOS Safari and
-//! iOS WeChat). Everything is torn down even when the test body panics: the session is
+//! End-to-end harness: the real server (in-process, on a fresh SQLite file or PostgreSQL
+//! database ([`postgres`]), serving the release `dist/`), a private WebDriver and a
+//! browser of either engine: headless Chromium (Android WeChat's engine) or WebKitGTK's
+//! MiniBrowser under a private Xvfb (the engine of iOS Safari and iOS WeChat). Everything is torn down even when the test body panics: the session is
 //! closed, then the driver killed, then Xvfb.
 
 #![allow(dead_code)]
@@ -9,6 +9,11 @@
 pub mod device;
 pub mod instances;
 mod network;
+// The API suites' own, so both make their databases alike.
+#[path = "../../crates/server/tests/common/postgres.rs"]
+pub mod postgres;
+#[path = "../../crates/server/tests/common/s3.rs"]
+pub mod s3;
 pub use network::Network;
 
 use std::{
@@ -206,11 +211,23 @@ where
     );
     let data = tempfile::tempdir().expect("temp dir");
     let profile = tempfile::tempdir().expect("temp dir");
-    let config = Config {
+    let database_url = match two || postgres::asked() {
+        true => Some(postgres::fresh_database("e2e").await),
+        false => None,
+    };
+    let mut config = Config {
         dev: true,
         dist_dir: Some(dist),
-        database_url: two.then(instances::fresh_database),
+        database_url,
         ..Config::new(data.path())
+    };
+    // Two instances share one object store, as in production.
+    let bucket = if two {
+        let s3 = s3::S3Server::start().await;
+        s3.configure(&mut config, s3::BUCKET);
+        Some(s3)
+    } else {
+        None
     };
     let clock = ShiftedClock::default();
     let server = doctor_desk_server::spawn(config.clone(), "127.0.0.1:0", Arc::new(clock.clone()))
@@ -222,7 +239,8 @@ where
             .expect("the second instance starts");
         let dir = data.path().join("proxy");
         std::fs::create_dir_all(&dir).expect("proxy dir");
-        Some(instances::Instances::start(server.addr, second, &dir).await)
+        let bucket = bucket.expect("started with the second instance");
+        Some(instances::Instances::start(server.addr, second, bucket, &dir).await)
     } else {
         None
     };
@@ -287,6 +305,9 @@ where
         };
     if outcome.is_err() {
         let _ = tokio::time::timeout(WAIT, harness.screenshot("failure")).await;
+        if let Ok(state) = tokio::time::timeout(WAIT, harness.page_state()).await {
+            eprintln!("[{}] the page when it failed: {state}", harness.name);
+        }
     }
     let Harness {
         client,
@@ -640,6 +661,27 @@ impl Harness {
             .execute(script, vec![])
             .await
             .expect("script runs")
+    }
+
+    /// What a person would see of the page's state when a step fails (CI keeps no
+    /// screenshot): its address, every alert, status and toast, and every field's value.
+    pub async fn page_state(&self) -> Value {
+        let script = r#"
+            const text = e => e.innerText.trim().slice(0, 200);
+            return {
+                url: location.pathname + location.search,
+                said: [...document.querySelectorAll('[role=alert], [role=status], [aria-live]')]
+                    .map(text).filter(t => t),
+                fields: Object.fromEntries([...document.querySelectorAll(
+                    'input[data-testid], textarea[data-testid], select[data-testid]')]
+                    .map(e => [e.dataset.testid, e.value.slice(0, 80)])),
+                focused: document.activeElement && document.activeElement.outerHTML.slice(0, 120),
+            };
+        "#;
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| Value::String(format!("unreadable: {e}")))
     }
 
     /// Saves a screenshot under `target/e2e-screenshots/` for people to look at.

@@ -17,8 +17,15 @@ pub const SUITES: &[&str] = &[
 /// API suites that run once: `postgres_schema` compares SQLite's schema with PostgreSQL's;
 /// `session_cache` tests the cache of signed-in checks, which only SQLite's commit hooks
 /// keep (on PostgreSQL every check reads the database); `instances` runs two instances on
-/// PostgreSQL whatever the pass.
-const RUN_ONCE: &[&str] = &["postgres_schema", "session_cache", "instances"];
+/// PostgreSQL whatever the pass, and so does `deploy_instances` (the deployment as
+/// written); `deploy_proxy` is about nginx, not the store.
+const RUN_ONCE: &[&str] = &[
+    "postgres_schema",
+    "session_cache",
+    "instances",
+    "deploy_proxy",
+    "deploy_instances",
+];
 
 #[derive(Default, Clone, Copy)]
 pub struct Tally {
@@ -224,16 +231,30 @@ fn run_suite(suite: &str) -> Tally {
                 return Tally::one(false);
             }
             let dist = dist.display().to_string();
-            // Two instances behind nginx on one PostgreSQL (the `two_instances_flow` case).
+            // Two instances behind nginx on one PostgreSQL and one S3 bucket (the
+            // `two_instances_flow` case).
             if let Err(e) = tools::ensure_test_servers() {
                 eprintln!("xtask: {e}");
             }
+            let moto = tools::ensure_moto()
+                .inspect_err(|e| eprintln!("xtask: {e}"))
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
             let (postgres, _cluster) = postgres::for_suites();
-            tests(
-                &c,
-                &["test", "-p", "doctor-desk", "--test", "e2e"],
-                &[("DOCTOR_DESK_DIST", &dist), (postgres::URL_VAR, &postgres)],
-            )
+            let env = [
+                ("DOCTOR_DESK_DIST", dist.as_str()),
+                (postgres::URL_VAR, &postgres),
+                ("MOTO_SERVER", &moto),
+            ];
+            let args = ["test", "-p", "doctor-desk", "--test", "e2e"];
+            let mut tally = tests(&c, &args, &env);
+            // Every flow again with its server on PostgreSQL (the two-instance flow is
+            // always there).
+            let mut env = env.to_vec();
+            env.push(postgres::ON_POSTGRES);
+            let again = [&args[..], &["--", "--skip", "two_instances_flow"]].concat();
+            tally.add(tests(&c, &again, &env));
+            tally
         }
         "audit" => audit::suite(),
         _ => unreachable!("suite names are checked"),

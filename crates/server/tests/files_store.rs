@@ -6,7 +6,6 @@
 mod common;
 
 use std::{
-    process::{Child, Command, Stdio},
     sync::{
         atomic::{AtomicBool, Ordering},
         Arc,
@@ -16,94 +15,18 @@ use std::{
 
 use axum::http::{header, StatusCode};
 use chrono::Duration as Days;
-use common::{open_service, upload, TestApp, JPEG};
-use futures_util::future::Either;
-use object_store::{
-    aws::{AmazonS3, AmazonS3Builder},
-    ObjectStoreExt,
+use common::{
+    open_service,
+    s3::{S3Server, BUCKET, PREFIX},
+    upload, TestApp, JPEG,
 };
+use futures_util::future::Either;
+use object_store::ObjectStoreExt;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const BUCKET: &str = "doctor-desk-files";
-const PREFIX: &str = "hospital-a/uploads";
-
-/// A moto S3 server of this test's own, stopped on drop (also when the test fails).
-struct S3Server {
-    child: Child,
-    url: String,
-}
-
 impl S3Server {
-    async fn start() -> S3Server {
-        let port = common::free_port();
-        // Where `cargo xtask test` installed it; otherwise from PATH.
-        let program = std::env::var("MOTO_SERVER")
-            .ok()
-            .filter(|p| !p.is_empty())
-            .unwrap_or_else(|| "moto_server".into());
-        let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot start {program} ({e}): `cargo xtask test` installs it, or \
-                     `pip install 'moto[server]'`"
-                )
-            });
-        let server = S3Server {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(r) = client.get(&server.url).send().await {
-                if r.status().is_success() {
-                    break;
-                }
-            }
-            assert!(
-                Instant::now() < deadline,
-                "moto_server did not start in 60 s"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let made = client
-            .put(format!("{}/{BUCKET}", server.url))
-            .send()
-            .await
-            .unwrap();
-        assert!(made.status().is_success(), "bucket: {}", made.status());
-        server
-    }
-
-    /// A client of the bucket of its own (not the server's store).
-    fn bucket(&self) -> AmazonS3 {
-        AmazonS3Builder::new()
-            .with_endpoint(&self.url)
-            .with_bucket_name(BUCKET)
-            .with_access_key_id("doctor-desk")
-            .with_secret_access_key("doctor-desk-secret")
-            .with_region("cn-north-1")
-            .with_allow_http(true)
-            .build()
-            .unwrap()
-    }
-
-    /// The object's bytes as S3 itself serves them; `None` if there is no such object.
-    async fn object(&self, id: &str) -> Option<Vec<u8>> {
-        let key = object_store::path::Path::from(format!("{PREFIX}/{id}"));
-        match self.bucket().get(&key).await {
-            Ok(found) => Some(found.bytes().await.unwrap().to_vec()),
-            Err(object_store::Error::NotFound { .. }) => None,
-            Err(e) => panic!("S3 answered {e} for {id}"),
-        }
-    }
-
     async fn put(&self, id: &str, bytes: &'static [u8]) {
         let key = object_store::path::Path::from(format!("{PREFIX}/{id}"));
         self.bucket().put(&key, bytes.into()).await.unwrap();
@@ -116,28 +39,6 @@ impl S3Server {
 
     async fn app(&self) -> TestApp {
         TestApp::with_config(|c| self.configure(c, BUCKET)).await
-    }
-
-    fn configure(&self, c: &mut doctor_desk_server::Config, bucket: &str) {
-        c.files = Some(format!("s3://{bucket}/{PREFIX}"));
-        c.files_options = doctor_desk_server::config::StoreSettings(
-            [
-                ("aws_endpoint", self.url.as_str()),
-                ("aws_access_key_id", "doctor-desk"),
-                ("aws_secret_access_key", "doctor-desk-secret"),
-                ("aws_region", "cn-north-1"),
-                ("aws_allow_http", "true"),
-            ]
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .to_vec(),
-        );
-    }
-}
-
-impl Drop for S3Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -518,23 +518,12 @@ mod spa {
         );
     }
 
-    /// Where each part's pack is.
-    fn parts_manifest() -> serde_json::Value {
-        let parts = doctor_desk_api::preload::parts::ALL.map(|part| {
-            (
-                part.to_owned(),
-                format!("/wasm-0123456789abcdef/part_{part}.bin").into(),
-            )
-        });
-        serde_json::Value::Object(parts.into_iter().collect())
-    }
-
     async fn app_with_dist() -> (TestApp, tempfile::TempDir) {
         let dist = tempfile::tempdir().unwrap();
         std::fs::write(dist.path().join("index.html"), INDEX).unwrap();
         std::fs::write(
             dist.path().join("lazy-parts.json"),
-            parts_manifest().to_string(),
+            common::parts_manifest().to_string(),
         )
         .unwrap();
         let wasm = dist.path().join("wasm-0123456789abcdef");
@@ -592,7 +581,7 @@ mod spa {
             std::fs::write(dist.path().join("lazy-parts.json"), manifest.to_string()).unwrap();
             doctor_desk_server::spa::Spa::load(dist.path()).map(|_| ())
         };
-        let mut manifest = parts_manifest();
+        let mut manifest = common::parts_manifest();
         assert!(spa(&manifest).is_ok());
         manifest
             .as_object_mut()

@@ -3,11 +3,13 @@
 
 #![allow(dead_code)]
 
+pub mod deploy;
 pub mod http;
 mod inbox;
 pub mod patients;
 pub mod postgres;
 pub mod posts;
+pub mod s3;
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -714,4 +716,15 @@ pub fn files_on_disk(app: &TestApp) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A build's `lazy-parts.json`: where each lazy part's pack is (a stand-in build's).
+pub fn parts_manifest() -> Value {
+    let parts = doctor_desk_api::preload::parts::ALL.map(|part| {
+        (
+            part.to_owned(),
+            format!("/wasm-0123456789abcdef/part_{part}.bin").into(),
+        )
+    });
+    Value::Object(parts.into_iter().collect())
 }

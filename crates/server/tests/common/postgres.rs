@@ -1,7 +1,8 @@
 //! PostgreSQL for the suites: `cargo xtask test` starts a throwaway cluster and names it
 //! in `DOCTOR_DESK_TEST_POSTGRES` (or set it yourself to an existing server, as a role that
-//! may create databases). With `DOCTOR_DESK_TEST_STORE=postgres` every [`super::TestApp`]
-//! runs on a database of its own there instead of an SQLite file.
+//! may create databases). With `DOCTOR_DESK_TEST_STORE=postgres` every API test's app (and
+//! every e2e flow's server, whose harness includes this file) runs on a database of its own
+//! there instead of an SQLite file.
 
 use std::{
     process::Command,
@@ -21,7 +22,7 @@ pub fn asked() -> bool {
 pub fn server() -> String {
     std::env::var(SERVER).unwrap_or_else(|_| {
         panic!(
-            "{SERVER} is not set: run the suites through `cargo xtask test api`, which starts \
+            "{SERVER} is not set: run the suites through `cargo xtask test`, which starts \
              a throwaway PostgreSQL, or set it to postgres://user@host:port/postgres"
         )
     })
