@@ -227,6 +227,14 @@ pub fn FormField(
     }
 }
 
+/// Empties a field once what it held was saved, unless the person typed on while it was on
+/// its way: then what they typed stays.
+pub fn clear_if_sent(field: RwSignal<String>, sent: &str) {
+    if field.with_untracked(|now| now == sent) {
+        field.set(String::new());
+    }
+}
+
 /// Text shown above a form's submit button for errors that belong to no field.
 #[component]
 pub fn FormError(errors: FormErrors) -> impl IntoView {

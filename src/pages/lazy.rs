@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
 macro_rules! lazy_pages {
-    ($( $(#[$doc:meta])* $route:ident => $view:ident($page:path); )*) => {$(
+    ($( $(#[$doc:meta])* $route:ident => $view:ident($page:path $(, by $($param:literal)+)?); )*) => {$(
         $(#[$doc])*
         pub struct $route;
 
@@ -23,13 +23,14 @@ macro_rules! lazy_pages {
 
         #[cfg_attr(feature = "split", leptos::lazy)]
         async fn $view() -> AnyView {
-            $page().into_any()
+            rebuilt_with_params(&[$($($param),+)?], $page).into_any()
         }
     )*};
 }
 
 // Each view function's name is its part's name in `doctor_desk_api::preload::parts`, which
-// the server uses to preload the part with the page (and checks against the build).
+// the server uses to preload the part with the page (and checks against the build). `by`
+// names the route's own parameters: the page is made anew when one of them changes.
 lazy_pages! {
     /// `/login`'s form (the page's heading is in the main module): the doctor app's first
     /// load does not carry the sign-in forms (the form field and the SMS code among
@@ -43,11 +44,11 @@ lazy_pages! {
     /// `/appeal`: recovering an account whose phone is lost (signed out).
     AppealRoute => appeal_view(crate::pages::account::AppealPage);
     /// `/inbox/:id`: one consultation (the thread, the composer, ending with advice).
-    ConsultationThreadRoute => consultation_thread_view(crate::pages::inbox::ConsultationThreadPage);
+    ConsultationThreadRoute => consultation_thread_view(crate::pages::inbox::ConsultationThreadPage, by "id");
     /// `/agreements`: the versions to accept.
     AgreementsRoute => agreements_view(crate::pages::agreements::AgreementsPage);
     /// `/agreements/:kind/:version`: one agreement to read.
-    AgreementReadRoute => agreement_read_view(crate::pages::agreements::AgreementReadPage);
+    AgreementReadRoute => agreement_read_view(crate::pages::agreements::AgreementReadPage, by "kind" "version");
     /// `/me`: who is signed in, the way to everything about the account.
     MeRoute => me_view(crate::pages::account::MePage);
     /// `/me/security`: password, phone number, the devices signed in.
@@ -69,25 +70,48 @@ lazy_pages! {
     /// `/review/agreements`: publishing agreement versions.
     ReviewAgreementsRoute => review_agreements_view(crate::pages::agreements::ReviewAgreementsPage);
     /// `/review/:id`: one submission to decide.
-    ReviewSubmissionRoute => review_submission_view(crate::pages::review::ReviewSubmissionPage);
+    ReviewSubmissionRoute => review_submission_view(crate::pages::review::ReviewSubmissionPage, by "id");
     /// `/patients`: my patients, their tags.
     PatientsRoute => patients_view(crate::pages::patients::PatientsPage);
     /// `/patients/:id`: one patient's file (tags, notes, history).
-    PatientRoute => patient_view(crate::pages::patients::PatientPage);
+    PatientRoute => patient_view(crate::pages::patients::PatientPage, by "id");
     /// `/follow-ups`: the visits due today, overdue, upcoming and done.
     FollowUpsRoute => follow_ups_view(crate::pages::follow_ups::FollowUpsPage);
     /// `/posts`: my posts by status.
     PostsRoute => posts_view(crate::pages::posts::PostsPage);
     /// `/posts/new`, `/posts/:id/edit`: the editor.
-    PostEditorRoute => post_editor_view(crate::pages::posts::PostEditorPage);
+    PostEditorRoute => post_editor_view(crate::pages::posts::PostEditorPage, by "id");
     /// `/review/posts`: the posts waiting for review.
     ReviewPostsRoute => review_posts_view(crate::pages::review::ReviewPostsPage);
     /// `/review/posts/:id`: one post revision to decide.
-    ReviewPostRoute => review_post_view(crate::pages::review::ReviewPostPage);
+    ReviewPostRoute => review_post_view(crate::pages::review::ReviewPostPage, by "id");
     /// `/review/appeals`: account appeals by status.
     ReviewAppealsRoute => review_appeals_view(crate::pages::review::ReviewAppealsPage);
     /// `/review/appeals/:id`: one appeal beside the account it would move, to decide.
-    ReviewAppealRoute => review_appeal_view(crate::pages::review::ReviewAppealPage);
+    ReviewAppealRoute => review_appeal_view(crate::pages::review::ReviewAppealPage, by "id");
+}
+
+/// The page, made anew when its address's parameters change. The router keeps a route's
+/// view when only they do (another row of the list beside a consultation or a patient's
+/// file), and each page reads its id once: without this, the file of the patient first
+/// opened stayed on screen under the next one's address.
+fn rebuilt_with_params<V: IntoView + 'static>(
+    names: &'static [&'static str],
+    page: fn() -> V,
+) -> AnyView {
+    if names.is_empty() {
+        return page().into_any();
+    }
+    let params = leptos_router::hooks::use_params_map();
+    // Its own parameters only: the map also holds the parents' (and changes with them).
+    let key =
+        Memo::new(move |_| params.with(|p| names.iter().map(|n| p.get(n)).collect::<Vec<_>>()));
+    (move || {
+        // Read, not only tracked: a memo nobody reads never runs, so never changes.
+        key.with(|_| ());
+        untrack(page)
+    })
+    .into_any()
 }
 
 /// A lazy page outside the router's own place for it (my patients beside a patient's

@@ -87,13 +87,13 @@ pub async fn inbox_flow(h: &Harness) {
     let patient = PatientClient::new(&h.server.url(), &patient_phone, "张三").expect("client");
     patient.sign_in().await.expect("patient signs in");
     // Fixture: a four-year-old (type 1 diabetes), so the guardian reminder must show.
-    doctor_desk_server::db::query(
-        "UPDATE patients SET birth_date = date('now', '-4 years') WHERE phone = ?",
-    )
-    .bind(&patient_phone)
-    .execute(&h.server.state.db)
-    .await
-    .expect("birth date");
+    let four_years_ago = chrono::Utc::now().date_naive() - chrono::Months::new(48);
+    doctor_desk_server::db::query("UPDATE patients SET birth_date = ? WHERE phone = ?")
+        .bind(four_years_ago.format("%Y-%m-%d").to_string())
+        .bind(&patient_phone)
+        .execute(&h.server.state.db)
+        .await
+        .expect("birth date");
     let id = patient.ask(doctor_id).await.expect("consultation");
     h.wait_contains("consultation-row", "张*").await;
     h.wait_text("nav-inbox-badge", "1").await;
@@ -231,6 +231,23 @@ pub async fn inbox_flow(h: &Harness) {
     // Ending with advice.
     h.click("open-end-form").await;
     h.fill("assessment", "血糖控制尚可").await;
+    // The patient writes while the doctor writes the advice: the form stays as it is.
+    patient
+        .send(id, "还需要复查吗", false)
+        .await
+        .expect("patient writes");
+    h.wait_until(
+        "the patient's question arrives",
+        "return [...document.querySelectorAll(\"[data-testid='message']\")].some(m => m.innerText.includes('还需要复查吗'))",
+    )
+    .await;
+    assert_eq!(
+        h.js("return [document.querySelector('details.end-form').open,
+                      document.querySelector(\"[data-testid='assessment']\").value]")
+            .await,
+        serde_json::json!([true, "血糖控制尚可"]),
+        "what the doctor wrote in the end form"
+    );
     h.fill("advice", "继续原方案，注意饮食").await;
     h.click("end-consultation").await;
     h.wait_text("consultation-status", "已结束").await;
@@ -271,14 +288,15 @@ pub async fn inbox_flow(h: &Harness) {
 
 /// Fixture: `rows` closed consultations of the doctor, one new patient each (so each is
 /// the doctor's patient), written by SQL: number n (0-based, complaint "第 n+1 位：…",
-/// phone `{prefix}` + n in 7 digits) a minute older than number n - 1.
+/// phone `{prefix}` + n in 7 digits) a minute older than number n - 1. (SQL both stores
+/// read alike.)
 pub async fn seed_closed_consultations(h: &Harness, doctor_id: i64, rows: i64, prefix: &str) {
     let db = &h.server.state.db;
     let now = chrono::Utc::now().timestamp();
     doctor_desk_server::db::query(
         "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?1)
          INSERT INTO patients (phone, name, sex, birth_date, created_at)
-         SELECT ?3 || printf('%07d', n), '患者' || n, 'female', '1970-01-01', ?2 FROM seq",
+         SELECT ?3 || substr(CAST(10000000 + n AS TEXT), 2), '患者' || n, 'female', '1970-01-01', ?2 FROM seq",
     )
     .bind(rows)
     .bind(now)
@@ -294,7 +312,7 @@ pub async fn seed_closed_consultations(h: &Harness, doctor_id: i64, rows: i64, p
          SELECT ?2, p.id, 'closed', '第 ' || (n + 1) || ' 位：血压复查', '医院', '高血压',
                 '2026-09-01', 0, ?3 - n * 60, ?3 - n * 60, NULL, 'advice', 0, ?3 - n * 60,
                 ?3 - n * 60
-         FROM seq JOIN patients p ON p.phone = ?4 || printf('%07d', n)",
+         FROM seq JOIN patients p ON p.phone = ?4 || substr(CAST(10000000 + n AS TEXT), 2)",
     )
     .bind(rows)
     .bind(doctor_id)
@@ -380,4 +398,17 @@ pub async fn inbox_scrolls_ten_thousand(h: &Harness) {
          return first && first.getAttribute('aria-posinset') === '1'",
     )
     .await;
+
+    // Side by side, one consultation after another: each row opens its own.
+    if h.viewport == Viewport::Desktop {
+        for place in 1..=3 {
+            super::patients::open_row(
+                h,
+                &format!("[data-testid='consultation-row'][aria-posinset='{place}']"),
+            )
+            .await;
+            h.wait_contains("consultation-request", &format!("第 {place} 位"))
+                .await;
+        }
+    }
 }

@@ -326,4 +326,33 @@ pub async fn patients_scroll_ten_thousand(h: &Harness) {
     assert!(last > 100, "five scrolls reach row {last}");
     check_tap_targets(h).await;
     h.screenshot("ten-thousand").await;
+
+    // Side by side, one file after another: each row opens its own patient's file.
+    if h.viewport == Viewport::Desktop {
+        h.js("window.scrollTo(0, 0); return true").await;
+        for place in 1..=3 {
+            let row = format!("[data-testid='patient-row'][aria-posinset='{place}'] a");
+            open_row(h, &row).await;
+            h.wait_path(&format!("/patients/{}", first_id + place - 1))
+                .await;
+            h.wait_text("patient-name", &format!("患者{}", place - 1))
+                .await;
+        }
+    }
+}
+
+/// Taps the list row `css` picks once it is there (the list stays beside the detail).
+pub async fn open_row(h: &Harness, css: &str) {
+    h.wait_until(
+        &format!("{css} in the list"),
+        &format!("return !!document.querySelector({css:?})"),
+    )
+    .await;
+    h.client
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .expect("the row")
+        .click()
+        .await
+        .expect("tap the row");
 }

@@ -8,7 +8,7 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     api,
     components::{
-        form_field::{Control, FormError, FormErrors, FormField},
+        form_field::{clear_if_sent, Control, FormError, FormErrors, FormField},
         toast::use_toasts,
     },
     i18n::{tr, use_texts, Texts},
@@ -59,8 +59,8 @@ pub fn Templates() -> impl IntoView {
                 Ok(saved) => {
                     toasts.info(t().template_saved());
                     templates.update(|list| list.push(saved));
-                    name.set(String::new());
-                    message.set(String::new());
+                    clear_if_sent(name, &req.name);
+                    clear_if_sent(message, &req.message);
                 }
                 Err(e) => errors.show(e),
             }

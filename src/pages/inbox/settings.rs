@@ -15,6 +15,24 @@ use crate::{
 /// the quick replies.
 #[component]
 pub fn ConsultationSettingsPage() -> impl IntoView {
+    // The form shows once the saved settings are in: an answer arriving after the doctor
+    // started typing would otherwise overwrite what was typed.
+    let settings = LocalResource::new(api::consultation_settings);
+    view! {
+        <section class="page">
+            <h1>{tr(|t| t.settings_title())}</h1>
+            {move || match settings.get() {
+                None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
+                Some(Ok(s)) => view! { <SettingsForm saved=s /> }.into_any(),
+            }}
+            <QuickReplies />
+        </section>
+    }
+}
+
+#[component]
+fn SettingsForm(saved: ConsultationSettings) -> impl IntoView {
     let t = use_texts();
     let toasts = use_toasts();
     let errors = FormErrors::new();
@@ -30,11 +48,7 @@ pub fn ConsultationSettingsPage() -> impl IntoView {
         greeting.set(s.greeting);
         follow_ups.set(s.follow_up_questions.to_string());
     };
-    spawn_local(async move {
-        if let Ok(s) = api::consultation_settings().await {
-            show(s);
-        }
-    });
+    show(saved);
     let save = Action::new_local(move |s: &ConsultationSettings| {
         let s = s.clone();
         async move { api::save_consultation_settings(&s).await }
@@ -71,56 +85,52 @@ pub fn ConsultationSettingsPage() -> impl IntoView {
     };
 
     view! {
-        <section class="page">
-            <h1>{tr(|t| t.settings_title())}</h1>
-            <form class="card" novalidate=true on:submit=on_submit>
-                <label class="checkbox">
-                    <input
-                        type="checkbox"
-                        data-testid="service-enabled"
-                        prop:checked=move || enabled.get()
-                        on:change=move |ev| enabled.set(event_target_checked(&ev))
-                    />
-                    <span>{tr(|t| t.service_enabled())}</span>
-                </label>
-                <FormField
-                    name="price_fen"
-                    label=tr(|t| t.price_yuan())
-                    value=price
-                    errors
-                    inputmode="decimal"
+        <form class="card" novalidate=true on:submit=on_submit>
+            <label class="checkbox">
+                <input
+                    type="checkbox"
+                    data-testid="service-enabled"
+                    prop:checked=move || enabled.get()
+                    on:change=move |ev| enabled.set(event_target_checked(&ev))
                 />
-                <FormField
-                    name="daily_limit"
-                    label=tr(|t| t.daily_limit())
-                    value=limit
-                    errors
-                    inputmode="numeric"
-                />
-                <FormField
-                    name="greeting"
-                    label=tr(|t| t.greeting_message())
-                    value=greeting
-                    errors
-                    control=Control::TextArea
-                />
-                <FormField
-                    name="follow_up_questions"
-                    label=tr(|t| t.follow_up_questions())
-                    value=follow_ups
-                    errors
-                    inputmode="numeric"
-                />
-                <FormError errors />
-                <SubmitButton
-                    pending=Signal::derive(move || save.pending().get())
-                    label=|t| t.save()
-                    pending_label=|t| t.saving()
-                    testid="save-settings"
-                />
-            </form>
-            <QuickReplies />
-        </section>
+                <span>{tr(|t| t.service_enabled())}</span>
+            </label>
+            <FormField
+                name="price_fen"
+                label=tr(|t| t.price_yuan())
+                value=price
+                errors
+                inputmode="decimal"
+            />
+            <FormField
+                name="daily_limit"
+                label=tr(|t| t.daily_limit())
+                value=limit
+                errors
+                inputmode="numeric"
+            />
+            <FormField
+                name="greeting"
+                label=tr(|t| t.greeting_message())
+                value=greeting
+                errors
+                control=Control::TextArea
+            />
+            <FormField
+                name="follow_up_questions"
+                label=tr(|t| t.follow_up_questions())
+                value=follow_ups
+                errors
+                inputmode="numeric"
+            />
+            <FormError errors />
+            <SubmitButton
+                pending=Signal::derive(move || save.pending().get())
+                label=|t| t.save()
+                pending_label=|t| t.saving()
+                testid="save-settings"
+            />
+        </form>
     }
 }
 
@@ -135,11 +145,22 @@ fn QuickReplies() -> impl IntoView {
     let title = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<i64>);
+    let pending = RwSignal::new(false);
+    // Each change answers with the whole list: the first load, if it comes later, is older.
+    let changed = StoredValue::new(false);
     let apply = move |result: api::ApiResult<Vec<QuickReply>>| match result {
-        Ok(replies) => list.set(replies),
+        Ok(replies) => {
+            changed.set_value(true);
+            list.set(replies);
+        }
         Err(e) => toasts.error(e.message),
     };
-    spawn_local(async move { apply(api::quick_replies().await) });
+    spawn_local(async move {
+        let replies = api::quick_replies().await;
+        if !changed.try_get_value().unwrap_or(true) {
+            apply(replies);
+        }
+    });
     let reset = move || {
         editing.set(None);
         title.set(String::new());
@@ -157,6 +178,7 @@ fn QuickReplies() -> impl IntoView {
             return;
         }
         let id = editing.get_untracked();
+        pending.set(true);
         spawn_local(async move {
             let saved = match id {
                 Some(id) => api::update_quick_reply(id, &input).await,
@@ -164,11 +186,18 @@ fn QuickReplies() -> impl IntoView {
             };
             match saved {
                 Ok(replies) => {
-                    list.set(replies);
-                    reset();
+                    apply(Ok(replies));
+                    // Unless the doctor went on to another one while this was on its way.
+                    let same = editing.get_untracked() == id
+                        && title.with_untracked(|v| *v == input.title)
+                        && text.with_untracked(|v| *v == input.text);
+                    if same {
+                        reset();
+                    }
                 }
                 Err(e) => errors.show(e),
             }
+            pending.try_set(false);
         });
     };
     let move_to = move |r: &QuickReply, position: i64| {
@@ -261,7 +290,12 @@ fn QuickReplies() -> impl IntoView {
                     control=Control::TextArea
                 />
                 <div class="row-actions">
-                    <button type="submit" class="button" data-testid="add-quick-reply">
+                    <button
+                        type="submit"
+                        class="button"
+                        data-testid="add-quick-reply"
+                        disabled=move || pending.get()
+                    >
                         {move || if editing.get().is_some() { t().save() } else { t().add_reply() }}
                     </button>
                     <Show when=move || editing.get().is_some()>

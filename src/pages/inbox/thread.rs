@@ -1,17 +1,19 @@
-use doctor_desk_api::inbox::{
-    AcceptRequest, Advice, Consultation, ConsultationStatus, Decline, DeclineReason, Message,
-    SendMessage, Sender,
-};
+use doctor_desk_api::inbox::{Consultation, ConsultationStatus, Message, SendMessage, Sender};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_params_map};
+
+mod actions;
+mod end_form;
+
+use actions::NewActions;
+use end_form::EndForm;
 
 use super::{patient_line, status_label, use_now};
 use crate::{
     api,
     components::{
-        form_field::{Control, FormError, FormErrors, FormField},
+        form_field::{Control, FormErrors, FormField},
         photo_viewer::{provide_viewer, EvidenceList, ImageViewer, Zoomable},
-        toast::use_toasts,
     },
     format::{local_day, local_time, time_left, urgency},
     i18n::{tr, use_texts, Texts},
@@ -173,8 +175,9 @@ pub fn ConsultationThreadPage() -> impl IntoView {
         Effect::watch(move || e.resync.get(), move |_, _, _| reload(), false);
     }
 
-    // Re-render the parts only when what they depend on changes (a reload of the same
-    // consultation must not reset the composer and its messages in flight).
+    // Re-render the parts only when what they depend on changes: a reload of the same
+    // consultation, or a patient's message while the doctor writes the advice, must not
+    // reset the composer, the end form or the messages in flight.
     let shape = Memo::new(move |_| {
         let answering = messages.with(|m| {
             m.iter()
@@ -182,7 +185,7 @@ pub fn ConsultationThreadPage() -> impl IntoView {
                 .find(|m| m.sender != Sender::System)
                 .is_some_and(|m| m.sender == Sender::Patient)
         });
-        consultation.with(|c| c.as_ref().map(|c| (c.status, c.follow_ups_left, answering)))
+        consultation.with(|c| c.as_ref().map(|c| (c.status, can_write(c, answering))))
     });
     view! {
         <ImageViewer />
@@ -191,14 +194,14 @@ pub fn ConsultationThreadPage() -> impl IntoView {
             {move || {
                 shape
                     .get()
-                    .map(|(status, _, answering)| {
+                    .map(|(status, can_write)| {
                         let c = consultation.get_untracked().expect("loaded");
                         view! {
                             <Request c=c.clone() />
                             {(status == ConsultationStatus::New)
                                 .then(|| view! { <NewActions id consultation /> })}
                             <Thread messages />
-                            <Composer id c answering messages consultation outgoing photos />
+                            <Composer id c can_write messages consultation outgoing photos />
                         }
                     })
             }} <p class="muted" hidden=move || shape.with(|s| s.is_some())>
@@ -284,172 +287,6 @@ fn Request(c: Consultation) -> impl IntoView {
     }
 }
 
-/// Accept (with the follow-up confirmation), ask for more, or decline with a reason.
-#[component]
-fn NewActions(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl IntoView {
-    let toasts = use_toasts();
-    let confirmed = RwSignal::new(false);
-    let errors = FormErrors::new();
-    let accept = Action::new_local(move |req: &AcceptRequest| {
-        let req = req.clone();
-        async move { api::accept_consultation(id, &req).await }
-    });
-    let question = RwSignal::new(String::new());
-    let ask = Action::new_local(move |text: &String| {
-        let req = SendMessage {
-            client_id: new_client_id(),
-            text: Some(text.clone()),
-            image_file_id: None,
-        };
-        async move { api::ask_patient(id, &req).await }
-    });
-    let reason = RwSignal::new("first_visit".to_owned());
-    let reason_text = RwSignal::new(String::new());
-    let decline = Action::new_local(move |req: &Decline| {
-        let req = req.clone();
-        async move { api::decline_consultation(id, &req).await }
-    });
-    Effect::new(move || {
-        for result in [accept.value().get(), decline.value().get()]
-            .into_iter()
-            .flatten()
-        {
-            match result {
-                Ok(c) => consultation.set(Some(c)),
-                Err(e) => errors.show(e),
-            }
-        }
-    });
-    Effect::new(move || match ask.value().get() {
-        Some(Ok(_)) => question.set(String::new()),
-        Some(Err(e)) => toasts.error(e.message),
-        None => {}
-    });
-    let reasons = vec![
-        (
-            "first_visit",
-            Signal::derive(tr(|t| t.reason_first_visit())),
-        ),
-        (
-            "out_of_scope",
-            Signal::derive(tr(|t| t.reason_out_of_scope())),
-        ),
-        (
-            "needs_offline_visit",
-            Signal::derive(tr(|t| t.reason_needs_offline())),
-        ),
-        ("other", Signal::derive(tr(|t| t.reason_other_text()))),
-    ];
-    view! {
-        <section class="card actions">
-            <form
-                novalidate=true
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    accept
-                        .dispatch(AcceptRequest {
-                            follow_up_confirmed: confirmed.get_untracked(),
-                        });
-                }
-            >
-                <label class="checkbox">
-                    <input
-                        type="checkbox"
-                        data-testid="confirm-follow-up"
-                        prop:checked=move || confirmed.get()
-                        on:change=move |ev| {
-                            confirmed.set(event_target_checked(&ev));
-                            errors.clear_field("follow_up_confirmed");
-                        }
-                    />
-                    <span>{tr(|t| t.confirm_follow_up())}</span>
-                </label>
-                <p class="field-error" data-testid="follow_up_confirmed-error">
-                    {move || errors.field("follow_up_confirmed").get()}
-                </p>
-                <FormError errors />
-                <button
-                    type="submit"
-                    class="button button-primary"
-                    data-testid="accept-consultation"
-                    disabled=move || accept.pending().get()
-                >
-                    {tr(|t| t.accept())}
-                </button>
-            </form>
-            <details>
-                <summary>{tr(|t| t.ask_more())}</summary>
-                <form
-                    novalidate=true
-                    on:submit=move |ev| {
-                        ev.prevent_default();
-                        let text = question.get_untracked();
-                        if !text.trim().is_empty() {
-                            ask.dispatch(text);
-                        }
-                    }
-                >
-                    <FormField
-                        name="question"
-                        label=tr(|t| t.ask_placeholder())
-                        value=question
-                        errors
-                        control=Control::TextArea
-                    />
-                    <button type="submit" class="button" disabled=move || ask.pending().get()>
-                        {tr(|t| t.send_question())}
-                    </button>
-                </form>
-            </details>
-            <details>
-                <summary data-testid="open-decline">{tr(|t| t.decline_consultation())}</summary>
-                <form
-                    novalidate=true
-                    on:submit=move |ev| {
-                        ev.prevent_default();
-                        let reason = match reason.get_untracked().as_str() {
-                            "out_of_scope" => DeclineReason::OutOfScope,
-                            "needs_offline_visit" => DeclineReason::NeedsOfflineVisit,
-                            "other" => DeclineReason::Other,
-                            _ => DeclineReason::FirstVisit,
-                        };
-                        let req = Decline {
-                            reason,
-                            text: reason_text.get_untracked(),
-                        };
-                        if errors.check(req.validate()) {
-                            decline.dispatch(req);
-                        }
-                    }
-                >
-                    <FormField
-                        name="reason"
-                        label=tr(|t| t.decline_reason())
-                        value=reason
-                        errors
-                        control=Control::Select(reasons)
-                    />
-                    <FormField
-                        name="text"
-                        label=tr(|t| t.decline_text())
-                        value=reason_text
-                        errors
-                        control=Control::TextArea
-                    />
-                    <button
-                        type="submit"
-                        class="button button-danger"
-                        data-testid="decline-consultation"
-                        disabled=move || decline.pending().get()
-                    >
-                        {tr(|t| t.confirm_decline())}
-                    </button>
-                </form>
-            </details>
-        </section>
-    }
-}
-
 #[component]
 fn Thread(messages: RwSignal<Vec<Message>>) -> impl IntoView {
     let t = use_texts();
@@ -498,23 +335,28 @@ fn Thread(messages: RwSignal<Vec<Message>>) -> impl IntoView {
     }
 }
 
+/// Whether the doctor can write: while it is ongoing, and after advice to answer the
+/// patient's follow-up question (the last word is the patient's).
+fn can_write(c: &Consultation, answering: bool) -> bool {
+    c.status == ConsultationStatus::Ongoing
+        || (c.status == ConsultationStatus::Closed
+            && c.close_reason == Some(doctor_desk_api::inbox::CloseReason::Advice)
+            && answering)
+}
+
 /// Reply box with quick replies, sending state per message and a draft that survives a
 /// reload; or the end-of-consultation form; or the read-only note.
 #[component]
 fn Composer(
     id: i64,
     c: Consultation,
-    answering: bool,
+    can_write: bool,
     messages: RwSignal<Vec<Message>>,
     consultation: RwSignal<Option<Consultation>>,
     outgoing: RwSignal<Vec<Outgoing>>,
     photos: Photos,
 ) -> impl IntoView {
     let ended = c.status == ConsultationStatus::Closed;
-    let can_write = c.status == ConsultationStatus::Ongoing
-        || (ended
-            && c.close_reason == Some(doctor_desk_api::inbox::CloseReason::Advice)
-            && answering);
     if !can_write {
         return (c.status == ConsultationStatus::Closed)
             .then(|| {
@@ -703,7 +545,7 @@ fn Composer(
                                     type="button"
                                     class="chip"
                                     data-testid="quick-reply"
-                                    on:click=move |_| draft.set(text.clone())
+                                    on:click=move |_| draft.update(|d| add_reply(d, &text))
                                 >
                                     {r.title}
                                 </button>
@@ -753,6 +595,14 @@ fn Composer(
     .into_any()
 }
 
+/// A quick reply goes after what is already typed (on a line of its own), never over it.
+fn add_reply(draft: &mut String, reply: &str) {
+    if !draft.is_empty() && !draft.ends_with(char::is_whitespace) {
+        draft.push('\n');
+    }
+    draft.push_str(reply);
+}
+
 /// Phone keyboards cover the bottom of the layout viewport without resizing it (iOS,
 /// WeChat): follow the visual viewport and lift the composer by the covered height.
 fn keep_above_keyboard() {
@@ -790,94 +640,6 @@ fn keep_above_keyboard() {
             let _ = style.remove_property("--keyboard");
         }
     });
-}
-
-#[component]
-fn EndForm(id: i64, consultation: RwSignal<Option<Consultation>>) -> impl IntoView {
-    let errors = FormErrors::new();
-    let assessment = RwSignal::new(String::new());
-    let advice = RwSignal::new(String::new());
-    let offline = RwSignal::new(false);
-    let department = RwSignal::new(String::new());
-    let follow_up = RwSignal::new(String::new());
-    let close = Action::new_local(move |req: &Advice| {
-        let req = req.clone();
-        async move { api::close_consultation(id, &req).await }
-    });
-    Effect::new(move || match close.value().get() {
-        Some(Ok(c)) => consultation.set(Some(c)),
-        Some(Err(e)) => errors.show(e),
-        None => {}
-    });
-    view! {
-        <details class="card end-form">
-            <summary data-testid="open-end-form">{tr(|t| t.end_consultation())}</summary>
-            <form
-                novalidate=true
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    let req = Advice {
-                        assessment: assessment.get_untracked(),
-                        advice: advice.get_untracked(),
-                        offline_visit: offline.get_untracked(),
-                        department: department.get_untracked(),
-                        follow_up: follow_up.get_untracked(),
-                    };
-                    if errors.check(req.validate()) {
-                        close.dispatch(req);
-                    }
-                }
-            >
-                <FormField
-                    name="assessment"
-                    label=tr(|t| t.assessment())
-                    value=assessment
-                    errors
-                    control=Control::TextArea
-                />
-                <FormField
-                    name="advice"
-                    label=tr(|t| t.advice())
-                    value=advice
-                    errors
-                    control=Control::TextArea
-                />
-                <label class="checkbox">
-                    <input
-                        type="checkbox"
-                        data-testid="offline_visit"
-                        prop:checked=move || offline.get()
-                        on:change=move |ev| offline.set(event_target_checked(&ev))
-                    />
-                    <span>{tr(|t| t.offline_visit())}</span>
-                </label>
-                <Show when=move || offline.get()>
-                    <FormField
-                        name="department"
-                        label=tr(|t| t.visit_department())
-                        value=department
-                        errors
-                    />
-                </Show>
-                <FormField
-                    name="follow_up"
-                    label=tr(|t| t.follow_up_advice())
-                    value=follow_up
-                    errors
-                    control=Control::TextArea
-                />
-                <FormError errors />
-                <button
-                    type="submit"
-                    class="button button-primary"
-                    data-testid="end-consultation"
-                    disabled=move || close.pending().get()
-                >
-                    {tr(|t| t.end_submit())}
-                </button>
-            </form>
-        </details>
-    }
 }
 
 /// Uploads a compressed photo (progress in percent as it goes); its file id, or `None`.

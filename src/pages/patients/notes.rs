@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api,
-    components::form_field::{Control, FormError, FormErrors, FormField},
+    components::form_field::{clear_if_sent, Control, FormError, FormErrors, FormField},
     format::local_datetime,
     i18n::{tr, use_texts},
 };
@@ -70,7 +70,7 @@ pub fn Notes(patient_id: i64, changed: RwSignal<u32>) -> impl IntoView {
             match api::patients::add_note(patient_id, &input).await {
                 Ok(note) => {
                     notes.update(|n| n.get_or_insert_with(Vec::new).insert(0, note));
-                    draft.set(String::new());
+                    clear_if_sent(draft, &input.text);
                     changed.update(|c| *c += 1);
                 }
                 Err(e) => errors.show(e),

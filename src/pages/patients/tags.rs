@@ -11,7 +11,7 @@ use super::{color_label, TagBadge};
 use crate::{
     api::{self, ApiResult},
     components::{
-        form_field::{Control, FormError, FormErrors, FormField},
+        form_field::{clear_if_sent, Control, FormError, FormErrors, FormField},
         toast::use_toasts,
     },
     i18n::{tr, use_texts},
@@ -84,8 +84,9 @@ fn create_tag(
     errors: FormErrors,
     done: impl Fn(Tag) + 'static,
 ) {
+    let typed = name.get_untracked();
     let input = TagInput {
-        name: name.get_untracked().trim().to_owned(),
+        name: typed.trim().to_owned(),
         color: color.get_untracked(),
     };
     if !errors.check(input.validate()) {
@@ -94,7 +95,7 @@ fn create_tag(
     spawn_local(async move {
         match api::patients::create_tag(&input).await {
             Ok(tag) => {
-                name.set(String::new());
+                clear_if_sent(name, &typed);
                 done(tag);
             }
             Err(e) => errors.show(e),
@@ -117,14 +118,14 @@ pub fn TagManager(
     };
     view! {
         <ul class="tag-list" data-testid="tag-list">
-            {move || {
-                tags.get()
-                    .and_then(Result::ok)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|tag| view! { <TagItem tag on_change /> })
-                    .collect_view()
-            }}
+            // Keyed: a change to one tag leaves the others' open edits and reminders alone.
+            <For
+                each=move || tags.get().and_then(Result::ok).unwrap_or_default()
+                key=|t| (t.id, t.name.clone(), t.color.as_str(), t.patient_count)
+                let:tag
+            >
+                <TagItem tag on_change />
+            </For>
         </ul>
         <form class="tag-new" novalidate=true on:submit=on_submit>
             <TagFields scope="new".into() name color errors />
@@ -297,13 +298,16 @@ pub fn TagPicker(patient_id: i64, current: RwSignal<Vec<TagChip>>) -> impl IntoV
                     .collect_view()
             }}
         </div>
-        <form class="tag-new" novalidate=true on:submit=on_submit>
-            <TagFields scope="picker".into() name color errors />
-            <FormError errors />
-            <button type="submit" class="button" data-testid="picker-add-tag">
-                {tr(|t| t.add_tag())}
-            </button>
-        </form>
+        // Once the tags above it are in: arriving late, they pushed it from under a finger.
+        <Show when=move || tags.with(Option::is_some)>
+            <form class="tag-new" novalidate=true on:submit=on_submit>
+                <TagFields scope="picker".into() name color errors />
+                <FormError errors />
+                <button type="submit" class="button" data-testid="picker-add-tag">
+                    {tr(|t| t.add_tag())}
+                </button>
+            </form>
+        </Show>
     }
 }
 
@@ -333,7 +337,7 @@ fn TagReminderForm(id: i64, name: String, count: u32) -> impl IntoView {
             match api::follow_ups::remind_tag(id, &request).await {
                 Ok(sent) => {
                     toasts.info(t().reminders_sent(sent.sent));
-                    message.set(String::new());
+                    clear_if_sent(message, &request.message);
                     open.set(false);
                 }
                 Err(e) => errors.show(e),
