@@ -328,7 +328,7 @@ fn SignedInShell() -> impl IntoView {
                     </p>
                 </Show>
                 <Show when=offline>
-                    <p class="notice notice-warn" role="status" data-testid="live-offline">
+                    <p class="notice notice-warn live-offline" role="status" data-testid="live-offline">
                         {tr(|t| t.live_offline())}
                     </p>
                 </Show>

@@ -151,14 +151,26 @@ pub fn FollowUpsPage() -> impl IntoView {
         )
     };
     let select = move |l: FollowUpList| go(&format!("/follow-ups?list={}", l.as_str()), true);
+    // What the page shows changes only with this, not with each reload after an action:
+    // the rows (and a note being typed in one of them) stay in place.
+    let shape = Memo::new(move |_| {
+        page.with(|p| match p {
+            None => Shown::Loading,
+            Some(Err(e)) => Shown::Failed(e.message.clone()),
+            Some(Ok(p)) if p.items.is_empty() => Shown::Empty,
+            Some(Ok(_)) => Shown::Rows,
+        })
+    });
     view! {
         <section class="page follow-ups">
             <h1>{tr(|t| t.follow_ups_title())}</h1>
             <FollowUpTabs list=list.into() counts on_select=select />
-            {move || match page.get() {
-                None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
-                Some(Err(e)) => view! { <p role="alert">{e.message}</p> }.into_any(),
-                Some(Ok(p)) if p.items.is_empty() => {
+            {move || match shape.get() {
+                Shown::Loading => {
+                    view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any()
+                }
+                Shown::Failed(message) => view! { <p role="alert">{message}</p> }.into_any(),
+                Shown::Empty => {
                     view! {
                         <p class="card muted" data-testid="follow-ups-empty">
                             {tr(|t| t.follow_ups_empty())}
@@ -166,7 +178,7 @@ pub fn FollowUpsPage() -> impl IntoView {
                     }
                         .into_any()
                 }
-                Some(Ok(_)) => {
+                Shown::Rows => {
                     view! {
                         <ul class="follow-up-list" data-testid="follow-up-list">
                             <For
@@ -185,6 +197,14 @@ pub fn FollowUpsPage() -> impl IntoView {
             <Templates />
         </section>
     }
+}
+
+#[derive(Clone, PartialEq)]
+enum Shown {
+    Loading,
+    Failed(String),
+    Empty,
+    Rows,
 }
 
 /// One planned visit with what can be done about it.

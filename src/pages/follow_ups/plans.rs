@@ -19,30 +19,31 @@ pub fn Plans(patient_id: i64, changed: RwSignal<u32>) -> impl IntoView {
     let t = use_texts();
     let plans = RwSignal::new(Vec::<FollowUpPlan>::new());
     let templates = RwSignal::new(Vec::<Template>::new());
-    spawn_local(async move {
-        if let Ok(p) = api::follow_ups::plans(patient_id).await {
-            plans.set(p);
-        }
-        if let Ok(list) = api::follow_ups::templates().await {
-            templates.set(list);
-        }
-    });
     // "" = one visit by hand; otherwise a template's id.
     let template = RwSignal::new(String::new());
+    // The list and the form show once both answers are in: a form that switched to the
+    // first template (how most plans start) as it arrived took away what was typed by hand.
+    let loading = RwSignal::new(2u8);
+    spawn_local(async move {
+        if let Ok(p) = api::follow_ups::plans(patient_id).await {
+            plans.try_set(p);
+        }
+        loading.try_update(|n| *n -= 1);
+    });
+    spawn_local(async move {
+        let list = api::follow_ups::templates().await.unwrap_or_default();
+        if let Some(first) = list.first() {
+            template.try_set(first.id.to_string());
+        }
+        templates.try_set(list);
+        loading.try_update(|n| *n -= 1);
+    });
     let start = RwSignal::new(today().to_string());
     let name = RwSignal::new(String::new());
     let visits = RwSignal::new(vec![VisitDraft::new(1, String::new(), String::new())]);
     let errors = FormErrors::new();
     let pending = RwSignal::new(false);
     let by_hand = move || template.with(String::is_empty);
-    // The template's first one is chosen once they arrive: that is how most plans start.
-    Effect::new(move || {
-        if let Some(first) = templates.with(|t| t.first().map(|t| t.id)) {
-            if template.get_untracked().is_empty() {
-                template.set(first.to_string());
-            }
-        }
-    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let plan = match template.get_untracked().parse::<i64>() {
@@ -104,111 +105,116 @@ pub fn Plans(patient_id: i64, changed: RwSignal<u32>) -> impl IntoView {
     view! {
         <section class="card plans" data-testid="plans" aria-labelledby="plans-title">
             <h2 id="plans-title">{tr(|t| t.plans_title())}</h2>
-            <ul class="plan-list">
-                <For each=move || plans.get() key=|p| p.id let:plan>
-                    <li class="plan" data-testid="plan">
-                        <strong>{plan.name.clone()}</strong>
-                        <ol>
-                            {plan
-                                .visits
-                                .iter()
-                                .map(|v| {
-                                    let state = v.state;
-                                    view! {
-                                        <li data-testid="plan-visit">
-                                            {v.due_on.to_string()} " "
-                                            <span class=state_badge(state)>
-                                                {move || state_label(t(), state)}
-                                            </span>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ol>
-                    </li>
-                </For>
-            </ul>
-            <form class="plan-new" novalidate=true on:submit=on_submit>
-                <div class="field" class:field-invalid=move || template_error.get().is_some()>
-                    <label for="plan-template">{tr(|t| t.plan_template())}</label>
-                    <select
-                        id="plan-template"
-                        data-testid="plan-template"
-                        on:change=move |ev| template.set(event_target_value(&ev))
-                    >
-                        {move || {
-                            templates
-                                .get()
-                                .into_iter()
-                                .map(|tpl| {
-                                    let id = tpl.id.to_string();
-                                    let chosen = id.clone();
-                                    view! {
-                                        <option
-                                            value=id
-                                            selected=move || template.with(|t| *t == chosen)
-                                        >
-                                            {tpl.name}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                        <option value="" selected=by_hand>
-                            {tr(|t| t.plan_by_hand())}
-                        </option>
-                    </select>
-                    <p class="field-error" aria-live="polite">
-                        {move || template_error.get()}
-                    </p>
-                </div>
-                <Show
-                    when=by_hand
-                    fallback=move || {
-                        view! {
-                            <FormField
-                                name="start"
-                                label=Signal::derive(tr(|t| t.plan_start()))
-                                value=start
-                                errors
-                                input_type="date"
-                            />
+            <Show
+                when=move || loading.get() == 0
+                fallback=|| view! { <p class="page-loading">{tr(|t| t.loading())}</p> }
+            >
+                <ul class="plan-list">
+                    <For each=move || plans.get() key=|p| p.id let:plan>
+                        <li class="plan" data-testid="plan">
+                            <strong>{plan.name.clone()}</strong>
+                            <ol>
+                                {plan
+                                    .visits
+                                    .iter()
+                                    .map(|v| {
+                                        let state = v.state;
+                                        view! {
+                                            <li data-testid="plan-visit">
+                                                {v.due_on.to_string()} " "
+                                                <span class=state_badge(state)>
+                                                    {move || state_label(t(), state)}
+                                                </span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ol>
+                        </li>
+                    </For>
+                </ul>
+                <form class="plan-new" novalidate=true on:submit=on_submit>
+                    <div class="field" class:field-invalid=move || template_error.get().is_some()>
+                        <label for="plan-template">{tr(|t| t.plan_template())}</label>
+                        <select
+                            id="plan-template"
+                            data-testid="plan-template"
+                            on:change=move |ev| template.set(event_target_value(&ev))
+                        >
+                            {move || {
+                                templates
+                                    .get()
+                                    .into_iter()
+                                    .map(|tpl| {
+                                        let id = tpl.id.to_string();
+                                        let chosen = id.clone();
+                                        view! {
+                                            <option
+                                                value=id
+                                                selected=move || template.with(|t| *t == chosen)
+                                            >
+                                                {tpl.name}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                            <option value="" selected=by_hand>
+                                {tr(|t| t.plan_by_hand())}
+                            </option>
+                        </select>
+                        <p class="field-error" aria-live="polite">
+                            {move || template_error.get()}
+                        </p>
+                    </div>
+                    <Show
+                        when=by_hand
+                        fallback=move || {
+                            view! {
+                                <FormField
+                                    name="start"
+                                    label=Signal::derive(tr(|t| t.plan_start()))
+                                    value=start
+                                    errors
+                                    input_type="date"
+                                />
+                            }
                         }
-                    }
-                >
-                    <FormField
-                        name="name"
-                        scope="plan"
-                        label=Signal::derive(tr(|t| t.plan_name()))
-                        value=name
-                        errors
-                        maxlength=30
-                    />
-                    <ol class="visit-drafts" data-testid="visit-drafts">
-                        <For each=move || visits.get() key=|v| v.key let:visit>
-                            <VisitFields visit visits />
-                        </For>
-                    </ol>
-                    <button
-                        type="button"
-                        class="button"
-                        data-testid="add-visit"
-                        disabled=move || visits.with(|v| v.len() >= VISITS_MAX as usize)
-                        on:click=move |_| visits.update(|v| v.push(VisitDraft::after(v)))
                     >
-                        {tr(|t| t.add_visit())}
+                        <FormField
+                            name="name"
+                            scope="plan"
+                            label=Signal::derive(tr(|t| t.plan_name()))
+                            value=name
+                            errors
+                            maxlength=30
+                        />
+                        <ol class="visit-drafts" data-testid="visit-drafts">
+                            <For each=move || visits.get() key=|v| v.key let:visit>
+                                <VisitFields visit visits />
+                            </For>
+                        </ol>
+                        <button
+                            type="button"
+                            class="button"
+                            data-testid="add-visit"
+                            disabled=move || visits.with(|v| v.len() >= VISITS_MAX as usize)
+                            on:click=move |_| visits.update(|v| v.push(VisitDraft::after(v)))
+                        >
+                            {tr(|t| t.add_visit())}
+                        </button>
+                    </Show>
+                    <FormError errors />
+                    <button
+                        type="submit"
+                        class="button button-primary"
+                        data-testid="create-plan"
+                        disabled=move || pending.get()
+                    >
+                        {tr(|t| t.create_plan())}
                     </button>
-                </Show>
-                <FormError errors />
-                <button
-                    type="submit"
-                    class="button button-primary"
-                    data-testid="create-plan"
-                    disabled=move || pending.get()
-                >
-                    {tr(|t| t.create_plan())}
-                </button>
-            </form>
+                </form>
+            </Show>
         </section>
     }
 }

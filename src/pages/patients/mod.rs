@@ -134,16 +134,25 @@ pub fn PatientsPage() -> impl IntoView {
             bulk_pending.set(false);
         });
     };
-    let tag_options = move || {
-        tags.get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|tag| {
-                view! { <option value=tag.id.to_string()>{tag.name}</option> }
-            })
-            .collect_view()
+    // The choice stays shown when the options come again (a tag added or renamed).
+    let tag_options = move |chosen: Signal<Option<i64>>| {
+        move || {
+            tags.get()
+                .and_then(Result::ok)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|tag| {
+                    let id = tag.id;
+                    view! {
+                        <option value=id.to_string() selected=move || chosen.get() == Some(id)>
+                            {tag.name}
+                        </option>
+                    }
+                })
+                .collect_view()
+        }
     };
+    let bulk_choice = Signal::derive(move || bulk_tag.with(|t| t.parse().ok()));
 
     view! {
         <section class="page patients">
@@ -174,8 +183,10 @@ pub fn PatientsPage() -> impl IntoView {
                         data-testid="patients-tag"
                         on:change=move |ev| tag.set(event_target_value(&ev).parse().ok())
                     >
-                        <option value="">{tr(|t| t.all_tags())}</option>
-                        {tag_options}
+                        <option value="" selected=move || tag.with(Option::is_none)>
+                            {tr(|t| t.all_tags())}
+                        </option>
+                        {tag_options(tag.into())}
                     </select>
                 </div>
                 <div class="field">
@@ -193,7 +204,9 @@ pub fn PatientsPage() -> impl IntoView {
                             .into_iter()
                             .map(|s| {
                                 view! {
-                                    <option value=s.as_str()>{move || sort_label(t(), s)}</option>
+                                    <option value=s.as_str() selected=move || sort.get() == s>
+                                        {move || sort_label(t(), s)}
+                                    </option>
                                 }
                             })
                             .collect_view()}
@@ -225,8 +238,10 @@ pub fn PatientsPage() -> impl IntoView {
                         data-testid="bulk-tag"
                         on:change=move |ev| bulk_tag.set(event_target_value(&ev))
                     >
-                        <option value="">{tr(|t| t.choose_tag())}</option>
-                        {tag_options}
+                        <option value="" selected=move || bulk_tag.with(String::is_empty)>
+                            {tr(|t| t.choose_tag())}
+                        </option>
+                        {tag_options(bulk_choice)}
                     </select>
                     <button
                         type="button"
