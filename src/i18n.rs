@@ -184,6 +184,7 @@ strings! {
     upload: "上传", "Upload";
     cancel: "取消", "Cancel";
     delete: "删除", "Delete";
+    tap_again_to_delete: "再点一次确认删除", "Tap again to delete";
     replace: "更换", "Replace";
     preparing: "正在处理照片…", "Preparing the photo…";
     upload_progress_label: "上传进度", "Upload progress";

@@ -1,4 +1,5 @@
 pub mod checkbox_field;
+pub mod confirm_button;
 pub mod count_tabs;
 pub mod form_field;
 pub mod more_list;

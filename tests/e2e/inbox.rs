@@ -69,6 +69,23 @@ pub async fn inbox_flow(h: &Harness) {
             .innerText.includes('饭后服用，每日一次')",
     )
     .await;
+    // A third, deleted: the first tap only asks, the second deletes.
+    h.fill("title", "临时").await;
+    h.fill("text", "稍后回复您。").await;
+    h.click("add-quick-reply").await;
+    h.wait_until("three quick replies", &order("复查,用药,临时"))
+        .await;
+    let delete = nth(h, "delete-quick-reply", 2).await;
+    delete.click().await.expect("tap delete");
+    h.wait_until(
+        "delete asks first",
+        "const b = document.querySelectorAll(\"[data-testid='delete-quick-reply']\")[2];
+         return b.dataset.asking === 'true' && b.innerText.includes('再点一次')",
+    )
+    .await;
+    assert!(h.js(&order("复查,用药,临时")).await.as_bool() == Some(true));
+    delete.click().await.expect("tap again");
+    h.wait_until("deleted", &order("复查,用药")).await;
 
     h.goto("/inbox").await;
     h.testid("inbox-empty").await;

@@ -55,6 +55,17 @@ pub async fn onboarding_review_flow(h: &Harness) {
     h.testid("doc-id_card_front-preview").await;
     h.click("doc-id_card_front-upload").await;
     h.wait_text("doc-id_card_front-status", "待提交").await;
+    // Deleting asks first (on the button), then deletes; the photo goes up again.
+    h.click("doc-id_card_front-delete").await;
+    h.wait_text("doc-id_card_front-delete", "再点一次确认删除")
+        .await;
+    h.wait_text("doc-id_card_front-status", "待提交").await;
+    h.click("doc-id_card_front-delete").await;
+    h.wait_text("doc-id_card_front-status", "未上传").await;
+    h.attach_photo("doc-id_card_front-file", 1200, 900).await;
+    h.testid("doc-id_card_front-prepared").await;
+    h.click("doc-id_card_front-upload").await;
+    h.wait_text("doc-id_card_front-status", "待提交").await;
     // The practice certificate runs out in 20 days: renewed below, once verified.
     let china_today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     let practice_expiry = (china_today + chrono::Duration::days(20)).to_string();

@@ -4,6 +4,7 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     api,
     components::{
+        confirm_button::ConfirmButton,
         form_field::{Control, FormError, FormErrors, FormField},
         submit_button::SubmitButton,
         toast::use_toasts,
@@ -258,17 +259,15 @@ fn QuickReplies() -> impl IntoView {
                                     >
                                         {tr(|t| t.move_down())}
                                     </button>
-                                    <button
-                                        type="button"
-                                        class="button"
-                                        on:click=move |_| {
+                                    <ConfirmButton
+                                        label=|t| t.delete()
+                                        testid="delete-quick-reply"
+                                        on_confirm=move || {
                                             spawn_local(async move {
                                                 apply(api::delete_quick_reply(id).await)
                                             });
                                         }
-                                    >
-                                        {tr(|t| t.delete())}
-                                    </button>
+                                    />
                                 </div>
                             </li>
                         }

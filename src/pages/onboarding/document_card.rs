@@ -7,6 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     api::{self, UploadError, UploadTask},
     components::{
+        confirm_button::ConfirmButton,
         form_field::{FormError, FormErrors, FormField},
         toast::use_toasts,
     },
@@ -460,19 +461,16 @@ pub fn DocumentCard(
                         document.get().is_some_and(|d| d.status != DocumentStatus::Approved)
                             && phase.get() == Phase::Idle
                     }>
-                        <button
-                            type="button"
-                            class="button button-quiet"
-                            data-testid=tid("delete")
-                            disabled=move || delete.pending().get()
-                            on:click=move |_| {
+                        <ConfirmButton
+                            label=|t| t.delete()
+                            testid=tid("delete")
+                            disabled=delete.pending()
+                            on_confirm=move || {
                                 if let Some(d) = document.get_untracked() {
                                     delete.dispatch(d.id);
                                 }
                             }
-                        >
-                            {tr(|t| t.delete())}
-                        </button>
+                        />
                     </Show>
                 </div>
             </Show>

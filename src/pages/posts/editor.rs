@@ -28,6 +28,7 @@ use crate::{
     api,
     app::use_go,
     components::{
+        confirm_button::ConfirmButton,
         form_field::{Control, FormError, FormErrors, FormField},
         toast::use_toasts,
     },
@@ -219,15 +220,10 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
             }
         });
     };
-    let confirm_delete = RwSignal::new(false);
-    let delete = move |_| {
+    let delete = move || {
         let Some(id) = draft.id.get_untracked() else {
             return;
         };
-        if !confirm_delete.get_untracked() {
-            confirm_delete.set(true);
-            return;
-        }
         let go = go.clone();
         spawn_local(async move {
             match api::posts::delete(id).await {
@@ -376,20 +372,13 @@ fn Editor(draft: Draft, opened: RwSignal<Option<Opened>>) -> impl IntoView {
                         </button>
                     </Show>
                     <Show when=move || draft.id.get().is_some() && !locked.get()>
-                        <button
-                            type="button"
-                            class="button button-danger"
-                            data-testid="delete-post"
-                            on:click=delete.clone()
-                        >
-                            {move || {
-                                if confirm_delete.get() {
-                                    t().post_confirm_delete()
-                                } else {
-                                    t().post_delete()
-                                }
-                            }}
-                        </button>
+                        <ConfirmButton
+                            label=|t| t.post_delete()
+                            question=|t| t.post_confirm_delete()
+                            testid="delete-post"
+                            danger=true
+                            on_confirm=delete.clone()
+                        />
                     </Show>
                 </div>
             </form>
