@@ -383,6 +383,7 @@ strings! {
     sending: "发送中", "Sending";
     send_failed: "发送失败，点击重试", "Not sent — tap to retry";
     quick_replies: "快捷回复", "Quick replies";
+    quick_replies_setup: "+ 设置快捷回复", "+ Set up quick replies";
     end_consultation: "结束问诊", "End consultation";
     assessment: "病情评估", "Assessment";
     advice: "处理建议", "Advice";

@@ -113,6 +113,8 @@ pub async fn patients_flow(h: &Harness) {
     h.click("confirm-follow-up").await;
     h.click("accept-consultation").await;
     h.wait_text("consultation-status", "进行中").await;
+    // No quick replies yet: their row says where to make them.
+    h.wait_text("quick-replies-setup", "+ 设置快捷回复").await;
     h.click("open-patient").await;
     let patient_id: i64 =
         doctor_desk_server::db::query_scalar("SELECT id FROM patients WHERE phone = ?")

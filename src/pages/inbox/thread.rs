@@ -533,10 +533,21 @@ fn Composer(
         >
             <div class="quick-replies" role="group" aria-label=tr(|t| t.quick_replies())>
                 {move || {
-                    replies
-                        .get()
-                        .and_then(Result::ok)
-                        .unwrap_or_default()
+                    let list = replies.get().and_then(Result::ok);
+                    // None yet: where to make them (the draft is kept meanwhile).
+                    if list.as_ref().is_some_and(Vec::is_empty) {
+                        return view! {
+                            <A
+                                href="/settings/consultation"
+                                attr:class="chip chip-quiet"
+                                attr:data-testid="quick-replies-setup"
+                            >
+                                {tr(|t| t.quick_replies_setup())}
+                            </A>
+                        }
+                            .into_any();
+                    }
+                    list.unwrap_or_default()
                         .into_iter()
                         .map(|r| {
                             let text = r.text.clone();
@@ -552,6 +563,7 @@ fn Composer(
                             }
                         })
                         .collect_view()
+                        .into_any()
                 }}
             </div>
             <FormField
