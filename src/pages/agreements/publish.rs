@@ -196,105 +196,109 @@ pub fn ReviewAgreementsPage() -> impl IntoView {
                         .into_any()
                 }
             }}
-            <form class="card" novalidate=true on:submit=on_preview>
-                <h2>{tr(|t| t.publish_title())}</h2>
-                <p class="muted">{tr(|t| t.publish_hint())}</p>
-                <FormField
-                    name="kind"
-                    label=tr(|t| t.field_kind())
-                    value=draft.kind
-                    errors
-                    control=Control::Select(kinds)
-                />
-                <FormField
-                    name="version"
-                    label=tr(|t| t.field_version())
-                    value=draft.version
-                    errors
-                    hint=Signal::derive(move || t().version_hint().to_owned())
-                    inputmode="decimal"
-                />
-                <FormField
-                    name="title"
-                    label=tr(|t| t.field_agreement_title())
-                    value=draft.title
-                    errors
-                />
-                <FormField
-                    name="change_summary"
-                    label=tr(|t| t.field_change_summary())
-                    value=draft.change_summary
-                    errors
-                    control=Control::TextArea
-                />
-                <FormField
-                    name="body"
-                    label=tr(|t| t.field_body())
-                    value=draft.body
-                    errors
-                    control=Control::TextArea
-                />
-                <details class="english-text">
-                    <summary>{tr(|t| t.english_text())}</summary>
+            // Once the versions above it are in: arriving late, they pushed it down under
+            // the reviewer's finger.
+            <Show when=move || published.with(Option::is_some)>
+                <form class="card" novalidate=true on:submit=on_preview>
+                    <h2>{tr(|t| t.publish_title())}</h2>
+                    <p class="muted">{tr(|t| t.publish_hint())}</p>
                     <FormField
-                        name="title_en"
-                        label=tr(|t| t.field_agreement_title_en())
-                        value=draft.title_en
+                        name="kind"
+                        label=tr(|t| t.field_kind())
+                        value=draft.kind
+                        errors
+                        control=Control::Select(kinds.clone())
+                    />
+                    <FormField
+                        name="version"
+                        label=tr(|t| t.field_version())
+                        value=draft.version
+                        errors
+                        hint=Signal::derive(move || t().version_hint().to_owned())
+                        inputmode="decimal"
+                    />
+                    <FormField
+                        name="title"
+                        label=tr(|t| t.field_agreement_title())
+                        value=draft.title
                         errors
                     />
                     <FormField
-                        name="change_summary_en"
-                        label=tr(|t| t.field_change_summary_en())
-                        value=draft.change_summary_en
+                        name="change_summary"
+                        label=tr(|t| t.field_change_summary())
+                        value=draft.change_summary
                         errors
                         control=Control::TextArea
                     />
                     <FormField
-                        name="body_en"
-                        label=tr(|t| t.field_body_en())
-                        value=draft.body_en
+                        name="body"
+                        label=tr(|t| t.field_body())
+                        value=draft.body
                         errors
                         control=Control::TextArea
                     />
-                </details>
-                <FormError errors />
-                <div class="accept-actions">
-                    <button
-                        type="submit"
-                        class="button"
-                        data-testid="preview-agreement"
-                        disabled=move || preview.pending().get()
-                    >
-                        {move || {
-                            if preview.pending().get() {
-                                t().preview_pending()
-                            } else {
-                                t().preview()
+                    <details class="english-text">
+                        <summary>{tr(|t| t.english_text())}</summary>
+                        <FormField
+                            name="title_en"
+                            label=tr(|t| t.field_agreement_title_en())
+                            value=draft.title_en
+                            errors
+                        />
+                        <FormField
+                            name="change_summary_en"
+                            label=tr(|t| t.field_change_summary_en())
+                            value=draft.change_summary_en
+                            errors
+                            control=Control::TextArea
+                        />
+                        <FormField
+                            name="body_en"
+                            label=tr(|t| t.field_body_en())
+                            value=draft.body_en
+                            errors
+                            control=Control::TextArea
+                        />
+                    </details>
+                    <FormError errors />
+                    <div class="accept-actions">
+                        <button
+                            type="submit"
+                            class="button"
+                            data-testid="preview-agreement"
+                            disabled=move || preview.pending().get()
+                        >
+                            {move || {
+                                if preview.pending().get() {
+                                    t().preview_pending()
+                                } else {
+                                    t().preview()
+                                }
+                            }}
+                        </button>
+                        <button
+                            type="button"
+                            class="button button-primary"
+                            data-testid="publish-agreement"
+                            disabled=move || !previewed.get() || publish.pending().get()
+                            on:click=move |_| {
+                                publish.dispatch(draft.request());
                             }
-                        }}
-                    </button>
-                    <button
-                        type="button"
-                        class="button button-primary"
-                        data-testid="publish-agreement"
-                        disabled=move || !previewed.get() || publish.pending().get()
-                        on:click=move |_| {
-                            publish.dispatch(draft.request());
-                        }
-                    >
-                        {move || {
-                            if publish.pending().get() {
-                                t().publish_pending()
-                            } else {
-                                t().publish()
-                            }
-                        }}
-                    </button>
-                </div>
-                <Show when=move || !previewed.get()>
-                    <p class="muted">{tr(|t| t.preview_first())}</p>
-                </Show>
-            </form>
+                        >
+                            {move || {
+                                if publish.pending().get() {
+                                    t().publish_pending()
+                                } else {
+                                    t().publish()
+                                }
+                            }}
+                        </button>
+                    </div>
+                    <Show when=move || !previewed.get()>
+                        <p class="muted">{tr(|t| t.preview_first())}</p>
+                    </Show>
+                </form>
+            </Show>
             {move || {
                 preview
                     .value()
