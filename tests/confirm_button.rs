@@ -44,7 +44,11 @@ async fn the_first_tap_asks_the_second_acts() {
     button.click();
     tick().await;
     assert_eq!(done.get(), 1, "the second tap acts");
-    assert_eq!(text(&host, "remove"), "删除", "and the question is put away");
+    assert_eq!(
+        text(&host, "remove"),
+        "删除",
+        "and the question is put away"
+    );
 
     // Asked, then left (focus elsewhere): the next tap asks again.
     button.click();

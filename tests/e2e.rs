@@ -82,6 +82,27 @@ async fn sign_up_sign_in_flow(h: &Harness) {
     );
     check_browser(h).await;
     check_tap_targets(h).await;
+    // The server's page for /login shows its heading and subtitle before the wasm runs
+    // (index.html's `.boot-sign-in`): the very words the app then draws.
+    h.js("fetch('/login', {credentials: 'omit'}).then(r => r.text())
+            .then(t => { window.ddServed = t; }); return true")
+        .await;
+    h.wait_until(
+        "the page as served",
+        "return typeof window.ddServed === 'string'",
+    )
+    .await;
+    let compared = h
+        .js("const served = new DOMParser().parseFromString(window.ddServed, 'text/html');
+             const text = (root, css) => root.querySelector(css).textContent.trim();
+             return {
+                 marked: served.documentElement.dataset.boot || null,
+                 served: [text(served, '.boot-sign-in h1'), text(served, '.boot-sign-in .subtitle')],
+                 drawn: [text(document, '.auth-card h1'), text(document, '.auth-card .subtitle')],
+             }")
+        .await;
+    assert_eq!(compared["marked"], "sign-in", "{compared}");
+    assert_eq!(compared["served"], compared["drawn"], "{compared}");
     check_navigation_layout(h, false).await;
     h.screenshot("login").await;
 

@@ -107,7 +107,17 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
     // checks that itself, at once.
     let signed_in =
         crate::extractor::cookie_in(request.headers(), doctor_desk_api::SESSION_COOKIE).is_some();
-    let page = spa.with_preloads(path, reuses_fetch_preloads(user_agent), signed_in);
+    let mut page = spa.with_preloads(path, reuses_fetch_preloads(user_agent), signed_in);
+    // The sign-in page as the app draws it, before the wasm arrives (index.html's
+    // `.boot-sign-in`): not with a session (the app may go on to home) nor after
+    // declining the agreements (the app adds a notice between the lines).
+    let declined = request
+        .uri()
+        .query()
+        .is_some_and(|q| q.contains("declined"));
+    if path == "/login" && !signed_in && !declined {
+        page = with_sign_in_boot(&page);
+    }
     (
         [(
             header::CONTENT_TYPE,
@@ -116,6 +126,13 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
         Body::from(page),
     )
         .into_response()
+}
+
+/// Marks the page's root `data-boot="sign-in"`: its boot skeleton then shows the sign-in
+/// page's heading and subtitle instead of "loading" (index.html and style/main.css).
+fn with_sign_in_boot(page: &Bytes) -> Bytes {
+    let html = std::str::from_utf8(page).unwrap_or_default();
+    Bytes::from(html.replacen("<html", r#"<html data-boot="sign-in""#, 1))
 }
 
 /// Chromium (Chrome, Android WeChat's XWeb, Edge) hands a `fetch` the answer of a matching

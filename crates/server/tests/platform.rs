@@ -365,7 +365,10 @@ mod spa {
 
     /// The page as built: what the server added for preloading taken out again.
     fn without_preloads(body: Vec<u8>) -> String {
-        let mut html = String::from_utf8(body).unwrap();
+        let mut html =
+            String::from_utf8(body)
+                .unwrap()
+                .replacen(r#"<html data-boot="sign-in""#, "<html", 1);
         while let Some(start) = html.find(r#"<link rel="preload" as="fetch""#) {
             let end = start + html[start..].find('>').unwrap() + 1;
             html.replace_range(start..end, "");
@@ -428,6 +431,32 @@ mod spa {
             .await
             .unwrap();
         res.into_body().collect().await.unwrap().to_bytes().to_vec()
+    }
+
+    /// `/login` without a session shows the sign-in page's heading before the wasm runs
+    /// (index.html's `.boot-sign-in`), in every engine.
+    #[tokio::test]
+    async fn the_sign_in_heading_is_drawn_before_the_app_runs() {
+        let (app, _dist) = app_with_dist().await;
+        let marked = |body: Vec<u8>| {
+            String::from_utf8(body)
+                .unwrap()
+                .starts_with(r#"<!doctype html><html data-boot="sign-in">"#)
+        };
+        for ua in [ANDROID_WECHAT, IPHONE_WECHAT] {
+            assert!(marked(page_with_cookie(&app, "/login", ua, "").await));
+            let next = page_with_cookie(&app, "/login?next=%2Finbox", ua, "").await;
+            assert!(marked(next));
+        }
+        // With a session the app may go on to home; after declining the agreements it
+        // adds a notice between the lines; the other pages draw their own.
+        assert!(!marked(page_for(&app, "/login", ANDROID_WECHAT).await));
+        let declined = page_with_cookie(&app, "/login?declined=1", ANDROID_WECHAT, "").await;
+        assert!(!marked(declined));
+        for path in ["/", "/register", "/inbox", "/login/x"] {
+            let page = page_with_cookie(&app, path, ANDROID_WECHAT, "").await;
+            assert!(!marked(page), "{path}");
+        }
     }
 
     #[tokio::test]
