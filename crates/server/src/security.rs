@@ -40,8 +40,16 @@ pub struct Policy {
 /// Adds the security headers that every response carries. A response that set its own
 /// CSP (a stored file, sandboxed) keeps it.
 pub async fn headers(State(policy): State<Policy>, request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    // The API's answers are doctors' and patients' data, current at the moment asked: no
+    // browser or proxy keeps a copy (a shared phone's cache), and no page is handed an old
+    // one (WebKit may serve a GET without caching headers from its cache). A response that
+    // says otherwise keeps its own.
+    if is_api && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(header::CONTENT_SECURITY_POLICY, policy.csp);
     }

@@ -128,7 +128,14 @@ async fn security_headers_on_every_response() {
         assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert!(r.headers.contains_key(header::REFERRER_POLICY));
         assert_eq!(r.headers["x-request-id"].len(), 16);
+        // Data, not documents: no browser keeps a copy or hands a page an old one.
+        assert_eq!(r.headers[header::CACHE_CONTROL], "no-store", "{path}");
     }
+    // A signed-in answer too.
+    let mut d = app.doctor("13911112020").await;
+    let r = d.get("/api/v1/me").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
 }
 
 #[tokio::test]
