@@ -23,6 +23,8 @@ mod inbox;
 mod instances;
 #[path = "e2e/live_delay.rs"]
 mod live_delay;
+#[path = "e2e/long_lists.rs"]
+mod long_lists;
 #[path = "e2e/notifications.rs"]
 mod notifications;
 #[path = "e2e/onboarding.rs"]
@@ -40,9 +42,10 @@ use agreements::{agreements_flow, declining_signs_out, reviewer_publishes_an_agr
 use appeal::appeal_flow;
 use follow_ups::{follow_up_plans_flow, follow_ups_flow};
 use futures::FutureExt;
-use inbox::{inbox_flow, inbox_scrolls_ten_thousand, seed_closed_consultations};
+use inbox::inbox_flow;
 use instances::two_instances_flow;
 use live_delay::patient_message_to_doctor_screen;
+use long_lists::{inbox_scrolls_ten_thousand, seed_closed_consultations};
 use notifications::notifications_flow;
 use onboarding::onboarding_review_flow;
 use patients::{patients_flow, patients_scroll_ten_thousand};
