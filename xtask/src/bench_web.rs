@@ -69,6 +69,9 @@ struct Options {
     runs: usize,
     pages: Vec<Page>,
     build: bool,
+    /// Keep each run's trace (`--save-assets`) beside its report, for finding where the
+    /// time goes.
+    trace: bool,
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
@@ -76,6 +79,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         runs: 3,
         pages: PAGE_NAMES.iter().map(|n| page(n)).collect(),
         build: true,
+        trace: false,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -113,9 +117,10 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
                 options.pages = pages;
             }
             "--no-build" => options.build = false,
+            "--trace" => options.trace = true,
             _ => {
                 return Err(format!(
-                    "unknown flag `{arg}`; flags: --runs N, --pages {}, --no-build",
+                    "unknown flag `{arg}`; flags: --runs N, --pages {}, --no-build, --trace",
                     PAGE_NAMES.join(",")
                 ))
             }
@@ -165,7 +170,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             let report = reports_dir.join(format!("{}-{i}.json", p.name));
             let url = format!("http://127.0.0.1:{}{}", server.port, p.path);
             let headers = p.signed_in.then_some(cookie.as_deref()).flatten();
-            lighthouse_run(&lighthouse, &url, headers, &report)?;
+            lighthouse_run(&lighthouse, &url, headers, &report, options.trace)?;
             runs.push(read_report(&report)?);
         }
         results.push((p.clone(), runs));
@@ -548,6 +553,7 @@ fn lighthouse_run(
     url: &str,
     cookie: Option<&str>,
     report: &Path,
+    trace: bool,
 ) -> Result<(), String> {
     let profile = fresh_temp_dir("dd-bench-web-chromium")?;
     let mut cmd = Command::new("node");
@@ -568,6 +574,9 @@ fn lighthouse_run(
             profile.display()
         ))
         .env("CHROME_PATH", CHROMIUM);
+    if trace {
+        cmd.arg("--save-assets");
+    }
     if let Some(cookie) = cookie {
         // Lighthouse sends these headers with every request of the page. The browser's
         // cookie jar stays empty, so the SPA cannot read dd_csrf and its POSTs fail (403):
