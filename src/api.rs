@@ -205,7 +205,8 @@ pub async fn consultations(
     q: &str,
     cursor: Option<&str>,
 ) -> ApiResult<ConsultationPage> {
-    // The page every doctor page asks for first: exactly the preloaded request.
+    // The page every doctor page asks for first: exactly the request the page's boot
+    // script made (`preload`).
     if (status, q, cursor) == ("new", "", None) {
         return call(Method::GET, preload::NEW_CONSULTATIONS, None::<&()>).await;
     }
@@ -450,11 +451,22 @@ async fn send<T: DeserializeOwned>(
         }
     });
 
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    if method == Method::GET {
+        if let Some(answer) = early_answer(&url) {
+            let answer = wasm_bindgen_futures::JsFuture::from(answer)
+                .await
+                .map_err(|_| ApiError::network())?;
+            let answer = js_sys::Array::from(&answer);
+            let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
+            let retry_after = answer.get(1).as_string().and_then(|v| v.parse().ok());
+            return answered(path, status, retry_after, answer.get(2));
+        }
+    }
+
     let mutating = !matches!(method, Method::GET | Method::HEAD);
     // gloo-net appends "&" and its own (empty) query to a URL that already has one: give it
-    // the query as parameters, so the browser asks for exactly our URL (the one the
-    // server preloaded).
-    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    // the query as parameters, so the browser asks for exactly our URL.
     let params: Vec<(String, String)> = query
         .split('&')
         .filter(|pair| !pair.is_empty())
@@ -496,19 +508,29 @@ async fn send<T: DeserializeOwned>(
     };
     let response = request.send().await.map_err(|_| ApiError::network())?;
     let status = response.status();
-    if (200..300).contains(&status) {
-        if status == 204 {
-            return crate::json::from_value(wasm_bindgen::JsValue::NULL)
-                .ok_or_else(ApiError::network);
-        }
-        return json_body(response).await.ok_or_else(ApiError::network);
-    }
     let retry_after = response
         .headers()
         .get("retry-after")
         .and_then(|v| v.parse().ok());
-    let body: Option<ErrorBody> = json_body(response).await;
-    let error = error_from(status, body, retry_after);
+    let body = if status == 204 {
+        wasm_bindgen::JsValue::NULL
+    } else {
+        json_body(response).await
+    };
+    answered(path, status, retry_after, body)
+}
+
+/// What an answer means: its JSON body as `T`, or the error to show.
+fn answered<T: DeserializeOwned>(
+    path: &str,
+    status: u16,
+    retry_after: Option<i64>,
+    body: wasm_bindgen::JsValue,
+) -> ApiResult<T> {
+    if (200..300).contains(&status) {
+        return crate::json::from_value(body).ok_or_else(ApiError::network);
+    }
+    let error = error_from(status, crate::json::from_value(body), retry_after);
     if error.code == Some(ErrorCode::Unauthorized) && path != format!("{API_PREFIX}{}", preload::ME)
     {
         crate::session::check_still_signed_in();
@@ -516,10 +538,42 @@ async fn send<T: DeserializeOwned>(
     Err(error)
 }
 
-/// The answer's JSON body, parsed by the browser (`crate::json`).
-async fn json_body<T: DeserializeOwned>(response: gloo_net::http::Response) -> Option<T> {
-    let promise = web_sys::Response::from(response).json().ok()?;
-    crate::json::from_value(wasm_bindgen_futures::JsFuture::from(promise).await.ok()?)
+/// The answer's JSON body, parsed by the browser (`crate::json`); null if it has none.
+async fn json_body(response: gloo_net::http::Response) -> wasm_bindgen::JsValue {
+    let Ok(promise) = web_sys::Response::from(response).json() else {
+        return wasm_bindgen::JsValue::NULL;
+    };
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .unwrap_or(wasm_bindgen::JsValue::NULL)
+}
+
+/// A method of the page's boot script (`xtask/src/boot.js`), which asked for the page's
+/// first API answers while the wasm downloaded; none where no such script ran.
+fn early(method: &str) -> Option<(wasm_bindgen::JsValue, js_sys::Function)> {
+    let early = js_sys::Reflect::get(&js_sys::global(), &"__ddEarly".into())
+        .ok()
+        .filter(|e| e.is_object())?;
+    let method = js_sys::Reflect::get(&early, &method.into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    Some((early, method))
+}
+
+/// The answer to `GET url` that the boot script already asked for, taken once: as
+/// `[status, Retry-After, JSON body or null]`.
+fn early_answer(url: &str) -> Option<js_sys::Promise> {
+    let (early, answer) = early("answer")?;
+    answer.call1(&early, &url.into()).ok()?.dyn_into().ok()
+}
+
+/// Drops the answers the boot script got that the app has not taken: they belong to the
+/// page as it loaded, not to one opened later or under another session.
+pub fn forget_early_answers() {
+    if let Some((early, forget)) = early("forget") {
+        let _ = forget.call0(&early);
+    }
 }
 
 /// The CSRF token from its cookie (double-submit: only our own pages can read it).

@@ -29,8 +29,8 @@ fn ended_elsewhere() {
 }
 
 /// Another answer said "not signed in" (or the event stream was refused): asks `GET /me`
-/// whether the session still holds. Not taken at its word: an answer the browser
-/// preloaded before sign-in says 401 for a session that is fine.
+/// whether the session still holds. Not taken at its word: an answer the page
+/// asked for as it loaded, before sign-in, says 401 for a session that is fine.
 /// Only a lost session acts here: anything else `GET /me` says (a new agreement version
 /// to accept) waits for the doctor's next navigation, not to pull them off a half-filled
 /// form.
@@ -83,11 +83,13 @@ impl Session {
     }
 
     pub fn signed_in(&self, me: Me) {
+        api::forget_early_answers();
         self.state.set(SessionState::SignedIn(me));
     }
 
     /// The doctor chose to sign out (no "come back here" after signing in again).
     pub fn signed_out(&self) {
+        api::forget_early_answers();
         self.state.set(SessionState::SignedOutByUser);
     }
 
@@ -100,6 +102,10 @@ impl Session {
                 Err(e) if e.code == Some(ErrorCode::Unauthorized) => SessionState::SignedOut,
                 Err(e) => SessionState::Unreachable(e.message),
             };
+            if !matches!(next, SessionState::SignedIn(_)) {
+                // Asked for under a session that is not there: not for the next one.
+                api::forget_early_answers();
+            }
             state.set(next);
         });
     }

@@ -115,7 +115,12 @@ pub fn SignedInLayout() -> impl IntoView {
     Effect::watch(
         move || location.pathname.get(),
         move |_, previous, _| {
-            if previous.is_some() && session.me().is_some() {
+            if previous.is_none() {
+                return;
+            }
+            // What the page asked for as it loaded is not for the page opened now.
+            crate::api::forget_early_answers();
+            if session.me().is_some() {
                 session.recheck();
             }
         },

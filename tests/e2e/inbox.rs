@@ -227,7 +227,7 @@ pub async fn inbox_flow(h: &Harness) {
     )
     .await;
     // The unsent reply survives a reload too; the consultation page's own first requests
-    // are made once (and preloaded in Chromium).
+    // are made once, by the page's boot script.
     h.client.refresh().await.expect("reload");
     h.wait_contains("prior-diagnosis", "杭州市第一人民医院")
         .await;

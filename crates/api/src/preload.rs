@@ -1,8 +1,8 @@
 //! What a page asks the API for as soon as it starts, in one table for both sides. The
-//! server names these requests in `<link rel="preload" as="fetch">` of the page it sends,
-//! so their answers are on the way while the wasm downloads; the SPA asks for exactly
-//! these paths (`api.rs` builds them from the same constants), so the browser hands it
-//! the preloaded answers instead of asking twice.
+//! server names these requests to the page's boot script (`data-api`), which asks for
+//! them while the wasm downloads; the SPA asks for exactly these paths (`api.rs` builds
+//! them from the same constants), so it takes the script's answers instead of asking
+//! twice.
 
 /// Who is signed in: every page asks first.
 pub const ME: &str = "/me";

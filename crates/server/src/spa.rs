@@ -98,16 +98,11 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
         // A missing asset, not a client route: do not answer it with HTML.
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
-    let user_agent = request
-        .headers()
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
     // Only whether there is a session cookie, not whether it is still good: the page
     // checks that itself, at once.
     let signed_in =
         crate::extractor::cookie_in(request.headers(), doctor_desk_api::SESSION_COOKIE).is_some();
-    let mut page = spa.with_preloads(path, reuses_fetch_preloads(user_agent), signed_in);
+    let mut page = spa.with_preloads(path, signed_in);
     // The sign-in page as the app draws it, before the wasm arrives (index.html's
     // `.boot-sign-in`): not with a session (the app may go on to home) nor after
     // declining the agreements (the app adds a notice between the lines).
@@ -135,30 +130,19 @@ fn with_sign_in_boot(page: &Bytes) -> Bytes {
     Bytes::from(html.replacen("<html", r#"<html data-boot="sign-in""#, 1))
 }
 
-/// Chromium (Chrome, Android WeChat's XWeb, Edge) hands a `fetch` the answer of a matching
-/// `<link rel="preload" as="fetch">`. WebKit (Safari, every iOS browser, iOS WeChat)
-/// downloads the preload and then fetches again (seen in the e2e test), which would
-/// double each request (the API's answers are not cacheable): those browsers get no API
-/// preloads.
-fn reuses_fetch_preloads(user_agent: &str) -> bool {
-    user_agent.contains("Chrome/")
-}
-
 impl Spa {
     /// The page, told what the page at `path` needs first so it downloads beside the
-    /// main wasm module instead of after it: the pack of the lazy part it shows goes into
-    /// `data-now` of the boot script (`xtask/src/boot.js` fetches it at once), that of
-    /// the part a doctor likely opens next into `data-next` (fetched when idle), and
-    /// (where the browser hands `fetch` a preloaded answer) the API requests the page
-    /// starts with (`doctor_desk_api::preload`) become `<link rel="preload">`s.
-    /// `crossorigin` makes those CORS-mode same-origin requests, like the app's own
-    /// `fetch`es, so they match. A visitor without a session is sent to sign in by every
-    /// page but the signed-out ones: they get the sign-in part and only the session check.
-    fn with_preloads(&self, path: &str, api: bool, signed_in: bool) -> Bytes {
+    /// main wasm module instead of after it, in the boot script's data (`xtask/src/boot.js`
+    /// asks for them at once): the API requests the page starts with
+    /// (`doctor_desk_api::preload`) in `data-api`, the pack of the lazy part it shows in
+    /// `data-now`, and that of the part a doctor likely opens next in `data-next` (fetched
+    /// when idle). The script's own `fetch`es, not `<link rel="preload">`s: WebKit (Safari,
+    /// every iOS browser, iOS WeChat) downloads a preload and then fetches it again, and
+    /// Chromium hands a preloaded answer to the app's `fetch` only a task later. A visitor
+    /// without a session is sent to sign in by every page but the signed-out ones: they
+    /// get the sign-in part and only the session check.
+    fn with_preloads(&self, path: &str, signed_in: bool) -> Bytes {
         let html = std::str::from_utf8(&self.page).unwrap_or_default();
-        let Some(head_end) = html.find("</head>") else {
-            return self.page.clone();
-        };
         let pack = |part: Option<&str>| {
             part.and_then(|p| self.parts.get(p))
                 .map_or("", String::as_str)
@@ -177,23 +161,17 @@ impl Spa {
                 preload::part_next(path),
             )
         };
-        let mut links = String::new();
-        if api {
-            for request in requests {
-                links += &format!(
-                    r#"<link rel="preload" as="fetch" crossorigin href="{}{}">"#,
-                    doctor_desk_api::API_PREFIX,
-                    request.replace('&', "&amp;")
-                );
-            }
-        }
-        let page = format!("{}{links}{}", &html[..head_end], &html[head_end..]);
+        let api: Vec<String> = requests
+            .iter()
+            .map(|r| format!("{}{}", doctor_desk_api::API_PREFIX, r.replace('&', "&amp;")))
+            .collect();
         let boot = format!(
-            r#"<script id="dd-boot" data-now="{}" data-next="{}">"#,
+            r#"<script id="dd-boot" data-api="{}" data-now="{}" data-next="{}">"#,
+            api.join(" "),
             pack(shown),
             pack(next),
         );
-        Bytes::from(page.replacen(r#"<script id="dd-boot">"#, &boot, 1))
+        Bytes::from(html.replacen(r#"<script id="dd-boot">"#, &boot, 1))
     }
 }
 
