@@ -21,6 +21,18 @@
     }
   };
   const list = (name) => (script.dataset[name] || "").split(" ").filter(Boolean);
+  // The chunk loader, which the first load leaves out (its stand-in, parts.js, fetches it
+  // when a lazy part first opens): wanted at once by a page that opens on a lazy part.
+  let loaderAsked = false;
+  const loader = () => {
+    if (!loaderAsked) {
+      loaderAsked = true;
+      const link = document.createElement("link");
+      link.rel = "modulepreload";
+      link.href = "__LOADER__";
+      document.head.append(link);
+    }
+  };
   const answers = new Map();
   list("api").forEach((url) => {
     const answer = fetch(url, { headers: { Accept: "application/json" } }).then((r) =>
@@ -55,8 +67,12 @@
     },
     idle() {
       const later = window.requestIdleCallback || ((f) => setTimeout(f, 500));
-      later(() => list("next").forEach((url) => start(url, { priority: "low" })));
+      later(() => {
+        loader();
+        list("next").forEach((url) => start(url, { priority: "low" }));
+      });
     },
   };
   [window.__ddEarly.main, ...list("now")].forEach((url) => start(url));
+  if (list("now").length) loader();
 })();

@@ -4,7 +4,7 @@
 
 use std::{fs, path::Path};
 
-use crate::split::LOADER;
+use crate::split::{LOADER, STAND_IN};
 
 /// A part that loads on demand: its name (its `#[lazy]` function's), wasm-split's name
 /// for it (the name and a number) and its files, its own module first.
@@ -114,6 +114,34 @@ pub fn extend_loader(loader: &Path, parts: &[Part]) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
+/// Writes the chunk loader's stand-in (`parts.js`, from stand_in.js): one export per part,
+/// named as the main module imports it, that downloads the loader on its first call and
+/// hands the call on. The app's JS glue then imports the stand-in instead of the loader.
+pub fn write_stand_in(out: &Path, app: &str, parts: &[Part]) -> Result<(), String> {
+    let mut js = include_str!("stand_in.js").to_owned();
+    for part in parts {
+        let name = format!("__wasm_split_load_{}", part.split);
+        js += &format!("export const {name} = __ddLoadPart({name:?});\n");
+    }
+    fs::write(out.join(STAND_IN), js).map_err(|e| format!("write {STAND_IN}: {e}"))?;
+    let glue = out.join(format!("{app}.js"));
+    let text = fs::read_to_string(&glue).map_err(|e| format!("read {}: {e}", glue.display()))?;
+    // Only the imports: the module name the wasm imports from stays the loader's.
+    let mut replaced = text.clone();
+    for quote in ['"', '\''] {
+        replaced = replaced.replace(
+            &format!("from {quote}./{LOADER}{quote}"),
+            &format!("from {quote}./{STAND_IN}{quote}"),
+        );
+    }
+    if replaced == text {
+        return Err(format!(
+            "{app}.js no longer imports ./{LOADER}: update write_stand_in"
+        ));
+    }
+    fs::write(&glue, replaced).map_err(|e| e.to_string())
+}
+
 /// The files of a pack as packs.js reads them: its own module, then its chunks' numbers
 /// as ranges (`split_a_1.wasm 28-52 60`): the table of all parts is in the first load, and
 /// this spelling of it is 0.4 KB smaller there (brotli) than one name per chunk.
@@ -208,6 +236,31 @@ export const __wasm_split_load_review_queue_view_145 = wrapAsyncCb(makeLoad(() =
             })
         );
         assert!(lazy_parts("no parts here").is_err());
+    }
+
+    #[test]
+    fn the_glue_imports_each_parts_load_from_the_stand_in() {
+        let out = tempfile::tempdir().unwrap();
+        let glue = r#"import * as F from "./__wasm_split.js";import * as M from './__wasm_split.js';const i = {"./__wasm_split.js": F};"#;
+        fs::write(out.path().join("app.js"), glue).unwrap();
+        let part = |name: &str| Part {
+            name: name.into(),
+            split: format!("{name}_145"),
+            files: vec![],
+        };
+        write_stand_in(out.path(), "app", &[part("me_view"), part("login_view")]).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.path().join("app.js")).unwrap(),
+            r#"import * as F from "./parts.js";import * as M from './parts.js';const i = {"./__wasm_split.js": F};"#
+        );
+        let stand_in = fs::read_to_string(out.path().join(STAND_IN)).unwrap();
+        for name in ["me_view_145", "login_view_145"] {
+            assert!(stand_in.contains(&format!(
+                "export const __wasm_split_load_{name} = __ddLoadPart(\"__wasm_split_load_{name}\");"
+            )));
+        }
+        // A glue that stopped importing the loader is a build error, not a silent no-op.
+        assert!(write_stand_in(out.path(), "app", &[part("me_view")]).is_err());
     }
 
     #[test]

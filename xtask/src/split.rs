@@ -21,13 +21,15 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     cargo,
-    lazy_parts::{extend_loader, lazy_parts, parts_manifest, write_pack},
+    lazy_parts::{extend_loader, lazy_parts, parts_manifest, write_pack, write_stand_in},
     project_root, run_command,
 };
 
 const APP: &str = "doctor-desk";
 /// The loader wasm-split writes beside the main module.
 pub const LOADER: &str = "__wasm_split.js";
+/// The loader's stand-in in the first load (`lazy_parts::write_stand_in`).
+pub const STAND_IN: &str = "parts.js";
 /// Which files each lazy part needs, for the server to name them to the page.
 const PARTS_MANIFEST: &str = "lazy-parts.json";
 /// The id of boot.js's script tag, where the server adds what the page should download.
@@ -70,6 +72,7 @@ pub fn run() -> Result<(), String> {
         &fs::read_to_string(out.join(LOADER)).map_err(|e| format!("read {LOADER}: {e}"))?,
     )?;
     extend_loader(&out.join(LOADER), &parts)?;
+    write_stand_in(&out, APP, &parts)?;
     if release {
         for wasm in read_dir(&out)?
             .into_iter()
@@ -200,6 +203,7 @@ fn with_loader(html: &str, base: &str) -> Result<String, String> {
     // The page carries the code, not the comments.
     let boot: String = include_str!("boot.js")
         .replace("__MAIN__", &format!("{base}/{APP}_bg.wasm"))
+        .replace("__LOADER__", &format!("{base}/{LOADER}"))
         .lines()
         .map(str::trim)
         .filter(|line| !line.starts_with("//"))
@@ -207,14 +211,14 @@ fn with_loader(html: &str, base: &str) -> Result<String, String> {
     let tags = format!(
         concat!(
             r#"<link rel="modulepreload" href="{base}/{app}.js" crossorigin>"#,
-            r#"<link rel="modulepreload" href="{base}/{loader}" crossorigin>"#,
+            r#"<link rel="modulepreload" href="{base}/{stand_in}" crossorigin>"#,
             r#"<script id="{boot_id}">{boot}</script>"#,
             r#"<script type="module">import init from "{base}/{app}.js";"#,
             r#"init({{module_or_path:__ddEarly.take(__ddEarly.main)}}).then(__ddEarly.idle);</script>"#,
         ),
         base = base,
         app = APP,
-        loader = LOADER,
+        stand_in = STAND_IN,
         boot_id = BOOT_ID,
         boot = boot,
     );
@@ -284,6 +288,10 @@ mod tests {
         assert!(out.contains(r#"import init from "/wasm-abc/doctor-desk.js""#));
         assert!(out.contains(r#"main: "/wasm-abc/doctor-desk_bg.wasm""#));
         assert!(out.contains(r#"<script id="dd-boot">"#));
+        // The first load has the loader's stand-in; boot.js asks for the loader itself.
+        assert!(out.contains(r#"<link rel="modulepreload" href="/wasm-abc/parts.js""#));
+        assert!(!out.contains(r#"href="/wasm-abc/__wasm_split.js""#));
+        assert!(out.contains(r#"link.href = "/wasm-abc/__wasm_split.js""#));
         assert!(out.find("<script").unwrap() < out.find("</head>").unwrap());
         assert!(
             out.find("dd-boot").unwrap() < out.find("stylesheet").unwrap(),
