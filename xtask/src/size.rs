@@ -24,8 +24,9 @@ use crate::{
 /// SMS code and password components with it: 264.8 → 240.6 KB) and JSON went to the
 /// browser's own parser (serde-wasm-bindgen, no serde_json in the wasm): 237.3 KB. The
 /// sign-in page's heading came back to the main module (its largest paint, /login's LCP
-/// 3.60 → 2.69 s): 239.3 KB, so 249 KB.
-pub const FIRST_LOAD_BUDGET: usize = 249 * 1000;
+/// 3.60 → 2.69 s): 239.3 KB, so 249 KB. The chunk loader left the first load for its
+/// stand-in (parts.js; the loader comes at the first lazy part): 234.3 KB, so 245 KB.
+pub const FIRST_LOAD_BUDGET: usize = 245 * 1000;
 
 /// Prints the report; returns the first-load brotli total (the budgeted figure).
 pub fn report(print: bool) -> Result<usize, String> {
