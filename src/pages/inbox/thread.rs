@@ -177,7 +177,9 @@ pub fn ConsultationThreadPage() -> impl IntoView {
 
     // Re-render the parts only when what they depend on changes: a reload of the same
     // consultation, or a patient's message while the doctor writes the advice, must not
-    // reset the composer, the end form or the messages in flight.
+    // reset the composer, the end form or the messages in flight. The link to the
+    // patient's file counts too: it comes with the acceptance, whichever answer brings it
+    // first.
     let shape = Memo::new(move |_| {
         let answering = messages.with(|m| {
             m.iter()
@@ -185,7 +187,10 @@ pub fn ConsultationThreadPage() -> impl IntoView {
                 .find(|m| m.sender != Sender::System)
                 .is_some_and(|m| m.sender == Sender::Patient)
         });
-        consultation.with(|c| c.as_ref().map(|c| (c.status, can_write(c, answering))))
+        consultation.with(|c| {
+            c.as_ref()
+                .map(|c| (c.status, can_write(c, answering), c.patient_id))
+        })
     });
     view! {
         <ImageViewer />
@@ -194,7 +199,7 @@ pub fn ConsultationThreadPage() -> impl IntoView {
             {move || {
                 shape
                     .get()
-                    .map(|(status, can_write)| {
+                    .map(|(status, can_write, _)| {
                         let c = consultation.get_untracked().expect("loaded");
                         view! {
                             <Request c=c.clone() />
