@@ -19,12 +19,7 @@ pub async fn inbox_flow(h: &Harness) {
     .execute(&h.server.state.db)
     .await
     .expect("verified");
-    let doctor_id: i64 =
-        doctor_desk_server::db::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-            .bind(&phone)
-            .fetch_one(&h.server.state.db)
-            .await
-            .expect("doctor");
+    let doctor_id = h.account_id(&phone).await;
 
     // Service settings and a quick reply, in the settings page.
     h.goto("/settings/consultation").await;

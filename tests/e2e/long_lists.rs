@@ -47,12 +47,7 @@ pub async fn inbox_scrolls_ten_thousand(h: &Harness) {
     const ROWS: i64 = 10_000;
     let phone = unique_phone();
     sign_up(h, &phone).await;
-    let doctor_id: i64 =
-        doctor_desk_server::db::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-            .bind(&phone)
-            .fetch_one(&h.server.state.db)
-            .await
-            .expect("doctor");
+    let doctor_id = h.account_id(&phone).await;
     seed_closed_consultations(h, doctor_id, ROWS, "1660").await;
 
     h.goto("/inbox").await;

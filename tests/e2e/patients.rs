@@ -52,12 +52,7 @@ pub async fn verified_doctor(h: &Harness) -> (String, i64) {
     .execute(db)
     .await
     .expect("verified");
-    let doctor_id: i64 =
-        doctor_desk_server::db::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-            .bind(&phone)
-            .fetch_one(db)
-            .await
-            .expect("doctor");
+    let doctor_id = h.account_id(&phone).await;
     (phone, doctor_id)
 }
 
@@ -268,12 +263,7 @@ pub async fn patients_scroll_ten_thousand(h: &Harness) {
     let phone = unique_phone();
     sign_up(h, &phone).await;
     let db = &h.server.state.db;
-    let doctor_id: i64 =
-        doctor_desk_server::db::query_scalar("SELECT id FROM accounts WHERE phone = ?")
-            .bind(&phone)
-            .fetch_one(db)
-            .await
-            .expect("doctor");
+    let doctor_id = h.account_id(&phone).await;
     seed_closed_consultations(h, doctor_id, ROWS, "1661").await;
     // Place k (1-based, most recent consultation first) is patient n = k - 1.
     let first_id: i64 =

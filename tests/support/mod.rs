@@ -427,6 +427,15 @@ impl Harness {
         format!("http://{}{path}", self.network.addr)
     }
 
+    /// The id of the account signed up with `phone`, from the test's database.
+    pub async fn account_id(&self, phone: &str) -> i64 {
+        doctor_desk_server::db::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+            .bind(phone)
+            .fetch_one(&self.server.state.db)
+            .await
+            .expect("account")
+    }
+
     pub async fn goto(&self, path: &str) {
         self.step(&format!("goto {path}"));
         self.client.goto(&self.url(path)).await.expect("navigate");
