@@ -189,6 +189,11 @@ where
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
         .or_else(|| document.body())
         .expect("the page has a body");
-    root.replace_children_with_node_0();
+    if crate::skeleton::kept() {
+        // Beside the inbox's frame, until the app has drawn its list (src/skeleton.rs).
+        crate::skeleton::remove_later();
+    } else {
+        root.replace_children_with_node_0();
+    }
     leptos::mount::mount_to(root, app).forget();
 }

@@ -10,6 +10,7 @@ pub mod json;
 pub mod pages;
 pub mod photo;
 pub mod session;
+pub mod skeleton;
 pub mod storage;
 
 pub use app::App;

@@ -118,8 +118,10 @@ pub fn SignedInLayout() -> impl IntoView {
             if previous.is_none() {
                 return;
             }
-            // What the page asked for as it loaded is not for the page opened now.
+            // What the page asked for as it loaded is not for the page opened now, nor the
+            // frame drawn for it (a redirect, say to sign in).
             crate::api::forget_early_answers();
+            crate::skeleton::remove();
             if session.me().is_some() {
                 session.recheck();
             }
@@ -136,7 +138,10 @@ pub fn SignedInLayout() -> impl IntoView {
     });
     move || match (signed_in.get(), unreachable.get()) {
         (true, _) => view! { <SignedInShell /> }.into_any(),
-        (false, Some(message)) => view! {
+        (false, Some(message)) => {
+            // Not the list the frame promised: the way to retry, at once.
+            crate::skeleton::remove();
+            view! {
             <PublicLayout>
                 <div class="card" role="alert">
                     <p>{message}</p>
@@ -145,8 +150,9 @@ pub fn SignedInLayout() -> impl IntoView {
                     </button>
                 </div>
             </PublicLayout>
+            }
+            .into_any()
         }
-        .into_any(),
         (false, None) => view! {
             <div class="page-loading" aria-busy="true">
                 {tr(|t| t.loading())}

@@ -115,6 +115,29 @@ pub async fn inbox_flow(h: &Harness) {
     )
     .await;
     h.screenshot("inbox").await;
+    // A page load of the inbox draws its first rows before the app runs (the boot script,
+    // from its early answer, into index.html's frame of the inbox); the app shows itself
+    // in the frame's place with the very same rows.
+    h.goto("/inbox").await;
+    h.wait_contains("consultation-row", "张*").await;
+    let compared = h
+        .js("const text = (root, css) => root.querySelector(css).textContent;
+             const rows = [...document.querySelectorAll(\"[data-testid='consultation-row'] a\")];
+             return {
+                 frame: !!document.querySelector('.boot') || !!document.documentElement.dataset.boot,
+                 drawn: __ddEarly.drawn,
+                 app: rows.map(a => [a.getAttribute('href'), text(a, 'strong'),
+                     text(a, '.row-complaint'),
+                     ...[...a.querySelectorAll('.row-meta .badge')].map(b => b.textContent)]),
+             }")
+        .await;
+    assert_eq!(compared["frame"], false, "the frame gave way: {compared}");
+    assert_eq!(
+        compared["drawn"].as_array().map(Vec::len),
+        Some(1),
+        "{compared}"
+    );
+    assert_eq!(compared["drawn"], compared["app"], "{compared}");
     h.click("consultation-row").await;
     h.wait_path(&format!("/inbox/{id}")).await;
     h.wait_contains("prior-diagnosis", "杭州市第一人民医院")

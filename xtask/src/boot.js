@@ -46,8 +46,9 @@
   });
   window.__ddEarly = {
     main: "__MAIN__",
-    // What the app took (the e2e tests read it).
+    // What the app took, and the rows drawn before it ran (the e2e tests read them).
     taken: [],
+    drawn: [],
     take(url) {
       const answer = started.get(key(url));
       started.delete(key(url));
@@ -73,6 +74,53 @@
       });
     },
   };
+  // /inbox with a session (the server marks the page `data-boot="inbox"` and names the
+  // list's request in `data-rows`): the first rows of its answer go into index.html's frame
+  // of the inbox while the wasm still downloads, as src/pages/inbox/mod.rs draws them (the
+  // countdown aside, the app adds it), each a link that works before the app does. Text
+  // only, never HTML. The app shows itself in their place once it has drawn its own
+  // (src/skeleton.rs); the e2e inbox flow checks the two agree (`drawn`).
+  const rows = script.dataset.rows && answers.get(key(script.dataset.rows));
+  // The answer may come before the page's body is read (its stylesheet holds the parser).
+  const parsed = (f) =>
+    document.readyState === "loading" ? document.addEventListener("DOMContentLoaded", f) : f();
+  if (rows) {
+    rows.then(([status, , page]) => parsed(() => {
+      const list = document.querySelector(".boot-inbox .consultations");
+      if (status !== 200 || !list || document.documentElement.dataset.boot !== "inbox") return;
+      const el = (tag, className, text) => {
+        const e = document.createElement(tag);
+        if (className) e.className = className;
+        if (text !== undefined) e.textContent = text;
+        return e;
+      };
+      const status_ = { new: "待接诊", ongoing: "进行中", closed: "已结束", declined: "已拒绝" };
+      for (const [tab, count] of Object.entries(page.counts)) {
+        const shown = document.querySelector(`.boot-inbox [data-count="${tab}"]`);
+        if (shown) shown.textContent = count;
+      }
+      // As many as a tall screen shows; the app's list renders those near the screen too.
+      page.items.slice(0, 12).forEach((row, i) => {
+        const p = row.patient;
+        const line = [p.masked_name, p.sex === "male" ? "男" : "女", `${p.age} 岁`].join(" · ");
+        const meta = [status_[row.status]];
+        if (row.unread > 0) meta.push(`${row.unread} 条未读`);
+        const li = el("li", "consultation-row");
+        li.setAttribute("aria-posinset", i + 1);
+        li.setAttribute("aria-setsize", page.counts.new);
+        const a = el("a", "card");
+        a.href = `/inbox/${row.id}`;
+        const head = el("span", "row-head");
+        head.append(el("strong", "", line), el("span"));
+        const badges = el("span", "row-meta");
+        meta.forEach((text, j) => badges.append(el("span", j ? "badge badge-warn" : "badge badge-neutral", text)));
+        a.append(head, el("span", "row-complaint", row.complaint_preview), badges);
+        li.append(a);
+        list.append(li);
+        window.__ddEarly.drawn.push([a.getAttribute("href"), line, row.complaint_preview, ...meta]);
+      });
+    }));
+  }
   [window.__ddEarly.main, ...list("now")].forEach((url) => start(url));
   if (list("now").length) loader();
 })();

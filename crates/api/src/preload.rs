@@ -126,6 +126,14 @@ pub fn first_requests(path: &str) -> Vec<String> {
     first
 }
 
+/// The request whose answer the page's boot script draws before the wasm runs: the first
+/// rows of the inbox, into index.html's frame of it (`.boot-inbox`, `xtask/src/boot.js`).
+/// For a page a signed-in doctor opens; always one of the page's `first_requests`.
+pub fn drawn_early(path: &str) -> Option<&'static str> {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    (path.trim_end_matches('/') == "/inbox").then_some(NEW_CONSULTATIONS)
+}
+
 /// The app's parts that load on demand: the names of their `#[lazy]` view functions
 /// (`src/pages/lazy.rs`), which wasm-split turns into `split_<name>_….wasm` and the build
 /// lists with every chunk each needs (`lazy-parts.json`). The server preloads the part a
@@ -241,6 +249,17 @@ pub fn part_next(path: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_inbox_is_drawn_early_from_one_of_its_first_requests() {
+        for path in ["/inbox", "/inbox/", "/inbox?from=wechat"] {
+            let drawn = drawn_early(path).expect(path);
+            assert!(first_requests(path).iter().any(|r| r == drawn), "{path}");
+        }
+        for path in ["/", "/inbox/12", "/patients", "/login", "/inboxes"] {
+            assert_eq!(drawn_early(path), None, "{path}");
+        }
+    }
 
     #[test]
     fn each_page_names_the_part_it_shows_and_the_one_likely_next() {

@@ -111,7 +111,12 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
         .query()
         .is_some_and(|q| q.contains("declined"));
     if path == "/login" && !signed_in && !declined {
-        page = with_sign_in_boot(&page);
+        page = with_boot(&page, "sign-in");
+    }
+    // The inbox's frame, with the first rows the boot script draws from its early answer
+    // (index.html's `.boot-inbox`); the app shows itself in their place.
+    if signed_in && preload::drawn_early(path).is_some() {
+        page = with_boot(&page, "inbox");
     }
     (
         [(
@@ -123,11 +128,12 @@ async fn index_html(State(spa): State<Spa>, request: Request) -> Response {
         .into_response()
 }
 
-/// Marks the page's root `data-boot="sign-in"`: its boot skeleton then shows the sign-in
-/// page's heading and subtitle instead of "loading" (index.html and style/main.css).
-fn with_sign_in_boot(page: &Bytes) -> Bytes {
+/// Marks the page's root `data-boot="…"`: its boot skeleton then shows that page's frame
+/// instead of "loading" (index.html and style/main.css): `sign-in`, the sign-in page's
+/// heading and subtitle; `inbox`, the inbox's heading, tabs and first rows.
+fn with_boot(page: &Bytes, frame: &str) -> Bytes {
     let html = std::str::from_utf8(page).unwrap_or_default();
-    Bytes::from(html.replacen("<html", r#"<html data-boot="sign-in""#, 1))
+    Bytes::from(html.replacen("<html", &format!(r#"<html data-boot="{frame}""#), 1))
 }
 
 impl Spa {
@@ -135,10 +141,11 @@ impl Spa {
     /// main wasm module instead of after it, in the boot script's data (`xtask/src/boot.js`
     /// asks for them at once): the API requests the page starts with
     /// (`doctor_desk_api::preload`) in `data-api`, the pack of the lazy part it shows in
-    /// `data-now`, and that of the part a doctor likely opens next in `data-next` (fetched
-    /// when idle). The script's own `fetch`es, not `<link rel="preload">`s: WebKit (Safari,
-    /// every iOS browser, iOS WeChat) downloads a preload and then fetches it again, and
-    /// Chromium hands a preloaded answer to the app's `fetch` only a task later. A visitor
+    /// `data-now`, that of the part a doctor likely opens next in `data-next` (fetched
+    /// when idle), and the request whose answer it draws rows from in `data-rows`. The
+    /// script's own `fetch`es, not `<link rel="preload">`s: WebKit (Safari, every iOS
+    /// browser, iOS WeChat) downloads a preload and then fetches it again, and Chromium
+    /// hands a preloaded answer to the app's `fetch` only a task later. A visitor
     /// without a session is sent to sign in by every page but the signed-out ones: they
     /// get the sign-in part and only the session check.
     fn with_preloads(&self, path: &str, signed_in: bool) -> Bytes {
@@ -165,11 +172,22 @@ impl Spa {
             .iter()
             .map(|r| format!("{}{}", doctor_desk_api::API_PREFIX, r.replace('&', "&amp;")))
             .collect();
+        let drawn = match preload::drawn_early(path) {
+            Some(request) if !to_sign_in => {
+                format!(
+                    "{}{}",
+                    doctor_desk_api::API_PREFIX,
+                    request.replace('&', "&amp;")
+                )
+            }
+            _ => String::new(),
+        };
         let boot = format!(
-            r#"<script id="dd-boot" data-api="{}" data-now="{}" data-next="{}">"#,
+            r#"<script id="dd-boot" data-api="{}" data-now="{}" data-next="{}" data-rows="{}">"#,
             api.join(" "),
             pack(shown),
             pack(next),
+            drawn,
         );
         Bytes::from(html.replacen(r#"<script id="dd-boot">"#, &boot, 1))
     }

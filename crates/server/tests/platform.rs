@@ -372,10 +372,10 @@ mod spa {
 
     /// The page as built: what the server added for preloading taken out again.
     fn without_preloads(body: Vec<u8>) -> String {
-        let mut html =
-            String::from_utf8(body)
-                .unwrap()
-                .replacen(r#"<html data-boot="sign-in""#, "<html", 1);
+        let mut html = String::from_utf8(body)
+            .unwrap()
+            .replacen(r#"<html data-boot="sign-in""#, "<html", 1)
+            .replacen(r#"<html data-boot="inbox""#, "<html", 1);
         let boot = html.find(r#"<script id="dd-boot""#).unwrap();
         let end = boot + html[boot..].find('>').unwrap() + 1;
         html.replace_range(boot..end, r#"<script id="dd-boot">"#);
@@ -462,6 +462,38 @@ mod spa {
         for path in ["/", "/register", "/inbox", "/login/x"] {
             let page = page_with_cookie(&app, path, ANDROID_WECHAT, "").await;
             assert!(!marked(page), "{path}");
+        }
+    }
+
+    /// `/inbox` with a session shows the inbox's frame before the wasm runs (index.html's
+    /// `.boot-inbox`), in every engine, and names the request whose answer the boot script
+    /// draws the first rows from (`data-rows`, one the page asks for first anyway).
+    #[tokio::test]
+    async fn the_inbox_frame_is_drawn_before_the_app_runs() {
+        let (app, _dist) = app_with_dist().await;
+        let marked = |body: &[u8]| {
+            std::str::from_utf8(body)
+                .unwrap()
+                .starts_with(r#"<!doctype html><html data-boot="inbox">"#)
+        };
+        let rows = |body: &[u8]| links(body, r#"data-rows=""#);
+        for ua in [ANDROID_WECHAT, IPHONE_WECHAT] {
+            for path in ["/inbox", "/inbox/", "/inbox?from=wechat"] {
+                let page = page_for(&app, path, ua).await;
+                assert!(marked(&page), "{path}");
+                let drawn = "/api/v1/consultations?status=new&limit=50&q=";
+                assert_eq!(rows(&page), [drawn], "{path}");
+                assert!(preloads(&page).iter().any(|p| p == drawn), "{path}");
+            }
+        }
+        // Signed out the page goes to sign in; other pages draw their own.
+        let signed_out = page_with_cookie(&app, "/inbox", ANDROID_WECHAT, "").await;
+        assert!(!marked(&signed_out));
+        assert_eq!(rows(&signed_out), [""]);
+        for path in ["/", "/inbox/12", "/patients", "/login"] {
+            let page = page_for(&app, path, ANDROID_WECHAT).await;
+            assert!(!marked(&page), "{path}");
+            assert_eq!(rows(&page), [""], "{path}");
         }
     }
 

@@ -123,6 +123,7 @@ pub fn InboxPage() -> impl IntoView {
                 if let Some(e) = events {
                     e.page_failed();
                 }
+                crate::skeleton::remove();
                 return;
             }
             None => return,
@@ -148,6 +149,9 @@ pub fn InboxPage() -> impl IntoView {
             shown.set((tab.get_untracked(), query.get_untracked()));
             pager.show_first(page);
         }
+        // The list is drawn before the browser paints again: the page's frame with the
+        // rows drawn early can give way to it (src/skeleton.rs).
+        crate::skeleton::remove();
     });
     let load_more = move || {
         pager.load_more(
