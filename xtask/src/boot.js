@@ -87,7 +87,8 @@
   if (rows) {
     rows.then(([status, , page]) => parsed(() => {
       const list = document.querySelector(".boot-inbox .consultations");
-      if (status !== 200 || !list || document.documentElement.dataset.boot !== "inbox") return;
+      const frame = document.documentElement.dataset.boot === "inbox";
+      if (status !== 200 || !list || !frame || !page || !Array.isArray(page.items)) return;
       const el = (tag, className, text) => {
         const e = document.createElement(tag);
         if (className) e.className = className;
@@ -95,7 +96,8 @@
         return e;
       };
       const status_ = { new: "待接诊", ongoing: "进行中", closed: "已结束", declined: "已拒绝" };
-      for (const [tab, count] of Object.entries(page.counts)) {
+      const counts = page.counts || {};
+      for (const [tab, count] of Object.entries(counts)) {
         const shown = document.querySelector(`.boot-inbox [data-count="${tab}"]`);
         if (shown) shown.textContent = count;
       }
@@ -107,7 +109,7 @@
         if (row.unread > 0) meta.push(`${row.unread} 条未读`);
         const li = el("li", "consultation-row");
         li.setAttribute("aria-posinset", i + 1);
-        li.setAttribute("aria-setsize", page.counts.new);
+        li.setAttribute("aria-setsize", counts.new);
         const a = el("a", "card");
         a.href = `/inbox/${row.id}`;
         const head = el("span", "row-head");
@@ -119,7 +121,7 @@
         list.append(li);
         window.__ddEarly.drawn.push([a.getAttribute("href"), line, row.complaint_preview, ...meta]);
       });
-    }));
+    })).catch(() => {});
   }
   [window.__ddEarly.main, ...list("now")].forEach((url) => start(url));
   if (list("now").length) loader();
