@@ -3,9 +3,12 @@
 //! request still in flight when its view is cleaned up is aborted.
 
 pub mod account;
+mod early;
 pub mod follow_ups;
 pub mod patients;
 pub mod posts;
+
+pub use early::forget as forget_early_answers;
 
 use std::collections::BTreeMap;
 
@@ -453,14 +456,9 @@ async fn send<T: DeserializeOwned>(
 
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     if method == Method::GET {
-        if let Some(answer) = early_answer(&url) {
-            let answer = wasm_bindgen_futures::JsFuture::from(answer)
-                .await
-                .map_err(|_| ApiError::network())?;
-            let answer = js_sys::Array::from(&answer);
-            let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
-            let retry_after = answer.get(1).as_string().and_then(|v| v.parse().ok());
-            return answered(path, status, retry_after, answer.get(2));
+        if let Some(answer) = early::take(&url) {
+            let (status, retry_after, body) = answer.await.map_err(|_| ApiError::network())?;
+            return answered(path, status, retry_after, body);
         }
     }
 
@@ -546,34 +544,6 @@ async fn json_body(response: gloo_net::http::Response) -> wasm_bindgen::JsValue 
     wasm_bindgen_futures::JsFuture::from(promise)
         .await
         .unwrap_or(wasm_bindgen::JsValue::NULL)
-}
-
-/// A method of the page's boot script (`xtask/src/boot.js`), which asked for the page's
-/// first API answers while the wasm downloaded; none where no such script ran.
-fn early(method: &str) -> Option<(wasm_bindgen::JsValue, js_sys::Function)> {
-    let early = js_sys::Reflect::get(&js_sys::global(), &"__ddEarly".into())
-        .ok()
-        .filter(|e| e.is_object())?;
-    let method = js_sys::Reflect::get(&early, &method.into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    Some((early, method))
-}
-
-/// The answer to `GET url` that the boot script already asked for, taken once: as
-/// `[status, Retry-After, JSON body or null]`.
-fn early_answer(url: &str) -> Option<js_sys::Promise> {
-    let (early, answer) = early("answer")?;
-    answer.call1(&early, &url.into()).ok()?.dyn_into().ok()
-}
-
-/// Drops the answers the boot script got that the app has not taken: they belong to the
-/// page as it loaded, not to one opened later or under another session.
-pub fn forget_early_answers() {
-    if let Some((early, forget)) = early("forget") {
-        let _ = forget.call0(&early);
-    }
 }
 
 /// The CSRF token from its cookie (double-submit: only our own pages can read it).
