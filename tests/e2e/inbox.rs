@@ -143,6 +143,12 @@ pub async fn inbox_flow(h: &Harness) {
     h.wait_contains("prior-diagnosis", "杭州市第一人民医院")
         .await;
     h.wait_contains("guardian-needed", "监护人").await;
+    // The consultation's styles came with its part (style/parts.css, not in the first load).
+    let styled = h
+        .js("return [getComputedStyle(document.querySelector(\"[data-testid='thread']\")).display,
+                     [...document.styleSheets].filter(s => (s.href || '').endsWith('/parts.css')).length]")
+        .await;
+    assert_eq!(styled, serde_json::json!(["flex", 1]), "{styled}");
     // Tap to zoom: the record full screen; Escape (the focus is on its close button)
     // closes it, and so does the button.
     let closed = "return !document.querySelector(\"[data-testid='image-viewer']\")";

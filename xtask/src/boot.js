@@ -21,8 +21,9 @@
     }
   };
   const list = (name) => (script.dataset[name] || "").split(" ").filter(Boolean);
-  // The chunk loader, which the first load leaves out (its stand-in, parts.js, fetches it
-  // when a lazy part first opens): wanted at once by a page that opens on a lazy part.
+  // The chunk loader and the parts' styles, which the first load leaves out (the loader's
+  // stand-in, parts.js, fetches both when a lazy part first opens): wanted at once by a
+  // page that opens on a lazy part.
   let loaderAsked = false;
   const loader = () => {
     if (!loaderAsked) {
@@ -31,8 +32,11 @@
       link.rel = "modulepreload";
       link.href = "__LOADER__";
       document.head.append(link);
+      window.__ddEarly.sheet().catch(() => {});
     }
   };
+  let sheet = null;
+  let sheetTries = 0;
   const answers = new Map();
   list("api").forEach((url) => {
     const answer = fetch(url, { headers: { Accept: "application/json" } }).then((r) =>
@@ -65,6 +69,26 @@
     },
     forget() {
       answers.clear();
+    },
+    // The parts' stylesheet, added once: settled when it has loaded or failed; after a
+    // failure the next call asks again, under a name of its own (a browser may remember
+    // the failure).
+    sheet() {
+      if (!sheet) {
+        sheet = new Promise((loaded, failed) => {
+          const link = document.createElement("link");
+          link.rel = "stylesheet";
+          link.href = sheetTries++ ? `__PARTS_CSS__?try=${sheetTries}` : "__PARTS_CSS__";
+          link.onload = () => loaded();
+          link.onerror = () => {
+            sheet = null;
+            link.remove();
+            failed();
+          };
+          document.head.append(link);
+        });
+      }
+      return sheet;
     },
     idle() {
       const later = window.requestIdleCallback || ((f) => setTimeout(f, 500));

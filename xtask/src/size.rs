@@ -36,7 +36,7 @@ pub fn report(print: bool) -> Result<usize, String> {
     rows.sort();
     let first_load = |name: &str| {
         let file = name.rsplit('/').next().unwrap_or(name);
-        file.ends_with(".css")
+        (file.ends_with(".css") && file != crate::split::PARTS_CSS)
             || (file.ends_with(".js") && file != crate::split::LOADER)
             || file == "doctor-desk_bg.wasm"
             || file == "index.html"

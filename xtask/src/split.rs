@@ -30,6 +30,8 @@ const APP: &str = "doctor-desk";
 pub const LOADER: &str = "__wasm_split.js";
 /// The loader's stand-in in the first load (`lazy_parts::write_stand_in`).
 pub const STAND_IN: &str = "parts.js";
+/// The lazy parts' styles (style/parts.css), beside their wasm: not in the first load.
+pub const PARTS_CSS: &str = "parts.css";
 /// Which files each lazy part needs, for the server to name them to the page.
 const PARTS_MANIFEST: &str = "lazy-parts.json";
 /// The id of boot.js's script tag, where the server adds what the page should download.
@@ -73,6 +75,11 @@ pub fn run() -> Result<(), String> {
     )?;
     extend_loader(&out.join(LOADER), &parts)?;
     write_stand_in(&out, APP, &parts)?;
+    fs::copy(
+        project_root().join("style").join(PARTS_CSS),
+        out.join(PARTS_CSS),
+    )
+    .map_err(|e| format!("copy style/{PARTS_CSS}: {e}"))?;
     if release {
         for wasm in read_dir(&out)?
             .into_iter()
@@ -95,7 +102,7 @@ pub fn run() -> Result<(), String> {
     }
 
     if release {
-        minify_js(&out)?;
+        minify(&out)?;
     }
     for part in &parts {
         write_pack(&out, part)?;
@@ -117,14 +124,15 @@ pub fn run() -> Result<(), String> {
     Ok(())
 }
 
-/// Minifies the JS glue (the app's and the loader's): about 4 KB less to download on
-/// every first visit, brotli-compressed. Export names stay as they are.
-fn minify_js(out: &Path) -> Result<(), String> {
+/// Minifies the JS glue (the app's and the loader's; about 4 KB less to download on every
+/// first visit, brotli-compressed; export names stay as they are) and the parts' CSS.
+fn minify(out: &Path) -> Result<(), String> {
     let esbuild = crate::tools::esbuild()?;
-    for js in read_dir(out)?
+    for file in read_dir(out)?
         .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "js"))
+        .filter(|p| p.extension().is_some_and(|e| e == "js" || e == "css"))
     {
+        let js = file.extension().is_some_and(|e| e == "js");
         // npm leaves either the native binary or a node launcher at this path.
         let native = fs::read(&esbuild).is_ok_and(|b| b.starts_with(b"\x7fELF"));
         let mut command = if native {
@@ -134,17 +142,13 @@ fn minify_js(out: &Path) -> Result<(), String> {
             node.arg(&esbuild);
             node
         };
-        run_command(
-            command
-                .arg(&js)
-                .args([
-                    "--minify",
-                    "--format=esm",
-                    "--allow-overwrite",
-                    "--log-level=warning",
-                ])
-                .arg(format!("--outfile={}", js.display())),
-        )?;
+        command
+            .arg(&file)
+            .args(["--minify", "--allow-overwrite", "--log-level=warning"]);
+        if js {
+            command.arg("--format=esm");
+        }
+        run_command(command.arg(format!("--outfile={}", file.display())))?;
     }
     Ok(())
 }
@@ -204,6 +208,7 @@ fn with_loader(html: &str, base: &str) -> Result<String, String> {
     let boot: String = include_str!("boot.js")
         .replace("__MAIN__", &format!("{base}/{APP}_bg.wasm"))
         .replace("__LOADER__", &format!("{base}/{LOADER}"))
+        .replace("__PARTS_CSS__", &format!("{base}/{PARTS_CSS}"))
         .lines()
         .map(str::trim)
         .filter(|line| !line.starts_with("//"))

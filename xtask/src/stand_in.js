@@ -3,10 +3,11 @@
 // of the first load in brotli, needed only once a lazy part opens). The main module imports
 // each part's load function from here; the first call downloads the loader (boot.js starts
 // that early when the page opens on a lazy part, and when the browser is idle) and hands
-// the call on. A download that fails waits for the network: a notice offers a retry (and
-// retries by itself when the phone is back online); after an HTTP error (a newer version
-// was deployed and this one's files are gone) the button reloads the page. The loader's
-// chunk downloads (chunk_retry.js) use the same notice.
+// the call on once the parts' styles are in too. A download that fails waits for the
+// network: a notice offers a retry (and retries by itself when the phone is back online);
+// after an HTTP error (a newer version was deployed and this one's files are gone) the
+// button reloads the page. The loader's chunk downloads (chunk_retry.js) use the same
+// notice.
 export const __ddRetries = new Set();
 let __ddNotice = null;
 export function __ddShowNotice(reload) {
@@ -42,15 +43,22 @@ function __ddRetryAll() {
   pending.forEach((retry) => retry());
 }
 let __ddLoader = null;
+// The parts' styles (style/parts.css, through the page's boot script), so that no part
+// shows unstyled; none to wait for where no boot script ran.
+const __ddSheet = () =>
+  window.__ddEarly && window.__ddEarly.sheet ? window.__ddEarly.sheet() : null;
 function __ddLoad() {
   if (!__ddLoader) {
     __ddLoader = new Promise((resolve) => {
       let tries = 0;
+      let loaded = null;
       const attempt = () => {
         // A browser may remember a module that failed to download: a retry asks for it
         // under a name of its own.
         const url = tries++ ? `./__wasm_split.js?try=${tries}` : "./__wasm_split.js";
-        import(url).then(resolve, () => {
+        const loader = loaded || import(url);
+        loader.then((module) => (loaded = Promise.resolve(module)), () => {});
+        Promise.all([loader, __ddSheet()]).then(([module]) => resolve(module), () => {
           __ddRetries.add(attempt);
           __ddShowNotice(false);
         });
