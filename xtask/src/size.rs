@@ -25,8 +25,10 @@ use crate::{
 /// browser's own parser (serde-wasm-bindgen, no serde_json in the wasm): 237.3 KB. The
 /// sign-in page's heading came back to the main module (its largest paint, /login's LCP
 /// 3.60 → 2.69 s): 239.3 KB, so 249 KB. The chunk loader left the first load for its
-/// stand-in (parts.js; the loader comes at the first lazy part): 234.3 KB, so 245 KB.
-pub const FIRST_LOAD_BUDGET: usize = 245 * 1000;
+/// stand-in (parts.js; the loader comes at the first lazy part): 234.3 KB, so 245 KB. The
+/// inbox's frame and early rows in the page (+0.9 KB) and the parts' styles out of the
+/// first load (-2.6 KB, style/parts.css): 233.0 KB, so 243 KB.
+pub const FIRST_LOAD_BUDGET: usize = 243 * 1000;
 
 /// Prints the report; returns the first-load brotli total (the budgeted figure).
 pub fn report(print: bool) -> Result<usize, String> {
