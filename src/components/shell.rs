@@ -142,14 +142,14 @@ pub fn SignedInLayout() -> impl IntoView {
             // Not the list the frame promised: the way to retry, at once.
             crate::skeleton::remove();
             view! {
-            <PublicLayout>
-                <div class="card" role="alert">
-                    <p>{message}</p>
-                    <button type="button" class="button" on:click=move |_| session.refresh()>
-                        {tr(|t| t.retry())}
-                    </button>
-                </div>
-            </PublicLayout>
+                <PublicLayout>
+                    <div class="card" role="alert">
+                        <p>{message}</p>
+                        <button type="button" class="button" on:click=move |_| session.refresh()>
+                            {tr(|t| t.retry())}
+                        </button>
+                    </div>
+                </PublicLayout>
             }
             .into_any()
         }
