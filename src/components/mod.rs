@@ -7,6 +7,7 @@ pub mod pager;
 pub mod password_field;
 pub mod phone_code;
 pub mod photo_viewer;
+pub mod retry_card;
 pub mod shell;
 pub mod sms_code_button;
 pub mod split;

@@ -8,7 +8,7 @@ use leptos_router::{
     hooks::use_location,
 };
 
-use super::toast::use_toasts;
+use super::{retry_card::RetryCard, toast::use_toasts};
 use crate::{
     api,
     app::use_go,
@@ -143,12 +143,7 @@ pub fn SignedInLayout() -> impl IntoView {
             crate::skeleton::remove();
             view! {
                 <PublicLayout>
-                    <div class="card" role="alert">
-                        <p>{message}</p>
-                        <button type="button" class="button" on:click=move |_| session.refresh()>
-                            {tr(|t| t.retry())}
-                        </button>
-                    </div>
+                    <RetryCard message on_retry=move || session.refresh() />
                 </PublicLayout>
             }
             .into_any()

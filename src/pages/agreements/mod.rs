@@ -27,6 +27,7 @@ use crate::{
     components::{
         checkbox_field::CheckboxField,
         form_field::{FormError, FormErrors},
+        retry_card::RetryCard,
         shell::use_sign_out,
         toast::use_toasts,
     },
@@ -66,14 +67,7 @@ pub fn AgreementsPage() -> impl IntoView {
             {move || match documents.get() {
                 None => view! { <p class="page-loading">{tr(|t| t.loading())}</p> }.into_any(),
                 Some(Err(e)) => {
-                    view! {
-                        <div class="card" role="alert">
-                            <p>{e.message}</p>
-                            <button type="button" class="button" on:click=move |_| reload.run(())>
-                                {tr(|t| t.retry())}
-                            </button>
-                        </div>
-                    }
+                    view! { <RetryCard message=e.message on_retry=move || reload.run(()) /> }
                         .into_any()
                 }
                 Some(Ok(docs)) if docs.is_empty() => {

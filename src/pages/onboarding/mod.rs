@@ -19,6 +19,7 @@ use leptos::prelude::*;
 use crate::{
     api,
     api::ApiError,
+    components::retry_card::RetryCard,
     i18n::{tr, use_texts},
 };
 
@@ -151,14 +152,7 @@ pub fn OnboardingPage() -> impl IntoView {
             </ol>
             {move || match (error.get(), step.get().filter(|_| fresh.get())) {
                 (Some(message), _) => {
-                    view! {
-                        <div class="card" role="alert">
-                            <p>{message}</p>
-                            <button type="button" class="button" on:click=move |_| data.refetch()>
-                                {tr(|t| t.retry())}
-                            </button>
-                        </div>
-                    }
+                    view! { <RetryCard message on_retry=move || data.refetch() /> }
                         .into_any()
                 }
                 (None, None) => {
