@@ -13,6 +13,7 @@ mod bench_web;
 mod build;
 mod lazy_parts;
 mod postgres;
+mod bindgen_trim;
 mod size;
 mod split;
 mod steps;

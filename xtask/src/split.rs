@@ -7,7 +7,8 @@
 //!
 //! Steps (see ../shared/TOOLCHAIN.md, "Code splitting"): link with relocations kept,
 //! `wasm-split-cli` cuts the module at each `#[lazy]` function, `wasm-bindgen` makes the
-//! JS glue (keeping the function table the loader needs), `wasm-opt` shrinks each part in
+//! JS glue (keeping the function table the loader needs; its imports' names shortened and
+//! unused exports dropped, `bindgen_trim.rs`), `wasm-opt` shrinks each part in
 //! release builds, and each lazy part's files are packed into one download
 //! (`lazy_parts.rs`).
 
@@ -63,6 +64,11 @@ pub fn run() -> Result<(), String> {
             .arg(&out)
             .args(["--out-name", APP])
             .arg(split_dir.join(format!("{APP}.wasm"))),
+    )?;
+    crate::bindgen_trim::trim(
+        &out.join(format!("{APP}_bg.wasm")),
+        &out.join(format!("{APP}.js")),
+        &format!("./{APP}_bg.js"),
     )?;
     for entry in read_dir(&split_dir)? {
         let name = file_name(&entry);
