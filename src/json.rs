@@ -1,7 +1,10 @@
 //! JSON in and out of the app (API answers and bodies, event payloads, what is kept in
 //! localStorage): the browser's own `JSON.parse` and `JSON.stringify` do the text, serde
 //! only walks the JavaScript values. So the wasm carries no JSON parser or printer of its
-//! own, which the first load paid for (issue 12).
+//! own, which the first load paid for (issue 12). Reading walks them with `de::Value`,
+//! whose errors carry no text; writing with serde-wasm-bindgen.
+
+mod de;
 
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::JsValue;
@@ -13,7 +16,7 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
 
 /// The value a JavaScript value (a parsed answer) holds, if it has the expected shape.
 pub fn from_value<T: DeserializeOwned>(value: JsValue) -> Option<T> {
-    serde_wasm_bindgen::from_value(value).ok()
+    T::deserialize(de::Value(value)).ok()
 }
 
 /// `value` as JSON text: maps as objects and 64-bit integers as numbers, as the API
