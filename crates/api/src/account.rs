@@ -73,6 +73,7 @@ pub struct HealthConsent {
     pub given: bool,
     /// When it was last withdrawn or given again; unset while only the privacy policy's
     /// acceptance gave it.
+    #[serde(default, with = "crate::time::utc_option")]
     pub changed_at: Option<DateTime<Utc>>,
 }
 
@@ -98,7 +99,9 @@ pub struct SessionInfo {
     pub device_name: String,
     /// Only the network part, e.g. `203.0.113.*`.
     pub ip_masked: String,
+    #[serde(with = "crate::time::utc")]
     pub signed_in_at: DateTime<Utc>,
+    #[serde(with = "crate::time::utc")]
     pub last_seen_at: DateTime<Utc>,
     /// The session making this request.
     pub current: bool,

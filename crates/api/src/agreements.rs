@@ -98,6 +98,7 @@ pub struct CurrentAgreement {
     pub kind: AgreementKind,
     pub version: String,
     pub title: String,
+    #[serde(with = "crate::time::utc")]
     pub published_at: DateTime<Utc>,
     /// The version the signed-in doctor accepted last; `None` when never (or signed out).
     pub accepted_version: Option<String>,
@@ -169,6 +170,7 @@ pub struct AgreementDocument {
     /// One paragraph: what changed from the previous version.
     pub change_summary: String,
     /// `None` for a preview that is not published yet.
+    #[serde(default, with = "crate::time::utc_option")]
     pub published_at: Option<DateTime<Utc>>,
     /// SHA-256 (hex) of the Markdown body: what an acceptance refers to.
     pub body_sha256: String,
@@ -218,6 +220,7 @@ pub struct Acceptance {
     pub lang: Lang,
     pub body_sha256: String,
     pub health_data_consent: bool,
+    #[serde(with = "crate::time::utc")]
     pub accepted_at: DateTime<Utc>,
     pub client_ip: String,
     pub user_agent: String,
@@ -297,6 +300,7 @@ pub struct PublishedVersion {
     pub kind: AgreementKind,
     pub version: String,
     pub title: String,
+    #[serde(with = "crate::time::utc")]
     pub published_at: DateTime<Utc>,
     /// Languages the version has a text in.
     pub langs: Vec<Lang>,

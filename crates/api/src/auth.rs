@@ -167,6 +167,7 @@ pub struct Me {
     /// Set while a deletion of the account waits out its cooling-off: when it takes effect.
     /// Until then consultations, patients and follow-ups are paused and the doctor can
     /// cancel it (`DELETE /me/deletion`).
+    #[serde(default, with = "crate::time::utc_option")]
     pub deletion_takes_effect_at: Option<DateTime<Utc>>,
     /// Notifications not read yet (the badge in the shell).
     pub unread_notifications: u32,
@@ -174,6 +175,7 @@ pub struct Me {
     /// administrator): the console stays closed until a password of one's own is set.
     #[serde(default)]
     pub password_must_change: bool,
+    #[serde(with = "crate::time::utc")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -184,6 +186,7 @@ pub struct DevSmsMessage {
     pub phone: String,
     pub purpose: SmsPurpose,
     pub code: String,
+    #[serde(with = "crate::time::utc")]
     pub sent_at: DateTime<Utc>,
 }
 
@@ -194,6 +197,7 @@ pub struct DevSmsMessage {
 pub struct DevSmsNotice {
     pub phone: String,
     pub text: String,
+    #[serde(with = "crate::time::utc")]
     pub sent_at: DateTime<Utc>,
 }
 

@@ -224,16 +224,19 @@ pub struct FollowUp {
     pub patient: PatientSummary,
     pub plan_name: String,
     /// China date.
+    #[serde(with = "crate::time::date")]
     pub due_on: NaiveDate,
     /// What the reminder tells the patient.
     pub message: String,
     pub state: FollowUpState,
     /// The latest reminder.
+    #[serde(default, with = "crate::time::utc_option")]
     pub reminded_at: Option<DateTime<Utc>>,
     /// Reminders sent so far: a visit may be reminded again while it is open, so the
     /// SPA can say "already reminded n times" before sending another.
     pub reminder_count: u32,
     /// When it became done or missed.
+    #[serde(default, with = "crate::time::utc_option")]
     pub finished_at: Option<DateTime<Utc>>,
     /// The doctor's note on a done visit (never shown to the patient).
     pub outcome_note: String,
@@ -248,6 +251,7 @@ pub struct FollowUpPlan {
     /// The template it was made from; `None` for a plan made by hand.
     pub template_id: Option<i64>,
     pub name: String,
+    #[serde(with = "crate::time::utc")]
     pub created_at: DateTime<Utc>,
     pub visits: Vec<FollowUp>,
 }
@@ -256,6 +260,7 @@ pub struct FollowUpPlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlannedVisit {
+    #[serde(with = "crate::time::date")]
     pub due_on: NaiveDate,
     pub message: String,
 }
@@ -286,6 +291,7 @@ pub struct NewPlan {
     pub template_id: Option<i64>,
     /// From a template: the day the intervals count from (default: today, China time).
     #[serde(default)]
+    #[serde(with = "crate::time::date_option")]
     pub start: Option<NaiveDate>,
     /// Required by hand; from a template it replaces the template's name.
     #[serde(default)]
@@ -445,7 +451,9 @@ pub struct PatientReminder {
     pub doctor_name: String,
     pub message: String,
     /// The visit's due date; `None` for a reminder to everyone with a tag.
+    #[serde(default, with = "crate::time::date_option")]
     pub due_on: Option<NaiveDate>,
+    #[serde(with = "crate::time::utc")]
     pub sent_at: DateTime<Utc>,
 }
 

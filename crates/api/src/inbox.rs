@@ -110,6 +110,7 @@ pub struct Evidence {
 pub struct PriorDiagnosis {
     pub hospital: String,
     pub diagnosis: String,
+    #[serde(with = "crate::time::date")]
     pub visited_on: NaiveDate,
 }
 
@@ -141,9 +142,11 @@ pub struct ConsultationRow {
     /// The first line of the complaint, at most 60 characters.
     pub complaint_preview: String,
     /// When the server closes it if nobody acts (new: accept; ongoing: reply).
+    #[serde(default, with = "crate::time::utc_option")]
     pub deadline_at: Option<DateTime<Utc>>,
     /// Patient messages the doctor has not opened yet.
     pub unread: u32,
+    #[serde(with = "crate::time::utc")]
     pub last_activity_at: DateTime<Utc>,
 }
 
@@ -260,9 +263,13 @@ pub struct Consultation {
     /// Other photos the patient attached (file ids).
     pub images: Vec<String>,
     pub price_fen: u32,
+    #[serde(with = "crate::time::utc")]
     pub created_at: DateTime<Utc>,
+    #[serde(default, with = "crate::time::utc_option")]
     pub accepted_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "crate::time::utc_option")]
     pub closed_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "crate::time::utc_option")]
     pub deadline_at: Option<DateTime<Utc>>,
     pub close_reason: Option<CloseReason>,
     pub decline: Option<Decline>,
@@ -296,6 +303,7 @@ pub struct Message {
     pub client_id: Option<String>,
     pub text: Option<String>,
     pub image_file_id: Option<String>,
+    #[serde(with = "crate::time::utc")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -441,6 +449,7 @@ pub struct InboxEvent {
     pub consultation_id: i64,
     pub status: ConsultationStatus,
     pub message: Option<Message>,
+    #[serde(with = "crate::time::utc")]
     pub at: DateTime<Utc>,
 }
 
@@ -456,6 +465,7 @@ pub struct PatientLogin {
     #[serde(default)]
     pub sex: Option<Gender>,
     #[serde(default)]
+    #[serde(with = "crate::time::date_option")]
     pub birth_date: Option<NaiveDate>,
 }
 
@@ -540,6 +550,7 @@ pub struct PatientConsultation {
     pub refunded: bool,
     pub advice: Option<Advice>,
     pub follow_ups_left: u32,
+    #[serde(with = "crate::time::utc")]
     pub created_at: DateTime<Utc>,
 }
 

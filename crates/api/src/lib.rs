@@ -14,6 +14,7 @@ pub mod onboarding;
 pub mod patients;
 pub mod posts;
 pub mod preload;
+pub mod time;
 pub mod validate;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

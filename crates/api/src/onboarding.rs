@@ -351,6 +351,7 @@ pub struct Document {
     pub status: DocumentStatus,
     /// The reviewer's reason when rejected.
     pub rejection: Option<Rejection>,
+    #[serde(with = "crate::time::utc")]
     pub uploaded_at: DateTime<Utc>,
     /// A renewal: the approved document this one replaces once a reviewer approves it
     /// (the old one stays in force until then, or until it expires).
@@ -482,7 +483,9 @@ pub struct Submission {
     #[serde(default)]
     pub kind: SubmissionKind,
     pub status: SubmissionStatus,
+    #[serde(with = "crate::time::utc")]
     pub submitted_at: DateTime<Utc>,
+    #[serde(default, with = "crate::time::utc_option")]
     pub decided_at: Option<DateTime<Utc>>,
     pub documents: Vec<SubmittedDocument>,
     /// A `profile_change` submission: the fields asked for, beside the approved ones.
@@ -519,6 +522,7 @@ pub struct ExpiryWarnings {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ExpiringDocument {
     pub kind: DocumentKind,
+    #[serde(default, with = "crate::time::date_option")]
     pub expires_on: Option<NaiveDate>,
 }
 
@@ -541,6 +545,7 @@ pub struct QueueItem {
     pub doctor_name: String,
     pub hospital: String,
     pub title: Title,
+    #[serde(with = "crate::time::utc")]
     pub submitted_at: DateTime<Utc>,
     pub status: SubmissionStatus,
 }

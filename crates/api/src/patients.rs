@@ -186,9 +186,11 @@ pub struct PatientRow {
     pub age: u32,
     pub tags: Vec<TagChip>,
     /// When the patient last asked me for a consultation I accepted.
+    #[serde(with = "crate::time::utc")]
     pub last_consultation_at: DateTime<Utc>,
     /// The earliest open (planned or reminded) follow-up visit, China date.
     #[serde(default)]
+    #[serde(with = "crate::time::date_option")]
     pub next_follow_up: Option<NaiveDate>,
 }
 
@@ -239,13 +241,16 @@ pub struct PatientDetail {
     pub name: String,
     pub sex: Gender,
     pub age: u32,
+    #[serde(with = "crate::time::date")]
     pub birth_date: NaiveDate,
     /// `138****8000`
     pub masked_phone: String,
     pub tags: Vec<TagChip>,
     pub clinical: Clinical,
     /// When the patient became mine (the first consultation I accepted).
+    #[serde(with = "crate::time::utc")]
     pub since: DateTime<Utc>,
+    #[serde(with = "crate::time::utc")]
     pub last_consultation_at: DateTime<Utc>,
     /// Consultations with me, all statuses.
     pub consultation_count: u32,
@@ -266,6 +271,7 @@ pub struct NoteVersion {
     pub version: u32,
     pub text: String,
     /// When this text was written.
+    #[serde(with = "crate::time::utc")]
     pub written_at: DateTime<Utc>,
     /// Who wrote it (the doctor's name).
     pub written_by: String,
@@ -279,7 +285,9 @@ pub struct Note {
     pub text: String,
     /// The current text's number (1 until the first edit).
     pub version: u32,
+    #[serde(with = "crate::time::utc")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::time::utc")]
     pub updated_at: DateTime<Utc>,
     pub written_by: String,
     /// Older texts, newest first.
@@ -333,6 +341,7 @@ pub enum TimelineItem {
 pub struct TimelineEntry {
     /// When it started: a consultation's request, a note's first text; a follow-up visit
     /// is placed at 09:00 China time of its due date (so planned visits come first).
+    #[serde(with = "crate::time::utc")]
     pub at: DateTime<Utc>,
     pub item: TimelineItem,
 }

@@ -197,6 +197,7 @@ pub struct Rejection {
     pub reason: RejectReason,
     /// The reviewer's own words (may be empty).
     pub note: String,
+    #[serde(with = "crate::time::utc")]
     pub decided_at: DateTime<Utc>,
 }
 
@@ -209,8 +210,10 @@ pub struct Publication {
     /// The title of the revision the public page shows (may differ from the working copy).
     pub title: String,
     /// When the post was first published.
+    #[serde(with = "crate::time::utc")]
     pub published_at: DateTime<Utc>,
     /// When the revision shown was approved.
+    #[serde(with = "crate::time::utc")]
     pub updated_at: DateTime<Utc>,
     pub views: u64,
 }
@@ -222,6 +225,7 @@ pub struct Question {
     pub id: i64,
     pub text: String,
     pub department: Option<String>,
+    #[serde(with = "crate::time::utc")]
     pub asked_at: DateTime<Utc>,
     /// Published answers to it.
     pub answers: u32,
@@ -250,7 +254,9 @@ pub struct Post {
     pub rejection: Option<Rejection>,
     /// Set while a revision is public.
     pub publication: Option<Publication>,
+    #[serde(with = "crate::time::utc")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::time::utc")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -264,6 +270,7 @@ pub struct PostRow {
     pub status: PostStatus,
     pub rejection: Option<Rejection>,
     pub publication: Option<Publication>,
+    #[serde(with = "crate::time::utc")]
     pub updated_at: DateTime<Utc>,
 }
 

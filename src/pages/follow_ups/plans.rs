@@ -246,11 +246,7 @@ impl VisitDraft {
         let Some(last) = drafts.last() else {
             return VisitDraft::new(key, String::new(), String::new());
         };
-        let due = last
-            .due
-            .get_untracked()
-            .parse::<NaiveDate>()
-            .ok()
+        let due = doctor_desk_api::time::parse_date(&last.due.get_untracked())
             .and_then(|d| d.checked_add_signed(Duration::weeks(4)))
             .map(|d| d.to_string())
             .unwrap_or_default();
@@ -263,14 +259,14 @@ fn checked_visits(drafts: Vec<VisitDraft>, today: NaiveDate) -> Option<Vec<Plann
     let t = texts(current_lang());
     let mut planned = Vec::new();
     for draft in &drafts {
-        let due_on = draft.due.get_untracked().parse::<NaiveDate>();
+        let due_on = doctor_desk_api::time::parse_date(&draft.due.get_untracked());
         // Without a date the message is still checked, so both errors show at once.
         let visit = PlannedVisit {
-            due_on: *due_on.as_ref().unwrap_or(&today),
+            due_on: due_on.unwrap_or(today),
             message: draft.message.get_untracked(),
         };
         let fine = draft.errors.check(visit.validate(today));
-        if due_on.is_err() {
+        if due_on.is_none() {
             draft
                 .errors
                 .set_field("due_on", t.date_required().to_owned());

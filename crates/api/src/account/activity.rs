@@ -109,6 +109,7 @@ pub struct ActivityEntry {
     pub detail: String,
     pub consultation_id: Option<i64>,
     pub patient_id: Option<i64>,
+    #[serde(with = "crate::time::utc")]
     pub at: DateTime<Utc>,
     /// Where it came from (the network only), when known.
     pub ip_masked: Option<String>,

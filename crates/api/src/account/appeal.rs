@@ -80,6 +80,7 @@ fn reason(value: &str) -> Result<(), FieldError> {
 pub struct AppealReceived {
     /// Where the result will be sent, masked.
     pub new_phone_masked: String,
+    #[serde(with = "crate::time::utc")]
     pub submitted_at: DateTime<Utc>,
 }
 
@@ -119,6 +120,7 @@ pub struct AppealItem {
     pub real_name: String,
     pub old_phone_masked: String,
     pub new_phone_masked: String,
+    #[serde(with = "crate::time::utc")]
     pub submitted_at: DateTime<Utc>,
     pub status: AppealStatus,
     /// The name and ID number belong to an account (the one it would move).
@@ -138,6 +140,7 @@ pub struct AppealDetail {
     /// The account the details match, with its verified profile and documents; `None` when
     /// nothing matches (then it can only be rejected).
     pub account: Option<AppealAccount>,
+    #[serde(default, with = "crate::time::utc_option")]
     pub decided_at: Option<DateTime<Utc>>,
     pub rejection_note: Option<String>,
     /// The reviewer's own account: they may see it but never decide it.
@@ -156,6 +159,7 @@ pub struct AppealAccount {
     pub phone_masked: String,
     /// The old phone given in the appeal is the account's phone.
     pub old_phone_matches: bool,
+    #[serde(with = "crate::time::utc")]
     pub signed_up_at: DateTime<Utc>,
 }
 

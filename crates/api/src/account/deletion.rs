@@ -54,8 +54,10 @@ pub struct DeletionBlocker {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingDeletion {
+    #[serde(with = "crate::time::utc")]
     pub requested_at: DateTime<Utc>,
     /// From then on the retention job deletes the account; until then it can be cancelled.
+    #[serde(with = "crate::time::utc")]
     pub takes_effect_at: DateTime<Utc>,
 }
 

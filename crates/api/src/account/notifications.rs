@@ -106,6 +106,7 @@ pub struct Notification {
     pub text: String,
     /// Where to act, a path of the app.
     pub link: String,
+    #[serde(with = "crate::time::utc")]
     pub created_at: DateTime<Utc>,
     pub read: bool,
 }

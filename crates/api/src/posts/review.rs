@@ -29,6 +29,7 @@ pub struct ReviewPostRow {
     pub kind: PostKind,
     pub title: String,
     pub doctor: String,
+    #[serde(with = "crate::time::utc")]
     pub submitted_at: DateTime<Utc>,
     /// Warnings the doctor kept.
     pub kept: u32,
@@ -62,6 +63,7 @@ pub struct ReviewPost {
     pub findings: Vec<compliance::Finding>,
     /// The keys of the findings the doctor chose to keep.
     pub kept_warnings: Vec<String>,
+    #[serde(with = "crate::time::utc")]
     pub submitted_at: DateTime<Utc>,
     pub replaces_published: bool,
     /// Set once decided.
