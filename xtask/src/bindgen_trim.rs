@@ -8,7 +8,7 @@
 //! - **wasm-streams' exports.** Leptos's `csr` feature brings server functions' browser
 //!   side, whose dependency wasm-streams exports three JS stream adapters
 //!   (`IntoUnderlying*`). The app has no server functions; without the exports `wasm-opt`
-//!   drops their code. Their classes stay in the glue, never called.
+//!   drops their code, and their classes leave the glue.
 
 use std::{collections::HashMap, fs, path::Path};
 
@@ -27,7 +27,7 @@ pub fn trim(wasm: &Path, js: &Path, module: &str) -> Result<usize, String> {
     let bytes = fs::read(wasm).map_err(|e| format!("read {}: {e}", wasm.display()))?;
     let glue = fs::read_to_string(js).map_err(|e| format!("read {}: {e}", js.display()))?;
     let (renamed_wasm, names) = rename_imports(&bytes, module)?;
-    let renamed_js = rename_in_glue(&glue, &names)?;
+    let renamed_js = rename_in_glue(&without_unused_classes(&glue)?, &names)?;
     fs::write(wasm, renamed_wasm).map_err(|e| e.to_string())?;
     fs::write(js, renamed_js).map_err(|e| e.to_string())?;
     Ok(names.len())
@@ -81,6 +81,45 @@ fn rename_imports(
         }
     }
     Ok((out.finish(), names))
+}
+
+/// The glue without the classes of the dropped exports: each `export class Name {` …
+/// `}` block, the line after it that adds `Symbol.dispose`, and its
+/// `const NameFinalization = …;` statement.
+fn without_unused_classes(glue: &str) -> Result<String, String> {
+    let mut out = Vec::new();
+    let mut lines = glue.lines();
+    let mut dropped = Vec::new();
+    while let Some(line) = lines.next() {
+        let class = line
+            .strip_prefix("export class ")
+            .and_then(|rest| rest.strip_suffix(" {"))
+            .filter(|name| name.to_ascii_lowercase().contains(UNUSED_EXPORTS));
+        let finalization = dropped
+            .iter()
+            .any(|name: &String| line.starts_with(&format!("const {name}Finalization = ")));
+        if let Some(name) = class {
+            if !lines.by_ref().any(|l| l == "}") {
+                return Err(format!("the JS glue's class {name} does not end"));
+            }
+            let dispose = lines.next().unwrap_or_default();
+            if !dispose.starts_with(&format!("if (Symbol.dispose) {name}.")) {
+                out.push(dispose);
+            }
+            dropped.push(name.to_string());
+        } else if finalization {
+            if !lines.by_ref().any(|l| l.ends_with(");")) {
+                return Err(format!("the JS glue's {line} does not end"));
+            }
+        } else {
+            out.push(line);
+        }
+    }
+    let glue = out.join("\n") + "\n";
+    match dropped.iter().find(|name| glue.contains(name.as_str())) {
+        Some(name) => Err(format!("the JS glue still uses the class {name}")),
+        None => Ok(glue),
+    }
 }
 
 fn rename_in_glue(glue: &str, names: &HashMap<String, String>) -> Result<String, String> {
@@ -141,6 +180,16 @@ mod tests {
         assert_eq!(names.len(), 10_000);
         assert_eq!(short_name(0), "a");
         assert_eq!(short_name(52), "a0");
+    }
+
+    #[test]
+    fn the_unused_classes_leave_the_glue() {
+        let glue = "import x from 'y';\n\nexport class IntoUnderlyingSink {\n    free() {\n        wasm.a();\n    }\n}\nif (Symbol.dispose) IntoUnderlyingSink.prototype[Symbol.dispose] = IntoUnderlyingSink.prototype.free;\n\nexport class Kept {\n}\nconst IntoUnderlyingSinkFinalization = (typeof FinalizationRegistry === 'undefined')\n    ? {}\n    : new FinalizationRegistry(ptr => wasm.b(ptr, 1));\nconst after = 1;\n";
+        assert_eq!(
+            without_unused_classes(glue).unwrap(),
+            "import x from 'y';\n\n\nexport class Kept {\n}\nconst after = 1;\n"
+        );
+        assert!(without_unused_classes("export class IntoUnderlyingSink {\n").is_err());
     }
 
     #[test]

@@ -10,10 +10,10 @@
 
 mod audit;
 mod bench_web;
+mod bindgen_trim;
 mod build;
 mod lazy_parts;
 mod postgres;
-mod bindgen_trim;
 mod size;
 mod split;
 mod steps;
