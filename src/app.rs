@@ -29,12 +29,11 @@ use crate::{
         home::HomePage,
         inbox::InboxPage,
         lazy::{
-            lazy_page, AcceptanceHistoryRoute, ActivityRoute, AgreementReadRoute, AgreementsRoute,
-            AppealRoute, ConsultationSettingsRoute, ConsultationThreadRoute, DeletionRoute,
-            FollowUpsRoute, MeRoute, NotificationsRoute, OnboardingRoute, PatientRoute,
-            PatientsRoute, PostEditorRoute, PostsRoute, RegisterRoute, ResetPasswordRoute,
-            ReviewAgreementsRoute, ReviewAppealRoute, ReviewAppealsRoute, ReviewPostRoute,
-            ReviewPostsRoute, ReviewQueueRoute, ReviewSubmissionRoute, SecurityRoute,
+            lazy_page, Part, ACCEPTANCE_HISTORY, ACTIVITY, AGREEMENTS, AGREEMENT_READ, APPEAL,
+            CONSULTATION_SETTINGS, CONSULTATION_THREAD, DELETION, FOLLOW_UPS, ME, NOTIFICATIONS,
+            ONBOARDING, PATIENT, PATIENTS, POSTS, POST_EDITOR, REGISTER, RESET_PASSWORD,
+            REVIEW_AGREEMENTS, REVIEW_APPEAL, REVIEW_APPEALS, REVIEW_POST, REVIEW_POSTS,
+            REVIEW_QUEUE, REVIEW_SUBMISSION, SECURITY,
         },
         not_found::NotFoundPage,
     },
@@ -67,104 +66,61 @@ pub fn Providers(children: Children) -> impl IntoView {
     }
 }
 
+// The main module's own views, of the same type as the lazy ones (`Part`), so the router's
+// code for a route's view is made once.
+const LOGIN: Part = Part::Now(|| LoginPage().into_any());
+const SIGNED_IN: Part = Part::Now(|| SignedInLayout().into_any());
+const HOME: Part = Part::Now(|| HomePage().into_any());
+const INBOX: Part = Part::Now(|| view! { <SplitLayout list=InboxPage /> }.into_any());
+const INBOX_INDEX: Part =
+    Part::Now(|| view! { <SplitIndex list=InboxPage hint=|t| t.pick_consultation() /> }.into_any());
+const PATIENTS_LIST: Part =
+    Part::Now(|| view! { <SplitLayout list=|| lazy_page(PATIENTS) /> }.into_any());
+const PATIENTS_INDEX: Part = Part::Now(|| {
+    view! { <SplitIndex list=|| lazy_page(PATIENTS) hint=|t| t.pick_patient() /> }.into_any()
+});
+
 #[component]
 pub fn App() -> impl IntoView {
-    use leptos_router::Lazy;
     view! {
         <Providers>
             <Router>
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} />
-                    <Route
-                        path=path!("/reset-password")
-                        view={Lazy::<ResetPasswordRoute>::new()}
-                    />
-                    <Route path=path!("/appeal") view={Lazy::<AppealRoute>::new()} />
-                    <ParentRoute path=path!("") view=SignedInLayout>
-                        <Route path=path!("") view=HomePage />
-                        <ParentRoute
-                            path=path!("inbox")
-                            view=|| view! { <SplitLayout list=InboxPage /> }
-                        >
-                            <Route
-                                path=path!("")
-                                view=|| {
-                                    view! {
-                                        <SplitIndex list=InboxPage hint=|t| t.pick_consultation() />
-                                    }
-                                }
-                            />
-                            <Route
-                                path=path!(":id")
-                                view={Lazy::<ConsultationThreadRoute>::new()}
-                            />
+                    <Route path=path!("/login") view=LOGIN />
+                    <Route path=path!("/register") view=REGISTER />
+                    <Route path=path!("/reset-password") view=RESET_PASSWORD />
+                    <Route path=path!("/appeal") view=APPEAL />
+                    <ParentRoute path=path!("") view=SIGNED_IN>
+                        <Route path=path!("") view=HOME />
+                        <ParentRoute path=path!("inbox") view=INBOX>
+                            <Route path=path!("") view=INBOX_INDEX />
+                            <Route path=path!(":id") view=CONSULTATION_THREAD />
                         </ParentRoute>
-                        <ParentRoute
-                            path=path!("patients")
-                            view=|| view! { <SplitLayout list={lazy_page::<PatientsRoute>} /> }
-                        >
-                            <Route
-                                path=path!("")
-                                view=|| {
-                                    view! {
-                                        <SplitIndex
-                                            list={lazy_page::<PatientsRoute>}
-                                            hint=|t| t.pick_patient()
-                                        />
-                                    }
-                                }
-                            />
-                            <Route path=path!(":id") view={Lazy::<PatientRoute>::new()} />
+                        <ParentRoute path=path!("patients") view=PATIENTS_LIST>
+                            <Route path=path!("") view=PATIENTS_INDEX />
+                            <Route path=path!(":id") view=PATIENT />
                         </ParentRoute>
-                        <Route path=path!("follow-ups") view={Lazy::<FollowUpsRoute>::new()} />
-                        <Route path=path!("posts") view={Lazy::<PostsRoute>::new()} />
-                        <Route path=path!("posts/new") view={Lazy::<PostEditorRoute>::new()} />
-                        <Route
-                            path=path!("posts/:id/edit")
-                            view={Lazy::<PostEditorRoute>::new()}
-                        />
-                        <Route path=path!("agreements") view={Lazy::<AgreementsRoute>::new()} />
-                        <Route
-                            path=path!("agreements/:kind/:version")
-                            view={Lazy::<AgreementReadRoute>::new()}
-                        />
-                        <Route path=path!("me") view={Lazy::<MeRoute>::new()} />
-                        <Route path=path!("me/security") view={Lazy::<SecurityRoute>::new()} />
-                        <Route path=path!("me/delete") view={Lazy::<DeletionRoute>::new()} />
-                        <Route path=path!("me/activity") view={Lazy::<ActivityRoute>::new()} />
-                        <Route path=path!("me/notifications") view={Lazy::<NotificationsRoute>::new()} />
-                        <Route
-                            path=path!("me/agreements")
-                            view={Lazy::<AcceptanceHistoryRoute>::new()}
-                        />
-                        <Route
-                            path=path!("settings/consultation")
-                            view={Lazy::<ConsultationSettingsRoute>::new()}
-                        />
-                        <Route path=path!("onboarding") view={Lazy::<OnboardingRoute>::new()} />
-                        <Route path=path!("review") view={Lazy::<ReviewQueueRoute>::new()} />
-                        <Route
-                            path=path!("review/agreements")
-                            view={Lazy::<ReviewAgreementsRoute>::new()}
-                        />
-                        <Route
-                            path=path!("review/posts")
-                            view={Lazy::<ReviewPostsRoute>::new()}
-                        />
-                        <Route
-                            path=path!("review/posts/:id")
-                            view={Lazy::<ReviewPostRoute>::new()}
-                        />
-                        <Route
-                            path=path!("review/appeals")
-                            view={Lazy::<ReviewAppealsRoute>::new()}
-                        />
-                        <Route
-                            path=path!("review/appeals/:id")
-                            view={Lazy::<ReviewAppealRoute>::new()}
-                        />
-                        <Route path=path!("review/:id") view={Lazy::<ReviewSubmissionRoute>::new()} />
+                        <Route path=path!("follow-ups") view=FOLLOW_UPS />
+                        <Route path=path!("posts") view=POSTS />
+                        <Route path=path!("posts/new") view=POST_EDITOR />
+                        <Route path=path!("posts/:id/edit") view=POST_EDITOR />
+                        <Route path=path!("agreements") view=AGREEMENTS />
+                        <Route path=path!("agreements/:kind/:version") view=AGREEMENT_READ />
+                        <Route path=path!("me") view=ME />
+                        <Route path=path!("me/security") view=SECURITY />
+                        <Route path=path!("me/delete") view=DELETION />
+                        <Route path=path!("me/activity") view=ACTIVITY />
+                        <Route path=path!("me/notifications") view=NOTIFICATIONS />
+                        <Route path=path!("me/agreements") view=ACCEPTANCE_HISTORY />
+                        <Route path=path!("settings/consultation") view=CONSULTATION_SETTINGS />
+                        <Route path=path!("onboarding") view=ONBOARDING />
+                        <Route path=path!("review") view=REVIEW_QUEUE />
+                        <Route path=path!("review/agreements") view=REVIEW_AGREEMENTS />
+                        <Route path=path!("review/posts") view=REVIEW_POSTS />
+                        <Route path=path!("review/posts/:id") view=REVIEW_POST />
+                        <Route path=path!("review/appeals") view=REVIEW_APPEALS />
+                        <Route path=path!("review/appeals/:id") view=REVIEW_APPEAL />
+                        <Route path=path!("review/:id") view=REVIEW_SUBMISSION />
                     </ParentRoute>
                 </Routes>
             </Router>

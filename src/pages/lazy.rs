@@ -3,23 +3,38 @@
 //! everything only it uses go into a wasm chunk fetched the first time the route opens.
 //! Without the feature (the wasm-bindgen browser tests) they are ordinary async views.
 
+use std::{future::Future, pin::Pin};
+
 use leptos::prelude::*;
-use leptos_router::LazyRoute;
+use leptos_router::ChooseView;
+
+/// A route's view. One type for every route (not a closure type per page and
+/// leptos_router's `Lazy<T>` per lazy one): the router keeps each route's view behind a
+/// table of functions made for its type, and a type per route made them 34 times over in
+/// the main module (about 1.2 KB of its first load).
+#[derive(Clone, Copy)]
+pub enum Part {
+    /// A page of the main module.
+    Now(fn() -> AnyView),
+    /// A lazy page: its part loads, then the page is made.
+    Later(fn() -> Pin<Box<dyn Future<Output = AnyView>>>),
+}
+
+impl ChooseView for Part {
+    async fn choose(self) -> AnyView {
+        match self {
+            Part::Now(view) => view(),
+            Part::Later(view) => view().await,
+        }
+    }
+
+    async fn preload(&self) {}
+}
 
 macro_rules! lazy_pages {
     ($( $(#[$doc:meta])* $route:ident => $view:ident($page:path $(, by $($param:literal)+)?); )*) => {$(
         $(#[$doc])*
-        pub struct $route;
-
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            async fn view(_: Self) -> AnyView {
-                $view().await
-            }
-        }
+        pub const $route: Part = Part::Later(|| Box::pin($view()));
 
         #[cfg_attr(feature = "split", leptos::lazy)]
         async fn $view() -> AnyView {
@@ -36,59 +51,59 @@ lazy_pages! {
     /// load does not carry the sign-in forms (the form field and the SMS code among
     /// them); a signed-out visit gets this pack beside the main module (the server sees
     /// no session cookie).
-    LoginFormRoute => login_view(crate::pages::auth::LoginForm);
+    LOGIN_FORM => login_view(crate::pages::auth::LoginForm);
     /// `/register`: a new doctor's account (opened once, from an invitation).
-    RegisterRoute => register_view(crate::pages::auth::RegisterPage);
+    REGISTER => register_view(crate::pages::auth::RegisterPage);
     /// `/reset-password`: a new password with an SMS code.
-    ResetPasswordRoute => reset_password_view(crate::pages::auth::ResetPasswordPage);
+    RESET_PASSWORD => reset_password_view(crate::pages::auth::ResetPasswordPage);
     /// `/appeal`: recovering an account whose phone is lost (signed out).
-    AppealRoute => appeal_view(crate::pages::account::AppealPage);
+    APPEAL => appeal_view(crate::pages::account::AppealPage);
     /// `/inbox/:id`: one consultation (the thread, the composer, ending with advice).
-    ConsultationThreadRoute => consultation_thread_view(crate::pages::inbox::ConsultationThreadPage, by "id");
+    CONSULTATION_THREAD => consultation_thread_view(crate::pages::inbox::ConsultationThreadPage, by "id");
     /// `/agreements`: the versions to accept.
-    AgreementsRoute => agreements_view(crate::pages::agreements::AgreementsPage);
+    AGREEMENTS => agreements_view(crate::pages::agreements::AgreementsPage);
     /// `/agreements/:kind/:version`: one agreement to read.
-    AgreementReadRoute => agreement_read_view(crate::pages::agreements::AgreementReadPage, by "kind" "version");
+    AGREEMENT_READ => agreement_read_view(crate::pages::agreements::AgreementReadPage, by "kind" "version");
     /// `/me`: who is signed in, the way to everything about the account.
-    MeRoute => me_view(crate::pages::account::MePage);
+    ME => me_view(crate::pages::account::MePage);
     /// `/me/security`: password, phone number, the devices signed in.
-    SecurityRoute => security_view(crate::pages::account::SecurityPage);
+    SECURITY => security_view(crate::pages::account::SecurityPage);
     /// `/me/delete`: deleting the account (注销), its blockers and cooling-off.
-    DeletionRoute => deletion_view(crate::pages::account::DeletionPage);
+    DELETION => deletion_view(crate::pages::account::DeletionPage);
     /// `/me/activity`: my own trail, filtered, exported.
-    ActivityRoute => activity_view(crate::pages::account::ActivityPage);
+    ACTIVITY => activity_view(crate::pages::account::ActivityPage);
     /// `/me/notifications`: what the platform told me, each leading to where to act.
-    NotificationsRoute => notifications_view(crate::pages::account::NotificationsPage);
+    NOTIFICATIONS => notifications_view(crate::pages::account::NotificationsPage);
     /// `/me/agreements`: what the doctor accepted, and when.
-    AcceptanceHistoryRoute => acceptance_history_view(crate::pages::agreements::AcceptanceHistoryPage);
+    ACCEPTANCE_HISTORY => acceptance_history_view(crate::pages::agreements::AcceptanceHistoryPage);
     /// `/settings/consultation`: the consultation service settings.
-    ConsultationSettingsRoute => consultation_settings_view(crate::pages::inbox::ConsultationSettingsPage);
+    CONSULTATION_SETTINGS => consultation_settings_view(crate::pages::inbox::ConsultationSettingsPage);
     /// `/onboarding`: profile and licences (photo compression included).
-    OnboardingRoute => onboarding_view(crate::pages::onboarding::OnboardingPage);
+    ONBOARDING => onboarding_view(crate::pages::onboarding::OnboardingPage);
     /// `/review`: the reviewers' queue.
-    ReviewQueueRoute => review_queue_view(crate::pages::review::ReviewQueuePage);
+    REVIEW_QUEUE => review_queue_view(crate::pages::review::ReviewQueuePage);
     /// `/review/agreements`: publishing agreement versions.
-    ReviewAgreementsRoute => review_agreements_view(crate::pages::agreements::ReviewAgreementsPage);
+    REVIEW_AGREEMENTS => review_agreements_view(crate::pages::agreements::ReviewAgreementsPage);
     /// `/review/:id`: one submission to decide.
-    ReviewSubmissionRoute => review_submission_view(crate::pages::review::ReviewSubmissionPage, by "id");
+    REVIEW_SUBMISSION => review_submission_view(crate::pages::review::ReviewSubmissionPage, by "id");
     /// `/patients`: my patients, their tags.
-    PatientsRoute => patients_view(crate::pages::patients::PatientsPage);
+    PATIENTS => patients_view(crate::pages::patients::PatientsPage);
     /// `/patients/:id`: one patient's file (tags, notes, history).
-    PatientRoute => patient_view(crate::pages::patients::PatientPage, by "id");
+    PATIENT => patient_view(crate::pages::patients::PatientPage, by "id");
     /// `/follow-ups`: the visits due today, overdue, upcoming and done.
-    FollowUpsRoute => follow_ups_view(crate::pages::follow_ups::FollowUpsPage);
+    FOLLOW_UPS => follow_ups_view(crate::pages::follow_ups::FollowUpsPage);
     /// `/posts`: my posts by status.
-    PostsRoute => posts_view(crate::pages::posts::PostsPage);
+    POSTS => posts_view(crate::pages::posts::PostsPage);
     /// `/posts/new`, `/posts/:id/edit`: the editor.
-    PostEditorRoute => post_editor_view(crate::pages::posts::PostEditorPage, by "id");
+    POST_EDITOR => post_editor_view(crate::pages::posts::PostEditorPage, by "id");
     /// `/review/posts`: the posts waiting for review.
-    ReviewPostsRoute => review_posts_view(crate::pages::review::ReviewPostsPage);
+    REVIEW_POSTS => review_posts_view(crate::pages::review::ReviewPostsPage);
     /// `/review/posts/:id`: one post revision to decide.
-    ReviewPostRoute => review_post_view(crate::pages::review::ReviewPostPage, by "id");
+    REVIEW_POST => review_post_view(crate::pages::review::ReviewPostPage, by "id");
     /// `/review/appeals`: account appeals by status.
-    ReviewAppealsRoute => review_appeals_view(crate::pages::review::ReviewAppealsPage);
+    REVIEW_APPEALS => review_appeals_view(crate::pages::review::ReviewAppealsPage);
     /// `/review/appeals/:id`: one appeal beside the account it would move, to decide.
-    ReviewAppealRoute => review_appeal_view(crate::pages::review::ReviewAppealPage, by "id");
+    REVIEW_APPEAL => review_appeal_view(crate::pages::review::ReviewAppealPage, by "id");
 }
 
 /// The page, made anew when its address's parameters change. The router keeps a route's
@@ -118,14 +133,14 @@ fn rebuilt_with_params<V: IntoView + 'static>(
 /// file; the sign-in form under its page's heading): its part loads just as the route's would, with the loading text meanwhile. The
 /// page is made once: not under a `Suspense`, which would make it anew (its search and
 /// scroll lost) each time one of its own resources reloads.
-pub fn lazy_page<R: LazyRoute>() -> impl IntoView {
+pub fn lazy_page(part: Part) -> impl IntoView {
     let page = StoredValue::new_local(None::<AnyView>);
     let ready = RwSignal::new(false);
     // Made under this owner (the page's contexts and cleanup), tracking nothing.
     untrack(|| {
         // Dropped if the doctor leaves (or the layout changes) before the part arrives.
         leptos::task::spawn_local_scoped_with_cancellation(async move {
-            page.set_value(Some(R::view(R::data()).await));
+            page.set_value(Some(part.choose().await));
             ready.set(true);
         })
     });

@@ -16,7 +16,7 @@ use crate::{
         submit_button::SubmitButton,
     },
     i18n::{tr, use_texts},
-    pages::lazy::{lazy_page, LoginFormRoute},
+    pages::lazy::{lazy_page, LOGIN_FORM},
     session::use_session,
 };
 
@@ -47,7 +47,7 @@ pub fn LoginPage() -> impl IntoView {
                 </Show>
                 <p class="subtitle">{tr(|t| t.login_subtitle())}</p>
                 // Last on the page: the form arriving moves nothing already shown.
-                {lazy_page::<LoginFormRoute>()}
+                {lazy_page(LOGIN_FORM)}
             </section>
         </PublicLayout>
     }
