@@ -437,14 +437,17 @@ where
         Some(b) => Some(crate::json::to_string(b).ok_or_else(ApiError::network)?),
         None => None,
     };
-    SendWrapper::new(send(method, url, body)).await
+    let answer = SendWrapper::new(send(method, url, body)).await?;
+    crate::json::from_value(answer).ok_or_else(ApiError::network)
 }
 
-async fn send<T: DeserializeOwned>(
+/// A request and its answer's JSON body (null if it has none), or the error to show. Not
+/// generic: made once for every request's type of answer, which only `call` reads.
+async fn send(
     method: Method,
     url: String,
     body: Option<String>,
-) -> ApiResult<T> {
+) -> ApiResult<wasm_bindgen::JsValue> {
     let abort = SendWrapper::new(web_sys::AbortController::new().ok());
     let signal = abort.as_ref().map(|a| a.signal());
     // Leaving the page that asked cancels the request.
@@ -518,15 +521,15 @@ async fn send<T: DeserializeOwned>(
     answered(path, status, retry_after, body)
 }
 
-/// What an answer means: its JSON body as `T`, or the error to show.
-fn answered<T: DeserializeOwned>(
+/// What an answer means: its JSON body, or the error to show.
+fn answered(
     path: &str,
     status: u16,
     retry_after: Option<i64>,
     body: wasm_bindgen::JsValue,
-) -> ApiResult<T> {
+) -> ApiResult<wasm_bindgen::JsValue> {
     if (200..300).contains(&status) {
-        return crate::json::from_value(body).ok_or_else(ApiError::network);
+        return Ok(body);
     }
     let error = error_from(status, crate::json::from_value(body), retry_after);
     if error.code == Some(ErrorCode::Unauthorized) && path != format!("{API_PREFIX}{}", preload::ME)
