@@ -1,6 +1,7 @@
 pub mod checkbox_field;
 pub mod confirm_button;
 pub mod count_tabs;
+pub mod fetched;
 pub mod form_field;
 pub mod more_list;
 pub mod pager;

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::ApiResult,
+    components::fetched::Fetched,
     i18n::{tr, Texts},
 };
 
@@ -34,7 +35,7 @@ impl CursorPage for doctor_desk_api::account::notifications::NotificationPage {
 /// "load more" button (`{testid}-more`) while there is more.
 #[component]
 pub fn MoreList<P, L, Fut, R, V>(
-    first: LocalResource<ApiResult<P>>,
+    first: Fetched<P>,
     load: L,
     row: R,
     empty: fn(&'static Texts) -> &'static str,

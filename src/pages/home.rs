@@ -6,6 +6,7 @@ use leptos_router::components::A;
 
 use crate::{
     api,
+    components::fetched::Fetched,
     i18n::{tr, use_texts, Texts},
     inbox_events::use_inbox_events,
     session::use_session,
@@ -90,7 +91,7 @@ pub fn HomePage() -> impl IntoView {
 /// inbox event (and a resync) reads the counts again.
 #[component]
 fn TodayCounts(events: crate::inbox_events::InboxEvents) -> impl IntoView {
-    let today = LocalResource::new(move || {
+    let today = Fetched::new(move || {
         events.last.track();
         events.resync.track();
         api::follow_ups::today()
@@ -175,7 +176,7 @@ fn badge_class(status: VerificationStatus) -> &'static str {
 #[component]
 fn ExpiryWarnings() -> impl IntoView {
     let t = use_texts();
-    let verification = LocalResource::new(api::expiry_warnings);
+    let verification = Fetched::new(api::expiry_warnings);
     move || {
         let expiring = verification
             .get()

@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use crate::{
     api,
     components::{
+        fetched::Fetched,
         form_field::{Control, FormErrors, FormField},
         more_list::MoreList,
     },
@@ -30,7 +31,7 @@ pub fn ActivityPage() -> impl IntoView {
             .collect::<Vec<_>>()
             .join("&")
     });
-    let first = LocalResource::new(move || {
+    let first = Fetched::new(move || {
         let q = query.get();
         // The server words each entry in the language asked for: a switch asks again.
         i18n.lang.track();

@@ -8,6 +8,7 @@ use crate::{
     api,
     components::{
         checkbox_field::CheckboxField,
+        fetched::Fetched,
         form_field::{FormError, FormErrors},
         password_field::PasswordField,
         submit_button::SubmitButton,
@@ -25,7 +26,7 @@ use crate::{
 pub fn DeletionPage() -> impl IntoView {
     // Bumped after a request or a cancellation: the status reads again.
     let changed = RwSignal::new(0u32);
-    let status = LocalResource::new(move || {
+    let status = Fetched::new(move || {
         changed.track();
         api::account::deletion()
     });

@@ -4,7 +4,7 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     api,
     app::use_go,
-    components::{more_list::MoreList, toast::use_toasts},
+    components::{fetched::Fetched, more_list::MoreList, toast::use_toasts},
     format::local_datetime,
     i18n::{tr, use_i18n},
     session::use_session,
@@ -19,7 +19,7 @@ pub fn NotificationsPage() -> impl IntoView {
     // Bumped by a live notification (the badge's count moves) and after marking.
     let changed = Memo::new(move |_| session.me().map(|m| m.unread_notifications));
     let i18n = use_i18n();
-    let first = LocalResource::new(move || {
+    let first = Fetched::new(move || {
         changed.track();
         // The server words each notification in the language asked for: a switch asks again.
         i18n.lang.track();

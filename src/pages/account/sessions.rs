@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use crate::{
     api,
-    components::toast::use_toasts,
+    components::{fetched::Fetched, toast::use_toasts},
     format::local_datetime,
     i18n::{tr, use_texts},
 };
@@ -14,7 +14,7 @@ use crate::{
 pub fn SessionList(changed: RwSignal<u32>) -> impl IntoView {
     let t = use_texts();
     let toasts = use_toasts();
-    let sessions = LocalResource::new(move || {
+    let sessions = Fetched::new(move || {
         changed.track();
         api::account::sessions()
     });

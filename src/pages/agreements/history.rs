@@ -3,6 +3,7 @@ use leptos_router::components::A;
 
 use crate::{
     api,
+    components::fetched::Fetched,
     format::local_datetime,
     i18n::{tr, use_texts},
 };
@@ -11,7 +12,7 @@ use crate::{
 #[component]
 pub fn AcceptanceHistoryPage() -> impl IntoView {
     let t = use_texts();
-    let history = LocalResource::new(api::acceptances);
+    let history = Fetched::new(api::acceptances);
     let session = crate::session::use_session();
     // Reviewer-only staff have no health-data consent to give or withdraw.
     let is_doctor = move || {

@@ -26,6 +26,7 @@ use crate::{
     app::use_go,
     components::{
         checkbox_field::CheckboxField,
+        fetched::Fetched,
         form_field::{FormError, FormErrors},
         retry_card::RetryCard,
         shell::use_sign_out,
@@ -58,7 +59,7 @@ pub fn AgreementsPage() -> impl IntoView {
             next
         }
     });
-    let documents = LocalResource::new(move || pending_documents(i18n.lang.get()));
+    let documents = Fetched::new(move || pending_documents(i18n.lang.get()));
     let reload = Callback::new(move |_: ()| documents.refetch());
 
     view! {

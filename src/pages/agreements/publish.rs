@@ -5,6 +5,7 @@ use super::AgreementView;
 use crate::{
     api,
     components::{
+        fetched::Fetched,
         form_field::{Control, FormError, FormErrors, FormField},
         toast::use_toasts,
     },
@@ -89,7 +90,7 @@ pub fn ReviewAgreementsPage() -> impl IntoView {
     }
     let t = use_texts();
     let toasts = use_toasts();
-    let published = LocalResource::new(api::published_agreements);
+    let published = Fetched::new(api::published_agreements);
     let saved = storage()
         .and_then(|s| s.get_item(DRAFT_KEY).ok().flatten())
         .and_then(|json| crate::json::from_str(&json))

@@ -8,6 +8,7 @@ use leptos_router::{
 use super::AgreementView;
 use crate::{
     api,
+    components::fetched::Fetched,
     i18n::{tr, use_i18n},
     pages::not_found::NotFoundPage,
 };
@@ -26,7 +27,7 @@ pub fn AgreementReadPage() -> impl IntoView {
     let version = params
         .with_untracked(|p| p.get("version"))
         .unwrap_or_default();
-    let document = LocalResource::new(move || {
+    let document = Fetched::new(move || {
         let lang = query
             .with(|q| q.get("lang"))
             .map(|tag| Lang::from_accept_language(&tag))

@@ -17,6 +17,7 @@ use crate::{
     app::use_go,
     components::{
         count_tabs::CountTabs,
+        fetched::Fetched,
         form_field::{Control, FormError, FormErrors, FormField},
         pager::{LoadMore, Pager},
         toast::use_toasts,
@@ -93,7 +94,7 @@ pub fn FollowUpsPage() -> impl IntoView {
     });
     // Bumped after an action: the lists and their counts change.
     let version = RwSignal::new(0u32);
-    let page = LocalResource::new(move || {
+    let page = Fetched::new(move || {
         version.track();
         let list = list.get();
         async move { api::follow_ups::list(list, None).await }

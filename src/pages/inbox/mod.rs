@@ -18,6 +18,7 @@ use leptos_router::components::A;
 use crate::{
     api,
     components::{
+        fetched::Fetched,
         pager::{LoadMore, Pager},
         virtual_list::VirtualList,
     },
@@ -102,7 +103,7 @@ pub fn InboxPage() -> impl IntoView {
         e.list_open.set(true);
         on_cleanup(move || e.list_open.set(false));
     }
-    let first = LocalResource::new(move || {
+    let first = Fetched::new(move || {
         // Any event or resync reloads the first page: the list is newest-first.
         if let Some(e) = events {
             e.last.track();

@@ -5,6 +5,7 @@ use crate::{
     api,
     components::{
         confirm_button::ConfirmButton,
+        fetched::Fetched,
         form_field::{Control, FormError, FormErrors, FormField},
         submit_button::SubmitButton,
         toast::use_toasts,
@@ -18,7 +19,7 @@ use crate::{
 pub fn ConsultationSettingsPage() -> impl IntoView {
     // The form shows once the saved settings are in: an answer arriving after the doctor
     // started typing would otherwise overwrite what was typed.
-    let settings = LocalResource::new(api::consultation_settings);
+    let settings = Fetched::new(api::consultation_settings);
     view! {
         <section class="page">
             <h1>{tr(|t| t.settings_title())}</h1>

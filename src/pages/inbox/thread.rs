@@ -12,6 +12,7 @@ use super::{patient_line, status_label, use_now};
 use crate::{
     api,
     components::{
+        fetched::Fetched,
         form_field::{Control, FormErrors, FormField},
         photo_viewer::{provide_viewer, EvidenceList, ImageViewer, Zoomable},
     },
@@ -475,7 +476,7 @@ fn Composer(
             }
         });
     };
-    let replies = LocalResource::new(api::quick_replies);
+    let replies = Fetched::new(api::quick_replies);
     let errors = FormErrors::new();
     keep_above_keyboard();
     view! {

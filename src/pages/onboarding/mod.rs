@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use crate::{
     api,
     api::ApiError,
-    components::retry_card::RetryCard,
+    components::{fetched::Fetched, retry_card::RetryCard},
     i18n::{tr, use_texts},
 };
 
@@ -44,7 +44,7 @@ async fn load(generation: u64) -> Result<Loaded, ApiError> {
 /// What the steps share: the loaded data, and a way to move on.
 #[derive(Clone, Copy)]
 pub struct Flow {
-    pub data: LocalResource<Result<Loaded, ApiError>>,
+    pub data: Fetched<Loaded>,
     chosen: RwSignal<Option<OnboardingStep>>,
     /// Bumped to ask the server again; the data says which request it answers.
     requested: RwSignal<u64>,
@@ -82,7 +82,7 @@ const STEPS: [OnboardingStep; 4] = [
 pub fn OnboardingPage() -> impl IntoView {
     let t = use_texts();
     let requested = RwSignal::new(0);
-    let data = LocalResource::new(move || load(requested.get()));
+    let data = Fetched::new(move || load(requested.get()));
     let flow = Flow {
         data,
         chosen: RwSignal::new(None),

@@ -10,6 +10,7 @@ use super::{notes::Notes, sex_label, tags::TagPicker, timeline::Timeline};
 use crate::{
     api,
     components::{
+        fetched::Fetched,
         form_field::{Control, FormError, FormErrors, FormField},
         photo_viewer::{provide_viewer, ImageViewer},
         toast::use_toasts,
@@ -27,7 +28,7 @@ pub fn PatientPage() -> impl IntoView {
         return view! { <crate::pages::not_found::NotFoundPage /> }.into_any();
     };
     provide_viewer();
-    let patient = LocalResource::new(move || api::patients::detail(id));
+    let patient = Fetched::new(move || api::patients::detail(id));
     // Bumped when a note is added or edited: the history shows notes too.
     let changed = RwSignal::new(0u32);
     view! {

@@ -18,6 +18,7 @@ use leptos_router::components::A;
 use crate::{
     api,
     components::{
+        fetched::Fetched,
         pager::{LoadMore, Pager},
         toast::use_toasts,
         virtual_list::VirtualList,
@@ -73,12 +74,12 @@ pub fn PatientsPage() -> impl IntoView {
     let sort = RwSignal::new(PatientSort::LastConsultation);
     // Bumped after a change that the list shows (tags renamed, patients tagged).
     let version = RwSignal::new(0u32);
-    let tags = LocalResource::new(move || {
+    let tags = Fetched::new(move || {
         version.track();
         api::patients::tags()
     });
     let filter = move || (query.get(), tag.get(), sort.get());
-    let first = LocalResource::new(move || {
+    let first = Fetched::new(move || {
         version.track();
         let (q, tag, sort) = filter();
         async move { api::patients::list(&q, tag, sort, None).await }

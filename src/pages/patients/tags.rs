@@ -9,8 +9,9 @@ use leptos::{prelude::*, task::spawn_local};
 
 use super::{color_label, TagBadge};
 use crate::{
-    api::{self, ApiResult},
+    api,
     components::{
+        fetched::Fetched,
         form_field::{clear_if_sent, Control, FormError, FormErrors, FormField},
         toast::use_toasts,
     },
@@ -105,10 +106,7 @@ fn create_tag(
 
 /// The doctor's tags: each renamed, recoloured or deleted in place, and a new one added.
 #[component]
-pub fn TagManager(
-    tags: LocalResource<ApiResult<Vec<Tag>>>,
-    #[prop(into)] on_change: Callback<()>,
-) -> impl IntoView {
+pub fn TagManager(tags: Fetched<Vec<Tag>>, #[prop(into)] on_change: Callback<()>) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let color = RwSignal::new(TagColor::Blue);
     let errors = FormErrors::new();
@@ -234,7 +232,7 @@ fn TagItem(tag: Tag, on_change: Callback<()>) -> impl IntoView {
 pub fn TagPicker(patient_id: i64, current: RwSignal<Vec<TagChip>>) -> impl IntoView {
     let toasts = use_toasts();
     let version = RwSignal::new(0u32);
-    let tags = LocalResource::new(move || {
+    let tags = Fetched::new(move || {
         version.track();
         api::patients::tags()
     });

@@ -24,6 +24,7 @@ use crate::{
     app::use_go,
     components::{
         count_tabs::CountTabs,
+        fetched::Fetched,
         pager::{LoadMore, Pager},
     },
     format::local_datetime,
@@ -88,7 +89,7 @@ pub fn PostsPage() -> impl IntoView {
             .with(|q| q.get("tab").and_then(|l| PostTab::parse(&l)))
             .unwrap_or_default()
     });
-    let page = LocalResource::new(move || {
+    let page = Fetched::new(move || {
         let tab = tab.get();
         async move { api::posts::list(tab, None).await }
     });

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::{
     api,
+    components::fetched::Fetched,
     format::local_datetime,
     i18n::{tr, use_texts},
 };
@@ -19,7 +20,7 @@ pub fn QuestionPicker(
     let t = use_texts();
     let q = RwSignal::new(String::new());
     let choosing = RwSignal::new(question.get_untracked().is_none());
-    let list = LocalResource::new(move || {
+    let list = Fetched::new(move || {
         let q = q.get();
         async move { api::posts::questions(&q).await }
     });

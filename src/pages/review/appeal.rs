@@ -14,6 +14,7 @@ use super::{document::ReviewDocument, is_reviewer};
 use crate::{
     api,
     components::{
+        fetched::Fetched,
         form_field::{Control, FormError, FormErrors, FormField},
         submit_button::SubmitButton,
         summary::Summary,
@@ -34,7 +35,7 @@ pub fn ReviewAppealPage() -> impl IntoView {
     let Some(id) = id else {
         return view! { <NotFoundPage /> }.into_any();
     };
-    let appeal = LocalResource::new(move || api::account::review_appeal(id));
+    let appeal = Fetched::new(move || api::account::review_appeal(id));
     view! {
         <section class="page appeal-review">
             <p>

@@ -9,6 +9,7 @@ use super::is_reviewer;
 use crate::{
     api,
     app::use_go,
+    components::fetched::Fetched,
     components::form_field::{Control, FormErrors, FormField},
     format::local_datetime,
     i18n::{tr, use_texts},
@@ -63,7 +64,7 @@ pub fn ReviewAppealsPage() -> impl IntoView {
             )
         })
         .collect();
-    let appeals = LocalResource::new(move || {
+    let appeals = Fetched::new(move || {
         let status = status.get();
         async move { api::account::review_appeals(status).await }
     });

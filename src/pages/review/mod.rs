@@ -19,6 +19,7 @@ use leptos_router::components::A;
 
 use crate::{
     api,
+    components::fetched::Fetched,
     format::local_datetime,
     i18n::{tr, use_texts},
     pages::not_found::NotFoundPage,
@@ -39,7 +40,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
         return view! { <NotFoundPage /> }.into_any();
     }
     let t = use_texts();
-    let queue = LocalResource::new(|| api::review_queue("pending"));
+    let queue = Fetched::new(|| api::review_queue("pending"));
     view! {
         <section class="page">
             <h1>{tr(|t| t.review_title())}</h1>

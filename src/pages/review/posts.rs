@@ -11,6 +11,7 @@ use crate::{
     api,
     app::use_go,
     components::{
+        fetched::Fetched,
         form_field::{Control, FormError, FormErrors, FormField},
         toast::use_toasts,
     },
@@ -28,7 +29,7 @@ pub fn ReviewPostsPage() -> impl IntoView {
         return view! { <NotFoundPage /> }.into_any();
     }
     let t = use_texts();
-    let queue = LocalResource::new(api::posts::review_queue);
+    let queue = Fetched::new(api::posts::review_queue);
     view! {
         <section class="page">
             <h1>{tr(|t| t.review_posts_title())}</h1>
@@ -96,7 +97,7 @@ pub fn ReviewPostPage() -> impl IntoView {
     let Some(id) = id else {
         return view! { <NotFoundPage /> }.into_any();
     };
-    let post = LocalResource::new(move || api::posts::review_post(id));
+    let post = Fetched::new(move || api::posts::review_post(id));
     view! {
         <section class="page review-post">
             {move || match post.get() {

@@ -12,6 +12,7 @@ use super::{document::ReviewDocument, is_reviewer};
 use crate::{
     api,
     components::{
+        fetched::Fetched,
         form_field::{Control, FormError, FormErrors, FormField},
         summary::Summary,
         toast::use_toasts,
@@ -133,7 +134,7 @@ pub fn ReviewSubmissionPage() -> impl IntoView {
     }
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
-    let submission = LocalResource::new(move || api::review_submission(id()));
+    let submission = Fetched::new(move || api::review_submission(id()));
     view! {
         <section class="page">
             <p>
