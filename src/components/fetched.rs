@@ -64,6 +64,8 @@ impl<T: Clone + 'static> Fetched<T> {
     }
 }
 
+/// The answer as `T`. The downcast cannot fail (`new` made the answer from a `T`); if it
+/// ever did, the page would show as still loading rather than stop.
 fn typed<T: Clone + 'static>(answer: Option<Answer>) -> Option<ApiResult<T>> {
     match answer? {
         Ok(value) => value.downcast_ref::<T>().cloned().map(Ok),
